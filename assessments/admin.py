@@ -1,0 +1,118 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from assessments.models import (
+    Assessment,
+    AssessmentCycle,
+    Category,
+    CategoryScore,
+    Descriptor,
+    FlagThresholds,
+    Indicator,
+    Level,
+    Rating,
+    ReminderLog,
+    Rubric,
+    RubricVersion,
+)
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ["role_family", "organization"]
+    list_filter = ["organization"]
+    search_fields = ["role_family__name"]
+
+
+@admin.register(RubricVersion)
+class RubricVersionAdmin(SimpleHistoryAdmin):
+    list_display = ["rubric", "number", "state", "published_at", "published_by"]
+    list_filter = ["state", "rubric__organization"]
+    search_fields = ["rubric__role_family__name"]
+
+
+@admin.register(Level)
+class LevelAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "value", "version"]
+    list_filter = ["version__rubric__organization"]
+    search_fields = ["name"]
+
+
+@admin.register(Category)
+class CategoryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "key", "order", "version"]
+    list_filter = ["key", "version__rubric__organization"]
+    search_fields = ["name"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "category", "order"]
+    list_filter = ["category__key", "category__version__rubric__organization"]
+    search_fields = ["name"]
+
+
+@admin.register(Descriptor)
+class DescriptorAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "level", "text"]
+    list_filter = ["level__value"]
+    search_fields = ["text", "indicator__name"]
+    raw_id_fields = ["indicator", "level"]
+
+
+@admin.register(AssessmentCycle)
+class AssessmentCycleAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "organization", "opens_on", "due_on", "closes_on", "state"]
+    list_filter = ["organization", "state"]
+    search_fields = ["name"]
+
+
+class RatingInline(admin.TabularInline):
+    model = Rating
+    extra = 0
+    raw_id_fields = ["indicator"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "coordinator",
+        "cycle",
+        "state",
+        "rubric_version",
+        "submitted_at",
+        "finalized_at",
+    ]
+    list_filter = ["state", "cycle__organization", "cycle"]
+    search_fields = ["coordinator__user__email", "coordinator__user__last_name"]
+    raw_id_fields = ["coordinator", "rubric_version", "finalized_by"]
+    inlines = [RatingInline]
+
+
+@admin.register(Rating)
+class RatingAdmin(SimpleHistoryAdmin):
+    list_display = ["assessment", "indicator", "self_level", "supervisor_level"]
+    list_filter = ["self_level", "supervisor_level"]
+    search_fields = ["assessment__coordinator__user__email", "indicator__name"]
+    raw_id_fields = ["assessment", "indicator"]
+
+
+@admin.register(CategoryScore)
+class CategoryScoreAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "category_key", "self_level", "supervisor_level"]
+    list_filter = ["category_key"]
+    search_fields = ["assessment__coordinator__user__email"]
+    raw_id_fields = ["assessment"]
+
+
+@admin.register(FlagThresholds)
+class FlagThresholdsAdmin(SimpleHistoryAdmin):
+    list_display = ["organization", "site_gap_levels", "perception_gap_levels", "stalled_cycles"]
+    search_fields = ["organization__name"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    list_display = ["assessment", "recipient", "kind", "sent_on"]
+    list_filter = ["kind", "sent_on"]
+    search_fields = ["recipient__email"]

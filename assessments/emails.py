@@ -1,0 +1,254 @@
+"""The workflow's emails: cycle opened, submitted, returned, finalized, and reminders.
+
+Each notification is a django-tasks task that takes ids, enqueued by the services after
+their transaction commits: it runs at once with the immediate backend (development, tests)
+and in ``db_worker`` in production, so opening a cycle for a thousand coordinators never
+holds the admin's request. A batch goes out over one SMTP connection. Bodies are plain-text
+templates in templates/emails/, each with an absolute link built from ``SITE_URL``.
+"""
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import task
+
+from assessments.models import Assessment, AssessmentCycle, ReminderLog
+from coordinators.models import Role, User
+
+
+def absolute_url(name: str, *args) -> str:
+    return settings.SITE_URL + reverse(name, args=args)
+
+
+def _message(*, to: User, subject: str, template: str, context: dict) -> EmailMessage:
+    body = render_to_string(f"emails/{template}.txt", {"recipient": to, **context})
+    return EmailMessage(subject=subject, body=body, to=[to.email])
+
+
+def _send(messages: list[EmailMessage]) -> int:
+    if not messages:
+        return 0
+    with get_connection() as connection:
+        return connection.send_messages(messages) or 0
+
+
+def _assessment(assessment_id: int) -> Assessment:
+    return Assessment.objects.select_related(
+        "cycle", "coordinator__user", "coordinator__team__director", "finalized_by"
+    ).get(pk=assessment_id)
+
+
+def _reviewers(assessment: Assessment) -> list[User]:
+    """Who reviews: the director of the coordinator's team, else the organization's admins."""
+    team = assessment.coordinator.team
+    if team is not None and team.director is not None and team.director.is_active:
+        return [team.director]
+    return list(
+        User.objects.filter(
+            organization_id=assessment.coordinator.organization_id,
+            memberships__role=Role.ADMIN,
+            is_active=True,
+        )
+    )
+
+
+@task()
+def cycle_opened_notify(*, cycle_id: int) -> int:
+    """Tell every coordinator of a newly opened cycle where their self-assessment is."""
+    cycle = AssessmentCycle.objects.get(pk=cycle_id)
+    assessments = Assessment.objects.filter(
+        cycle=cycle, coordinator__user__is_active=True
+    ).select_related("coordinator__user")
+    return _send(
+        [
+            _message(
+                to=a.coordinator.user,
+                subject=f"{cycle.name} is open: your self-assessment is due {cycle.due_on:%b} "
+                f"{cycle.due_on.day}",
+                template="cycle_opened",
+                context={
+                    "cycle": cycle,
+                    "url": absolute_url("assessments:assessment-detail", a.pk),
+                },
+            )
+            for a in assessments
+        ]
+    )
+
+
+@task()
+def assessment_submitted_notify(*, assessment_id: int) -> int:
+    assessment = _assessment(assessment_id)
+    coordinator = assessment.coordinator.user
+    return _send(
+        [
+            _message(
+                to=reviewer,
+                subject=f"{coordinator.display_name} submitted their self-assessment",
+                template="assessment_submitted",
+                context={
+                    "assessment": assessment,
+                    "coordinator": coordinator,
+                    "url": absolute_url("assessments:assessment-review", assessment.pk),
+                },
+            )
+            for reviewer in _reviewers(assessment)
+        ]
+    )
+
+
+@task()
+def assessment_returned_notify(*, assessment_id: int) -> int:
+    assessment = _assessment(assessment_id)
+    return _send(
+        [
+            _message(
+                to=assessment.coordinator.user,
+                subject=f"Your self-assessment for {assessment.cycle.name} was returned",
+                template="assessment_returned",
+                context={
+                    "assessment": assessment,
+                    "url": absolute_url("assessments:assessment-detail", assessment.pk),
+                },
+            )
+        ]
+    )
+
+
+@task()
+def assessment_finalized_notify(*, assessment_id: int) -> int:
+    assessment = _assessment(assessment_id)
+    return _send(
+        [
+            _message(
+                to=assessment.coordinator.user,
+                subject=f"Your review for {assessment.cycle.name} is finalized",
+                template="assessment_finalized",
+                context={
+                    "assessment": assessment,
+                    "url": absolute_url("assessments:assessment-detail", assessment.pk),
+                },
+            )
+        ]
+    )
+
+
+# Reminders (python manage.py send_reminders, from cron) ---------------------------------
+#
+# A ReminderLog row per assessment, recipient, kind and day is written in the same
+# transaction as the send: run every hour, nobody hears the same thing twice in a day, and
+# if the mail server fails nothing is logged, so the next run tries again.
+
+
+def _not_reminded(kind: str, today: date, recipient_field: str):
+    return ~Exists(
+        ReminderLog.objects.filter(
+            assessment=OuterRef("pk"),
+            recipient=OuterRef(recipient_field),
+            kind=kind,
+            sent_on=today,
+        )
+    )
+
+
+def _due_in_words(due_on: date, today: date) -> str:
+    days = (due_on - today).days
+    return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+
+
+@transaction.atomic
+def submit_reminders_send(*, today: date, days_before: int) -> int:
+    """Remind coordinators whose open-cycle assessment is not submitted and is due within
+    ``days_before`` days (up to and including the due date). Returns emails sent."""
+    kind = ReminderLog.Kind.SUBMIT_DUE
+    assessments = list(
+        Assessment.objects.filter(
+            cycle__state=AssessmentCycle.State.OPEN,
+            cycle__due_on__gte=today,
+            cycle__due_on__lte=today + timedelta(days=days_before),
+            state__in=[Assessment.State.DRAFT, Assessment.State.RETURNED],
+            coordinator__active=True,
+            coordinator__user__is_active=True,
+        )
+        .filter(_not_reminded(kind, today, "coordinator__user"))
+        .select_related("cycle", "coordinator__user")
+    )
+    ReminderLog.objects.bulk_create(
+        ReminderLog(assessment=a, recipient=a.coordinator.user, kind=kind, sent_on=today)
+        for a in assessments
+    )
+    return _send(
+        [
+            _message(
+                to=a.coordinator.user,
+                subject=f"Reminder: your self-assessment for {a.cycle.name} is due "
+                + _due_in_words(a.cycle.due_on, today),
+                template="reminder_submit",
+                context={
+                    "assessment": a,
+                    "days_left": (a.cycle.due_on - today).days,
+                    "url": absolute_url("assessments:assessment-detail", a.pk),
+                },
+            )
+            for a in assessments
+        ]
+    )
+
+
+@transaction.atomic
+def review_reminders_send(*, today: date) -> int:
+    """Remind directors (one email each) of submissions waiting longer than the cycle's
+    review window. Returns emails sent."""
+    kind = ReminderLog.Kind.REVIEW_OVERDUE
+    now = timezone.now()
+    waiting = (
+        Assessment.objects.filter(state=Assessment.State.SUBMITTED, submitted_at__isnull=False)
+        .select_related("cycle", "coordinator__user", "coordinator__team__director")
+        .order_by("submitted_at")
+    )
+    overdue = [
+        a for a in waiting if a.submitted_at + timedelta(days=a.cycle.review_window_days) < now
+    ]
+    already = set(
+        ReminderLog.objects.filter(
+            kind=kind, sent_on=today, assessment__in=[a.pk for a in overdue]
+        ).values_list("assessment_id", "recipient_id")
+    )
+    by_reviewer: dict[User, list[Assessment]] = defaultdict(list)
+    for assessment in overdue:
+        for reviewer in _reviewers(assessment):
+            if (assessment.pk, reviewer.pk) not in already:
+                by_reviewer[reviewer].append(assessment)
+    ReminderLog.objects.bulk_create(
+        ReminderLog(assessment=a, recipient=reviewer, kind=kind, sent_on=today)
+        for reviewer, items in by_reviewer.items()
+        for a in items
+    )
+    return _send(
+        [
+            _message(
+                to=reviewer,
+                subject=f"Reminder: {len(items)} self-assessment{'s' if len(items) != 1 else ''} "
+                "waiting for your review",
+                template="reminder_review",
+                context={
+                    "items": [
+                        {
+                            "assessment": a,
+                            "days_waiting": (now - a.submitted_at).days,
+                            "url": absolute_url("assessments:assessment-review", a.pk),
+                        }
+                        for a in items
+                    ],
+                },
+            )
+            for reviewer, items in by_reviewer.items()
+        ]
+    )

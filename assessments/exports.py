@@ -1,0 +1,173 @@
+"""CSV and XLSX files of the dashboards: the same rows, filters and flags as the screen.
+
+Every text cell that a spreadsheet could read as a formula (it begins with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) is written with a leading apostrophe, so a name such as
+``=HYPERLINK(...)`` stays text (OWASP, CSV injection).
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from assessments.selectors import CATEGORY_KEYS, CoordinatorHistory, DashboardRow
+from coordinators.models import CategoryKey
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value):
+    """A cell value safe to open in a spreadsheet program."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+# Tables ----------------------------------------------------------------------------------
+
+
+def matrix_table(rows: Sequence[DashboardRow], cycle) -> tuple[list[str], list[list]]:
+    """The dashboard as a table: one line per coordinator, as on the screen."""
+    header = [
+        "Name",
+        "Email",
+        "Team",
+        "School sites",
+        "Career stage",
+        "In role since",
+        "Cycle",
+        "This cycle",
+    ]
+    for key in CATEGORY_KEYS:
+        label = CategoryKey(key).label
+        header += [label, f"{label} (1-3)"]
+    header += ["Levels from", "Flags", "Flag explanations"]
+    lines = []
+    for row in rows:
+        person = row.person
+        first = row.cells[0]
+        if first.from_cycle:
+            source = f"finalized in {first.from_cycle}"
+        elif first.submitted_only:
+            source = "submitted, not yet reviewed"
+        elif any(cell.value for cell in row.cells):
+            source = "finalized"
+        else:
+            source = ""
+        line = [
+            person.display_name,
+            person.email,
+            person.team.name if person.team else "",
+            "; ".join(school.name for school in row.schools),
+            person.career_stage_title,
+            person.role_start_date.isoformat() if person.role_start_date else "",
+            cycle.name if cycle else "",
+            row.status_label,
+        ]
+        for cell in row.cells:
+            line += [cell.level_name if cell.value else "", cell.value]
+        line += [
+            source,
+            "; ".join(flag.label for flag in row.flags),
+            "\n".join(f"{flag.label}: {flag.explanation}" for flag in row.flags),
+        ]
+        lines.append(line)
+    return header, lines
+
+
+def history_table(history: CoordinatorHistory) -> tuple[list[str], list[list]]:
+    """A coordinator's full history: one line per cycle and category."""
+    header = [
+        "Cycle",
+        "State",
+        "Category",
+        "Self level",
+        "Self (1-3)",
+        "Supervisor level",
+        "Supervisor (1-3)",
+    ]
+    lines = [
+        [
+            point.cycle_name,
+            point.state,
+            point.category_name,
+            point.self_name if point.self_level else "",
+            point.self_level,
+            point.supervisor_name if point.supervisor_level else "",
+            point.supervisor_level,
+        ]
+        for point in history.points
+    ]
+    return header, lines
+
+
+# Files -----------------------------------------------------------------------------------
+
+
+def export_filename(*parts: str, extension: str) -> str:
+    name = "-".join(slugify(part) for part in parts if part) or "export"
+    return f"{name}.{extension}"
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def csv_response(filename: str, header: list[str], lines: Iterable[list]) -> HttpResponse:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read accents right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(value) for value in header])
+    for line in lines:
+        writer.writerow(["" if value is None else neutralise(value) for value in line])
+    response = HttpResponse(
+        buffer.getvalue().encode("utf-8-sig"), content_type="text/csv; charset=utf-8"
+    )
+    return _attachment(response, filename)
+
+
+def sheet_title(text: str) -> str:
+    """A worksheet name spreadsheets accept: at most 31 characters, none of : \\ / ? * [ ]."""
+    cleaned = "".join(" " if char in ":\\/?*[]" else char for char in text).strip(" '")
+    return cleaned[:31] or "Export"
+
+
+def xlsx_response(
+    filename: str, header: list[str], lines: Iterable[list], *, title: str
+) -> HttpResponse:
+    """One sheet, bold frozen header, wrapped flag explanations (write-only: low memory)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title(title))
+    sheet.freeze_panes = "A2"
+    for index, label in enumerate(header):
+        letter = get_column_letter(index + 1)
+        sheet.column_dimensions[letter].width = 60 if label == "Flag explanations" else 18
+    bold = Font(bold=True)
+    header_cells = []
+    for label in header:
+        cell = WriteOnlyCell(sheet, value=neutralise(label))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    wrap = Alignment(wrap_text=True, vertical="top")
+
+    def wrapped(value):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.alignment = wrap
+        return cell
+
+    for line in lines:
+        values = [neutralise(value) for value in line]
+        sheet.append([wrapped(v) if isinstance(v, str) and "\n" in v else v for v in values])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), filename)

@@ -1,0 +1,363 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+from coordinators.models import (
+    CategoryKey,
+    CoordinatorProfile,
+    Organization,
+    RoleFamily,
+    School,
+    Team,
+)
+
+MIN_LEVEL = 1
+MAX_LEVEL = 3
+LEVEL_IN_RANGE = (MIN_LEVEL, MAX_LEVEL)
+
+
+class Rubric(models.Model):
+    """The rubric of one role family; its text lives in versions."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="rubrics")
+    role_family = models.OneToOneField(RoleFamily, on_delete=models.CASCADE, related_name="rubric")
+
+    def __str__(self):
+        return f"Rubric for {self.role_family}"
+
+
+class RubricVersion(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Optimistic lock for two admins editing the same draft.
+    lock_version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rubric", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["rubric", "number"], name="rubric_version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["rubric"],
+                condition=Q(state="published"),
+                name="rubric_one_published_version",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "published", "retired"]),
+                name="rubric_version_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.rubric.role_family} v{self.number} ({self.get_state_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == self.State.DRAFT
+
+
+class Level(models.Model):
+    version = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="levels")
+    value = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=60)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["version", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "value"], name="level_value_unique"),
+            models.CheckConstraint(
+                condition=Q(value__range=LEVEL_IN_RANGE), name="level_value_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.value})"
+
+
+class Category(models.Model):
+    version = models.ForeignKey(RubricVersion, on_delete=models.CASCADE, related_name="categories")
+    key = models.CharField(max_length=20, choices=CategoryKey.choices)
+    name = models.CharField(max_length=120)
+    description = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["version", "order"]
+        verbose_name_plural = "categories"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="category_key_unique"),
+            models.UniqueConstraint(fields=["version", "order"], name="category_order_unique"),
+            models.CheckConstraint(
+                condition=Q(key__in=CategoryKey.values), name="category_key_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["category__order", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Descriptor(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="descriptors")
+    level = models.ForeignKey(Level, on_delete=models.CASCADE, related_name="descriptors")
+    text = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "level__value"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "level"], name="descriptor_one_per_cell"),
+        ]
+
+    def __str__(self):
+        return self.text[:60]
+
+
+class AssessmentCycle(models.Model):
+    class State(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="cycles")
+    name = models.CharField(max_length=120)
+    opens_on = models.DateField()
+    due_on = models.DateField()
+    closes_on = models.DateField()
+    review_window_days = models.PositiveSmallIntegerField(default=14)
+    state = models.CharField(max_length=20, choices=State.choices, default=State.PLANNED)
+    opened_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opens_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="cycle_name_unique_in_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__lte=F("due_on")) & Q(due_on__lte=F("closes_on")),
+                name="cycle_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["planned", "open", "closed"]), name="cycle_state_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Assessment(models.Model):
+    """One coordinator's matrix in one cycle, made against one pinned rubric version."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+        FINALIZED = "finalized", "Finalized"
+
+    coordinator = models.ForeignKey(
+        CoordinatorProfile, on_delete=models.CASCADE, related_name="assessments"
+    )
+    cycle = models.ForeignKey(AssessmentCycle, on_delete=models.PROTECT, related_name="assessments")
+    rubric_version = models.ForeignKey(
+        RubricVersion, on_delete=models.PROTECT, related_name="assessments"
+    )
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="assessments"
+    )
+    schools = models.ManyToManyField(School, blank=True, related_name="assessments")
+    # Optimistic lock: every save must name the version it was read at.
+    version = models.PositiveIntegerField(default=1)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    review_started_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(null=True, blank=True)
+    return_note = models.TextField(blank=True)
+    finalized_at = models.DateTimeField(null=True, blank=True)
+    finalized_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    coaching_notes = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[schools])
+
+    class Meta:
+        ordering = ["-cycle__opens_on", "coordinator"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["coordinator", "cycle"], name="assessment_one_per_coordinator_cycle"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "submitted", "returned", "finalized"]),
+                name="assessment_state_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.coordinator} — {self.cycle}"
+
+    @property
+    def is_editable_by_coordinator(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class Rating(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="ratings")
+    self_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    self_evidence = models.TextField(blank=True)
+    supervisor_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    supervisor_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__category__order", "indicator__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "indicator"], name="rating_one_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(self_level__isnull=True) | Q(self_level__range=LEVEL_IN_RANGE),
+                name="rating_self_level_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(supervisor_level__isnull=True)
+                | Q(supervisor_level__range=LEVEL_IN_RANGE),
+                name="rating_supervisor_level_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: self {self.self_level}, supervisor {self.supervisor_level}"
+
+
+class CategoryScore(models.Model):
+    """The derived level of one category in one assessment, kept so dashboards read four rows."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="category_scores"
+    )
+    category_key = models.CharField(max_length=20, choices=CategoryKey.choices)
+    self_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    supervisor_level = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "category_key"], name="category_score_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(self_level__isnull=True) | Q(self_level__range=LEVEL_IN_RANGE),
+                name="category_score_self_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(supervisor_level__isnull=True)
+                | Q(supervisor_level__range=LEVEL_IN_RANGE),
+                name="category_score_supervisor_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_category_key_display()}: {self.self_level}/{self.supervisor_level}"
+
+
+class FlagThresholds(models.Model):
+    """The organization's tunable flag rules; defaults follow DESIGN.md."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="flag_thresholds"
+    )
+    site_gap_levels = models.PositiveSmallIntegerField(
+        default=1, help_text="Coordinator at least this many levels above School site."
+    )
+    support_gap_levels = models.PositiveSmallIntegerField(
+        default=1, help_text="Organization at least this many levels below Coordinator."
+    )
+    development_grace_years = models.PositiveSmallIntegerField(
+        default=1, help_text="Development at Novice is flagged after this many years in role."
+    )
+    perception_gap_levels = models.PositiveSmallIntegerField(
+        default=1, help_text="Self and supervisor differ by at least this many levels."
+    )
+    stalled_cycles = models.PositiveSmallIntegerField(
+        default=2, help_text="Finalized cycles compared to decide whether growth stalled."
+    )
+    long_tenure_extra_years = models.PositiveSmallIntegerField(
+        default=0, help_text="Years beyond a stage's expected span before the flag is raised."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "flag thresholds"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(site_gap_levels__range=(1, 2))
+                & Q(support_gap_levels__range=(1, 2))
+                & Q(perception_gap_levels__range=(1, 2))
+                & Q(stalled_cycles__range=(2, 10)),
+                name="flag_thresholds_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Flag thresholds for {self.organization}"
+
+
+class ReminderLog(models.Model):
+    """Who was reminded of what on which day, so an hourly cron never repeats itself."""
+
+    class Kind(models.TextChoices):
+        SUBMIT_DUE = "submit_due", "Self-assessment due"
+        REVIEW_OVERDUE = "review_overdue", "Review overdue"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="reminders")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "recipient", "kind", "sent_on"], name="reminder_once_a_day"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient} on {self.sent_on}"

@@ -1,0 +1,891 @@
+"""Writes that touch more than one row or move a state (STYLE.md, services)."""
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import NamedTuple
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from assessments import emails
+from assessments.models import (
+    Assessment,
+    AssessmentCycle,
+    Category,
+    CategoryScore,
+    Descriptor,
+    Indicator,
+    Level,
+    Rating,
+    Rubric,
+    RubricVersion,
+)
+from assessments.scoring import category_level
+from coordinators.models import CategoryKey, CoordinatorProfile, Organization, RoleFamily
+from growthmatrix.access import can_direct
+
+
+@transaction.atomic
+def rubric_version_create_from_data(
+    *, rubric: Rubric, data: dict, levels: list[tuple[int, str]], number: int, actor=None
+) -> RubricVersion:
+    """Build a draft version of ``rubric`` from plain data (see assessments.default_rubrics)."""
+    version = RubricVersion.objects.create(
+        rubric=rubric, number=number, state=RubricVersion.State.DRAFT, created_by=actor
+    )
+    level_rows = Level.objects.bulk_create(
+        [Level(version=version, value=value, name=name) for value, name in levels]
+    )
+    descriptors = []
+    for order, category_data in enumerate(data["categories"], start=1):
+        category = Category.objects.create(
+            version=version,
+            key=category_data["key"],
+            name=category_data["name"],
+            description=category_data.get("description", ""),
+            order=order,
+        )
+        indicators = Indicator.objects.bulk_create(
+            [
+                Indicator(category=category, name=item["name"], order=position)
+                for position, item in enumerate(category_data["indicators"], start=1)
+            ]
+        )
+        for indicator, item in zip(indicators, category_data["indicators"], strict=True):
+            descriptors.extend(
+                Descriptor(indicator=indicator, level=level, text=text)
+                for level, text in zip(level_rows, item["descriptors"], strict=True)
+            )
+    Descriptor.objects.bulk_create(descriptors)
+    return version
+
+
+@transaction.atomic
+def role_family_create_with_rubric(
+    *, organization: Organization, name: str, data: dict, actor=None, publish: bool = True
+) -> RoleFamily:
+    """A role family with its rubric, whose first version is built from ``data``."""
+    from django.utils import timezone
+
+    from assessments.default_rubrics import LEVELS
+
+    family = RoleFamily.objects.create(organization=organization, name=name)
+    rubric = Rubric.objects.create(organization=organization, role_family=family)
+    version = rubric_version_create_from_data(
+        rubric=rubric, data=data, levels=LEVELS, number=1, actor=actor
+    )
+    if publish:
+        version.state = RubricVersion.State.PUBLISHED
+        version.published_at = timezone.now()
+        version.published_by = actor
+        version.save(update_fields=["state", "published_at", "published_by"])
+    return family
+
+
+def category_scores_refresh(*, assessment: Assessment) -> list[CategoryScore]:
+    """Recompute and store the four category levels (self and supervisor) of an assessment.
+
+    Call inside the transaction that changed the ratings.
+    """
+    self_levels: dict[str, list] = defaultdict(list)
+    supervisor_levels: dict[str, list] = defaultdict(list)
+    for key, self_level, supervisor_level in assessment.ratings.values_list(
+        "indicator__category__key", "self_level", "supervisor_level"
+    ):
+        self_levels[key].append(self_level)
+        supervisor_levels[key].append(supervisor_level)
+    scores = [
+        CategoryScore(
+            assessment=assessment,
+            category_key=key,
+            self_level=category_level(self_levels[key]),
+            supervisor_level=category_level(supervisor_levels[key]),
+        )
+        for key in CategoryKey.values
+    ]
+    return CategoryScore.objects.bulk_create(
+        scores,
+        update_conflicts=True,
+        unique_fields=["assessment", "category_key"],
+        update_fields=["self_level", "supervisor_level"],
+    )
+
+
+# Rubric editing (org admin) -------------------------------------------------------------
+#
+# Only drafts change. Every edit names the draft's ``lock_version`` it was read at and bumps
+# it in one conditional UPDATE, so of two admins saving the same draft the later one is told,
+# never silently overwritten. Rows are saved one by one (not with update()) so that
+# simple_history records who changed which cell and when.
+
+
+COPIED_REASON = "Copied from the previous version"
+
+
+class RubricEditConflict(Exception):
+    """The draft changed since the editor read it; nothing was saved."""
+
+    def __init__(self, version: RubricVersion):
+        super().__init__("The draft changed since you opened it.")
+        self.version = version
+
+
+class RubricNotEditable(Exception):
+    """The version is no longer a draft (published, retired or discarded meanwhile)."""
+
+
+class RubricIncomplete(Exception):
+    """Publishing refused; ``problems`` lists every gap."""
+
+    def __init__(self, problems):
+        super().__init__(f"{len(problems)} problem(s) stop this draft from being published.")
+        self.problems = problems
+
+
+@transaction.atomic
+def rubric_version_copy(
+    *, source: RubricVersion, rubric: Rubric, number: int, actor=None
+) -> RubricVersion:
+    """A draft copy of ``source`` (levels, categories, indicators, descriptors) in ``rubric``.
+
+    Bulk inserts, each row with a history record marked COPIED_REASON: the baseline that the
+    draft's history compares its first edits against, not shown as edits themselves.
+    """
+    version = RubricVersion.objects.create(
+        rubric=rubric, number=number, state=RubricVersion.State.DRAFT, created_by=actor
+    )
+    copied = partial(
+        bulk_create_with_history, default_user=actor, default_change_reason=COPIED_REASON
+    )
+    old_levels = list(source.levels.order_by("value"))
+    new_levels = copied(
+        [Level(version=version, value=level.value, name=level.name) for level in old_levels],
+        Level,
+    )
+    level_map = {old.pk: new for old, new in zip(old_levels, new_levels, strict=True)}
+    old_categories = list(source.categories.order_by("order"))
+    new_categories = copied(
+        [
+            Category(
+                version=version,
+                key=c.key,
+                name=c.name,
+                description=c.description,
+                order=c.order,
+            )
+            for c in old_categories
+        ],
+        Category,
+    )
+    category_map = {old.pk: new for old, new in zip(old_categories, new_categories, strict=True)}
+    old_indicators = list(Indicator.objects.filter(category__version=source).order_by("pk"))
+    new_indicators = copied(
+        [
+            Indicator(category=category_map[i.category_id], name=i.name, order=i.order)
+            for i in old_indicators
+        ],
+        Indicator,
+    )
+    indicator_map = {old.pk: new for old, new in zip(old_indicators, new_indicators, strict=True)}
+    copied(
+        [
+            Descriptor(
+                indicator=indicator_map[d.indicator_id], level=level_map[d.level_id], text=d.text
+            )
+            for d in Descriptor.objects.filter(indicator__category__version=source)
+        ],
+        Descriptor,
+    )
+    return version
+
+
+@transaction.atomic
+def rubric_version_new_draft(*, rubric: Rubric, actor) -> tuple[RubricVersion, bool]:
+    """The rubric's draft: the one already open, else a new copy of the published version.
+
+    Returns ``(draft, created)``. One draft per rubric at a time, so two admins who both press
+    "New draft" end up editing the same one (the Rubric row is locked while deciding).
+    """
+    rubric = Rubric.objects.select_for_update().get(pk=rubric.pk)
+    existing = rubric.versions.filter(state=RubricVersion.State.DRAFT).first()
+    if existing is not None:
+        return existing, False
+    source = rubric.versions.filter(state=RubricVersion.State.PUBLISHED).first()
+    if source is None:
+        source = rubric.versions.order_by("-number").first()
+    number = (rubric.versions.aggregate(top=models.Max("number"))["top"] or 0) + 1
+    return rubric_version_copy(source=source, rubric=rubric, number=number, actor=actor), True
+
+
+def _rubric_draft_lock(*, version: RubricVersion, lock_version: int) -> None:
+    """Claim the draft at ``lock_version`` (and bump it) or raise; call inside a transaction."""
+    claimed = RubricVersion.objects.filter(
+        pk=version.pk, state=RubricVersion.State.DRAFT, lock_version=lock_version
+    ).update(lock_version=models.F("lock_version") + 1)
+    if not claimed:
+        current = RubricVersion.objects.filter(pk=version.pk).first()
+        if current is None or current.state != RubricVersion.State.DRAFT:
+            raise RubricNotEditable("This version is no longer a draft.")
+        raise RubricEditConflict(current)
+    version.lock_version = lock_version + 1
+
+
+@transaction.atomic
+def rubric_levels_rename(
+    *, version: RubricVersion, names: dict[int, str], lock_version: int, actor=None
+) -> None:
+    """Rename the draft's levels; ``names`` maps level value to its new name."""
+    _rubric_draft_lock(version=version, lock_version=lock_version)
+    for level in version.levels.all():
+        new_name = names.get(level.value, level.name).strip()
+        if new_name != level.name:
+            level.name = new_name
+            level.save(update_fields=["name"])
+
+
+@dataclass
+class IndicatorInput:
+    """What the category editor sends for one indicator; ``pk`` is None for a new one."""
+
+    pk: int | None
+    name: str
+    descriptors: dict[int, str]  # level value → text; blank text removes the cell
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.name.strip() and not any(t.strip() for t in self.descriptors.values())
+
+
+@transaction.atomic
+def rubric_category_save(
+    *,
+    version: RubricVersion,
+    category_key: str,
+    lock_version: int,
+    name: str,
+    description: str,
+    indicators: list[IndicatorInput],
+    move: tuple[int, int] | None = None,
+    remove: int | None = None,
+    actor=None,
+) -> Category:
+    """Save one category of a draft as the editor shows it: its name and description, every
+    indicator's name and descriptors, a new indicator, then one move (indicator pk, -1 up or
+    +1 down) or one removal. Only rows that really changed are written."""
+    _rubric_draft_lock(version=version, lock_version=lock_version)
+    category = version.categories.get(key=category_key)
+    changed = []
+    if category.name != name.strip():
+        category.name = name.strip()
+        changed.append("name")
+    if category.description != description.strip():
+        category.description = description.strip()
+        changed.append("description")
+    if changed:
+        category.save(update_fields=changed)
+
+    levels = {level.value: level for level in version.levels.all()}
+    existing = {
+        i.pk: i for i in category.indicators.prefetch_related("descriptors__level").order_by()
+    }
+    ordered = sorted(existing.values(), key=lambda i: (i.order, i.pk))
+    for item in indicators:
+        if item.pk is None:
+            if item.is_blank:
+                continue
+            indicator = Indicator.objects.create(
+                category=category, name=item.name.strip(), order=len(ordered) + 1
+            )
+            ordered.append(indicator)
+            cells = {}
+        else:
+            indicator = existing[item.pk]
+            if indicator.name != item.name.strip():
+                indicator.name = item.name.strip()
+                indicator.save(update_fields=["name"])
+            cells = {d.level.value: d for d in indicator.descriptors.all()}
+        for value, text in item.descriptors.items():
+            text = text.strip()
+            cell = cells.get(value)
+            if cell is None and text:
+                Descriptor.objects.create(indicator=indicator, level=levels[value], text=text)
+            elif cell is not None and not text:
+                cell.delete()
+            elif cell is not None and cell.text != text:
+                cell.text = text
+                cell.save(update_fields=["text"])
+
+    if remove is not None and remove in existing:
+        ordered = [i for i in ordered if i.pk != remove]
+        existing[remove].delete()
+    if move is not None:
+        pk, step = move
+        position = next((n for n, i in enumerate(ordered) if i.pk == pk), None)
+        other = None if position is None else position + step
+        if other is not None and 0 <= other < len(ordered):
+            ordered[position], ordered[other] = ordered[other], ordered[position]
+    for order, indicator in enumerate(ordered, start=1):
+        if indicator.order != order:
+            indicator.order = order
+            indicator.save(update_fields=["order"])
+    return category
+
+
+@transaction.atomic
+def rubric_version_publish(
+    *, version: RubricVersion, actor, lock_version: int | None = None
+) -> RubricVersion:
+    """Make a complete draft the rubric's current version and retire the previous one.
+
+    The Rubric row is locked first, so two admins publishing at once leave exactly one
+    published version (the partial unique constraint ``rubric_one_published_version`` is the
+    last guard). ``lock_version``, when given, refuses to publish a draft that changed since
+    the admin looked at it.
+    """
+    from assessments.rubric_selectors import rubric_version_problems
+
+    Rubric.objects.select_for_update().get(pk=version.rubric_id)
+    version = RubricVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != RubricVersion.State.DRAFT:
+        raise RubricNotEditable("This version is no longer a draft.")
+    if lock_version is not None and version.lock_version != lock_version:
+        raise RubricEditConflict(version)
+    problems = rubric_version_problems(version=version)
+    if problems:
+        raise RubricIncomplete(problems)
+    for current in RubricVersion.objects.filter(
+        rubric_id=version.rubric_id, state=RubricVersion.State.PUBLISHED
+    ):
+        current.state = RubricVersion.State.RETIRED
+        current.save(update_fields=["state"])
+    version.state = RubricVersion.State.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = actor
+    version.lock_version += 1
+    version.save(update_fields=["state", "published_at", "published_by", "lock_version"])
+    return version
+
+
+@transaction.atomic
+def rubric_version_discard(*, version: RubricVersion, lock_version: int | None = None) -> None:
+    """Delete a draft nobody has published; nothing ever pointed at it."""
+    version = RubricVersion.objects.select_for_update().get(pk=version.pk)
+    if version.state != RubricVersion.State.DRAFT:
+        raise RubricNotEditable("Only a draft can be discarded.")
+    if lock_version is not None and version.lock_version != lock_version:
+        raise RubricEditConflict(version)
+    version.delete()
+
+
+@transaction.atomic
+def role_family_create_from(
+    *,
+    organization: Organization,
+    name: str,
+    source_version: RubricVersion | None = None,
+    default_data: dict | None = None,
+    actor=None,
+) -> RoleFamily:
+    """A new role family whose rubric starts as a copy of ``source_version`` (another family's
+    current version) or of a default rubric; its version 1 is published at once so its people
+    can be assessed."""
+    if source_version is None:
+        return role_family_create_with_rubric(
+            organization=organization, name=name, data=default_data, actor=actor
+        )
+    family = RoleFamily.objects.create(organization=organization, name=name)
+    rubric = Rubric.objects.create(organization=organization, role_family=family)
+    version = rubric_version_copy(source=source_version, rubric=rubric, number=1, actor=actor)
+    version.state = RubricVersion.State.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = actor
+    version.save(update_fields=["state", "published_at", "published_by"])
+    return family
+
+
+@transaction.atomic
+def role_family_assign(*, profiles, role_family: RoleFamily) -> int:
+    """Put people in a role family; their next assessment uses that family's rubric.
+    Returns how many changed."""
+    changed = 0
+    for profile in profiles:
+        if profile.role_family_id != role_family.pk:
+            profile.role_family = role_family
+            profile.save(update_fields=["role_family"])
+            changed += 1
+    return changed
+
+
+# Cycles and the assessment workflow ----------------------------------------------------
+#
+# The only moves an assessment can make (DESIGN.md, "Cycles and the assessment workflow"):
+#
+#   draft/returned --save_self, submit (the coordinator)--> submitted
+#   submitted --recall (the coordinator, until the review started)--> draft
+#   submitted --save_review, return (the director or an org admin)--> returned
+#   submitted --finalize (the director or an org admin)--> finalized, never edited again
+#
+# Every move names the ``version`` it was read at and takes the next one in a conditional
+# UPDATE, so a replayed or stale POST is refused instead of overwriting a later save.
+# Ratings are written with simple_history's bulk helpers, so the history keeps who set
+# which level and when, in a fixed number of queries whatever the rubric's size.
+
+
+class WorkflowError(Exception):
+    """A move the workflow does not allow right now; the message is shown to the person."""
+
+
+class StaleAssessmentError(WorkflowError):
+    """The assessment was saved by someone else (or another tab) after this person loaded it."""
+
+    def __init__(self, message: str, *, current: Assessment):
+        super().__init__(message)
+        self.current = current
+
+
+class IncompleteAssessmentError(WorkflowError):
+    """Submit or finalize refused: ``missing`` lists the indicators without a level."""
+
+    def __init__(self, message: str, *, missing: list[Indicator]):
+        super().__init__(message)
+        self.missing = missing
+
+
+class RatingInput(NamedTuple):
+    """One indicator's level and text (evidence for the coordinator, a note for the director)."""
+
+    level: int | None
+    text: str = ""
+
+
+EDITABLE_BY_COORDINATOR = (Assessment.State.DRAFT, Assessment.State.RETURNED)
+IN_REVIEW = (Assessment.State.SUBMITTED,)
+
+STATE_REFUSALS = {
+    Assessment.State.DRAFT: "This assessment is a draft: it has not been submitted yet.",
+    Assessment.State.SUBMITTED: "This assessment has been submitted; it is waiting for review.",
+    Assessment.State.RETURNED: "This assessment was returned to the coordinator for changes.",
+    Assessment.State.FINALIZED: "This assessment is finalized; it can no longer be changed.",
+}
+
+
+def _require_owner(*, assessment: Assessment, actor) -> None:
+    if assessment.coordinator.user_id != actor.pk:
+        raise PermissionDenied("Only the coordinator changes their own self-assessment.")
+
+
+def _require_reviewer(*, assessment: Assessment, actor) -> None:
+    if assessment.coordinator.user_id == actor.pk or not can_direct(actor, assessment.coordinator):
+        raise PermissionDenied(
+            "Only the director of this coordinator's team or an org admin reviews it."
+        )
+
+
+def cycle_accepts_changes(cycle: AssessmentCycle) -> bool:
+    """Coordinators change their assessments while the cycle is open, up to its closing day."""
+    return cycle.state == AssessmentCycle.State.OPEN and cycle.closes_on >= timezone.localdate()
+
+
+def _require_cycle_open(cycle: AssessmentCycle) -> None:
+    if not cycle_accepts_changes(cycle):
+        raise WorkflowError(f"{cycle} is closed; self-assessments can no longer change.")
+
+
+def _assessment_claim(*, assessment: Assessment, expected_version, states) -> Assessment:
+    """Take the assessment's next version if it is still at ``expected_version`` and in one of
+    ``states``, else say why not. Call inside the transaction of the move; the UPDATE holds
+    the row until it commits."""
+    claimed = Assessment.objects.filter(
+        pk=assessment.pk, version=expected_version, state__in=states
+    ).update(version=models.F("version") + 1, updated_at=timezone.now())
+    current = Assessment.objects.select_related(
+        "cycle", "coordinator__user", "coordinator__team", "rubric_version"
+    ).get(pk=assessment.pk)
+    if not claimed:
+        if current.state not in states:
+            raise WorkflowError(STATE_REFUSALS[current.state])
+        saved_at = timezone.localtime(current.updated_at).strftime("%H:%M")
+        raise StaleAssessmentError(
+            f"This assessment was saved elsewhere at {saved_at} (in another tab or by someone "
+            "else) after you opened it, so your changes were not saved. They are still below: "
+            "compare them with what was saved, then save again.",
+            current=current,
+        )
+    return current
+
+
+def _indicators_without(*, assessment: Assessment, field: str) -> list[Indicator]:
+    """The indicators of the pinned version whose rating has no ``field`` level, in page order."""
+    rated = Rating.objects.filter(assessment=assessment, **{f"{field}__isnull": False}).values(
+        "indicator_id"
+    )
+    return list(
+        Indicator.objects.filter(category__version_id=assessment.rubric_version_id)
+        .exclude(pk__in=rated)
+        .select_related("category")
+        .order_by("category__order", "order", "pk")
+    )
+
+
+def _ratings_write(
+    *,
+    assessment: Assessment,
+    actor,
+    ratings: Mapping[int, RatingInput],
+    level_field: str,
+    text_field: str,
+) -> int:
+    """Write the ratings that changed; returns how many. Refuses (before writing anything) an
+    indicator outside the pinned version or a level the version does not have."""
+    indicator_ids = set(
+        Indicator.objects.filter(category__version_id=assessment.rubric_version_id).values_list(
+            "pk", flat=True
+        )
+    )
+    level_values = set(
+        Level.objects.filter(version_id=assessment.rubric_version_id).values_list(
+            "value", flat=True
+        )
+    )
+    if set(ratings) - indicator_ids:
+        raise WorkflowError("Some ratings name an indicator that is not in this rubric version.")
+    if any(
+        entry.level is not None and entry.level not in level_values for entry in ratings.values()
+    ):
+        raise WorkflowError("Some ratings have a level this rubric does not have.")
+    existing = {rating.indicator_id: rating for rating in assessment.ratings.all()}
+    created, changed = [], []
+    for indicator_id, entry in ratings.items():
+        text = entry.text.strip()
+        rating = existing.get(indicator_id)
+        if rating is None:
+            if entry.level is not None or text:
+                created.append(
+                    Rating(
+                        assessment=assessment,
+                        indicator_id=indicator_id,
+                        **{level_field: entry.level, text_field: text},
+                    )
+                )
+        elif getattr(rating, level_field) != entry.level or getattr(rating, text_field) != text:
+            setattr(rating, level_field, entry.level)
+            setattr(rating, text_field, text)
+            changed.append(rating)
+    if created:
+        bulk_create_with_history(created, Rating, default_user=actor)
+    if changed:
+        bulk_update_with_history(changed, Rating, [level_field, text_field], default_user=actor)
+    return len(created) + len(changed)
+
+
+def _assessment_save(assessment: Assessment, actor, fields: list[str]) -> None:
+    """Save state or notes with a history row naming ``actor``."""
+    assessment._history_user = actor
+    assessment.save(update_fields=[*fields, "updated_at"])
+
+
+def _assessments_create(*, cycle: AssessmentCycle, profiles, versions: dict, actor) -> list:
+    """Draft assessments for ``profiles`` pinned to their family's version in ``versions``,
+    recording team and school sites as they are now; one empty rating per indicator."""
+    assessments = bulk_create_with_history(
+        [
+            Assessment(
+                coordinator=profile,
+                cycle=cycle,
+                rubric_version=versions[profile.role_family_id],
+                team_id=profile.team_id,
+            )
+            for profile in profiles
+        ],
+        Assessment,
+        batch_size=500,
+        default_user=actor,
+    )
+    by_profile = {a.coordinator_id: a for a in assessments}
+    Assessment.schools.through.objects.bulk_create(
+        [
+            Assessment.schools.through(assessment=by_profile[profile.pk], school=school)
+            for profile in profiles
+            for school in profile.schools.all()
+        ],
+        batch_size=2000,
+    )
+    indicators = defaultdict(list)
+    for indicator_id, version_id in Indicator.objects.filter(
+        category__version__in=set(versions.values())
+    ).values_list("pk", "category__version_id"):
+        indicators[version_id].append(indicator_id)
+    Rating.objects.bulk_create(
+        [
+            Rating(assessment=a, indicator_id=indicator_id)
+            for a in assessments
+            for indicator_id in indicators[a.rubric_version_id]
+        ],
+        batch_size=2000,
+    )
+    CategoryScore.objects.bulk_create(
+        [
+            CategoryScore(assessment=a, category_key=key)
+            for a in assessments
+            for key in CategoryKey.values
+        ],
+        batch_size=2000,
+    )
+    return assessments
+
+
+def _published_versions(organization_id: int) -> dict[int, RubricVersion]:
+    return {
+        version.rubric.role_family_id: version
+        for version in RubricVersion.objects.filter(
+            rubric__organization_id=organization_id, state=RubricVersion.State.PUBLISHED
+        ).select_related("rubric")
+    }
+
+
+@transaction.atomic
+def cycle_open(*, cycle: AssessmentCycle, actor) -> int:
+    """Open a planned cycle: a draft assessment for every active coordinator, pinned to their
+    role family's published rubric. Emails each coordinator after the commit (a task, so a
+    large organization does not hold the request). Returns how many assessments were made."""
+    cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.state != AssessmentCycle.State.PLANNED:
+        raise WorkflowError(f"{cycle} is already {cycle.get_state_display().lower()}.")
+    if cycle.closes_on < timezone.localdate():
+        raise WorkflowError(
+            f"{cycle} closed on {date_format(cycle.closes_on, 'j M Y')}; change its dates first."
+        )
+    already_open = (
+        AssessmentCycle.objects.filter(
+            organization_id=cycle.organization_id, state=AssessmentCycle.State.OPEN
+        )
+        .exclude(pk=cycle.pk)
+        .first()
+    )
+    if already_open is not None:
+        raise WorkflowError(
+            f"{already_open} is still open. Close it before opening {cycle}: coordinators "
+            "work on one cycle at a time."
+        )
+    profiles = list(
+        CoordinatorProfile.objects.filter(
+            organization_id=cycle.organization_id, active=True, user__is_active=True
+        )
+        .exclude(assessments__cycle=cycle)
+        .select_related("role_family")
+        .prefetch_related("schools")
+    )
+    versions = _published_versions(cycle.organization_id)
+    unpublished = sorted({p.role_family.name for p in profiles if p.role_family_id not in versions})
+    if unpublished:
+        raise WorkflowError(
+            f"{cycle} cannot open: the role "
+            f"{'family' if len(unpublished) == 1 else 'families'} {', '.join(unpublished)} "
+            f"{'has' if len(unpublished) == 1 else 'have'} active people but no published "
+            "rubric. Publish a rubric version first."
+        )
+    created = _assessments_create(cycle=cycle, profiles=profiles, versions=versions, actor=actor)
+    cycle.state = AssessmentCycle.State.OPEN
+    cycle.opened_at = timezone.now()
+    cycle._history_user = actor
+    cycle.save(update_fields=["state", "opened_at"])
+    transaction.on_commit(partial(emails.cycle_opened_notify.enqueue, cycle_id=cycle.pk))
+    return len(created)
+
+
+@transaction.atomic
+def cycle_close(*, cycle: AssessmentCycle, actor) -> AssessmentCycle:
+    """Close an open cycle: coordinators can no longer change or submit their assessments;
+    directors can still finish the reviews."""
+    cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
+    if cycle.state != AssessmentCycle.State.OPEN:
+        raise WorkflowError(f"{cycle} is not open, so it cannot be closed.")
+    cycle.state = AssessmentCycle.State.CLOSED
+    cycle._history_user = actor
+    cycle.save(update_fields=["state"])
+    return cycle
+
+
+@transaction.atomic
+def assessment_start(*, cycle: AssessmentCycle, profile: CoordinatorProfile, actor) -> Assessment:
+    """The coordinator's assessment in an open cycle, made now if they joined after it opened."""
+    if profile.user_id != actor.pk:
+        raise PermissionDenied("Only the coordinator starts their own self-assessment.")
+    existing = Assessment.objects.filter(cycle=cycle, coordinator=profile).first()
+    if existing is not None:
+        return existing
+    if cycle.organization_id != profile.organization_id:
+        raise PermissionDenied("This cycle belongs to another organization.")
+    _require_cycle_open(cycle)
+    if not profile.active:
+        raise WorkflowError("Your profile is not active; ask your organization's admin.")
+    versions = _published_versions(profile.organization_id)
+    if profile.role_family_id not in versions:
+        raise WorkflowError(
+            f"Your role family ({profile.role_family}) has no published rubric yet; ask your "
+            "organization's admin to publish one."
+        )
+    try:
+        with transaction.atomic():
+            [assessment] = _assessments_create(
+                cycle=cycle, profiles=[profile], versions=versions, actor=actor
+            )
+    except IntegrityError:  # the same person pressed Start twice at once
+        assessment = Assessment.objects.get(cycle=cycle, coordinator=profile)
+    return assessment
+
+
+@transaction.atomic
+def assessment_save_self(
+    *, assessment: Assessment, actor, expected_version: int, ratings: Mapping[int, RatingInput]
+) -> Assessment:
+    """The coordinator saves levels and evidence of a draft or returned assessment."""
+    _require_owner(assessment=assessment, actor=actor)
+    assessment = _assessment_claim(
+        assessment=assessment, expected_version=expected_version, states=EDITABLE_BY_COORDINATOR
+    )
+    _require_cycle_open(assessment.cycle)
+    if _ratings_write(
+        assessment=assessment,
+        actor=actor,
+        ratings=ratings,
+        level_field="self_level",
+        text_field="self_evidence",
+    ):
+        category_scores_refresh(assessment=assessment)
+    return assessment
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, actor, expected_version: int) -> Assessment:
+    """Send a complete self-assessment to the director (emailed after the commit)."""
+    _require_owner(assessment=assessment, actor=actor)
+    assessment = _assessment_claim(
+        assessment=assessment, expected_version=expected_version, states=EDITABLE_BY_COORDINATOR
+    )
+    _require_cycle_open(assessment.cycle)
+    missing = _indicators_without(assessment=assessment, field="self_level")
+    if missing:
+        raise IncompleteAssessmentError(
+            f"Choose a level for every indicator before submitting; {len(missing)} "
+            f"{'has' if len(missing) == 1 else 'have'} none yet.",
+            missing=missing,
+        )
+    assessment.state = Assessment.State.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.review_started_at = None
+    _assessment_save(assessment, actor, ["state", "submitted_at", "review_started_at"])
+    transaction.on_commit(
+        partial(emails.assessment_submitted_notify.enqueue, assessment_id=assessment.pk)
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_recall(*, assessment: Assessment, actor, expected_version: int) -> Assessment:
+    """Take a submission back to draft, possible until the director starts the review."""
+    _require_owner(assessment=assessment, actor=actor)
+    assessment = _assessment_claim(
+        assessment=assessment, expected_version=expected_version, states=IN_REVIEW
+    )
+    if assessment.review_started_at is not None:
+        raise WorkflowError(
+            "Your director has started the review, so the submission can no longer be "
+            "recalled. Ask them to return it if something needs to change."
+        )
+    assessment.state = Assessment.State.DRAFT
+    assessment.submitted_at = None
+    _assessment_save(assessment, actor, ["state", "submitted_at"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_save_review(
+    *,
+    assessment: Assessment,
+    actor,
+    expected_version: int,
+    ratings: Mapping[int, RatingInput],
+    coaching_notes: str,
+    next_steps: str,
+) -> Assessment:
+    """The director saves supervisor levels and notes and the coaching conversation. The first
+    save starts the review, which ends the coordinator's chance to recall."""
+    _require_reviewer(assessment=assessment, actor=actor)
+    assessment = _assessment_claim(
+        assessment=assessment, expected_version=expected_version, states=IN_REVIEW
+    )
+    if _ratings_write(
+        assessment=assessment,
+        actor=actor,
+        ratings=ratings,
+        level_field="supervisor_level",
+        text_field="supervisor_note",
+    ):
+        category_scores_refresh(assessment=assessment)
+    fields = []
+    if assessment.review_started_at is None:
+        assessment.review_started_at = timezone.now()
+        fields.append("review_started_at")
+    for field, value in (("coaching_notes", coaching_notes), ("next_steps", next_steps)):
+        if getattr(assessment, field) != value.strip():
+            setattr(assessment, field, value.strip())
+            fields.append(field)
+    if fields:
+        _assessment_save(assessment, actor, fields)
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(
+    *, assessment: Assessment, actor, expected_version: int, note: str
+) -> Assessment:
+    """Send a submission back to the coordinator, editable again, with a note saying why."""
+    _require_reviewer(assessment=assessment, actor=actor)
+    if not note.strip():
+        raise WorkflowError("Say in a note what the coordinator should change before returning.")
+    assessment = _assessment_claim(
+        assessment=assessment, expected_version=expected_version, states=IN_REVIEW
+    )
+    assessment.state = Assessment.State.RETURNED
+    assessment.returned_at = timezone.now()
+    assessment.return_note = note.strip()
+    _assessment_save(assessment, actor, ["state", "returned_at", "return_note"])
+    transaction.on_commit(
+        partial(emails.assessment_returned_notify.enqueue, assessment_id=assessment.pk)
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_finalize(*, assessment: Assessment, actor, expected_version: int) -> Assessment:
+    """Close the review: every indicator has a supervisor level; from now on nothing changes
+    and the coordinator sees the supervisor's levels, notes and next steps."""
+    _require_reviewer(assessment=assessment, actor=actor)
+    assessment = _assessment_claim(
+        assessment=assessment, expected_version=expected_version, states=IN_REVIEW
+    )
+    missing = _indicators_without(assessment=assessment, field="supervisor_level")
+    if missing:
+        raise IncompleteAssessmentError(
+            f"Choose a supervisor level for every indicator before finalizing; {len(missing)} "
+            f"{'has' if len(missing) == 1 else 'have'} none yet.",
+            missing=missing,
+        )
+    assessment.state = Assessment.State.FINALIZED
+    assessment.finalized_at = timezone.now()
+    assessment.finalized_by = actor
+    fields = ["state", "finalized_at", "finalized_by"]
+    if assessment.review_started_at is None:
+        assessment.review_started_at = assessment.finalized_at
+        fields.append("review_started_at")
+    _assessment_save(assessment, actor, fields)
+    transaction.on_commit(
+        partial(emails.assessment_finalized_notify.enqueue, assessment_id=assessment.pk)
+    )
+    return assessment

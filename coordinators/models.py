@@ -1,0 +1,277 @@
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+
+class CategoryKey(models.TextChoices):
+    """The four categories of every rubric; their display names live in the rubric version."""
+
+    COORDINATOR = "coordinator", "Coordinator"
+    SITE = "site", "School site"
+    ORGANIZATION = "organization", "Organizational supports"
+    DEVELOPMENT = "development", "Development"
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person who logs in with their email address; belongs to at most one organization."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Role(models.TextChoices):
+    COORDINATOR = "coordinator", "Coordinator"
+    DIRECTOR = "director", "Director"
+    ADMIN = "admin", "Org admin"
+
+
+class Membership(models.Model):
+    """One role of a user in their organization; a user may hold several roles."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="membership_one_per_role"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class SchoolLevel(models.TextChoices):
+    ELEMENTARY = "elementary", "Elementary"
+    MIDDLE = "middle", "Middle"
+    HIGH = "high", "High"
+    K8 = "k8", "K-8"
+    OTHER = "other", "Other"
+
+
+class SchoolSetting(models.TextChoices):
+    URBAN = "urban", "Urban"
+    SUBURBAN = "suburban", "Suburban"
+    RURAL = "rural", "Rural"
+
+
+class School(models.Model):
+    Level = SchoolLevel
+    Setting = SchoolSetting
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="schools")
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=20, choices=SchoolLevel.choices)
+    setting = models.CharField(max_length=20, choices=SchoolSetting.choices)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="school_name_unique_in_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=SchoolLevel.values), name="school_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(setting__in=SchoolSetting.values), name="school_setting_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+    director = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="directed_teams"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="team_name_unique_in_org"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class RoleFamily(models.Model):
+    """A kind of job (community school coordinator, instructional coach ...) with its own rubric."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="role_families"
+    )
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "role families"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="role_family_name_unique_in_org"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CareerStage(models.Model):
+    """A step of the trajectory, with the tenure it expects and the levels it asks for."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="career_stages"
+    )
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField()
+    expected_years_from = models.PositiveSmallIntegerField(
+        default=0, help_text="Years in role at which people usually reach this stage."
+    )
+    expected_years_to = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Years in role by which people usually move on; blank for the last stage.",
+    )
+    min_coordinator = models.PositiveSmallIntegerField(default=1)
+    min_site = models.PositiveSmallIntegerField(default=1)
+    min_organization = models.PositiveSmallIntegerField(default=1)
+    min_development = models.PositiveSmallIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "order"], name="stage_order_unique_in_org"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "title"], name="stage_title_unique_in_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_coordinator__range=(1, 3))
+                & Q(min_site__range=(1, 3))
+                & Q(min_organization__range=(1, 3))
+                & Q(min_development__range=(1, 3)),
+                name="stage_min_levels_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_years_to__isnull=True)
+                | Q(expected_years_to__gte=models.F("expected_years_from")),
+                name="stage_years_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def minimums(self) -> dict[str, int]:
+        return {key: getattr(self, f"min_{key}") for key in CategoryKey.values}
+
+
+class CoordinatorProfile(models.Model):
+    """The assessed person: role family, team, school sites and tenure."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="profiles"
+    )
+    role_family = models.ForeignKey(RoleFamily, on_delete=models.PROTECT, related_name="profiles")
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles"
+    )
+    schools = models.ManyToManyField(School, blank=True, related_name="profiles")
+    job_title = models.CharField(max_length=200, blank=True)
+    role_start_date = models.DateField(help_text="First day in this role; tenure counts from here.")
+    career_stage = models.ForeignKey(
+        CareerStage, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles"
+    )
+    stage_since = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords(excluded_fields=["organization"])
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self):
+        return self.user.display_name
+
+
+class Promotion(models.Model):
+    """A recorded change of career stage; never edited, only added."""
+
+    profile = models.ForeignKey(
+        CoordinatorProfile, on_delete=models.CASCADE, related_name="promotions"
+    )
+    from_stage = models.ForeignKey(
+        CareerStage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_stage = models.ForeignKey(CareerStage, on_delete=models.PROTECT, related_name="+")
+    effective_on = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-effective_on", "-recorded_at"]
+
+    def __str__(self):
+        return f"{self.profile} → {self.to_stage} on {self.effective_on}"

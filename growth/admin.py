@@ -1,0 +1,28 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from growth.models import Goal, Support, SupportCatalogEntry
+
+
+@admin.register(SupportCatalogEntry)
+class SupportCatalogEntryAdmin(admin.ModelAdmin):
+    list_display = ["title", "organization", "category_key", "level", "kind"]
+    list_filter = ["organization", "category_key", "level", "kind"]
+    search_fields = ["title", "description"]
+
+
+@admin.register(Support)
+class SupportAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "coordinator", "kind", "mentor", "starts_on"]
+    list_filter = ["kind", "network_scope"]
+    search_fields = ["title", "coordinator__user__email", "mentor__email"]
+    raw_id_fields = ["coordinator", "mentor", "catalog_entry"]
+
+
+@admin.register(Goal)
+class GoalAdmin(SimpleHistoryAdmin):
+    list_display = ["coordinator", "category_key", "target_level", "target_date", "status"]
+    list_filter = ["status", "category_key"]
+    search_fields = ["coordinator__user__email", "notes"]
+    raw_id_fields = ["coordinator", "indicator"]
+    filter_horizontal = ["supports"]

@@ -1,0 +1,382 @@
+"""Reads of the growth path: the growth panel of a coordinator's page, goal deadlines for
+dashboards, and a mentor's mentees. Each is a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from assessments import flags as flag_rules
+from assessments.models import Assessment, Category, CategoryScore, FlagThresholds, Level
+from assessments.selectors import AssessmentInfo
+from coordinators.careers import (
+    Readiness,
+    as_stage,
+    next_stage,
+    stage_readiness,
+    stage_span_words,
+    time_in_words,
+)
+from coordinators.models import CareerStage, CategoryKey, CoordinatorProfile
+from growth.models import Goal, Support, SupportCatalogEntry, SupportKind
+from growthmatrix.access import can_direct
+
+DUE_SOON_DAYS = 30
+MAX_SUGGESTIONS = 6
+# For these flags the first category named is the weaker one, the one a support should serve.
+WEAKER_FIRST = {flag_rules.SITE_GAP, flag_rules.SITE_AHEAD, flag_rules.SUPPORT_GAP}
+NOT_FOR_SUPPORT = {flag_rules.READY_FOR_PROMOTION, flag_rules.LONG_TENURE, flag_rules.OVERDUE}
+
+
+def goal_due_state(goal: Goal, today: date) -> str | None:
+    """ "overdue" or "due_soon" for an open goal, else None."""
+    if goal.status != Goal.Status.OPEN:
+        return None
+    if goal.target_date < today:
+        return "overdue"
+    if goal.target_date <= today + timedelta(days=DUE_SOON_DAYS):
+        return "due_soon"
+    return None
+
+
+@dataclass
+class GoalRow:
+    goal: Goal
+    category_name: str
+    target_level_name: str
+    due: str | None  # "overdue", "due_soon" or None
+
+    @property
+    def due_label(self) -> str:
+        return {"overdue": "Overdue", "due_soon": "Due soon"}.get(self.due or "", "")
+
+
+@dataclass
+class Suggestion:
+    entry: SupportCatalogEntry
+    category_name: str
+    level_name: str
+    reasons: list[str] = field(default_factory=list)
+    goal_id: int | None = None  # a goal this support would serve
+
+    @property
+    def one_click(self) -> bool:
+        return self.entry.kind != SupportKind.MENTORING
+
+
+@dataclass
+class GrowthPanel:
+    profile: CoordinatorProfile
+    today: date
+    names: flag_rules.Names
+    stage: CareerStage | None
+    stage_time: str
+    stage_span: str
+    next_stage: CareerStage | None
+    readiness: Readiness | None
+    latest_cycle_name: str | None
+    levels: dict[str, int | None]
+    flags: list[flag_rules.Flag]
+    open_goals: list[GoalRow]
+    closed_goals: list[GoalRow]
+    supports: list[Support]
+    suggestions: list[Suggestion]
+    can_edit: bool  # the coordinator themself, their director or an org admin
+    can_direct: bool  # their director or an org admin: attach, promote
+
+    @property
+    def overdue_goals(self) -> list[GoalRow]:
+        return [g for g in self.open_goals if g.due == "overdue"]
+
+    @property
+    def due_soon_goals(self) -> list[GoalRow]:
+        return [g for g in self.open_goals if g.due == "due_soon"]
+
+
+def _names(version_filter: Q) -> flag_rules.Names:
+    """Category and level names of one rubric version (two queries)."""
+    levels = dict(Level.objects.filter(version_filter).values_list("value", "name"))
+    categories = dict(Category.objects.filter(version_filter).values_list("key", "name"))
+    return flag_rules.Names(
+        categories={**flag_rules.DEFAULT_CATEGORY_NAMES, **categories},
+        levels={**flag_rules.DEFAULT_LEVEL_NAMES, **levels},
+    )
+
+
+def _finalized_infos(profile: CoordinatorProfile, window: int) -> list[AssessmentInfo]:
+    """The coordinator's last ``window`` finalized assessments with their category scores,
+    oldest first (two queries)."""
+    assessments = list(
+        Assessment.objects.filter(coordinator=profile, state=Assessment.State.FINALIZED)
+        .select_related("cycle")
+        .prefetch_related(Prefetch("category_scores", queryset=CategoryScore.objects.all()))
+        .order_by("-cycle__opens_on")[:window]
+    )
+    return [
+        AssessmentInfo(
+            pk=a.pk,
+            coordinator_id=a.coordinator_id,
+            cycle_id=a.cycle_id,
+            cycle_name=a.cycle.name,
+            opens_on=a.cycle.opens_on,
+            state=a.state,
+            submitted_at=a.submitted_at,
+            rubric_version_id=a.rubric_version_id,
+            scores={
+                s.category_key: (s.self_level, s.supervisor_level) for s in a.category_scores.all()
+            },
+        )
+        for a in reversed(assessments)
+    ]
+
+
+def _matrix(info: AssessmentInfo, names: flag_rules.Names) -> flag_rules.Matrix:
+    """A finalized assessment's levels: the supervisor's, else the self level."""
+    self_levels = {k: info.scores.get(k, (None, None))[0] for k in CategoryKey.values}
+    supervisor = {k: info.scores.get(k, (None, None))[1] for k in CategoryKey.values}
+    levels = {k: supervisor[k] if supervisor[k] is not None else self_levels[k] for k in supervisor}
+    return flag_rules.Matrix(
+        cycle_name=info.cycle_name,
+        levels=levels,
+        self_levels=self_levels,
+        supervisor_levels=supervisor,
+        finalized=True,
+        names=names,
+    )
+
+
+def growth_panel(
+    *,
+    profile: CoordinatorProfile,
+    viewer,
+    today: date | None = None,
+    flags=None,
+    stages: list[CareerStage] | None = None,
+    thresholds: flag_rules.Thresholds | None = None,
+    finalized: list[AssessmentInfo] | None = None,
+    names_by_version: dict[int, flag_rules.Names] | None = None,
+) -> GrowthPanel:
+    """Everything the growth panel shows for one coordinator, in at most nine queries whatever
+    the number of goals, supports, assessments or catalogue entries.
+
+    A page that has already loaded some of it passes it in rather than have it read twice
+    (the coordinator page, from its page context and history); whatever is left out is loaded
+    here. ``flags``: the coordinator's current flags (otherwise the category flags are computed
+    from the finalized history); ``stages``: the organization's career stages; ``thresholds``:
+    its flag thresholds; ``finalized``: the coordinator's assessments with their category
+    scores, oldest first (only the finalized ones count); ``names_by_version``: the category
+    and level names of the organization's rubric versions.
+    """
+    today = today or timezone.localdate()
+    if stages is None:
+        stages = list(CareerStage.objects.filter(organization_id=profile.organization_id))
+    stage = next((s for s in stages if s.pk == profile.career_stage_id), None)
+    upcoming = next_stage(stages, stage) if stages else None
+    if thresholds is None:
+        thresholds = flag_rules.Thresholds.from_row(
+            FlagThresholds.objects.filter(organization_id=profile.organization_id).first()
+        )
+    window = max(thresholds.stalled_cycles, 2)
+
+    if finalized is None:
+        finalized = _finalized_infos(profile, window)
+    finalized = [info for info in finalized if info.finalized][-window:]
+    latest_version = finalized[-1].rubric_version_id if finalized else None
+    if latest_version is not None and names_by_version and latest_version in names_by_version:
+        known = names_by_version[latest_version]
+        names = flag_rules.Names(
+            categories={**flag_rules.DEFAULT_CATEGORY_NAMES, **known.categories},
+            levels={**flag_rules.DEFAULT_LEVEL_NAMES, **known.levels},
+        )
+    elif latest_version is not None:
+        names = _names(Q(version_id=latest_version))
+    else:
+        names = _names(
+            Q(version__rubric__role_family_id=profile.role_family_id, version__state="published")
+        )
+    history = [_matrix(info, names) for info in finalized]
+    latest = history[-1] if history else None
+    levels = dict(latest.levels) if latest else dict.fromkeys(CategoryKey.values)
+
+    if flags is None:
+        facts = flag_rules.CoordinatorFacts(
+            today=today,
+            role_start_date=profile.role_start_date,
+            current=latest,
+            finalized_history=history,
+            stage=as_stage(stage),
+            next_stage=as_stage(upcoming),
+        )
+        flags = flag_rules.flags_for(facts, thresholds)
+
+    readiness = stage_readiness(
+        stage=as_stage(upcoming),
+        levels=latest.levels if latest else None,
+        role_start_date=profile.role_start_date,
+        today=today,
+        names=names,
+        based_on=f"the {latest.cycle_name} review" if latest else None,
+    )
+
+    goals = list(
+        Goal.objects.filter(coordinator=profile)
+        .select_related("indicator")
+        .prefetch_related(Prefetch("supports", queryset=Support.objects.order_by("title")))
+        .order_by("target_date", "pk")
+    )
+    rows = [
+        GoalRow(
+            goal=g,
+            category_name=names.category(g.category_key),
+            target_level_name=names.level(g.target_level),
+            due=goal_due_state(g, today),
+        )
+        for g in goals
+    ]
+    supports = list(
+        Support.objects.filter(coordinator=profile)
+        .select_related("mentor", "catalog_entry")
+        .order_by("-starts_on", "-created_at")
+    )
+    open_rows = [r for r in rows if r.goal.status == Goal.Status.OPEN]
+    suggestions = _suggestions(
+        profile=profile,
+        names=names,
+        levels=levels,
+        goals=[r.goal for r in open_rows],
+        flags=flags,
+        readiness=readiness,
+        attached={s.catalog_entry_id for s in supports if s.catalog_entry_id},
+    )
+    is_self = profile.user_id == viewer.pk
+    directs = can_direct(viewer, profile)
+    return GrowthPanel(
+        profile=profile,
+        today=today,
+        names=names,
+        stage=stage,
+        stage_time=time_in_words(profile.stage_since, today) if stage else "",
+        stage_span=stage_span_words(stage) if stage else "",
+        next_stage=upcoming,
+        readiness=readiness,
+        latest_cycle_name=latest.cycle_name if latest else None,
+        levels=levels,
+        flags=list(flags),
+        open_goals=open_rows,
+        closed_goals=[r for r in rows if r.goal.status != Goal.Status.OPEN],
+        supports=supports,
+        suggestions=suggestions,
+        can_edit=is_self or directs,
+        can_direct=directs,
+    )
+
+
+def _suggestions(*, profile, names, levels, goals, flags, readiness, attached) -> list[Suggestion]:
+    """Catalogue entries for the categories where the coordinator has an open goal, a flag or
+    an unmet requirement of the next stage, at their current level there (one query)."""
+    reasons: dict[str, list[tuple[str, int | None]]] = {}
+    for goal in goals:
+        reasons.setdefault(goal.category_key, []).append(
+            (
+                f"Goal: {names.category(goal.category_key)} to {names.level(goal.target_level)} "
+                f"by {flag_rules.day_words(goal.target_date)}",
+                goal.pk,
+            )
+        )
+    for flag in flags:
+        if flag.code in NOT_FOR_SUPPORT or not flag.categories:
+            continue
+        keys = flag.categories[:1] if flag.code in WEAKER_FIRST else flag.categories
+        for key in keys:
+            reasons.setdefault(key, []).append((f"Flag: {flag.label} — {flag.explanation}", None))
+    if readiness is not None:
+        for requirement in readiness.unmet:
+            if requirement.category_key:
+                reasons.setdefault(requirement.category_key, []).append(
+                    (
+                        f"Next stage: {readiness.stage_title} needs {requirement.needed} in "
+                        f"{requirement.label}",
+                        None,
+                    )
+                )
+    if not reasons:
+        return []
+    wanted = Q()
+    for key in reasons:
+        wanted |= Q(category_key=key, level=levels.get(key) or flag_rules.MIN_LEVEL)
+    entries = SupportCatalogEntry.objects.filter(wanted, organization_id=profile.organization_id)
+    suggestions = []
+    for entry in entries.exclude(pk__in=attached).order_by("category_key", "title"):
+        why = reasons[entry.category_key]
+        suggestions.append(
+            Suggestion(
+                entry=entry,
+                category_name=names.category(entry.category_key),
+                level_name=names.level(entry.level),
+                reasons=list(dict.fromkeys(text for text, _goal in why)),
+                goal_id=next((goal for _text, goal in why if goal), None),
+            )
+        )
+    suggestions.sort(key=lambda s: (-len(s.reasons), s.entry.category_key, s.entry.title))
+    return suggestions[:MAX_SUGGESTIONS]
+
+
+def goal_deadlines(*, profile_ids, today: date | None = None) -> dict[int, dict[str, int]]:
+    """Open goals overdue and due within DUE_SOON_DAYS per coordinator, for dashboards (one
+    query): ``{profile_id: {"overdue": n, "due_soon": n}}``; profiles without any are left out."""
+    today = today or timezone.localdate()
+    rows = (
+        Goal.objects.filter(coordinator_id__in=profile_ids, status=Goal.Status.OPEN)
+        .filter(target_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+        .values("coordinator_id")
+        .annotate(
+            overdue=Count("pk", filter=Q(target_date__lt=today)),
+            due_soon=Count("pk", filter=Q(target_date__gte=today)),
+        )
+    )
+    return {
+        row["coordinator_id"]: {"overdue": row["overdue"], "due_soon": row["due_soon"]}
+        for row in rows
+    }
+
+
+@dataclass
+class Mentee:
+    profile: CoordinatorProfile
+    mentoring: list[Support]
+    open_goals: list[Goal]
+
+
+def mentees_of(user) -> list[Mentee]:
+    """The coordinators who name ``user`` as their mentor, in the user's organization only,
+    with the mentoring supports and open goals (two queries)."""
+    supports = list(
+        Support.objects.filter(
+            mentor=user,
+            kind=SupportKind.MENTORING,
+            coordinator__organization_id=user.organization_id,
+        )
+        .select_related("coordinator__user", "coordinator__team", "coordinator__career_stage")
+        .order_by("coordinator__user__last_name", "coordinator__user__first_name", "starts_on")
+    )
+    by_profile: dict[int, Mentee] = {}
+    for support in supports:
+        mentee = by_profile.setdefault(
+            support.coordinator_id, Mentee(profile=support.coordinator, mentoring=[], open_goals=[])
+        )
+        mentee.mentoring.append(support)
+    if by_profile:
+        for goal in Goal.objects.filter(
+            coordinator_id__in=by_profile, status=Goal.Status.OPEN
+        ).order_by("target_date"):
+            by_profile[goal.coordinator_id].open_goals.append(goal)
+    return list(by_profile.values())
+
+
+def is_mentor_of(user, profile: CoordinatorProfile) -> bool:
+    return Support.objects.filter(
+        mentor=user, coordinator=profile, kind=SupportKind.MENTORING
+    ).exists()

@@ -1,0 +1,257 @@
+"""Writes of the growth path: goals, supports, the support catalogue and promotions
+(STYLE.md, services)."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from assessments.models import Indicator
+from coordinators.models import CareerStage, CoordinatorProfile, Organization, Promotion
+from growth.default_catalogue import DEFAULT_CATALOGUE
+from growth.models import Goal, Support, SupportCatalogEntry, SupportKind
+
+
+class GrowthError(Exception):
+    """A growth write that cannot be done as asked; the message says why, for the user."""
+
+
+# Goals ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def goal_create(
+    *,
+    profile: CoordinatorProfile,
+    actor,
+    category_key: str,
+    target_level: int,
+    target_date: date,
+    indicator: Indicator | None = None,
+    status: str = Goal.Status.OPEN,
+    notes: str = "",
+    supports=(),
+) -> Goal:
+    goal = Goal.objects.create(
+        coordinator=profile,
+        category_key=category_key,
+        indicator=indicator,
+        target_level=target_level,
+        target_date=target_date,
+        status=status,
+        notes=notes,
+        created_by=actor,
+    )
+    goal.supports.set(_own_supports(profile, supports))
+    return goal
+
+
+@transaction.atomic
+def goal_update(*, goal: Goal, supports=None, **fields) -> Goal:
+    """Change the given fields of a goal (and its supports when ``supports`` is given)."""
+    changed = [name for name, value in fields.items() if getattr(goal, name) != value]
+    for name in changed:
+        setattr(goal, name, fields[name])
+    if changed:
+        goal.save(update_fields=changed)
+    if supports is not None:
+        goal.supports.set(_own_supports(goal.coordinator, supports))
+    return goal
+
+
+def goal_status_set(*, goal: Goal, status: str) -> Goal:
+    if status not in Goal.Status.values:
+        raise GrowthError("Unknown goal status.")
+    return goal_update(goal=goal, status=status)
+
+
+@transaction.atomic
+def goal_delete(*, goal: Goal) -> None:
+    goal.delete()
+
+
+def _own_supports(profile: CoordinatorProfile, supports) -> list[Support]:
+    """Only the coordinator's own supports may serve their goals."""
+    return [s for s in supports if s.coordinator_id == profile.pk]
+
+
+# Supports ---------------------------------------------------------------------------------
+
+
+def _check_support(*, profile: CoordinatorProfile, kind: str, mentor, network_scope: str) -> None:
+    if kind == SupportKind.MENTORING:
+        if mentor is None:
+            raise GrowthError("Mentoring needs a mentor.")
+        if mentor.organization_id != profile.organization_id:
+            raise GrowthError("The mentor must belong to the same organization.")
+        if mentor.pk == profile.user_id:
+            raise GrowthError("A coordinator cannot be their own mentor.")
+    if kind == SupportKind.NETWORK and not network_scope:
+        raise GrowthError("Say whether the network is local, regional, university or national.")
+
+
+@transaction.atomic
+def support_create(
+    *,
+    profile: CoordinatorProfile,
+    actor,
+    kind: str,
+    title: str,
+    mentor=None,
+    network_scope: str = "",
+    starts_on: date | None = None,
+    hours: int | None = None,
+    notes: str = "",
+    goals=(),
+    catalog_entry: SupportCatalogEntry | None = None,
+) -> Support:
+    _check_support(profile=profile, kind=kind, mentor=mentor, network_scope=network_scope)
+    support = Support.objects.create(
+        coordinator=profile,
+        kind=kind,
+        title=title,
+        mentor=mentor if kind == SupportKind.MENTORING else None,
+        network_scope=network_scope if kind == SupportKind.NETWORK else "",
+        starts_on=starts_on,
+        hours=hours,
+        notes=notes,
+        catalog_entry=catalog_entry,
+        created_by=actor,
+    )
+    for goal in goals:
+        if goal.coordinator_id == profile.pk:
+            goal.supports.add(support)
+    return support
+
+
+@transaction.atomic
+def support_update(*, support: Support, goals=None, **fields) -> Support:
+    kind = fields.get("kind", support.kind)
+    mentor = fields.get("mentor", support.mentor)
+    scope = fields.get("network_scope", support.network_scope)
+    _check_support(profile=support.coordinator, kind=kind, mentor=mentor, network_scope=scope)
+    if kind != SupportKind.MENTORING:
+        fields["mentor"] = None
+    if kind != SupportKind.NETWORK:
+        fields["network_scope"] = ""
+    changed = [name for name, value in fields.items() if getattr(support, name) != value]
+    for name in changed:
+        setattr(support, name, fields[name])
+    if changed:
+        support.save(update_fields=changed)
+    if goals is not None:
+        own = [g for g in goals if g.coordinator_id == support.coordinator_id]
+        support.goals.set(own)
+    return support
+
+
+@transaction.atomic
+def support_delete(*, support: Support) -> None:
+    support.delete()
+
+
+@transaction.atomic
+def support_attach_from_catalogue(
+    *, profile: CoordinatorProfile, entry: SupportCatalogEntry, actor, goal: Goal | None = None
+) -> tuple[Support, bool]:
+    """Give a coordinator a recommended support in one click. Attaching the same entry twice
+    returns the support already there (``created`` False). Mentoring needs a named mentor, so
+    it cannot be attached in one click."""
+    if entry.organization_id != profile.organization_id:
+        raise GrowthError("That catalogue entry belongs to another organization.")
+    if entry.kind == SupportKind.MENTORING:
+        raise GrowthError("Mentoring needs a mentor: add it with the support form.")
+    # Lock the profile row so two quick clicks do not attach the entry twice.
+    CoordinatorProfile.objects.select_for_update().filter(pk=profile.pk).first()
+    existing = Support.objects.filter(coordinator=profile, catalog_entry=entry).first()
+    if existing is not None:
+        if goal is not None and goal.coordinator_id == profile.pk:
+            goal.supports.add(existing)
+        return existing, False
+    support = support_create(
+        profile=profile,
+        actor=actor,
+        kind=entry.kind,
+        title=entry.title,
+        network_scope=entry.network_scope,
+        hours=entry.hours,
+        notes=entry.description,
+        goals=[goal] if goal is not None else [],
+        catalog_entry=entry,
+    )
+    return support, True
+
+
+# The catalogue ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def support_catalogue_seed(*, organization: Organization) -> list[SupportCatalogEntry]:
+    """The default recommended supports (growth/default_catalogue.py) for a new organization."""
+    return SupportCatalogEntry.objects.bulk_create(
+        SupportCatalogEntry(
+            organization=organization,
+            category_key=key,
+            level=level,
+            kind=kind,
+            title=title,
+            description=description,
+            network_scope=scope,
+            hours=hours,
+        )
+        for key, level, kind, title, description, scope, hours in DEFAULT_CATALOGUE
+    )
+
+
+# Career stages and promotions ---------------------------------------------------------------
+
+
+@transaction.atomic
+def promotion_record(
+    *,
+    profile: CoordinatorProfile,
+    to_stage: CareerStage,
+    effective_on: date,
+    note: str = "",
+    actor,
+) -> Promotion:
+    """Move a coordinator to another career stage from ``effective_on``; the Promotion row
+    and the profile's history keep the change and who recorded it."""
+    if to_stage.organization_id != profile.organization_id:
+        raise GrowthError("That career stage belongs to another organization.")
+    profile = CoordinatorProfile.objects.select_for_update().get(pk=profile.pk)
+    if profile.career_stage_id == to_stage.pk:
+        raise GrowthError(f"{profile} is already {to_stage.title}.")
+    promotion = Promotion.objects.create(
+        profile=profile,
+        from_stage_id=profile.career_stage_id,
+        to_stage=to_stage,
+        effective_on=effective_on,
+        note=note,
+        recorded_by=actor,
+    )
+    profile.career_stage = to_stage
+    profile.stage_since = effective_on
+    profile.save(update_fields=["career_stage", "stage_since"])
+    return promotion
+
+
+@transaction.atomic
+def career_stage_delete(*, stage: CareerStage) -> None:
+    """Delete a stage nobody is in and no promotion names."""
+    if stage.profiles.exists():
+        raise GrowthError(
+            f"{stage.profiles.count()} people are at {stage.title}; move them to another stage "
+            "first."
+        )
+    if (
+        Promotion.objects.filter(from_stage=stage).exists()
+        or Promotion.objects.filter(to_stage=stage).exists()
+    ):
+        raise GrowthError(
+            f"Recorded promotions name {stage.title}, so it stays in the history. Rename it "
+            "instead."
+        )
+    try:
+        stage.delete()
+    except IntegrityError as exc:  # pragma: no cover - guarded above
+        raise GrowthError(f"{stage.title} is still in use.") from exc

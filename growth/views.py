@@ -1,0 +1,503 @@
+"""Goals, supports, promotions, mentees, and the org admin's career stages and support
+catalogue. Every view checks role and organization on the server (growthmatrix/access.py)."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, Q, When
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, FormView, ListView, UpdateView
+
+from coordinators.models import CareerStage, CategoryKey, CoordinatorProfile, Promotion, Role
+from growth.forms import CareerStageForm, CatalogueEntryForm, GoalForm, PromotionForm, SupportForm
+from growth.models import Goal, Support, SupportCatalogEntry
+from growth.selectors import is_mentor_of, mentees_of
+from growth.services import (
+    GrowthError,
+    career_stage_delete,
+    goal_create,
+    goal_delete,
+    goal_status_set,
+    goal_update,
+    promotion_record,
+    support_attach_from_catalogue,
+    support_create,
+    support_delete,
+    support_update,
+)
+from growthmatrix.access import (
+    RoleRequiredMixin,
+    can_direct,
+    check_role,
+    profiles_visible_to,
+    role_required,
+    user_roles,
+)
+from growthmatrix.forms import int_or_none
+
+NOT_YOURS = "Only the coordinator, their director or an org admin can change their growth plan."
+
+# Access ---------------------------------------------------------------------------------
+
+
+def can_edit_growth(user, profile: CoordinatorProfile) -> bool:
+    """Goals and supports are set together: the coordinator themself, their director, or an
+    org admin."""
+    return profile.user_id == user.pk or can_direct(user, profile)
+
+
+def get_growth_profile_for_user(request, pk, *, edit=False, direct=False) -> CoordinatorProfile:
+    """A coordinator profile the user may see (self, their team, all for an admin, or a mentee
+    of theirs), else 404; ``edit`` or ``direct`` then require those rights, else 403."""
+    user = request.user
+    if not user_roles(user):
+        raise PermissionDenied("Your role does not give access to this page.")
+    profiles = CoordinatorProfile.objects.select_related(
+        "user", "team", "team__director", "role_family", "career_stage"
+    )
+    try:
+        profile = profiles.get(pk=pk, organization_id=user.organization_id)
+    except (CoordinatorProfile.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such coordinator.") from exc
+    visible = profiles_visible_to(user).filter(pk=profile.pk).exists() or is_mentor_of(
+        user, profile
+    )
+    if not visible:
+        raise Http404("No such coordinator.")
+    if direct and not can_direct(user, profile):
+        raise PermissionDenied("Only their director or an org admin can do this.")
+    if edit and not can_edit_growth(user, profile):
+        raise PermissionDenied(NOT_YOURS)
+    return profile
+
+
+def _get_owned(model, request, pk, label):
+    """A goal or support of a profile the user may edit (404 out of reach, 403 read-only)."""
+    try:
+        item = model.objects.select_related("coordinator").get(
+            pk=pk, coordinator__organization_id=request.user.organization_id
+        )
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"No such {label}.") from exc
+    get_growth_profile_for_user(request, item.coordinator_id, edit=True)
+    return item
+
+
+def get_goal_for_user(request, pk) -> Goal:
+    return _get_owned(Goal, request, pk, "goal")
+
+
+def get_support_for_user(request, pk) -> Support:
+    return _get_owned(Support, request, pk, "support")
+
+
+def _admin_object(model, request, pk, label):
+    check_role(request.user, Role.ADMIN)
+    try:
+        return model.objects.get(pk=pk, organization_id=request.user.organization_id)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"No such {label}.") from exc
+
+
+def _next_url(request, default: str) -> str:
+    """Back to the page the form was opened from, if it is ours."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+# The growth page of one coordinator ---------------------------------------------------------
+
+
+def profile_growth(request, pk):
+    """Goals, supports, career stage and promotions of one coordinator."""
+    profile = get_growth_profile_for_user(request, pk)
+    promotions = (
+        Promotion.objects.filter(profile=profile)
+        .select_related("from_stage", "to_stage", "recorded_by")
+        .order_by("-effective_on", "-recorded_at")
+    )
+    return render(
+        request,
+        "growth/profile_growth.html",
+        {"profile": profile, "promotions": promotions},
+    )
+
+
+class ProfileFormMixin:
+    """Loads the coordinator profile of the URL (with the rights the view needs) first."""
+
+    need_direct = False
+
+    def dispatch(self, request, *args, **kwargs):
+        self.profile = get_growth_profile_for_user(
+            request, kwargs["pk"], edit=True, direct=self.need_direct
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "profile": self.profile}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            profile=self.profile,
+            next=_next_url(self.request, ""),
+            cancel_url=self.success_default(),
+            **kwargs,
+        )
+
+    def success_default(self) -> str:
+        return reverse("growth:profile-growth", args=[self.profile.pk])
+
+    def get_success_url(self):
+        return _next_url(self.request, self.success_default())
+
+
+class GoalCreateView(ProfileFormMixin, FormView):
+    form_class = GoalForm
+    template_name = "growth/goal_form.html"
+
+    def get_initial(self):
+        initial = {"status": Goal.Status.OPEN}
+        key = self.request.GET.get("category", "")
+        if key in dict(Goal._meta.get_field("category_key").choices):
+            initial["category_key"] = key
+        return initial
+
+    def form_valid(self, form):
+        goal_create(profile=self.profile, actor=self.request.user, **form.service_fields())
+        messages.success(self.request, "Goal added.")
+        return redirect(self.get_success_url())
+
+
+class ProfileObjectUpdateMixin(ProfileFormMixin):
+    """Edit one goal or support: fetched through its access helper, whose coordinator is the
+    profile of the page. The form gets its own copy: ModelForm validation writes into its
+    instance, and the service must compare against the row as stored."""
+
+    context_name = ""
+
+    def get_object(self, request, pk):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        self.object = self.get_object(request, kwargs["pk"])
+        self.profile = self.object.coordinator
+        return FormView.dispatch(self, request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        stored = type(self.object).objects.get(pk=self.object.pk)
+        return {**super().get_form_kwargs(), "instance": stored}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{self.context_name: self.object}, **kwargs)
+
+
+class GoalUpdateView(ProfileObjectUpdateMixin, FormView):
+    form_class = GoalForm
+    template_name = "growth/goal_form.html"
+    context_name = "goal"
+
+    def get_object(self, request, pk):
+        return get_goal_for_user(request, pk)
+
+    def form_valid(self, form):
+        goal_update(goal=self.object, **form.service_fields())
+        messages.success(self.request, "Goal saved.")
+        return redirect(self.get_success_url())
+
+
+@require_POST
+def goal_status(request, pk):
+    goal = get_goal_for_user(request, pk)
+    try:
+        goal_status_set(goal=goal, status=request.POST.get("status", ""))
+    except GrowthError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Goal marked {goal.get_status_display().lower()}.")
+    return redirect(
+        _next_url(request, reverse("growth:profile-growth", args=[goal.coordinator_id]))
+    )
+
+
+@require_POST
+def goal_delete_view(request, pk):
+    goal = get_goal_for_user(request, pk)
+    profile_id = goal.coordinator_id
+    goal_delete(goal=goal)
+    messages.success(request, "Goal deleted.")
+    return redirect(_next_url(request, reverse("growth:profile-growth", args=[profile_id])))
+
+
+class SupportCreateView(ProfileFormMixin, FormView):
+    form_class = SupportForm
+    template_name = "growth/support_form.html"
+
+    def get_initial(self):
+        initial = {}
+        if self.request.GET.get("kind") in dict(Support._meta.get_field("kind").choices):
+            initial["kind"] = self.request.GET["kind"]
+        goal = int_or_none(self.request.GET.get("goal", ""))
+        if goal is not None:
+            initial["goals"] = [goal]
+        entry = int_or_none(self.request.GET.get("entry", ""))
+        if entry is not None:
+            catalogue = SupportCatalogEntry.objects.filter(
+                pk=entry, organization_id=self.profile.organization_id
+            ).first()
+            if catalogue:
+                initial.update(
+                    kind=catalogue.kind,
+                    title=catalogue.title,
+                    notes=catalogue.description,
+                    hours=catalogue.hours,
+                    network_scope=catalogue.network_scope,
+                )
+        return initial
+
+    def form_valid(self, form):
+        try:
+            support_create(
+                profile=self.profile,
+                actor=self.request.user,
+                goals=form.cleaned_data.get("goals") or [],
+                **form.service_fields(),
+            )
+        except GrowthError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Support added.")
+        return redirect(self.get_success_url())
+
+
+class SupportUpdateView(ProfileObjectUpdateMixin, FormView):
+    form_class = SupportForm
+    template_name = "growth/support_form.html"
+    context_name = "support"
+
+    def get_object(self, request, pk):
+        return get_support_for_user(request, pk)
+
+    def form_valid(self, form):
+        try:
+            support_update(
+                support=self.object,
+                goals=form.cleaned_data.get("goals") or [],
+                **form.service_fields(),
+            )
+        except GrowthError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, "Support saved.")
+        return redirect(self.get_success_url())
+
+
+@require_POST
+def support_delete_view(request, pk):
+    support = get_support_for_user(request, pk)
+    profile_id = support.coordinator_id
+    support_delete(support=support)
+    messages.success(request, "Support removed.")
+    return redirect(_next_url(request, reverse("growth:profile-growth", args=[profile_id])))
+
+
+@require_POST
+def support_attach(request, pk, entry_pk):
+    """A director attaches a suggested catalogue support in one click."""
+    profile = get_growth_profile_for_user(request, pk, direct=True)
+    try:
+        entry = SupportCatalogEntry.objects.get(
+            pk=entry_pk, organization_id=request.user.organization_id
+        )
+    except SupportCatalogEntry.DoesNotExist as exc:
+        raise Http404("No such catalogue entry.") from exc
+    back = _next_url(request, reverse("growth:profile-growth", args=[profile.pk]))
+    goal = None
+    if request.POST.get("goal"):
+        # The goal the suggestion serves; one that is not theirs (a stale or altered page)
+        # attaches nothing rather than something else than was asked.
+        goal_pk = int_or_none(request.POST["goal"])
+        goal = Goal.objects.filter(pk=goal_pk, coordinator=profile).first() if goal_pk else None
+        if goal is None:
+            messages.error(request, "That goal is no longer on this growth plan; nothing added.")
+            return redirect(back)
+    try:
+        support, created = support_attach_from_catalogue(
+            profile=profile, entry=entry, actor=request.user, goal=goal
+        )
+    except GrowthError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    if created:
+        messages.success(request, f"“{support.title}” added to {profile}'s supports.")
+    else:
+        messages.info(request, f"{profile} already has “{support.title}”.")
+    return redirect(back)
+
+
+class PromotionCreateView(ProfileFormMixin, FormView):
+    need_direct = True
+    form_class = PromotionForm
+    template_name = "growth/promotion_form.html"
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            promotion_record(
+                profile=self.profile,
+                to_stage=data["to_stage"],
+                effective_on=data["effective_on"],
+                note=data.get("note", ""),
+                actor=self.request.user,
+            )
+        except GrowthError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{self.profile} is now {data['to_stage'].title} from {data['effective_on']}.",
+        )
+        return redirect(self.get_success_url())
+
+
+# Mentors ----------------------------------------------------------------------------------
+
+
+def mentee_list(request):
+    """The coordinators who name the user as their mentor; nobody else's."""
+    if not user_roles(request.user):
+        raise PermissionDenied("Your role does not give access to this page.")
+    return render(request, "growth/mentee_list.html", {"mentees": mentees_of(request.user)})
+
+
+# Org admin: career stages -----------------------------------------------------------------
+
+
+class CareerStageListView(RoleRequiredMixin, ListView):
+    required_roles = (Role.ADMIN,)
+    template_name = "growth/careerstage_list.html"
+    context_object_name = "stages"
+
+    def get_queryset(self):
+        return (
+            CareerStage.objects.filter(organization_id=self.request.user.organization_id)
+            .annotate(people=Count("profiles", filter=Q(profiles__active=True)))
+            .order_by("order")
+        )
+
+
+class CareerStageFormMixin(RoleRequiredMixin):
+    required_roles = (Role.ADMIN,)
+    form_class = CareerStageForm
+    template_name = "growth/careerstage_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.request.user.organization}
+
+    def get_success_url(self):
+        return reverse("growth:stage-list")
+
+    def form_valid(self, form):
+        form.instance.organization = self.request.user.organization
+        messages.success(self.request, f"Career stage “{form.instance.title}” saved.")
+        return super().form_valid(form)
+
+
+class CareerStageCreateView(CareerStageFormMixin, CreateView):
+    def get_initial(self):
+        top = (
+            CareerStage.objects.filter(organization_id=self.request.user.organization_id)
+            .order_by("-order")
+            .values_list("order", flat=True)
+            .first()
+        )
+        return {"order": (top or 0) + 1}
+
+
+class CareerStageUpdateView(CareerStageFormMixin, UpdateView):
+    context_object_name = "stage"
+
+    def get_object(self, queryset=None):
+        return _admin_object(CareerStage, self.request, self.kwargs["pk"], "career stage")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def career_stage_delete_view(request, pk):
+    stage = _admin_object(CareerStage, request, pk, "career stage")
+    try:
+        career_stage_delete(stage=stage)
+    except GrowthError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, f"Career stage “{stage.title}” deleted.")
+    return redirect("growth:stage-list")
+
+
+# Org admin: the support catalogue ------------------------------------------------------------
+
+
+class CatalogueListView(RoleRequiredMixin, ListView):
+    required_roles = (Role.ADMIN,)
+    template_name = "growth/catalogue_list.html"
+    context_object_name = "entries"
+
+    def get_queryset(self):
+        matrix_order = Case(
+            *(When(category_key=key, then=n) for n, key in enumerate(CategoryKey.values)),
+            output_field=IntegerField(),
+        )
+        return SupportCatalogEntry.objects.filter(
+            organization_id=self.request.user.organization_id
+        ).order_by(matrix_order, "level", "title")
+
+
+class CatalogueFormMixin(RoleRequiredMixin):
+    required_roles = (Role.ADMIN,)
+    form_class = CatalogueEntryForm
+    template_name = "growth/catalogue_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.request.user.organization}
+
+    def get_success_url(self):
+        return reverse("growth:catalogue-list")
+
+    def form_valid(self, form):
+        messages.success(self.request, f"“{form.instance.title}” saved in the catalogue.")
+        return super().form_valid(form)
+
+
+class CatalogueCreateView(CatalogueFormMixin, CreateView):
+    def get_initial(self):
+        initial = {}
+        key = self.request.GET.get("category", "")
+        if key in dict(SupportCatalogEntry._meta.get_field("category_key").choices):
+            initial["category_key"] = key
+        return initial
+
+
+class CatalogueUpdateView(CatalogueFormMixin, UpdateView):
+    context_object_name = "entry"
+
+    def get_object(self, queryset=None):
+        return _admin_object(SupportCatalogEntry, self.request, self.kwargs["pk"], "entry")
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def catalogue_delete_view(request, pk):
+    entry = _admin_object(SupportCatalogEntry, request, pk, "entry")
+    entry.delete()
+    messages.success(
+        request,
+        f"“{entry.title}” removed from the catalogue. Supports already given from it stay.",
+    )
+    return redirect("growth:catalogue-list")

@@ -1,0 +1,109 @@
+"""Organization scoping and role checks shared by every app.
+
+Anything outside the user's organization or reach is a 404; a role that may not act is a
+403 (STYLE.md, Access). Views never fetch a scoped object with a bare ``get(pk=...)``.
+"""
+
+from functools import wraps
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from coordinators.models import CoordinatorProfile, Role
+
+
+def user_roles(user) -> frozenset[str]:
+    """The roles of a user in their organization, read once per request."""
+    if not user.is_authenticated or user.organization_id is None:
+        return frozenset()
+    cached = getattr(user, "_growthmatrix_roles", None)
+    if cached is None:
+        cached = frozenset(user.memberships.values_list("role", flat=True))
+        user._growthmatrix_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user_roles(user).intersection(roles))
+
+
+def check_role(user, *roles: str) -> None:
+    if not has_role(user, *roles):
+        raise PermissionDenied("Your role does not give access to this page.")
+
+
+def role_required(*roles: str):
+    """View decorator: the user must hold one of ``roles`` in their organization."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            check_role(request.user, *roles)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+class RoleRequiredMixin(AccessMixin):
+    """Class-view twin of :func:`role_required`; set ``required_roles``."""
+
+    required_roles: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        check_role(request.user, *self.required_roles)
+        return super().dispatch(request, *args, **kwargs)
+
+
+def profiles_visible_to(user) -> QuerySet[CoordinatorProfile]:
+    """Coordinator profiles the user may look at: self, their teams', everyone for an admin."""
+    roles = user_roles(user)
+    base = CoordinatorProfile.objects.filter(organization_id=user.organization_id)
+    if not roles:
+        return base.none()
+    if Role.ADMIN in roles:
+        return base
+    reach = Q(user=user)
+    if Role.DIRECTOR in roles:
+        reach |= Q(team__director=user)
+    return base.filter(reach)
+
+
+def profiles_directed_by(user) -> QuerySet[CoordinatorProfile]:
+    """Profiles a user may review or coach: their teams' for a director, all for an admin."""
+    roles = user_roles(user)
+    base = CoordinatorProfile.objects.filter(organization_id=user.organization_id)
+    if Role.ADMIN in roles:
+        return base
+    if Role.DIRECTOR in roles:
+        return base.filter(team__director=user)
+    return base.none()
+
+
+def can_direct(user, profile: CoordinatorProfile) -> bool:
+    """True when the user supervises this coordinator: their team's director or an org admin."""
+    if profile.organization_id != user.organization_id:
+        return False
+    roles = user_roles(user)
+    if Role.ADMIN in roles:
+        return True
+    return (
+        Role.DIRECTOR in roles
+        and profile.team_id is not None
+        and (profile.team.director_id == user.pk)
+    )
+
+
+def get_profile_for_user(request, pk) -> CoordinatorProfile:
+    """A coordinator profile within the user's reach, else 404."""
+    try:
+        return (
+            profiles_visible_to(request.user)
+            .select_related("user", "team", "team__director", "role_family", "career_stage")
+            .get(pk=pk)
+        )
+    except (CoordinatorProfile.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such coordinator.") from exc

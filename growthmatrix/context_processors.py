@@ -1,0 +1,23 @@
+from django.urls import reverse
+
+from coordinators.models import Role
+from growthmatrix.access import user_roles
+
+ROLE_PAGES = [
+    (Role.ADMIN, "Organization", "coordinators:organization"),
+    (Role.DIRECTOR, "My team", "coordinators:my-team"),
+    (Role.COORDINATOR, "My growth", "coordinators:my-growth"),
+]
+
+
+def roles(request):
+    """The role pages a user can switch between, for the navigation."""
+    held = user_roles(request.user) if hasattr(request, "user") else frozenset()
+    return {
+        "user_roles": held,
+        "role_pages": [
+            {"role": role, "label": label, "url": reverse(name)}
+            for role, label, name in ROLE_PAGES
+            if role in held
+        ],
+    }

@@ -1,0 +1,171 @@
+"""make load: two gunicorn instances on one PostgreSQL, 50 simulated people, 60 seconds.
+
+Builds a fresh database (growthmatrix_load by default) with the demo organization, starts
+two application servers on 127.0.0.1, spreads every person's requests over both, and
+prints requests per second, p50/p95/p99 latency and errors per page. At the end it checks
+in the database that every save a person was told succeeded is there.
+
+Environment: LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/growthmatrix_load),
+LOAD_SECONDS (default 60, at most 300), LOAD_USERS (default 50, at most 200).
+Traffic goes to 127.0.0.1 only.
+"""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from load.harness import P95_TARGET_MS, Stats  # noqa: E402
+from load.scenarios import SCENARIOS, verify  # noqa: E402
+
+PORTS = (8101, 8102)
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/growthmatrix_load"
+
+
+def bounded_env_int(name: str, default: int, top: int) -> int:
+    value = int(os.environ.get(name, default))
+    if not 1 <= value <= top:
+        sys.exit(f"{name} must be between 1 and {top}")
+    return value
+
+
+def server_env(database_url: str) -> dict:
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "load-test-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "false",
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "growthmatrix.settings",
+        "EMAIL_HOST": "",
+        # Throttling is per account and address; every simulated person shares 127.0.0.1.
+        "AXES_FAILURE_LIMIT": "1000",
+    }
+
+
+def recreate_database(database_url: str):
+    import psycopg2
+
+    name = database_url.rsplit("/", 1)[1]
+    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
+    connection = psycopg2.connect(admin_url.replace("postgres://", "postgresql://", 1))
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    connection.close()
+
+
+def manage(env, *args):
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def wait_healthy(port: int, seconds: float = 60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"the server on port {port} did not become healthy")
+
+
+def main():
+    seconds = bounded_env_int("LOAD_SECONDS", 60, 300)
+    users = bounded_env_int("LOAD_USERS", 50, 200)
+    database_url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL)
+    env = server_env(database_url)
+
+    print(f"Preparing {database_url} …", flush=True)
+    recreate_database(database_url)
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "seed_demo", "--force", "--coordinators", "60", "--cycles", "4")
+    manage(env, "collectstatic", "--no-input", "-v0")
+
+    servers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "growthmatrix.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--log-level",
+                "warning",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            # The console email backend prints every notification; errors still reach stderr.
+            stdout=subprocess.DEVNULL,
+        )
+        for port in PORTS
+    ]
+    try:
+        for port in PORTS:
+            wait_healthy(port)
+        bases = [f"http://127.0.0.1:{port}" for port in PORTS]
+        stats = Stats()
+        # Everyone logs in first (password hashing is slow on purpose), then the measured
+        # window opens for all at once.
+        ready = threading.Barrier(users, timeout=300)
+        window = {}
+
+        def start():
+            ready.wait()
+            window.setdefault("opened", time.monotonic())
+            return window["opened"] + seconds
+
+        ledger = {}  # what each person was told was saved, checked in the database after
+        people = []
+        for index in range(users):
+            scenario = SCENARIOS[index % len(SCENARIOS)]
+            people.append(
+                threading.Thread(
+                    target=scenario,
+                    args=(index, bases, stats, start, ledger),
+                    daemon=True,
+                )
+            )
+        print(f"{users} people for {seconds} s on ports {PORTS} …", flush=True)
+        for person in people:
+            person.start()
+        for person in people:
+            person.join(timeout=seconds + 360)
+        elapsed = time.monotonic() - window.get("opened", time.monotonic() - seconds)
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+
+    print()
+    print(stats.table(elapsed))
+    lost = verify(env, ledger)
+    print()
+    print(f"Saves acknowledged: {sum(len(v) for v in ledger.values())}, lost: {lost}")
+    for label, sample in stats.error_samples.items():
+        print(f"first error on {label}: {sample}")
+    slow = stats.over_target()
+    print(f"p95 over {P95_TARGET_MS} ms: {', '.join(sorted(slow)) or 'none'}")
+    failed = lost or sum(stats.errors.values())
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""What the simulated people do: coordinators save drafts and submit, directors open the
+dashboard and finalize, admins look at the overview and export. Each stops at the deadline."""
+
+import random
+import re
+import time
+
+from load.harness import Session
+
+PASSWORD = "growth-matrix-demo"
+VERSION = re.compile(r'name="version" id="id_version" value="(\d+)"')
+LEVEL_NAMES = re.compile(r'name="((?:supervisor_)?level_\d+)"')
+ASSESSMENT_LINK = re.compile(r'href="/assessments/(\d+)/"')
+REVIEW_LINK = re.compile(r'href="(/assessments/\d+/review/)"')
+MATRIX_FORM = 'id="matrix-form"'
+
+
+def think(deadline: float, low=1.0, high=3.0):
+    time.sleep(max(0.0, min(random.uniform(low, high), deadline - time.monotonic())))
+
+
+def matrix_fields(page: str, prefix: str, text_prefix: str) -> tuple[int | None, list[int]]:
+    version = VERSION.search(page)
+    ids = sorted(
+        {int(n.rsplit("_", 1)[1]) for n in LEVEL_NAMES.findall(page) if n.startswith(prefix)}
+    )
+    return (int(version.group(1)) if version else None), ids
+
+
+def coordinator(index, bases, stats, start, ledger):
+    number = index + 1
+    session = Session(bases, stats, offset=index)
+    logged_in = session.login(f"demo-coordinator-{number}@example.org", PASSWORD)
+    deadline = start()
+    if not logged_in:
+        return
+    status, page, _ = session.request("my growth", "/me/")
+    links = ASSESSMENT_LINK.findall(page)
+    if not links:
+        return
+    pk = int(links[0])
+    url = f"/assessments/{pk}/"
+    submit_after = deadline - random.uniform(5, 12)
+    saves = 0
+    while time.monotonic() < deadline:
+        status, page, _ = session.request("assessment page", url)
+        if MATRIX_FORM not in page:
+            think(deadline, 1, 2)
+            session.request("my growth", "/me/")
+            continue
+        version, ids = matrix_fields(page, "level_", "evidence_")
+        saves += 1
+        token = f"load-{number}-{saves}"
+        levels = {i: random.randint(1, 3) for i in ids}
+        data = {"csrfmiddlewaretoken": session.cookie("csrftoken"), "version": version}
+        data.update({f"level_{i}": level for i, level in levels.items()})
+        data.update({f"evidence_{i}": f"{token} evidence for indicator {i}" for i in ids})
+        status, _, _ = session.request("save draft", url, data)
+        if status == 302:
+            ledger.setdefault(pk, []).append((token, levels))
+        think(deadline)
+        if time.monotonic() > submit_after:
+            status, page, _ = session.request("assessment page", url)
+            version, _ = matrix_fields(page, "level_", "evidence_")
+            if version:
+                # Submitting sends the whole matrix, as the page's Submit button does.
+                data["version"] = version
+                status, _, _ = session.request("submit", f"/assessments/{pk}/submit/", data)
+                if status == 302:
+                    ledger.setdefault(pk, []).append((token, levels))
+            submit_after = float("inf")
+
+
+def director(index, bases, stats, start, ledger):
+    session = Session(bases, stats, offset=index)
+    logged_in = session.login(f"demo-director-{index % 3 + 1}@example.org", PASSWORD)
+    deadline = start()
+    if not logged_in:
+        return
+    while time.monotonic() < deadline:
+        session.request("team dashboard", "/dashboard/")
+        think(deadline)
+        status, page, _ = session.request("my team", "/team/")
+        reviews = REVIEW_LINK.findall(page)
+        think(deadline)
+        if not reviews:
+            continue
+        review = random.choice(reviews)
+        status, page, _ = session.request("review page", review)
+        version, ids = matrix_fields(page, "supervisor_level_", "note_")
+        think(deadline)
+        if version and ids and random.random() < 0.5:
+            data = {
+                "csrfmiddlewaretoken": session.cookie("csrftoken"),
+                "version": version,
+                "coaching_notes": "Talked through the school site data.",
+                "next_steps": "Monthly check-in with the principal.",
+            }
+            data.update({f"supervisor_level_{i}": random.randint(1, 3) for i in ids})
+            data.update({f"note_{i}": "Seen in practice." for i in ids})
+            # Another tab or a coordinator's recall may have moved it first: then the page
+            # says so (200) instead of finalizing (302); both are correct answers.
+            session.request("finalize", review.replace("/review/", "/finalize/"), data)
+        think(deadline)
+
+
+def admin(index, bases, stats, start, ledger):
+    session = Session(bases, stats, offset=index)
+    logged_in = session.login("demo-admin@example.org", PASSWORD)
+    deadline = start()
+    if not logged_in:
+        return
+    while time.monotonic() < deadline:
+        session.request("organization overview", "/overview/")
+        think(deadline)
+        session.request("organization page", "/organization/")
+        think(deadline)
+        session.request("team export (xlsx)", "/dashboard/export.xlsx")
+        think(deadline, 1, 2)
+
+
+# 50 people: 36 coordinators, 8 director sessions, 6 admin sessions.
+def person(index, bases, stats, start, ledger):
+    # People arrive over a few seconds rather than all in the same instant.
+    time.sleep(index * 0.15)
+    slot = index % 25
+    role = coordinator if slot < 18 else director if slot < 22 else admin
+    number = (index // 25) * 18 + slot if role is coordinator else index
+    return role(number, bases, stats, start, ledger)
+
+
+SCENARIOS = [person]
+
+
+def verify(env: dict, ledger: dict) -> int:
+    """Count acknowledged saves whose text is not what the database holds at the end."""
+    import psycopg2
+
+    url = env["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    lost = 0
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        for pk, saves in ledger.items():
+            token, levels = saves[-1]
+            cursor.execute(
+                "SELECT indicator_id, self_level, self_evidence FROM assessments_rating "
+                "WHERE assessment_id = %s",
+                [pk],
+            )
+            stored = {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
+            for indicator_id, level in levels.items():
+                expected = (level, f"{token} evidence for indicator {indicator_id}")
+                if stored.get(indicator_id) != expected:
+                    lost += 1
+    return lost

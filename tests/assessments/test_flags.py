@@ -1,0 +1,513 @@
+"""The flag rules of DESIGN.md: each at, below and above its threshold, with its words."""
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assessments import flags
+from assessments.flags import (
+    CoordinatorFacts,
+    CycleStatus,
+    Flag,
+    Matrix,
+    Names,
+    Stage,
+    Thresholds,
+)
+from coordinators.models import CategoryKey
+
+TODAY = date(2026, 11, 1)
+DEFAULTS = Thresholds()
+
+
+def matrix(
+    coordinator=2,
+    site=2,
+    organization=2,
+    development=2,
+    *,
+    cycle="2025–26 Fall",
+    self_levels=None,
+    finalized=True,
+    names=flags.DEFAULT_NAMES,
+):
+    levels = {
+        "coordinator": coordinator,
+        "site": site,
+        "organization": organization,
+        "development": development,
+    }
+    return Matrix(
+        cycle_name=cycle,
+        levels=levels,
+        self_levels=self_levels if self_levels is not None else dict(levels),
+        supervisor_levels=dict(levels) if finalized else {},
+        finalized=finalized,
+        names=names,
+    )
+
+
+def years_ago(years, days=0):
+    return flags.add_years(TODAY, -years) - timedelta(days=days)
+
+
+def test_category_keys_match_the_models():
+    assert list(flags.CATEGORY_KEYS) == CategoryKey.values
+
+
+def test_every_flag_has_a_label_and_help():
+    assert set(flags.FLAG_LABELS) == set(flags.FLAG_HELP)
+
+
+# Site gap and its reverse ----------------------------------------------------------------
+
+
+def test_site_gap_says_both_levels_and_the_distance():
+    flag = flags.site_gap(matrix(coordinator=3, site=1), DEFAULTS)
+    assert flag.label == "Site gap"
+    assert flag.explanation == "School site: Novice, Coordinator: Expert — two levels apart"
+    assert flag.categories == ("site", "coordinator")
+
+
+@pytest.mark.parametrize(
+    ("coordinator", "site", "threshold", "raised"),
+    [
+        (2, 2, 1, False),  # below: equal levels
+        (2, 1, 1, True),  # at the default threshold
+        (3, 1, 1, True),  # above
+        (2, 1, 2, False),  # below a raised threshold
+        (3, 1, 2, True),  # at a raised threshold
+        (1, 3, 1, False),  # the reverse is not a site gap
+    ],
+)
+def test_site_gap_threshold(coordinator, site, threshold, raised):
+    found = flags.site_gap(
+        matrix(coordinator=coordinator, site=site), Thresholds(site_gap_levels=threshold)
+    )
+    assert (found is not None) is raised
+
+
+@pytest.mark.parametrize(
+    ("coordinator", "site", "threshold", "raised"),
+    [(2, 2, 1, False), (1, 2, 1, True), (1, 3, 1, True), (1, 2, 2, False), (1, 3, 2, True)],
+)
+def test_site_ahead_is_the_reverse_flag(coordinator, site, threshold, raised):
+    found = flags.site_ahead(
+        matrix(coordinator=coordinator, site=site), Thresholds(site_gap_levels=threshold)
+    )
+    assert (found is not None) is raised
+    if raised:
+        assert found.code == flags.SITE_AHEAD
+        assert "Coordinator: Novice" in found.explanation
+
+
+def test_a_submitted_matrix_says_it_is_not_yet_reviewed():
+    flag = flags.site_gap(matrix(coordinator=3, site=1, finalized=False), DEFAULTS)
+    assert flag.explanation.endswith("(self-assessment, not yet reviewed)")
+
+
+def test_level_and_category_names_come_from_the_rubric():
+    names = Names(
+        categories={**flags.DEFAULT_CATEGORY_NAMES, "coordinator": "Coach"},
+        levels={1: "Emerging", 2: "Developing", 3: "Leading"},
+    )
+    flag = flags.site_gap(matrix(coordinator=2, site=1, names=names), DEFAULTS)
+    assert flag.explanation == "School site: Emerging, Coach: Developing — one level apart"
+
+
+def test_unrated_categories_raise_no_gap():
+    assert flags.site_gap(matrix(coordinator=3, site=None), DEFAULTS) is None
+    assert flags.site_gap(None, DEFAULTS) is None
+
+
+# Support gap -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("coordinator", "organization", "threshold", "raised"),
+    [(2, 2, 1, False), (2, 1, 1, True), (3, 1, 1, True), (2, 1, 2, False), (3, 1, 2, True)],
+)
+def test_support_gap_threshold(coordinator, organization, threshold, raised):
+    found = flags.support_gap(
+        matrix(coordinator=coordinator, organization=organization),
+        Thresholds(support_gap_levels=threshold),
+    )
+    assert (found is not None) is raised
+
+
+def test_support_gap_words():
+    flag = flags.support_gap(matrix(coordinator=3, organization=2), DEFAULTS)
+    assert flag.explanation == (
+        "Organizational supports: Proficient, Coordinator: Expert — supports one level below "
+        "the coordinator"
+    )
+
+
+# Development gap -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("start", "raised"),
+    [
+        (years_ago(1) + timedelta(days=1), False),  # the day before the first anniversary
+        (years_ago(1), True),  # on the anniversary
+        (years_ago(3), True),  # well after
+    ],
+)
+def test_development_gap_after_the_first_year(start, raised):
+    found = flags.development_gap(matrix(development=1), start, TODAY, DEFAULTS)
+    assert (found is not None) is raised
+
+
+def test_development_gap_needs_novice_and_honours_the_grace_years():
+    assert flags.development_gap(matrix(development=2), years_ago(5), TODAY, DEFAULTS) is None
+    longer = Thresholds(development_grace_years=2)
+    assert flags.development_gap(matrix(development=1), years_ago(1), TODAY, longer) is None
+    flag = flags.development_gap(matrix(development=1), years_ago(2), TODAY, longer)
+    assert flag.explanation == (
+        "Development: Novice after 2 years in role (expected above Novice after 2 years)"
+    )
+
+
+# Perception gap --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("own", "supervisor", "threshold", "raised"),
+    [(2, 2, 1, False), (3, 2, 1, True), (1, 3, 1, True), (3, 2, 2, False), (1, 3, 2, True)],
+)
+def test_perception_gap_threshold(own, supervisor, threshold, raised):
+    m = matrix(coordinator=supervisor, self_levels={"coordinator": own})
+    found = flags.perception_gap(m, Thresholds(perception_gap_levels=threshold))
+    assert (found is not None) is raised
+
+
+def test_perception_gap_names_every_category_that_differs():
+    m = matrix(
+        coordinator=1,
+        development=2,
+        self_levels={"coordinator": 3, "site": 2, "organization": 2, "development": 1},
+    )
+    flag = flags.perception_gap(m, DEFAULTS)
+    assert flag.categories == ("coordinator", "development")
+    assert "Coordinator: self Expert, supervisor Novice (two levels apart)" in flag.explanation
+    assert "Development: self Novice, supervisor Proficient (one level apart)" in flag.explanation
+
+
+def test_perception_gap_reads_only_finalized_matrices():
+    m = matrix(coordinator=1, self_levels={"coordinator": 3}, finalized=False)
+    assert flags.perception_gap(m, DEFAULTS) is None
+
+
+# Stalled ---------------------------------------------------------------------------------
+
+
+def test_stalled_when_nothing_rose_between_the_last_two_finalized_cycles():
+    history = [matrix(2, 1, 2, 2, cycle="A"), matrix(2, 1, 2, 2, cycle="B")]
+    flag = flags.stalled(history, DEFAULTS)
+    assert flag.explanation.startswith("No category rose from A to B: Coordinator stayed")
+    assert flag.categories == flags.CATEGORY_KEYS
+
+
+def test_not_stalled_when_one_category_rose():
+    history = [matrix(2, 1, 2, 2, cycle="A"), matrix(2, 2, 2, 2, cycle="B")]
+    assert flags.stalled(history, DEFAULTS) is None
+
+
+def test_stalled_when_a_category_fell_even_if_another_rose():
+    history = [matrix(2, 1, 2, 2, cycle="A"), matrix(3, 1, 2, 1, cycle="B")]
+    flag = flags.stalled(history, DEFAULTS)
+    assert flag.explanation == "Development fell from Proficient to Novice (A to B)."
+    assert flag.categories == ("development",)
+
+
+def test_stalled_needs_as_many_finalized_cycles_as_it_compares():
+    same = matrix(2, 2, 2, 2)
+    assert flags.stalled([same], DEFAULTS) is None  # below: one cycle
+    assert flags.stalled([same, same], DEFAULTS) is not None  # at: two
+    three = Thresholds(stalled_cycles=3)
+    assert flags.stalled([same, same], three) is None
+    rose_then_flat = [matrix(1, 2, 2, 2), matrix(2, 2, 2, 2), matrix(2, 2, 2, 2)]
+    assert flags.stalled(rose_then_flat, three) is None  # rose within the window of three
+    assert flags.stalled(rose_then_flat, DEFAULTS) is not None  # flat in the last two
+
+
+def test_not_stalled_at_the_top_level():
+    top = matrix(3, 3, 3, 3)
+    assert flags.stalled([top, top], DEFAULTS) is None
+
+
+# Overdue ---------------------------------------------------------------------------------
+
+
+def status(state=None, due=TODAY, submitted_on=None, window=14):
+    return CycleStatus(
+        cycle_name="2026–27 Fall",
+        due_on=due,
+        review_window_days=window,
+        state=state,
+        submitted_on=submitted_on,
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "due", "raised"),
+    [
+        (None, TODAY, False),  # due today: not late yet
+        (None, TODAY - timedelta(days=1), True),  # a day late, not started
+        ("draft", TODAY - timedelta(days=10), True),
+        ("returned", TODAY - timedelta(days=10), True),
+        ("draft", TODAY + timedelta(days=3), False),
+        ("finalized", TODAY - timedelta(days=30), False),
+    ],
+)
+def test_overdue_self_assessment(state, due, raised):
+    assert (flags.overdue(status(state, due), TODAY) is not None) is raised
+
+
+def test_overdue_words():
+    flag = flags.overdue(status("draft", date(2026, 10, 15)), TODAY)
+    assert flag.explanation == (
+        "Self-assessment for 2026–27 Fall was due on Oct 15, 2026 and is not submitted — "
+        "17 days late"
+    )
+
+
+@pytest.mark.parametrize(
+    ("submitted_days_ago", "raised"), [(13, False), (14, False), (15, True), (40, True)]
+)
+def test_overdue_review_window(submitted_days_ago, raised):
+    submitted = TODAY - timedelta(days=submitted_days_ago)
+    found = flags.overdue(status("submitted", TODAY - timedelta(days=60), submitted), TODAY)
+    assert (found is not None) is raised
+    if raised:
+        assert "the review was due within 14 days" in found.explanation
+
+
+def test_no_overdue_for_someone_who_started_after_the_due_date():
+    late_start = TODAY - timedelta(days=5)
+    assert flags.overdue(status(None, TODAY - timedelta(days=10)), TODAY, late_start) is None
+
+
+# Ready for promotion ---------------------------------------------------------------------
+
+NEXT = Stage(
+    title="Coordinator II",
+    order=2,
+    expected_years_from=2,
+    expected_years_to=4,
+    minimums={"coordinator": 2, "site": 1, "organization": 1, "development": 2},
+)
+
+
+@pytest.mark.parametrize(
+    ("levels", "start", "raised"),
+    [
+        ((2, 1, 1, 2), years_ago(2), True),  # at every minimum, on the anniversary
+        ((3, 3, 3, 3), years_ago(6), True),  # above
+        ((2, 1, 1, 1), years_ago(3), False),  # development below its minimum
+        ((2, 1, 1, 2), years_ago(2) + timedelta(days=1), False),  # a day short of tenure
+    ],
+)
+def test_ready_for_promotion(levels, start, raised):
+    found = flags.ready_for_promotion(matrix(*levels), start, TODAY, NEXT)
+    assert (found is not None) is raised
+
+
+def test_ready_for_promotion_words_and_the_last_stage():
+    flag = flags.ready_for_promotion(matrix(2, 1, 1, 2), years_ago(3), TODAY, NEXT)
+    assert flag.explanation.startswith(
+        "Meets Coordinator II in 2025–26 Fall: Coordinator Proficient (needs Proficient), "
+        "School site Novice (needs Novice)"
+    )
+    assert "3 years in role (the stage usually starts at 2 years)" in flag.explanation
+    assert flags.ready_for_promotion(matrix(3, 3, 3, 3), years_ago(9), TODAY, None) is None
+
+
+# Long tenure -----------------------------------------------------------------------------
+
+STAGE_ONE = Stage(title="Coordinator I", order=1, expected_years_from=0, expected_years_to=2)
+
+
+@pytest.mark.parametrize(
+    ("start", "extra", "raised"),
+    [
+        (years_ago(2), 0, False),  # exactly at the end of the span
+        (years_ago(2, days=1), 0, True),  # a day beyond
+        (years_ago(2, days=1), 1, False),  # within the extra year
+        (years_ago(3, days=1), 1, True),
+    ],
+)
+def test_long_tenure(start, extra, raised):
+    found = flags.long_tenure(STAGE_ONE, start, TODAY, Thresholds(long_tenure_extra_years=extra))
+    assert (found is not None) is raised
+
+
+def test_long_tenure_words_and_the_open_ended_last_stage():
+    flag = flags.long_tenure(STAGE_ONE, years_ago(5), TODAY, DEFAULTS)
+    assert flag.explanation == "5 years in role, still Coordinator I (usually years 0–2)"
+    last = Stage(title="Lead", order=4, expected_years_from=7, expected_years_to=None)
+    assert flags.long_tenure(last, years_ago(30), TODAY, DEFAULTS) is None
+
+
+# All together ----------------------------------------------------------------------------
+
+
+def test_flags_for_returns_every_raised_flag_in_order():
+    facts = CoordinatorFacts(
+        today=TODAY,
+        role_start_date=years_ago(5),
+        current=matrix(3, 1, 1, 1),
+        finalized_history=[matrix(3, 1, 1, 1, cycle="A"), matrix(3, 1, 1, 1, cycle="B")],
+        cycle=status("draft", TODAY - timedelta(days=3)),
+        stage=STAGE_ONE,
+        next_stage=NEXT,
+    )
+    found = flags.flags_for(facts, DEFAULTS)
+    assert [flag.code for flag in found] == [
+        flags.SITE_GAP,
+        flags.SUPPORT_GAP,
+        flags.DEVELOPMENT_GAP,
+        flags.STALLED,
+        flags.OVERDUE,
+        flags.LONG_TENURE,
+    ]
+    assert [flag.order for flag in found] == sorted(flag.order for flag in found)
+
+
+def test_nothing_to_flag_for_a_new_coordinator():
+    facts = CoordinatorFacts(today=TODAY, role_start_date=TODAY - timedelta(days=30))
+    assert flags.flags_for(facts, DEFAULTS) == []
+
+
+def test_thresholds_from_a_row_or_defaults():
+    class Row:
+        site_gap_levels = 2
+        support_gap_levels = 1
+        development_grace_years = 3
+        perception_gap_levels = 2
+        stalled_cycles = 4
+        long_tenure_extra_years = 1
+
+    assert Thresholds.from_row(Row()) == Thresholds(2, 1, 3, 2, 4, 1)
+    assert Thresholds.from_row(None) == Thresholds()
+
+
+def test_tenure_arithmetic_handles_leap_days():
+    assert flags.add_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
+    assert flags.whole_years(date(2020, 6, 1), date(2026, 5, 31)) == 5
+    assert flags.whole_years(date(2020, 6, 1), date(2026, 6, 1)) == 6
+    assert flags.whole_years(date(2027, 1, 1), date(2026, 1, 1)) == 0
+
+
+# Properties ------------------------------------------------------------------------------
+
+levels = st.integers(min_value=1, max_value=3)
+maybe_levels = st.one_of(st.none(), levels)
+gap_thresholds = st.builds(
+    Thresholds,
+    site_gap_levels=st.integers(1, 2),
+    support_gap_levels=st.integers(1, 2),
+    perception_gap_levels=st.integers(1, 2),
+    stalled_cycles=st.integers(2, 4),
+)
+matrices = st.builds(
+    matrix,
+    coordinator=maybe_levels,
+    site=maybe_levels,
+    organization=maybe_levels,
+    development=maybe_levels,
+    self_levels=st.fixed_dictionaries({key: maybe_levels for key in flags.CATEGORY_KEYS}),
+)
+
+
+@given(m=matrices, thresholds=gap_thresholds)
+def test_raising_the_school_site_never_creates_a_site_gap(m, thresholds):
+    site = m.level("site")
+    if site is None or site == 3:
+        return
+    raised = Matrix(
+        cycle_name=m.cycle_name,
+        levels={**m.levels, "site": site + 1},
+        self_levels=m.self_levels,
+        supervisor_levels=m.supervisor_levels,
+    )
+    if flags.site_gap(m, thresholds) is None:
+        assert flags.site_gap(raised, thresholds) is None
+
+
+@given(m=matrices, thresholds=gap_thresholds)
+def test_raising_the_coordinator_never_removes_a_site_gap(m, thresholds):
+    coordinator = m.level("coordinator")
+    if coordinator is None or coordinator == 3:
+        return
+    raised = Matrix(cycle_name=m.cycle_name, levels={**m.levels, "coordinator": coordinator + 1})
+    if flags.site_gap(m, thresholds) is not None:
+        assert flags.site_gap(raised, thresholds) is not None
+
+
+@given(m=matrices, thresholds=gap_thresholds)
+def test_site_gap_and_its_reverse_never_both(m, thresholds):
+    assert not (flags.site_gap(m, thresholds) and flags.site_ahead(m, thresholds))
+
+
+def _named(flag: Flag, names: Names) -> bool:
+    return all(names.category(key) in flag.explanation for key in flag.categories)
+
+
+@given(
+    m=matrices,
+    history=st.lists(matrices, min_size=0, max_size=5),
+    thresholds=gap_thresholds,
+    tenure_days=st.integers(0, 4000),
+)
+def test_an_explanation_names_the_categories_it_compares(m, history, thresholds, tenure_days):
+    start = TODAY - timedelta(days=tenure_days)
+    found = [
+        flags.site_gap(m, thresholds),
+        flags.site_ahead(m, thresholds),
+        flags.support_gap(m, thresholds),
+        flags.development_gap(m, start, TODAY, thresholds),
+        flags.perception_gap(m, thresholds),
+        flags.stalled(history, thresholds),
+        flags.ready_for_promotion(m, start, TODAY, NEXT),
+    ]
+    for flag in filter(None, found):
+        assert flag.categories, flag
+        assert _named(flag, m.names), flag
+        assert flag.explanation.strip()
+
+
+@given(length=st.integers(2, 6), thresholds=gap_thresholds)
+def test_a_matrix_that_climbs_to_the_top_is_never_stalled(length, thresholds):
+    climbing = [
+        Matrix(cycle_name=f"C{i}", levels={key: min(3, 1 + i) for key in flags.CATEGORY_KEYS})
+        for i in range(length)
+    ]
+    assert flags.stalled(climbing, thresholds) is None
+
+
+@given(before=matrices, after=matrices)
+def test_any_fall_between_the_last_two_finalized_cycles_is_stalled(before, after):
+    fell = any(
+        before.level(key) is not None
+        and after.level(key) is not None
+        and after.level(key) < before.level(key)
+        for key in flags.CATEGORY_KEYS
+    )
+    if fell:
+        flag = flags.stalled([before, after], DEFAULTS)
+        assert flag is not None
+        assert " fell from " in flag.explanation
+
+
+@given(own=levels, supervisor=levels, threshold=st.integers(1, 2))
+def test_perception_gap_is_symmetric(own, supervisor, threshold):
+    thresholds = Thresholds(perception_gap_levels=threshold)
+    a = matrix(coordinator=supervisor, self_levels={"coordinator": own})
+    b = matrix(coordinator=own, self_levels={"coordinator": supervisor})
+    assert (flags.perception_gap(a, thresholds) is None) == (
+        flags.perception_gap(b, thresholds) is None
+    )

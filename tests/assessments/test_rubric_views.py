@@ -1,0 +1,385 @@
+"""Rubric editor pages: each works for the org admin, hides from another organization (404)
+and refuses other roles (403)."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.models import Descriptor, Indicator, RubricVersion
+from assessments.rubric_selectors import rubric_version_matrix
+from assessments.services import rubric_version_new_draft
+from coordinators.models import RoleFamily
+from tests.factories import AssessmentFactory, ProfileFactory, published_version
+
+
+@pytest.fixture
+def family(org):
+    return org.role_families.get()
+
+
+@pytest.fixture
+def draft(family, admin_user):
+    return rubric_version_new_draft(rubric=family.rubric, actor=admin_user)[0]
+
+
+def category_post(version, key, **changes):
+    """The category editor's form as the browser would send it back, with ``changes``."""
+    matrix = rubric_version_matrix(version=version)
+    category = matrix.category(key)
+    version.refresh_from_db()
+    data = {
+        "lock_version": version.lock_version,
+        "category-name": category.name,
+        "category-description": category.category.description,
+        "new-name": "",
+        "action": "",
+    }
+    for level in matrix.levels:
+        data[f"new-d{level.value}"] = ""
+    for row in category.indicators:
+        data[f"ind-{row.indicator.pk}-name"] = row.name
+        for cell in row.cells:
+            data[f"ind-{row.indicator.pk}-d{cell.level.value}"] = cell.text
+    data.update(changes)
+    return data
+
+
+def page_urls(family, draft):
+    current = published_version(family)
+    return [
+        reverse("assessments:role-family-list"),
+        reverse("assessments:role-family-create"),
+        reverse("assessments:role-family-update", args=[family.pk]),
+        reverse("assessments:role-family-people"),
+        reverse("assessments:rubric-detail", args=[family.pk]),
+        reverse("assessments:rubric-version-detail", args=[current.pk]),
+        reverse("assessments:rubric-draft", args=[draft.pk]),
+        reverse("assessments:rubric-category-edit", args=[draft.pk, "site"]),
+        reverse("assessments:rubric-compare", args=[draft.pk]),
+        reverse("assessments:rubric-history", args=[draft.pk]),
+    ]
+
+
+def test_every_page_works_for_the_admin(client_for, admin_user, family, draft):
+    client = client_for(admin_user)
+    for url in page_urls(family, draft):
+        response = client.get(url)
+        assert response.status_code == 200, url
+
+
+@pytest.mark.parametrize("who", ["director", "coordinator"])
+def test_every_page_refuses_other_roles(request, client_for, family, draft, who):
+    client = client_for(request.getfixturevalue(who))
+    for url in page_urls(family, draft):
+        assert client.get(url).status_code == 403, url
+    posts = [
+        reverse("assessments:rubric-draft-create", args=[family.pk]),
+        reverse("assessments:rubric-publish", args=[draft.pk]),
+        reverse("assessments:rubric-discard", args=[draft.pk]),
+        reverse("assessments:role-family-assign"),
+    ]
+    for url in posts:
+        assert client.post(url).status_code == 403, url
+
+
+def test_another_organization_sees_nothing(client_for, other_admin, family, draft):
+    family.name = "Bay coordinators"
+    family.save(update_fields=["name"])
+    client = client_for(other_admin)
+    for url in page_urls(family, draft)[2:]:
+        if url.endswith(("/rubrics/people/", "/families/new/")):
+            continue
+        assert client.get(url).status_code == 404, url
+    for url in [
+        reverse("assessments:rubric-draft-create", args=[family.pk]),
+        reverse("assessments:rubric-publish", args=[draft.pk]),
+        reverse("assessments:rubric-discard", args=[draft.pk]),
+    ]:
+        assert client.post(url).status_code == 404, url
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+    # Their own list does not show our family.
+    assert family.name not in client.get(reverse("assessments:role-family-list")).content.decode()
+
+
+def test_a_published_version_cannot_be_opened_in_the_editor(client_for, admin_user, family):
+    current = published_version(family)
+    client = client_for(admin_user)
+    assert client.get(reverse("assessments:rubric-draft", args=[current.pk])).status_code == 404
+    url = reverse("assessments:rubric-category-edit", args=[current.pk, "site"])
+    assert client.get(url).status_code == 404
+    assert (
+        client.get(reverse("assessments:rubric-category-edit", args=[1, "nope"])).status_code == 404
+    )
+
+
+def test_rubric_page_shows_the_matrix_and_versions_with_usage(
+    client_for, admin_user, family, profile
+):
+    AssessmentFactory(coordinator=profile)
+    response = client_for(admin_user).get(reverse("assessments:rubric-detail", args=[family.pk]))
+    body = response.content.decode()
+    first = Indicator.objects.filter(category__version=published_version(family)).first()
+    assert first.name in body
+    assert "New draft from current" in body
+    versions = response.context["versions"]
+    assert [v.assessment_count for v in versions] == [1]
+
+
+def test_new_draft_then_edit_a_descriptor(client_for, admin_user, family):
+    client = client_for(admin_user)
+    response = client.post(reverse("assessments:rubric-draft-create", args=[family.pk]))
+    draft = RubricVersion.objects.get(rubric=family.rubric, state="draft")
+    assert response.url == reverse("assessments:rubric-draft", args=[draft.pk])
+    indicator = Indicator.objects.filter(category__version=draft, category__key="site").first()
+    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    response = client.post(
+        url, category_post(draft, "site", **{f"ind-{indicator.pk}-d2": "New words"})
+    )
+    assert response.status_code == 302
+    assert Descriptor.objects.get(indicator=indicator, level__value=2).text == "New words"
+
+
+def test_category_editor_shows_every_cell_of_the_category(client_for, admin_user, draft):
+    response = client_for(admin_user).get(
+        reverse("assessments:rubric-category-edit", args=[draft.pk, "coordinator"])
+    )
+    body = response.content.decode()
+    for indicator in Indicator.objects.filter(category__version=draft, category__key="coordinator"):
+        for value in (1, 2, 3):
+            assert f'name="ind-{indicator.pk}-d{value}"' in body
+    assert 'data-confirm="Remove' in body
+
+
+def test_add_move_and_remove_indicators_through_the_editor(client_for, admin_user, draft):
+    client = client_for(admin_user)
+    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    client.post(
+        url,
+        category_post(
+            draft,
+            "site",
+            **{"new-name": "Family voice", "new-d1": "x", "new-d2": "y", "new-d3": "z"},
+        ),
+    )
+    rows = rubric_version_matrix(version=draft).category("site").indicators
+    added = rows[-1].indicator
+    assert added.name == "Family voice"
+    client.post(url, category_post(draft, "site", action=f"up:{added.pk}"))
+    rows = rubric_version_matrix(version=draft).category("site").indicators
+    assert rows[-2].indicator.pk == added.pk
+    client.post(url, category_post(draft, "site", action=f"remove:{added.pk}"))
+    assert not Indicator.objects.filter(pk=added.pk).exists()
+
+
+def test_new_descriptors_without_a_name_are_refused(client_for, admin_user, draft):
+    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    response = client_for(admin_user).post(url, category_post(draft, "site", **{"new-d1": "text"}))
+    assert response.status_code == 400
+    assert "Give the new indicator a name." in response.content.decode()
+
+
+def test_conflicting_save_keeps_the_typed_text_and_shows_the_other(client_for, admin_user, draft):
+    client = client_for(admin_user)
+    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    indicator = Indicator.objects.filter(category__version=draft, category__key="site").first()
+    stale = category_post(draft, "site")
+    client.post(
+        url, category_post(draft, "site", **{f"ind-{indicator.pk}-d1": "Saved by the first admin"})
+    )
+    stale[f"ind-{indicator.pk}-d1"] = "Typed by the second admin"
+    response = client.post(url, stale)
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Typed by the second admin" in body
+    assert "Saved by the first admin" in body
+    assert "your changes were not saved" in body
+    assert (
+        Descriptor.objects.get(indicator=indicator, level__value=1).text
+        == "Saved by the first admin"
+    )
+    # Saving the re-armed form is a deliberate overwrite and succeeds.
+    data = {k: v for k, v in response.context["form"].data.items()}
+    assert client.post(url, data).status_code == 302
+    assert (
+        Descriptor.objects.get(indicator=indicator, level__value=1).text
+        == "Typed by the second admin"
+    )
+
+
+def test_publish_with_problems_lists_each_with_a_link(client_for, admin_user, draft):
+    client = client_for(admin_user)
+    indicator = Indicator.objects.filter(category__version=draft, category__key="site").first()
+    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    client.post(url, category_post(draft, "site", **{f"ind-{indicator.pk}-d3": ""}))
+    response = client.post(reverse("assessments:rubric-publish", args=[draft.pk]), follow=True)
+    body = response.content.decode()
+    assert "Not published: 1 problem must be fixed first" in body
+    assert f"{url}#id_ind-{indicator.pk}-d3" in body
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+
+
+def test_publish_from_the_page(client_for, admin_user, family, draft):
+    previous = published_version(family)
+    response = client_for(admin_user).post(
+        reverse("assessments:rubric-publish", args=[draft.pk]), {"lock_version": draft.lock_version}
+    )
+    assert response.url == reverse("assessments:rubric-detail", args=[family.pk])
+    draft.refresh_from_db()
+    previous.refresh_from_db()
+    assert (draft.state, previous.state) == ("published", "retired")
+
+
+def test_publish_with_a_stale_page_is_refused(client_for, admin_user, draft):
+    client = client_for(admin_user)
+    stale_lock = draft.lock_version
+    client.post(
+        reverse("assessments:rubric-category-edit", args=[draft.pk, "site"]),
+        category_post(draft, "site", **{"category-description": "changed"}),
+    )
+    response = client.post(
+        reverse("assessments:rubric-publish", args=[draft.pk]), {"lock_version": stale_lock}
+    )
+    assert response.url == reverse("assessments:rubric-compare", args=[draft.pk])
+    draft.refresh_from_db()
+    assert draft.state == "draft"
+
+
+def test_compare_shows_added_removed_and_changed(client_for, admin_user, draft):
+    client = client_for(admin_user)
+    rows = rubric_version_matrix(version=draft).category("site").indicators
+    changed, removed = rows[0].indicator, rows[1].indicator
+    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    client.post(
+        url, category_post(draft, "site", **{f"ind-{changed.pk}-d1": "Brand new novice words"})
+    )
+    client.post(url, category_post(draft, "site", action=f"remove:{removed.pk}"))
+    client.post(
+        url,
+        category_post(
+            draft,
+            "site",
+            **{"new-name": "Family voice", "new-d1": "a", "new-d2": "b", "new-d3": "c"},
+        ),
+    )
+    response = client.get(reverse("assessments:rubric-compare", args=[draft.pk]))
+    comparison = response.context["comparison"]
+    assert comparison.counts == {"added": 1, "removed": 1, "changed": 1}
+    site = next(c for c in comparison.categories if c.key == "site")
+    statuses = {i.new_name or i.old_name: i.status for i in site.indicators}
+    assert statuses[changed.name] == "changed"
+    assert statuses[removed.name] == "removed"
+    assert statuses["Family voice"] == "added"
+    body = response.content.decode()
+    assert "<ins>" in body and "<del>" in body
+
+
+def test_rename_levels_on_the_draft_page(client_for, admin_user, draft):
+    response = client_for(admin_user).post(
+        reverse("assessments:rubric-draft", args=[draft.pk]),
+        {
+            "lock_version": draft.lock_version,
+            "level_1": "Emerging",
+            "level_2": "Proficient",
+            "level_3": "Expert",
+        },
+    )
+    assert response.status_code == 302
+    assert draft.levels.get(value=1).name == "Emerging"
+
+
+def test_history_lists_who_changed_a_descriptor(client_for, admin_user, draft):
+    client = client_for(admin_user)
+    indicator = Indicator.objects.filter(category__version=draft, category__key="site").first()
+    client.post(
+        reverse("assessments:rubric-category-edit", args=[draft.pk, "site"]),
+        category_post(draft, "site", **{f"ind-{indicator.pk}-d2": "Rewritten by the admin"}),
+    )
+    response = client.get(reverse("assessments:rubric-history", args=[draft.pk]))
+    entries = list(response.context["page_obj"])
+    # The copy made for the draft is one entry, not one per cell; the edit shows before/after.
+    assert [e.what for e in entries] == [
+        f"Descriptor of “{indicator.name}” at Proficient: changed text",
+        f"Draft v{draft.number} created",
+    ]
+    edit = entries[0]
+    assert edit.who == admin_user
+    assert edit.after == "Rewritten by the admin"
+    assert (
+        edit.before
+        == Descriptor.objects.get(
+            indicator__category__version=published_version(draft.rubric.role_family),
+            indicator__name=indicator.name,
+            level__value=2,
+        ).text
+    )
+
+
+def test_discard_a_draft(client_for, admin_user, family, draft):
+    response = client_for(admin_user).post(reverse("assessments:rubric-discard", args=[draft.pk]))
+    assert response.url == reverse("assessments:rubric-detail", args=[family.pk])
+    assert not RubricVersion.objects.filter(pk=draft.pk).exists()
+
+
+def test_create_and_rename_a_role_family(client_for, admin_user, org, family):
+    client = client_for(admin_user)
+    response = client.post(
+        reverse("assessments:role-family-create"),
+        {"name": "Partnership staff", "source": f"family:{family.pk}"},
+    )
+    created = RoleFamily.objects.get(organization=org, name="Partnership staff")
+    assert response.url == reverse("assessments:rubric-detail", args=[created.pk])
+    assert published_version(created).number == 1
+    duplicate = client.post(
+        reverse("assessments:role-family-create"),
+        {"name": "partnership staff", "source": "default:0"},
+    )
+    assert "already has a role family" in duplicate.content.decode()
+    client.post(reverse("assessments:role-family-update", args=[created.pk]), {"name": "Partners"})
+    created.refresh_from_db()
+    assert created.name == "Partners"
+
+
+def test_cannot_copy_another_organizations_family(client_for, admin_user, other_org):
+    foreign = other_org.role_families.get()
+    response = client_for(admin_user).post(
+        reverse("assessments:role-family-create"),
+        {"name": "Stolen", "source": f"family:{foreign.pk}"},
+    )
+    assert response.status_code == 200
+    assert not RoleFamily.objects.filter(name="Stolen").exists()
+
+
+def test_move_people_between_families(client_for, admin_user, org, profile, other_org):
+    from assessments.default_rubrics import INSTRUCTIONAL_COACH
+    from assessments.services import role_family_create_from
+
+    coaches = role_family_create_from(
+        organization=org, name="Coaches", default_data=INSTRUCTIONAL_COACH
+    )
+    foreign = ProfileFactory(team__organization=other_org)
+    client = client_for(admin_user)
+    client.post(
+        reverse("assessments:role-family-assign"),
+        {"profiles": [profile.pk], "role_family": coaches.pk},
+    )
+    profile.refresh_from_db()
+    assert profile.role_family == coaches
+    before = foreign.role_family_id
+    client.post(
+        reverse("assessments:role-family-assign"),
+        {"profiles": [foreign.pk], "role_family": coaches.pk},
+    )
+    foreign.refresh_from_db()
+    assert foreign.role_family_id == before
+
+
+def test_people_page_query_count_does_not_grow(
+    client_for, admin_user, team, django_assert_max_num_queries
+):
+    for _ in range(30):
+        ProfileFactory(team=team, schools=[])
+    client = client_for(admin_user)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("assessments:role-family-people"))
+    assert len(response.context["page_obj"]) == 30

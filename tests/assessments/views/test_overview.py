@@ -1,0 +1,131 @@
+"""The org admin's overview: distributions, flag counts that open their list, completion."""
+
+import pytest
+from django.urls import reverse
+
+from tests.assessments.dashboard_data import (
+    assess,
+    build_team,
+    get_counting_queries,
+    open_cycle,
+    past_cycles,
+)
+from tests.factories import ProfileFactory, SchoolFactory
+
+pytestmark = pytest.mark.django_db
+URL = reverse("assessments:org-overview")
+DASHBOARD = reverse("assessments:team-dashboard")
+
+
+@pytest.fixture
+def cycles(org):
+    return past_cycles(org, 2)
+
+
+@pytest.fixture
+def current(org, cycles):
+    return open_cycle(org)
+
+
+@pytest.fixture
+def lincoln(org):
+    return SchoolFactory(organization=org, name="Lincoln Middle")
+
+
+@pytest.fixture
+def people(team, other_team, cycles, current, lincoln):
+    strong = ProfileFactory(team=team, schools=[lincoln])
+    steady = ProfileFactory(team=other_team)
+    assess(strong, cycles[1], (3, 1, 2, 2))
+    assess(steady, cycles[1], (2, 2, 2, 2))
+    assess(strong, current, state="submitted")
+    assess(steady, current, state="draft")
+    return strong, steady
+
+
+def test_admin_sees_distributions_flag_counts_and_completion(
+    client_for, admin_user, people, team, lincoln, current
+):
+    response = client_for(admin_user).get(URL)
+    assert response.status_code == 200
+    html = response.text
+    assert "2 active coordinators, as of This year" in html
+    assert "Level distribution per category" in html
+    assert '1 <span class="text-body-secondary small">(50%)</span>' in html
+    # Each count opens the filtered list: all site gaps, site gaps of a team, of a school.
+    assert f'href="{DASHBOARD}?cycle={current.pk}&amp;flag=site_gap"' in html
+    assert (
+        f'href="{DASHBOARD}?cycle={current.pk}&amp;team={team.pk}&amp;flag=site_gap">1</a>' in html
+    )
+    assert (
+        f'href="{DASHBOARD}?cycle={current.pk}&amp;school={lincoln.pk}&amp;flag=site_gap">1</a>'
+        in (html)
+    )
+    assert (
+        f'href="{DASHBOARD}?cycle={current.pk}&amp;team={team.pk}&amp;status=submitted">1</a>'
+        in html
+    )
+
+
+def test_a_flag_count_opens_exactly_the_coordinators_it_counts(
+    client_for, admin_user, people, lincoln, current
+):
+    strong, steady = people
+    client = client_for(admin_user)
+    listed = client.get(DASHBOARD, {"cycle": current.pk, "school": lincoln.pk, "flag": "site_gap"})
+    assert strong.user.display_name in listed.text
+    assert steady.user.display_name not in listed.text
+
+
+def test_choosing_an_earlier_cycle(client_for, admin_user, people, cycles):
+    response = client_for(admin_user).get(URL, {"cycle": cycles[0].pk})
+    assert f'<option value="{cycles[0].pk}" selected>' in response.text
+    assert "as of Past 2" in response.text
+
+
+def test_directors_and_coordinators_get_403(client_for, director, coordinator):
+    assert client_for(director).get(URL).status_code == 403
+    assert client_for(coordinator).get(URL).status_code == 403
+
+
+def test_another_organization_sees_only_its_own(client_for, other_admin, people, current):
+    strong, _steady = people
+    response = client_for(other_admin).get(URL, {"cycle": current.pk})
+    assert response.status_code == 200
+    assert "No coordinators yet" in response.text
+    assert current.name not in response.text
+
+
+def test_empty_organization_says_what_to_do(client_for, admin_user):
+    response = client_for(admin_user).get(URL)
+    assert "No coordinators yet. Add people and teams" in response.text
+
+
+def test_the_same_number_of_queries_for_3_and_60_coordinators(
+    client_for, admin_user, team, other_team, cycles, current
+):
+    client = client_for(admin_user)
+    build_team(team, 3, cycles, current)
+    small = get_counting_queries(client, URL)[1]
+    build_team(team, 30, cycles, current)
+    build_team(other_team, 27, cycles, current)
+    response, large = get_counting_queries(client, URL)
+    assert "60 active coordinators" in response.text
+    assert small == large < 20
+
+
+def test_only_the_schools_with_most_flags_show_until_asked(
+    client_for, admin_user, team, cycles, current, monkeypatch
+):
+    monkeypatch.setattr("assessments.views.dashboard.SCHOOLS_ON_OVERVIEW", 1)
+    for name in ("Alder", "Birch"):
+        person = ProfileFactory(
+            team=team, schools=[SchoolFactory(organization=team.organization, name=name)]
+        )
+        assess(person, cycles[1], (3, 1, 2, 2))
+    client = client_for(admin_user)
+    short = client.get(URL).text
+    assert "the 1 with the most of 2" in short
+    assert ">Birch</th>" not in short
+    everything = client.get(URL, {"schools": "all"}).text
+    assert ">Alder</th>" in everything and ">Birch</th>" in everything

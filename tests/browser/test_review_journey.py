@@ -1,0 +1,146 @@
+"""The heart of the product in a real browser: a coordinator fills the matrix with the keyboard,
+saves and submits; the director reviews and finalizes; the coordinator sees the result. And
+two tabs on the same matrix lose nothing."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from assessments.models import Assessment, Rating
+from tests.assessments.workflow_helpers import indicators_of, make_assessment
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def serious_violations(page):
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def accept_confirmations(page):
+    page.on("dialog", lambda dialog: dialog.accept())
+
+
+def test_self_assessment_review_and_result(browser, live_server, login, profile, director):
+    assessment = make_assessment(profile)
+    indicators = indicators_of(assessment)
+
+    # The coordinator fills the matrix with the keyboard alone.
+    coordinator_page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+    accept_confirmations(coordinator_page)
+    login(coordinator_page, profile.user)
+    coordinator_page.get_by_role("link", name="Open my self-assessment").click()
+    expect(coordinator_page.get_by_role("heading", name="My self-assessment")).to_be_visible()
+    assert serious_violations(coordinator_page) == []
+
+    coordinator_page.locator(f"#id_level_{indicators[0].pk}_1").focus()
+    for position in range(len(indicators)):
+        # In a radio group the arrow keys move the choice: Novice → Proficient.
+        coordinator_page.keyboard.press("ArrowRight" if position % 2 == 0 else "Space")
+        coordinator_page.keyboard.press("Tab")  # to the evidence box
+        coordinator_page.keyboard.type(f"Evidence {position}")
+        coordinator_page.keyboard.press("Tab")  # to the next indicator (or Save draft)
+    for position, indicator in enumerate(indicators):
+        expected = 2 if position % 2 == 0 else 1
+        expect(coordinator_page.locator(f"#id_level_{indicator.pk}_{expected}")).to_be_checked()
+
+    # The background save says when it saved, without leaving the page.
+    expect(coordinator_page.locator("#save-status")).to_have_text(
+        re.compile(r"^Saved at \d\d:\d\d")
+    )
+    coordinator_page.get_by_role("button", name="Save draft").press("Enter")
+    expect(coordinator_page.get_by_text(re.compile("Draft saved at"))).to_be_visible()
+    assert Rating.objects.filter(assessment=assessment, self_level__isnull=False).count() == len(
+        indicators
+    )
+
+    coordinator_page.get_by_role("button", name="Submit for review").press("Enter")
+    expect(coordinator_page.get_by_text(re.compile(r"^Submitted\. "))).to_be_visible()
+    expect(coordinator_page.get_by_role("button", name="Recall submission")).to_be_visible()
+
+    # The director reviews beside the coordinator's levels and finalizes.
+    director_page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    accept_confirmations(director_page)
+    login(director_page, director)
+    expect(director_page.get_by_role("heading", name="Awaiting my review: 1")).to_be_visible()
+    director_page.get_by_role("link", name=f"Review {profile.user.display_name}").click()
+    expect(director_page.get_by_text("Evidence 0")).to_be_visible()
+    assert serious_violations(director_page) == []
+    for indicator in indicators:
+        director_page.locator(f"label[for='id_supervisor_level_{indicator.pk}_3']").click()
+    director_page.get_by_label(f"Your note on {indicators[0].name}").fill("Strong partnerships")
+    director_page.get_by_label("Coaching conversation notes").fill("Talked about the site team.")
+    director_page.get_by_label("Agreed next steps").fill("Join the regional network.")
+    director_page.get_by_role("button", name="Finalize review").click()
+    expect(director_page.get_by_text(re.compile(r"^Finalized\. "))).to_be_visible()
+    assert Assessment.objects.get(pk=assessment.pk).state == Assessment.State.FINALIZED
+
+    # The coordinator sees the supervisor's levels, notes and next steps.
+    coordinator_page.reload()
+    expect(coordinator_page.get_by_text("Join the regional network.")).to_be_visible()
+    expect(coordinator_page.get_by_text("Strong partnerships")).to_be_visible()
+    expect(
+        coordinator_page.get_by_text("Differs: self Proficient, supervisor Expert").first
+    ).to_be_visible()
+    expect(
+        coordinator_page.get_by_text("Differs: self Novice, supervisor Expert").first
+    ).to_be_visible()
+    assert serious_violations(coordinator_page) == []
+
+
+def test_two_tabs_lose_nothing(browser, live_server, login, profile):
+    assessment = make_assessment(profile)
+    first = indicators_of(assessment)[0]
+    context = browser.new_context()
+    tab_one, tab_two = context.new_page(), context.new_page()
+    login(tab_one, profile.user)
+    url = f"{live_server.url}/assessments/{assessment.pk}/"
+    tab_one.goto(url)
+    tab_two.goto(url)
+
+    tab_one.get_by_label(f"Evidence for {first.name}: what shows this?").fill("Written in tab one")
+    expect(tab_one.locator("#save-status")).to_have_text(re.compile("^Saved at"))
+
+    tab_two.get_by_label(f"Evidence for {first.name}: what shows this?").fill("Written in tab two")
+    expect(tab_two.locator("#save-status")).to_have_text(re.compile("changed in another tab"))
+
+    tab_two.get_by_role("button", name="Save draft").click()
+    expect(tab_two.get_by_text(re.compile("saved elsewhere at"))).to_be_visible()
+    expect(tab_two.get_by_text("Written in tab one")).to_be_visible()  # what the other tab saved
+    expect(tab_two.get_by_label(f"Evidence for {first.name}: what shows this?")).to_have_value(
+        "Written in tab two"
+    )
+
+    tab_two.get_by_role("button", name="Save draft").click()  # keep tab two's text, knowingly
+    expect(tab_two.get_by_text(re.compile("Draft saved at"))).to_be_visible()
+    assert Rating.objects.get(assessment=assessment, indicator=first).self_evidence == (
+        "Written in tab two"
+    )
+
+
+def test_leaving_with_unsaved_changes_asks_first(browser, live_server, login, profile):
+    assessment = make_assessment(profile)
+    first = indicators_of(assessment)[0]
+    page = browser.new_context().new_page()
+    login(page, profile.user)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.get_by_label(f"Evidence for {first.name}: what shows this?").type("Not saved yet")
+    page.get_by_role("link", name="My growth").first.click()  # before the background save
+    expect(page.get_by_role("heading", name="My self-assessment")).to_be_visible()
+    assert asked == ["beforeunload"]
+    expect(page.locator("#save-status")).to_have_text(re.compile("^Saved at"))

@@ -1,0 +1,90 @@
+import os
+import shutil
+
+import pytest
+
+from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory, UserFactory
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSERS_REQUIRED = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's Chromium: skipped with a reason locally, required in CI."""
+    if os.path.exists(CHROMIUM):
+        return
+    if BROWSERS_REQUIRED:
+        raise pytest.UsageError(
+            f"CI=true but no Chromium at {CHROMIUM}; install it with apt-get install chromium."
+        )
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def org(db):
+    return OrganizationFactory(name="Bay Partnership", slug="bay")
+
+
+@pytest.fixture
+def other_org(db):
+    return OrganizationFactory(name="Elsewhere District", slug="elsewhere")
+
+
+@pytest.fixture
+def admin_user(org):
+    return UserFactory(organization=org, roles=["admin"], email="admin@example.org")
+
+
+@pytest.fixture
+def team(org):
+    return TeamFactory(organization=org, name="East")
+
+
+@pytest.fixture
+def director(team):
+    return team.director
+
+
+@pytest.fixture
+def profile(team):
+    """A coordinator on ``team``."""
+    return ProfileFactory(team=team, user__email="coordinator@example.org")
+
+
+@pytest.fixture
+def coordinator(profile):
+    return profile.user
+
+
+@pytest.fixture
+def teammate(team):
+    return ProfileFactory(team=team, user__email="teammate@example.org")
+
+
+@pytest.fixture
+def other_team(org):
+    return TeamFactory(organization=org, name="West")
+
+
+@pytest.fixture
+def other_director(other_team):
+    return other_team.director
+
+
+@pytest.fixture
+def other_admin(other_org):
+    return UserFactory(organization=other_org, roles=["admin"], email="other-admin@example.org")
+
+
+@pytest.fixture
+def client_for(client):
+    """Log a user in on the test client: ``client_for(user).get(...)``."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

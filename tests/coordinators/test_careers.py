@@ -1,0 +1,117 @@
+"""Career stage requirements, met or not met in words, and agreement with the flag."""
+
+from datetime import date
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assessments.flags import Matrix, Names, Stage, ready_for_promotion
+from coordinators.careers import next_stage, stage_readiness, time_in_words
+
+SENIOR = Stage(
+    title="Senior Coordinator",
+    order=3,
+    expected_years_from=4,
+    expected_years_to=7,
+    minimums={"coordinator": 3, "site": 2, "organization": 2, "development": 2},
+)
+TODAY = date(2026, 11, 23)
+
+
+def by_sentence(readiness):
+    return {r.label: r for r in readiness.requirements}
+
+
+def test_every_requirement_met():
+    readiness = stage_readiness(
+        stage=SENIOR,
+        levels={"coordinator": 3, "site": 2, "organization": 3, "development": 2},
+        role_start_date=date(2022, 8, 1),
+        today=TODAY,
+        based_on="the 2025–26 Fall review",
+    )
+    assert readiness.all_met
+    assert readiness.summary == "Meets every requirement of Senior Coordinator."
+    assert by_sentence(readiness)["Coordinator"].sentence == (
+        "Coordinator: needs Expert, now Expert — met"
+    )
+    assert by_sentence(readiness)["Years in role"].sentence == (
+        "Years in role: needs 4 years, now 4 years — met"
+    )
+
+
+def test_each_unmet_requirement_is_said_in_words():
+    readiness = stage_readiness(
+        stage=SENIOR,
+        levels={"coordinator": 2, "site": 1, "organization": 2, "development": None},
+        role_start_date=date(2023, 12, 1),
+        today=TODAY,
+    )
+    sentences = [r.sentence for r in readiness.unmet]
+    assert sentences == [
+        "Coordinator: needs Expert, now Proficient — not met",
+        "School site: needs Proficient, now Novice — not met",
+        "Development: needs Proficient, now Not rated yet — not met",
+        "Years in role: needs 4 years, now 2 years — not met",
+    ]
+    assert readiness.summary == "4 of 5 requirements of Senior Coordinator not met yet."
+    assert readiness.based_on == "no finalized assessment yet"
+
+
+def test_no_finalized_assessment_meets_no_category():
+    readiness = stage_readiness(
+        stage=SENIOR, levels=None, role_start_date=date(2010, 1, 1), today=TODAY
+    )
+    assert [r.met for r in readiness.requirements] == [False, False, False, False, True]
+
+
+def test_renamed_levels_and_categories_are_used():
+    names = Names(categories={"site": "Campus"}, levels={1: "Emerging", 2: "Solid", 3: "Leading"})
+    readiness = stage_readiness(
+        stage=SENIOR,
+        levels={"site": 1},
+        role_start_date=date(2020, 1, 1),
+        today=TODAY,
+        names=names,
+    )
+    assert (
+        by_sentence(readiness)["Campus"].sentence == "Campus: needs Solid, now Emerging — not met"
+    )
+
+
+def test_the_last_stage_has_no_next():
+    assert stage_readiness(stage=None, levels={}, role_start_date=None, today=TODAY) is None
+
+
+def test_next_stage_by_order():
+    stages = [SENIOR, Stage("Coordinator I", 1), Stage("Coordinator II", 2)]
+    assert next_stage(stages, None).title == "Coordinator I"
+    assert next_stage(stages, stages[2]).title == "Senior Coordinator"
+    assert next_stage(stages, SENIOR) is None
+
+
+def test_time_in_words():
+    assert time_in_words(date(2024, 8, 23), TODAY) == "2 years, 3 months"
+    assert time_in_words(date(2025, 11, 23), TODAY) == "1 year"
+    assert time_in_words(date(2026, 11, 1), TODAY) == "less than a month"
+    assert time_in_words(date(2026, 6, 24), TODAY) == "4 months"
+    assert time_in_words(None, TODAY) == "unknown"
+
+
+levels = st.one_of(st.none(), st.integers(min_value=1, max_value=3))
+
+
+@given(
+    st.fixed_dictionaries(
+        {k: levels for k in ("coordinator", "site", "organization", "development")}
+    ),
+    st.dates(min_value=date(2000, 1, 1), max_value=TODAY),
+)
+def test_all_met_exactly_when_the_ready_for_promotion_flag_is_raised(category_levels, start):
+    readiness = stage_readiness(
+        stage=SENIOR, levels=category_levels, role_start_date=start, today=TODAY
+    )
+    flag = ready_for_promotion(
+        Matrix(cycle_name="Fall", levels=category_levels), start, TODAY, SENIOR
+    )
+    assert readiness.all_met == (flag is not None)

@@ -1,0 +1,73 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from coordinators.models import CareerStage, Membership, School, Team
+from tests.factories import ProfileFactory, SchoolFactory, UserFactory
+
+
+def refused(make):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make()
+
+
+def test_school_names_are_unique_within_an_organization(org, other_org):
+    SchoolFactory(organization=org, name="Lincoln Elementary")
+    SchoolFactory(organization=other_org, name="Lincoln Elementary")
+    refused(lambda: SchoolFactory(organization=org, name="Lincoln Elementary"))
+
+
+def test_school_level_and_setting_must_be_known(org):
+    refused(
+        lambda: School.objects.create(organization=org, name="A", level="college", setting="urban")
+    )
+    refused(
+        lambda: School.objects.create(organization=org, name="B", level="high", setting="lunar")
+    )
+
+
+def test_team_names_are_unique_within_an_organization(org):
+    Team.objects.create(organization=org, name="East")
+    refused(lambda: Team.objects.create(organization=org, name="East"))
+
+
+def test_a_person_holds_each_role_once_and_only_known_roles(org):
+    user = UserFactory(organization=org, roles=["coordinator", "director"])
+    assert set(user.memberships.values_list("role", flat=True)) == {"coordinator", "director"}
+    refused(lambda: Membership.objects.create(user=user, role="coordinator"))
+    refused(lambda: Membership.objects.create(user=user, role="superhero"))
+
+
+def test_emails_are_unique_and_log_in_is_by_email(org):
+    UserFactory(organization=org, email="maria@example.org")
+    refused(lambda: UserFactory(organization=org, email="maria@example.org"))
+
+
+def test_career_stage_levels_and_years_are_checked(org):
+    refused(lambda: CareerStage.objects.create(organization=org, title="X", order=9, min_site=4))
+    refused(
+        lambda: CareerStage.objects.create(
+            organization=org, title="Y", order=10, expected_years_from=5, expected_years_to=3
+        )
+    )
+    refused(lambda: CareerStage.objects.create(organization=org, title="Coordinator I", order=11))
+
+
+def test_role_family_in_use_cannot_be_deleted(org):
+    profile = ProfileFactory(team__organization=org)
+    from django.db.models import ProtectedError
+
+    with pytest.raises(ProtectedError):
+        profile.role_family.delete()
+
+
+def test_new_organization_gets_default_family_stages_and_thresholds(org):
+    assert list(org.role_families.values_list("name", flat=True)) == [
+        "Community school coordinator"
+    ]
+    assert [s.title for s in org.career_stages.all()] == [
+        "Coordinator I",
+        "Coordinator II",
+        "Senior Coordinator",
+        "Lead Coordinator / Mentor",
+    ]
+    assert org.flag_thresholds.site_gap_levels == 1

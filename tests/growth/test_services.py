@@ -1,0 +1,166 @@
+"""Goals, supports, catalogue attachment and promotions."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from coordinators.models import CareerStage, Promotion
+from growth.models import Goal, Support, SupportCatalogEntry
+from growth.services import (
+    GrowthError,
+    career_stage_delete,
+    goal_create,
+    goal_status_set,
+    goal_update,
+    promotion_record,
+    support_attach_from_catalogue,
+    support_create,
+    support_update,
+)
+from tests.factories import ProfileFactory
+
+TODAY = timezone.localdate()
+
+
+def test_new_organizations_get_the_default_catalogue(org):
+    entries = SupportCatalogEntry.objects.filter(organization=org)
+    assert entries.count() >= 12
+    assert set(entries.values_list("category_key", flat=True)) == {
+        "coordinator",
+        "site",
+        "organization",
+        "development",
+    }
+
+
+def test_goal_with_supports_of_the_same_coordinator_only(profile, teammate, director):
+    own = support_create(profile=profile, actor=director, kind="pd", title="Course", hours=6)
+    theirs = support_create(profile=teammate, actor=director, kind="pd", title="Other", hours=2)
+    goal = goal_create(
+        profile=profile,
+        actor=director,
+        category_key="site",
+        target_level=2,
+        target_date=TODAY + timedelta(days=90),
+        supports=[own, theirs],
+    )
+    assert list(goal.supports.all()) == [own]
+    goal_update(goal=goal, target_level=3, supports=[])
+    goal.refresh_from_db()
+    assert goal.target_level == 3 and not goal.supports.exists()
+    assert goal.history.count() == 2
+
+
+def test_goal_status(profile, director):
+    goal = goal_create(
+        profile=profile, actor=director, category_key="site", target_level=2, target_date=TODAY
+    )
+    goal_status_set(goal=goal, status="met")
+    assert Goal.objects.get(pk=goal.pk).status == "met"
+    with pytest.raises(GrowthError):
+        goal_status_set(goal=goal, status="won")
+
+
+def test_mentoring_needs_a_mentor_of_the_same_organization(profile, director, other_admin):
+    with pytest.raises(GrowthError, match="needs a mentor"):
+        support_create(profile=profile, actor=director, kind="mentoring", title="M")
+    with pytest.raises(GrowthError, match="same organization"):
+        support_create(
+            profile=profile, actor=director, kind="mentoring", title="M", mentor=other_admin
+        )
+    with pytest.raises(GrowthError, match="own mentor"):
+        support_create(
+            profile=profile, actor=director, kind="mentoring", title="M", mentor=profile.user
+        )
+    support = support_create(
+        profile=profile, actor=director, kind="mentoring", title="M", mentor=director
+    )
+    assert support.mentor == director
+
+
+def test_network_needs_its_scope_and_kind_change_clears_the_rest(profile, director):
+    with pytest.raises(GrowthError, match="local, regional"):
+        support_create(profile=profile, actor=director, kind="network", title="Net")
+    support = support_create(
+        profile=profile, actor=director, kind="mentoring", title="M", mentor=director
+    )
+    support_update(support=support, kind="network", network_scope="regional")
+    support.refresh_from_db()
+    assert (support.kind, support.mentor, support.network_scope) == ("network", None, "regional")
+
+
+def test_attach_from_catalogue_once(org, profile, director):
+    entry = SupportCatalogEntry.objects.filter(organization=org, kind="pd").first()
+    goal = goal_create(
+        profile=profile,
+        actor=director,
+        category_key=entry.category_key,
+        target_level=2,
+        target_date=TODAY + timedelta(days=30),
+    )
+    support, created = support_attach_from_catalogue(
+        profile=profile, entry=entry, actor=director, goal=goal
+    )
+    assert created and support.title == entry.title and support.catalog_entry == entry
+    assert support.hours == entry.hours
+    assert list(goal.supports.all()) == [support]
+    again, created = support_attach_from_catalogue(profile=profile, entry=entry, actor=director)
+    assert (again, created) == (support, False)
+    assert Support.objects.filter(coordinator=profile).count() == 1
+
+
+def test_attach_refuses_mentoring_and_other_organizations(org, other_org, profile, director):
+    mentoring = SupportCatalogEntry.objects.filter(organization=org, kind="mentoring").first()
+    with pytest.raises(GrowthError, match="mentor"):
+        support_attach_from_catalogue(profile=profile, entry=mentoring, actor=director)
+    foreign = SupportCatalogEntry.objects.filter(organization=other_org).first()
+    with pytest.raises(GrowthError, match="another organization"):
+        support_attach_from_catalogue(profile=profile, entry=foreign, actor=director)
+
+
+def test_promotion_moves_the_stage_and_keeps_history(org, profile, director):
+    first, second = CareerStage.objects.filter(organization=org).order_by("order")[:2]
+    profile.career_stage = first
+    profile.save(update_fields=["career_stage"])
+    promotion = promotion_record(
+        profile=profile, to_stage=second, effective_on=TODAY, note="Ready.", actor=director
+    )
+    profile.refresh_from_db()
+    assert (profile.career_stage, profile.stage_since) == (second, TODAY)
+    assert (promotion.from_stage, promotion.to_stage, promotion.recorded_by) == (
+        first,
+        second,
+        director,
+    )
+    assert profile.history.first().career_stage_id == second.pk
+    with pytest.raises(GrowthError, match="already"):
+        promotion_record(profile=profile, to_stage=second, effective_on=TODAY, actor=director)
+
+
+def test_promotion_to_another_organizations_stage_is_refused(other_org, profile, director):
+    foreign = CareerStage.objects.filter(organization=other_org).first()
+    with pytest.raises(GrowthError):
+        promotion_record(profile=profile, to_stage=foreign, effective_on=TODAY, actor=director)
+
+
+def test_a_stage_in_use_is_not_deleted(org, profile, director):
+    first, second, third = CareerStage.objects.filter(organization=org).order_by("order")[:3]
+    profile.career_stage = first
+    profile.save(update_fields=["career_stage"])
+    with pytest.raises(GrowthError, match="people are at"):
+        career_stage_delete(stage=first)
+    promotion_record(profile=profile, to_stage=second, effective_on=TODAY, actor=director)
+    with pytest.raises(GrowthError, match="promotions"):
+        career_stage_delete(stage=first)
+    career_stage_delete(stage=third)
+    assert not CareerStage.objects.filter(pk=third.pk).exists()
+    assert Promotion.objects.count() == 1
+
+
+def test_mentor_may_be_a_coordinator_of_another_team(org, profile, other_team, director):
+    mentor = ProfileFactory(team=other_team).user
+    support = support_create(
+        profile=profile, actor=director, kind="mentoring", title="", mentor=mentor
+    )
+    assert support.mentor == mentor

@@ -1,0 +1,403 @@
+"""Growth pages: works for the right people, 404 outside their reach, 403 for a role that
+may look but not act."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from coordinators.models import CareerStage, Promotion
+from growth.models import Goal, Support, SupportCatalogEntry
+from growth.services import goal_create, support_create
+from tests.factories import ProfileFactory, UserFactory
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def goal(profile, director):
+    return goal_create(
+        profile=profile,
+        actor=director,
+        category_key="site",
+        target_level=2,
+        target_date=TODAY + timedelta(days=40),
+    )
+
+
+@pytest.fixture
+def course(profile, director):
+    return support_create(profile=profile, actor=director, kind="pd", title="Course", hours=4)
+
+
+@pytest.fixture
+def mentor(profile, director, other_team):
+    user = ProfileFactory(team=other_team).user
+    support_create(profile=profile, actor=director, kind="mentoring", title="", mentor=user)
+    return user
+
+
+@pytest.fixture
+def entry(org):
+    return SupportCatalogEntry.objects.filter(
+        organization=org, kind="pd", category_key="site"
+    ).first()
+
+
+def goal_data(**changes):
+    data = {
+        "category_key": "site",
+        "target_level": "2",
+        "target_date": (TODAY + timedelta(days=60)).isoformat(),
+        "status": "open",
+        "notes": "Meet the principal monthly.",
+    }
+    return data | changes
+
+
+# The growth page ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["coordinator", "director", "admin_user", "mentor"])
+def test_growth_page_works_for_those_in_reach(request, client_for, profile, goal, who):
+    response = client_for(request.getfixturevalue(who)).get(
+        reverse("growth:profile-growth", args=[profile.pk])
+    )
+    assert response.status_code == 200
+    assert "Growth goals" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["teammate_user", "other_director", "other_admin"])
+def test_growth_page_hides_from_others(request, client_for, profile, who, teammate):
+    user = teammate.user if who == "teammate_user" else request.getfixturevalue(who)
+    response = client_for(user).get(reverse("growth:profile-growth", args=[profile.pk]))
+    assert response.status_code == 404
+
+
+def test_growth_page_refuses_a_user_without_a_role(client_for, org, profile):
+    nobody = UserFactory(organization=org)
+    assert (
+        client_for(nobody).get(reverse("growth:profile-growth", args=[profile.pk])).status_code
+        == 403
+    )
+
+
+def test_mentor_sees_but_cannot_edit(client_for, profile, goal, course, mentor):
+    client = client_for(mentor)
+    body = client.get(reverse("growth:profile-growth", args=[profile.pk])).content.decode()
+    assert "Add a goal" not in body
+    assert client.get(reverse("growth:goal-create", args=[profile.pk])).status_code == 403
+    assert client.get(reverse("growth:goal-update", args=[goal.pk])).status_code == 403
+    assert client.post(reverse("growth:support-delete", args=[course.pk])).status_code == 403
+
+
+# Goals -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["coordinator", "director"])
+def test_coordinator_and_director_set_goals(request, client_for, profile, course, who):
+    user = request.getfixturevalue(who)
+    response = client_for(user).post(
+        reverse("growth:goal-create", args=[profile.pk]), goal_data(supports=[course.pk])
+    )
+    assert response.status_code == 302
+    goal = Goal.objects.get(coordinator=profile)
+    assert goal.created_by == user and list(goal.supports.all()) == [course]
+
+
+def test_goal_form_page_and_validation(client_for, director, profile):
+    client = client_for(director)
+    url = reverse("growth:goal-create", args=[profile.pk])
+    assert client.get(url + "?category=development").status_code == 200
+    past = client.post(url, goal_data(target_date=(TODAY - timedelta(days=1)).isoformat()))
+    assert "from today on" in past.content.decode()
+    from assessments.models import Indicator
+
+    wrong = Indicator.objects.filter(
+        category__version__rubric__role_family=profile.role_family,
+        category__version__state="published",
+        category__key="coordinator",
+    ).first()
+    mismatch = client.post(url, goal_data(indicator=wrong.pk))
+    assert "choose an indicator of the goal" in mismatch.content.decode()
+    assert not Goal.objects.exists()
+
+
+def test_goal_pages_404_for_another_team_and_organization(
+    client_for, goal, other_director, other_admin
+):
+    for user in (other_director, other_admin):
+        client = client_for(user)
+        assert client.get(reverse("growth:goal-update", args=[goal.pk])).status_code == 404
+        assert client.post(reverse("growth:goal-delete", args=[goal.pk])).status_code == 404
+        assert (
+            client.post(
+                reverse("growth:goal-status", args=[goal.pk]), {"status": "met"}
+            ).status_code
+            == 404
+        )
+        assert (
+            client.get(reverse("growth:goal-create", args=[goal.coordinator_id])).status_code == 404
+        )
+    assert Goal.objects.filter(pk=goal.pk, status="open").exists()
+
+
+def test_goal_edit_status_and_delete(client_for, coordinator, goal):
+    client = client_for(coordinator)
+    page = reverse("growth:profile-growth", args=[goal.coordinator_id])
+    response = client.post(
+        reverse("growth:goal-update", args=[goal.pk]), goal_data(target_level="3", next=page)
+    )
+    assert response.url == page
+    goal.refresh_from_db()
+    assert goal.target_level == 3
+    client.post(reverse("growth:goal-status", args=[goal.pk]), {"status": "met"})
+    goal.refresh_from_db()
+    assert goal.status == "met"
+    client.post(reverse("growth:goal-delete", args=[goal.pk]))
+    assert not Goal.objects.filter(pk=goal.pk).exists()
+
+
+def test_next_must_stay_on_this_site(client_for, coordinator, goal):
+    response = client_for(coordinator).post(
+        reverse("growth:goal-status", args=[goal.pk]),
+        {"status": "met", "next": "https://evil.example/"},
+    )
+    assert response.url == reverse("growth:profile-growth", args=[goal.coordinator_id])
+
+
+# Supports ----------------------------------------------------------------------------------
+
+
+def test_add_mentoring_support_then_mentor_sees_the_mentee(
+    client_for, director, profile, other_team
+):
+    mentor = ProfileFactory(team=other_team).user
+    client = client_for(director)
+    response = client.post(
+        reverse("growth:support-create", args=[profile.pk]),
+        {"kind": "mentoring", "mentor": mentor.pk, "title": "", "notes": ""},
+    )
+    assert response.status_code == 302
+    support = Support.objects.get(coordinator=profile)
+    assert support.title == f"Mentoring with {mentor.display_name}"
+    page = client_for(mentor).get(reverse("growth:mentee-list"))
+    assert profile.user.display_name in page.content.decode()
+
+
+def test_support_form_validation(client_for, director, profile, other_admin):
+    url = reverse("growth:support-create", args=[profile.pk])
+    client = client_for(director)
+    assert client.get(url + "?kind=network").status_code == 200
+    body = client.post(url, {"kind": "network", "title": "Net"}).content.decode()
+    assert "Say which kind of network." in body
+    body = client.post(url, {"kind": "mentoring", "mentor": other_admin.pk}).content.decode()
+    assert "Select a valid choice" in body
+    assert not Support.objects.exists()
+
+
+def test_support_edit_and_delete(client_for, coordinator, course, goal):
+    client = client_for(coordinator)
+    client.post(
+        reverse("growth:support-update", args=[course.pk]),
+        {
+            "kind": "network",
+            "title": "Regional group",
+            "network_scope": "regional",
+            "goals": [goal.pk],
+        },
+    )
+    course.refresh_from_db()
+    assert (course.kind, course.network_scope, course.hours) == ("network", "regional", None)
+    assert list(course.goals.all()) == [goal]
+    client.post(reverse("growth:support-delete", args=[course.pk]))
+    assert not Support.objects.filter(pk=course.pk).exists()
+
+
+def test_support_pages_404_outside_reach(client_for, course, other_director, other_admin):
+    for user in (other_director, other_admin):
+        client = client_for(user)
+        assert client.get(reverse("growth:support-update", args=[course.pk])).status_code == 404
+        assert client.post(reverse("growth:support-delete", args=[course.pk])).status_code == 404
+        assert (
+            client.get(reverse("growth:support-create", args=[course.coordinator_id])).status_code
+            == 404
+        )
+
+
+def test_director_attaches_a_suggested_support_in_one_click(
+    client_for, director, profile, goal, entry
+):
+    client = client_for(director)
+    page = client.get(reverse("growth:profile-growth", args=[profile.pk])).content.decode()
+    attach = reverse("growth:support-attach", args=[profile.pk, entry.pk])
+    assert attach in page
+    client.post(attach, {"goal": goal.pk})
+    support = Support.objects.get(coordinator=profile, catalog_entry=entry)
+    assert list(goal.supports.all()) == [support]
+
+
+def test_attach_is_for_directors(client_for, coordinator, profile, entry, other_admin, org):
+    url = reverse("growth:support-attach", args=[profile.pk, entry.pk])
+    assert client_for(coordinator).post(url).status_code == 403
+    assert client_for(other_admin).post(url).status_code == 404
+    assert not Support.objects.exists()
+
+
+def test_attach_an_entry_of_another_organization_is_404(client_for, director, profile, other_org):
+    foreign = SupportCatalogEntry.objects.filter(organization=other_org).first()
+    url = reverse("growth:support-attach", args=[profile.pk, foreign.pk])
+    assert client_for(director).post(url).status_code == 404
+
+
+# Promotions --------------------------------------------------------------------------------
+
+
+def test_director_records_a_promotion(client_for, director, profile, org):
+    stage = CareerStage.objects.filter(organization=org).order_by("order")[1]
+    client = client_for(director)
+    url = reverse("growth:promotion-create", args=[profile.pk])
+    assert client.get(url).status_code == 200
+    future = client.post(
+        url, {"to_stage": stage.pk, "effective_on": (TODAY + timedelta(days=3)).isoformat()}
+    )
+    assert "on or after the day" in future.content.decode()
+    client.post(url, {"to_stage": stage.pk, "effective_on": TODAY.isoformat(), "note": "Earned."})
+    profile.refresh_from_db()
+    assert profile.career_stage == stage
+    assert Promotion.objects.get(profile=profile).note == "Earned."
+    page = client.get(reverse("growth:profile-growth", args=[profile.pk])).content.decode()
+    assert "Earned." in page
+
+
+def test_promotion_is_for_directors(client_for, coordinator, profile, other_director, other_admin):
+    url = reverse("growth:promotion-create", args=[profile.pk])
+    assert client_for(coordinator).get(url).status_code == 403
+    assert client_for(other_director).get(url).status_code == 404
+    assert client_for(other_admin).get(url).status_code == 404
+
+
+# Mentees -----------------------------------------------------------------------------------
+
+
+def test_mentee_list_empty_state(client_for, coordinator):
+    response = client_for(coordinator).get(reverse("growth:mentee-list"))
+    assert "Nobody names you as their mentor yet" in response.content.decode()
+
+
+def test_mentee_list_needs_a_role(client_for, org):
+    assert (
+        client_for(UserFactory(organization=org)).get(reverse("growth:mentee-list")).status_code
+        == 403
+    )
+
+
+# Org admin: stages and catalogue -----------------------------------------------------------
+
+
+def admin_urls(org):
+    stage = CareerStage.objects.filter(organization=org).first()
+    entry = SupportCatalogEntry.objects.filter(organization=org).first()
+    return (
+        stage,
+        entry,
+        [
+            reverse("growth:stage-list"),
+            reverse("growth:stage-create"),
+            reverse("growth:stage-update", args=[stage.pk]),
+            reverse("growth:catalogue-list"),
+            reverse("growth:catalogue-create"),
+            reverse("growth:catalogue-update", args=[entry.pk]),
+        ],
+    )
+
+
+def test_admin_pages_work(client_for, admin_user, org):
+    client = client_for(admin_user)
+    for url in admin_urls(org)[2]:
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("who", ["director", "coordinator"])
+def test_admin_pages_refuse_other_roles(request, client_for, org, who):
+    client = client_for(request.getfixturevalue(who))
+    stage, entry, urls = admin_urls(org)
+    for url in urls:
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("growth:stage-delete", args=[stage.pk])).status_code == 403
+    assert client.post(reverse("growth:catalogue-delete", args=[entry.pk])).status_code == 403
+
+
+def test_admin_pages_404_for_another_organization(client_for, other_admin, org):
+    client = client_for(other_admin)
+    stage, entry, urls = admin_urls(org)
+    assert client.get(urls[2]).status_code == 404
+    assert client.get(urls[5]).status_code == 404
+    assert client.post(reverse("growth:stage-delete", args=[stage.pk])).status_code == 404
+    assert client.post(reverse("growth:catalogue-delete", args=[entry.pk])).status_code == 404
+    assert CareerStage.objects.filter(pk=stage.pk).exists()
+
+
+def test_edit_stages(client_for, admin_user, org):
+    client = client_for(admin_user)
+    stage = CareerStage.objects.get(organization=org, order=2)
+    data = {
+        "title": "Coordinator II",
+        "order": 1,
+        "expected_years_from": 2,
+        "expected_years_to": 4,
+        "min_coordinator": 2,
+        "min_site": 2,
+        "min_organization": 1,
+        "min_development": 2,
+    }
+    clash = client.post(reverse("growth:stage-update", args=[stage.pk]), data)
+    assert "Coordinator I is at position 1" in clash.content.decode()
+    client.post(reverse("growth:stage-update", args=[stage.pk]), data | {"order": 2})
+    stage.refresh_from_db()
+    assert stage.min_site == 2
+    client.post(
+        reverse("growth:stage-create"),
+        data
+        | {"title": "Program Lead", "order": 5, "expected_years_from": 9, "expected_years_to": ""},
+    )
+    assert CareerStage.objects.get(organization=org, title="Program Lead").expected_years_to is None
+    backwards = client.post(
+        reverse("growth:stage-create"),
+        data | {"title": "Backwards", "order": 6, "expected_years_from": 5, "expected_years_to": 3},
+    )
+    assert "at or after the first year" in backwards.content.decode()
+
+
+def test_edit_the_catalogue(client_for, admin_user, org):
+    client = client_for(admin_user)
+    client.post(
+        reverse("growth:catalogue-create"),
+        {
+            "category_key": "site",
+            "level": 2,
+            "kind": "pd",
+            "title": "Principal partnership lab",
+            "hours": 6,
+        },
+    )
+    entry = SupportCatalogEntry.objects.get(organization=org, title="Principal partnership lab")
+    assert (entry.level, entry.hours) == (2, 6)
+    duplicate = client.post(
+        reverse("growth:catalogue-create"),
+        {"category_key": "site", "level": 2, "kind": "pd", "title": "principal partnership lab"},
+    )
+    assert "already has this support" in duplicate.content.decode()
+    client.post(reverse("growth:catalogue-delete", args=[entry.pk]))
+    assert not SupportCatalogEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_stage_delete_in_use_says_why(client_for, admin_user, org, profile):
+    stage = CareerStage.objects.filter(organization=org).first()
+    profile.career_stage = stage
+    profile.save(update_fields=["career_stage"])
+    response = client_for(admin_user).post(
+        reverse("growth:stage-delete", args=[stage.pk]), follow=True
+    )
+    assert "move them to another stage first" in response.content.decode()

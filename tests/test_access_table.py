@@ -1,0 +1,327 @@
+"""Who may do what, as one table (DESIGN.md, Security; STYLE.md, Access).
+
+Every URL pattern of the project is read from the resolver; each must have a row here that
+declares, for each person, the outcome of a GET and, for forms and actions, of a POST made
+with real ids and a valid body in one world (tests/url_cases.py):
+
+    ok     200, or a redirect that is not to the login page (and, for a POST, no form
+           error and no error message: the action really happened)
+    login  a redirect to the login page
+    403    a role that may not do this, or may look but not act
+    404    outside the person's reach: another organization, team or coordinator
+    405    the method is not allowed (actions refuse GET)
+
+Columns: anonymous, the coordinator themself (self), another coordinator of the same team
+(mate), their director (dir), the director of another team of the same organization
+(o.dir), the org admin, the admin of another organization (o.adm), and the coordinator's
+mentor, who coordinates on another team.
+
+On top of the declared outcome, a refusal must not depend on the object existing: for those
+who never reach the coordinator's records, a real id and an unknown id answer alike.
+"""
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+from django.urls import reverse
+
+from tests.url_cases import (
+    ACTORS,
+    CASES,
+    client_for,
+    error_messages,
+    form_errors,
+    outcome,
+    rolled_back,
+    url_names,
+    url_of,
+    world_build,
+)
+
+GET, POST = "GET", "POST"
+OUTCOMES = {"ok", "login", "403", "404", "405"}
+UNKNOWN_ID = 2_000_000_000
+# These people never reach the coordinator's records: their refusals must not tell whether
+# an id exists.
+BLIND = ("teammate", "other_director", "other_admin")
+
+ACCESS = """
+# Accounts (Django's own views) and the landing redirect. Logging out ends on the login page.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+home                                   GET  login ok    ok    ok    ok    ok    ok    ok
+healthz                                GET  ok    ok    ok    ok    ok    ok    ok    ok
+login                                  GET  ok    ok    ok    ok    ok    ok    ok    ok
+login                                  POST ok    ok    ok    ok    ok    ok    ok    ok
+logout                                 GET  login 405   405   405   405   405   405   405
+logout                                 POST login login login login login login login login
+password_change                        GET  login ok    ok    ok    ok    ok    ok    ok
+password_change                        POST login ok    ok    ok    ok    ok    ok    ok
+password_change_done                   GET  login ok    ok    ok    ok    ok    ok    ok
+password_reset                         GET  ok    ok    ok    ok    ok    ok    ok    ok
+password_reset                         POST ok    ok    ok    ok    ok    ok    ok    ok
+password_reset_done                    GET  ok    ok    ok    ok    ok    ok    ok    ok
+password_reset_confirm                 GET  ok    ok    ok    ok    ok    ok    ok    ok
+password_reset_complete                GET  ok    ok    ok    ok    ok    ok    ok    ok
+
+# Landing pages per role; the no-role page is itself a refusal (403).
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+coordinators:my-growth                 GET  login ok    ok    403   403   403   403   ok
+coordinators:my-team                   GET  login 403   403   ok    ok    ok    ok    403
+coordinators:organization              GET  login 403   403   403   403   ok    ok    403
+coordinators:no-role                   GET  login 403   403   403   403   403   403   403
+
+# Roster import (the status page reads a queued import of the org).
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+coordinators:roster-import             GET  login 403   403   403   403   ok    ok    403
+coordinators:roster-import             POST login 403   403   403   403   ok    ok    403
+coordinators:roster-import-confirm     GET  login 405   405   405   405   405   405   405
+coordinators:roster-import-confirm     POST login 403   403   403   403   ok    ok    403
+coordinators:roster-import-status      GET  login 403   403   403   403   ok    404   403
+coordinators:roster-template           GET  login 403   403   403   403   ok    ok    403
+
+# The org admin's schools, teams and people, one at a time.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+coordinators:school-list               GET  login 403   403   403   403   ok    ok    403
+coordinators:school-create             GET  login 403   403   403   403   ok    ok    403
+coordinators:school-create             POST login 403   403   403   403   ok    ok    403
+coordinators:school-update             GET  login 403   403   403   403   ok    404   403
+coordinators:school-update             POST login 403   403   403   403   ok    404   403
+coordinators:school-deactivate         GET  login 405   405   405   405   405   405   405
+coordinators:school-deactivate         POST login 403   403   403   403   ok    404   403
+coordinators:school-reactivate         GET  login 405   405   405   405   405   405   405
+coordinators:school-reactivate         POST login 403   403   403   403   ok    404   403
+coordinators:team-list                 GET  login 403   403   403   403   ok    ok    403
+coordinators:team-create               GET  login 403   403   403   403   ok    ok    403
+coordinators:team-create               POST login 403   403   403   403   ok    ok    403
+coordinators:team-update               GET  login 403   403   403   403   ok    404   403
+coordinators:team-update               POST login 403   403   403   403   ok    404   403
+coordinators:person-list               GET  login 403   403   403   403   ok    ok    403
+coordinators:person-create             GET  login 403   403   403   403   ok    ok    403
+coordinators:person-create             POST login 403   403   403   403   ok    ok    403
+coordinators:person-update             GET  login 403   403   403   403   ok    404   403
+coordinators:person-update             POST login 403   403   403   403   ok    404   403
+coordinators:person-deactivate         GET  login 405   405   405   405   405   405   405
+coordinators:person-deactivate         POST login 403   403   403   403   ok    404   403
+coordinators:person-reactivate         GET  login 405   405   405   405   405   405   405
+coordinators:person-reactivate         POST login 403   403   403   403   ok    404   403
+
+# The rubric editor: org admins only, within their organization.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+assessments:role-family-list           GET  login 403   403   403   403   ok    ok    403
+assessments:role-family-create         GET  login 403   403   403   403   ok    ok    403
+assessments:role-family-create         POST login 403   403   403   403   ok    ok    403
+assessments:role-family-update         GET  login 403   403   403   403   ok    404   403
+assessments:role-family-update         POST login 403   403   403   403   ok    404   403
+assessments:role-family-people         GET  login 403   403   403   403   ok    ok    403
+assessments:role-family-assign         GET  login 405   405   405   405   405   405   405
+assessments:role-family-assign         POST login 403   403   403   403   ok    ok    403
+assessments:rubric-detail              GET  login 403   403   403   403   ok    404   403
+assessments:rubric-draft-create        GET  login 405   405   405   405   405   405   405
+assessments:rubric-draft-create        POST login 403   403   403   403   ok    404   403
+assessments:rubric-version-detail      GET  login 403   403   403   403   ok    404   403
+assessments:rubric-draft               GET  login 403   403   403   403   ok    404   403
+assessments:rubric-draft               POST login 403   403   403   403   ok    404   403
+assessments:rubric-category-edit       GET  login 403   403   403   403   ok    404   403
+assessments:rubric-category-edit       POST login 403   403   403   403   ok    404   403
+assessments:rubric-compare             GET  login 403   403   403   403   ok    404   403
+assessments:rubric-publish             GET  login 405   405   405   405   405   405   405
+assessments:rubric-publish             POST login 403   403   403   403   ok    404   403
+assessments:rubric-discard             GET  login 405   405   405   405   405   405   405
+assessments:rubric-discard             POST login 403   403   403   403   ok    404   403
+assessments:rubric-history             GET  login 403   403   403   403   ok    404   403
+
+# Dashboards and exports; the team ones ask for the coordinator's team (?team=).
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+assessments:team-dashboard             GET  login 403   403   ok    404   ok    404   403
+assessments:team-dashboard-csv         GET  login 403   403   ok    404   ok    404   403
+assessments:team-dashboard-xlsx        GET  login 403   403   ok    404   ok    404   403
+assessments:org-overview               GET  login 403   403   403   403   ok    ok    403
+assessments:coordinator-detail         GET  login ok    404   ok    404   ok    404   404
+assessments:coordinator-history-export GET  login ok    404   ok    404   ok    404   404
+
+# Cycles. Any coordinator starts their own assessment in the open cycle.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+assessments:cycle-list                 GET  login 403   403   403   403   ok    ok    403
+assessments:cycle-create               GET  login 403   403   403   403   ok    ok    403
+assessments:cycle-create               POST login 403   403   403   403   ok    ok    403
+assessments:cycle-update               GET  login 403   403   403   403   ok    404   403
+assessments:cycle-update               POST login 403   403   403   403   ok    404   403
+assessments:cycle-open                 GET  login 405   405   405   405   405   405   405
+assessments:cycle-open                 POST login 403   403   403   403   ok    404   403
+assessments:cycle-close                GET  login 405   405   405   405   405   405   405
+assessments:cycle-close                POST login 403   403   403   403   ok    404   403
+assessments:assessment-start           GET  login 405   405   405   405   405   405   405
+assessments:assessment-start           POST login ok    ok    403   403   403   403   ok
+
+# The coordinator's matrix: their director (or an admin) opening it is sent to
+# the review, and may not save it (403). Only the coordinator acts on it.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+assessments:assessment-detail          GET  login ok    404   ok    404   ok    404   404
+assessments:assessment-detail          POST login ok    404   403   404   403   404   404
+assessments:assessment-autosave        GET  login 405   405   405   405   405   405   405
+assessments:assessment-autosave        POST login ok    404   403   403   403   403   404
+assessments:assessment-submit          GET  login 405   405   405   405   405   405   405
+assessments:assessment-submit          POST login ok    404   403   403   403   403   404
+assessments:assessment-recall          GET  login 405   405   405   405   405   405   405
+assessments:assessment-recall          POST login ok    404   403   403   403   403   404
+
+# The review: their director or an org admin; coordinators are the wrong role.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+assessments:assessment-review          GET  login 403   403   ok    404   ok    404   403
+assessments:assessment-review          POST login 403   403   ok    404   ok    404   403
+assessments:assessment-finalize        GET  login 405   405   405   405   405   405   405
+assessments:assessment-finalize        POST login 403   403   ok    404   ok    404   403
+assessments:assessment-return          GET  login 405   405   405   405   405   405   405
+assessments:assessment-return          POST login 403   403   ok    404   ok    404   403
+assessments:assessment-history         GET  login ok    404   ok    404   ok    404   404
+
+# Flag thresholds.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+assessments:flag-thresholds            GET  login 403   403   403   403   ok    ok    403
+assessments:flag-thresholds            POST login 403   403   403   403   ok    ok    403
+assessments:flag-thresholds-reset      GET  login 405   405   405   405   405   405   405
+assessments:flag-thresholds-reset      POST login 403   403   403   403   ok    ok    403
+
+# Growth: the mentor may look at the growth page but not change it. Goals and
+# supports are set by the coordinator, their director or an admin; attaching a
+# suggestion and recording a promotion is for those who direct.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+growth:profile-growth                  GET  login ok    404   ok    404   ok    404   ok
+growth:goal-create                     GET  login ok    404   ok    404   ok    404   403
+growth:goal-create                     POST login ok    404   ok    404   ok    404   403
+growth:support-create                  GET  login ok    404   ok    404   ok    404   403
+growth:support-create                  POST login ok    404   ok    404   ok    404   403
+growth:support-attach                  GET  login 405   405   405   405   405   405   405
+growth:support-attach                  POST login 403   404   ok    404   ok    404   403
+growth:promotion-create                GET  login 403   404   ok    404   ok    404   403
+growth:promotion-create                POST login 403   404   ok    404   ok    404   403
+growth:goal-update                     GET  login ok    404   ok    404   ok    404   403
+growth:goal-update                     POST login ok    404   ok    404   ok    404   403
+growth:goal-status                     GET  login 405   405   405   405   405   405   405
+growth:goal-status                     POST login ok    404   ok    404   ok    404   403
+growth:goal-delete                     GET  login 405   405   405   405   405   405   405
+growth:goal-delete                     POST login ok    404   ok    404   ok    404   403
+growth:support-update                  GET  login ok    404   ok    404   ok    404   403
+growth:support-update                  POST login ok    404   ok    404   ok    404   403
+growth:support-delete                  GET  login 405   405   405   405   405   405   405
+growth:support-delete                  POST login ok    404   ok    404   ok    404   403
+growth:mentee-list                     GET  login ok    ok    ok    ok    ok    ok    ok
+
+# The org admin's career stages and support catalogue.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+growth:stage-list                      GET  login 403   403   403   403   ok    ok    403
+growth:stage-create                    GET  login 403   403   403   403   ok    ok    403
+growth:stage-create                    POST login 403   403   403   403   ok    ok    403
+growth:stage-update                    GET  login 403   403   403   403   ok    404   403
+growth:stage-update                    POST login 403   403   403   403   ok    404   403
+growth:stage-delete                    GET  login 405   405   405   405   405   405   405
+growth:stage-delete                    POST login 403   403   403   403   ok    404   403
+growth:catalogue-list                  GET  login 403   403   403   403   ok    ok    403
+growth:catalogue-create                GET  login 403   403   403   403   ok    ok    403
+growth:catalogue-create                POST login 403   403   403   403   ok    ok    403
+growth:catalogue-update                GET  login 403   403   403   403   ok    404   403
+growth:catalogue-update                POST login 403   403   403   403   ok    404   403
+growth:catalogue-delete                GET  login 405   405   405   405   405   405   405
+growth:catalogue-delete                POST login 403   403   403   403   ok    404   403
+"""
+
+
+def parse(text: str) -> dict[str, dict[str, dict[str, str]]]:
+    """URL name → method → actor → outcome, from the table above."""
+    table: dict[str, dict[str, dict[str, str]]] = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, method, *outcomes = line.split()
+        assert method in (GET, POST), line
+        assert len(outcomes) == len(ACTORS), f"a row needs {len(ACTORS)} outcomes: {line}"
+        assert set(outcomes) <= OUTCOMES, line
+        assert method not in table.get(name, {}), f"two rows for {method} {name}"
+        table.setdefault(name, {})[method] = dict(zip(ACTORS, outcomes, strict=True))
+    return table
+
+
+TABLE = parse(ACCESS)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the whole module, undone at its end; each request is rolled back."""
+    with django_db_blocker.unblock():
+        with transaction.atomic():
+            yield world_build()
+            transaction.set_rollback(True)
+
+
+def send(world, name, method, actor, kwargs=None):
+    case = CASES[name]
+    with override_settings(**case.settings), rolled_back():
+        client = client_for(world.users[actor])
+        url = url_of(world, name, kwargs=kwargs)
+        if method == GET:
+            return client.get(url)
+        return client.post(url, case.post(world, actor, client))
+
+
+def test_every_url_pattern_has_a_row():
+    names = {name for name, _route in url_names()}
+    missing = sorted(names - set(TABLE))
+    assert not missing, "URL patterns without a row in the access table: " + ", ".join(missing)
+    stale = sorted(set(TABLE) - names)
+    assert not stale, "Rows for URL names that no longer exist: " + ", ".join(stale)
+    without_request = sorted(names - set(CASES))
+    assert not without_request, "No request in tests/url_cases.py for: " + ", ".join(
+        without_request
+    )
+    for name, row in TABLE.items():
+        if POST in row:
+            assert CASES[name].post is not None, f"{name}: a POST row needs a POST body"
+
+
+CELLS = [(name, method) for name, row in TABLE.items() for method in row]
+
+
+@pytest.mark.parametrize(("name", "method"), CELLS, ids=[f"{m} {n}" for n, m in CELLS])
+def test_access(db, world, name, method):
+    want = TABLE[name][method]
+    problems = []
+    for actor in ACTORS:
+        response = send(world, name, method, actor)
+        got = outcome(response)
+        if got != want[actor]:
+            where = response.get("Location", "")
+            problems.append(f"{actor}: expected {want[actor]}, got {got} {where}".rstrip())
+        elif method == POST and got == "ok" and form_errors(response):
+            problems.append(f"{actor}: the POST body was refused: {form_errors(response)}")
+        elif method == POST and got == "ok" and error_messages(response):
+            problems.append(f"{actor}: the action was refused: {error_messages(response)}")
+    kwargs = CASES[name].kwargs(world)
+    ids = {key: UNKNOWN_ID for key, value in kwargs.items() if isinstance(value, int)}
+    if ids:
+        for actor in BLIND:
+            if want[actor] not in ("403", "404"):
+                continue
+            got = outcome(send(world, name, method, actor, kwargs={**kwargs, **ids}))
+            if got != want[actor]:
+                problems.append(
+                    f"{actor}: {want[actor]} for a real id but {got} for an unknown one, "
+                    "which tells whether the id exists"
+                )
+    assert not problems, f"{method} {name}:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("actor", [*ACTORS, "superuser"])
+def test_django_admin_is_for_superusers_only(db, world, actor):
+    """The Django admin (the one namespace outside the table): its login page for everyone
+    signed in but a superuser; a login page for anonymous visitors."""
+    admin_login = reverse("admin:login")
+    for url in (reverse("admin:index"), reverse("admin:coordinators_user_changelist")):
+        with rolled_back():
+            response = client_for(world.users[actor]).get(url)
+        if actor == "superuser":
+            assert response.status_code == 200, url
+        elif actor == "anon":
+            assert "login" in (outcome(response), outcome(response, login_url=admin_login)), url
+        else:
+            assert response.status_code == 302, url
+            assert response["Location"].startswith(admin_login), url
