@@ -4,6 +4,7 @@ assessment in a fixed number of queries, and its history in plain words."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.http import Http404
 from django.utils.formats import date_format
@@ -18,6 +19,7 @@ from assessments.models import (
     Indicator,
     Level,
     Rating,
+    RubricVersion,
 )
 from coordinators.models import CoordinatorProfile
 from growthmatrix.access import profiles_visible_to
@@ -132,13 +134,27 @@ class Matrix:
         return [item for category in self.categories for item in category.indicators]
 
 
-def matrix_load(*, assessment: Assessment) -> Matrix:
-    """The pinned version's levels, categories, indicators and descriptors, the ratings and the
-    stored category levels: five queries whatever the rubric's size."""
-    version_id = assessment.rubric_version_id
+RUBRIC_TEXT_SECONDS = 24 * 60 * 60
+
+
+@dataclass
+class RubricText:
+    """A rubric version's words: levels, and each category's indicators with their
+    descriptors (level value → text)."""
+
+    levels: list[Level]
+    categories: list[tuple[Category, list[tuple[Indicator, dict[int, str]]]]]
+
+
+def rubric_text_key(version_id: int) -> str:
+    return f"rubric-text:{version_id}"
+
+
+def rubric_text_load(version_id: int) -> RubricText:
+    """Four queries whatever the rubric's size."""
     levels = list(Level.objects.filter(version_id=version_id).order_by("value"))
     level_values = {level.pk: level.value for level in levels}
-    categories = list(
+    categories = (
         Category.objects.filter(version_id=version_id)
         .order_by("order")
         .prefetch_related(
@@ -150,6 +166,43 @@ def matrix_load(*, assessment: Assessment) -> Matrix:
             )
         )
     )
+    return RubricText(
+        levels=levels,
+        categories=[
+            (
+                category,
+                [
+                    (
+                        indicator,
+                        {level_values[d.level_id]: d.text for d in indicator.descriptors.all()},
+                    )
+                    for indicator in category.indicators.all()
+                ],
+            )
+            for category in categories
+        ],
+    )
+
+
+def rubric_text(version: RubricVersion) -> RubricText:
+    """The words of a version. Once published a version never changes (the editor works on
+    drafts), so its words are kept in the shared cache and every assessment page after the
+    first reads them from there; a change through Django's admin clears them
+    (assessments.signals). Drafts are always read from the database."""
+    if version.is_editable:
+        return rubric_text_load(version.pk)
+    key = rubric_text_key(version.pk)
+    text = cache.get(key)
+    if text is None:
+        text = rubric_text_load(version.pk)
+        cache.set(key, text, RUBRIC_TEXT_SECONDS)
+    return text
+
+
+def matrix_load(*, assessment: Assessment) -> Matrix:
+    """The pinned version's words with this assessment's ratings and stored category levels:
+    two queries when the version's words are cached, six when they are not."""
+    text = rubric_text(assessment.rubric_version)
     ratings = {
         rating.indicator_id: rating for rating in Rating.objects.filter(assessment=assessment)
     }
@@ -157,23 +210,21 @@ def matrix_load(*, assessment: Assessment) -> Matrix:
         score.category_key: score for score in CategoryScore.objects.filter(assessment=assessment)
     }
     return Matrix(
-        levels=levels,
+        levels=text.levels,
         categories=[
             MatrixCategory(
                 category=category,
                 indicators=[
                     MatrixIndicator(
                         indicator=indicator,
-                        descriptors={
-                            level_values[d.level_id]: d.text for d in indicator.descriptors.all()
-                        },
+                        descriptors=descriptors,
                         rating=ratings.get(indicator.pk),
                     )
-                    for indicator in category.indicators.all()
+                    for indicator, descriptors in indicators
                 ],
                 score=scores.get(category.key),
             )
-            for category in categories
+            for category, indicators in text.categories
         ],
     )
 

@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 
 from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory, UserFactory
 
@@ -21,6 +22,15 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: ids are reused between tests on SQLite, so a
+    cached rubric text could otherwise belong to another test's rubric."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from assessments.models import Assessment, Descriptor, Indicator, Rating
 from assessments.services import assessment_save_review, assessment_submit
+from assessments.workflow_selectors import rubric_text
 from tests.assessments.workflow_helpers import indicators_of, make_assessment, self_post
 from tests.factories import CycleFactory, ProfileFactory, UserFactory
 
@@ -188,6 +190,47 @@ def test_the_page_issues_the_same_queries_whatever_the_rubric_size(
         Rating.objects.create(assessment=assessment, indicator=indicator, self_level=2)
     assert count() == before
     assert before <= 14
+
+
+def test_the_rubric_words_are_read_once_then_come_from_the_cache(
+    client_for, coordinator, assessment
+):
+    client = client_for(coordinator)
+
+    def page():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(detail_url(assessment))
+        return response.content.decode(), len(queries)
+
+    _, first = page()
+    html, second = page()
+    assert second == first - 4  # levels, categories, indicators, descriptors
+    for descriptor in Descriptor.objects.filter(
+        indicator__category__version=assessment.rubric_version
+    ):
+        assert escape(descriptor.text) in html
+
+
+def test_a_descriptor_corrected_in_django_admin_shows_on_the_next_page(
+    client_for, coordinator, assessment
+):
+    client = client_for(coordinator)
+    client.get(detail_url(assessment))
+    descriptor = Descriptor.objects.filter(
+        indicator__category__version=assessment.rubric_version
+    ).first()
+    descriptor.text = "Plans family nights together with the principal"
+    descriptor.save()
+    assert descriptor.text in client.get(detail_url(assessment)).content.decode()
+
+
+def test_a_draft_is_read_from_the_database_every_time(assessment):
+    version = assessment.rubric_version
+    version.state = version.State.DRAFT
+    rubric_text(version)
+    Descriptor.objects.filter(indicator__category__version=version).update(text="Redrafted")
+    _, indicators = rubric_text(version).categories[0]
+    assert set(indicators[0][1].values()) == {"Redrafted"}
 
 
 # Background save -----------------------------------------------------------------------
