@@ -92,7 +92,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "coordinators.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "growthmatrix.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -142,12 +142,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Growth Matrix <growth-matrix
 # Absolute links in emails, e.g. https://growth.example.org
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# Cache shared by every application server when REDIS_URL is set (sessions live in the database).
+# Cache shared by every application server when REDIS_URL is set. Sessions then are read from
+# it and written through to the database, which stays their record (a logout on one server is
+# seen by every other). Without Redis each server caches only what never changes (a published
+# rubric's words) and sessions are read from the database.
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Background work: "immediate" runs tasks inside the request (development, tests);
 # "database" queues them for `python manage.py db_worker` (production, several servers).

@@ -6,8 +6,9 @@ prints requests per second, p50/p95/p99 latency and errors per page. At the end 
 in the database that every save a person was told succeeded is there.
 
 Environment: LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/growthmatrix_load),
-LOAD_SECONDS (default 60, at most 300), LOAD_USERS (default 50, at most 200).
-Traffic goes to 127.0.0.1 only.
+LOAD_REDIS_URL (default redis://127.0.0.1:6379/15: the shared cache both servers use for
+sessions and rubric text, emptied first; "none" runs without it), LOAD_SECONDS (default 60,
+at most 300), LOAD_USERS (default 50, at most 200). Traffic goes to 127.0.0.1 only.
 """
 
 import os
@@ -26,6 +27,7 @@ from load.scenarios import SCENARIOS, verify  # noqa: E402
 
 PORTS = (8101, 8102)
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/growthmatrix_load"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
 def bounded_env_int(name: str, default: int, top: int) -> int:
@@ -35,7 +37,22 @@ def bounded_env_int(name: str, default: int, top: int) -> int:
     return value
 
 
-def server_env(database_url: str) -> dict:
+def shared_cache(redis_url: str) -> str:
+    """The Redis database both servers share, emptied (the load database is new, so its ids
+    are too), or "" when there is none to reach."""
+    if redis_url == "none":
+        return ""
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2).flushdb()
+    except redis.RedisError as error:
+        print(f"No shared cache at {redis_url} ({error}); sessions come from the database.")
+        return ""
+    return redis_url
+
+
+def server_env(database_url: str, redis_url: str) -> dict:
     return {
         **os.environ,
         "DEBUG": "false",
@@ -43,6 +60,7 @@ def server_env(database_url: str) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
         "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
         "DJANGO_SETTINGS_MODULE": "growthmatrix.settings",
         "EMAIL_HOST": "",
         # Throttling is per account and address; every simulated person shares 127.0.0.1.
@@ -83,9 +101,11 @@ def main():
     seconds = bounded_env_int("LOAD_SECONDS", 60, 300)
     users = bounded_env_int("LOAD_USERS", 50, 200)
     database_url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL)
-    env = server_env(database_url)
+    env = server_env(
+        database_url, shared_cache(os.environ.get("LOAD_REDIS_URL", DEFAULT_REDIS_URL))
+    )
 
-    print(f"Preparing {database_url} …", flush=True)
+    print(f"Preparing {database_url} (shared cache: {env['REDIS_URL'] or 'none'}) …", flush=True)
     recreate_database(database_url)
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "seed_demo", "--force", "--coordinators", "60", "--cycles", "4")
@@ -97,6 +117,8 @@ def main():
                 sys.executable,
                 "-m",
                 "gunicorn",
+                "--config",
+                "python:growthmatrix.gunicorn_conf",
                 "growthmatrix.wsgi",
                 "--bind",
                 f"127.0.0.1:{port}",

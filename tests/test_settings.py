@@ -87,3 +87,28 @@ def test_check_deploy_is_clean_with_production_settings():
 def test_development_settings_run_without_a_secret_key():
     result = run_manage("check", env={"DEBUG": "true"})
     assert result.returncode == 0, result.stderr
+
+
+SHOW_STORES = (
+    "from django.conf import settings; "
+    "print(settings.CACHES['default']['BACKEND'], settings.SESSION_ENGINE)"
+)
+
+
+def test_sessions_stay_in_the_database_without_a_shared_cache():
+    result = run_manage("shell", "-c", SHOW_STORES, env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.contrib.sessions.backends.db",
+    ]
+
+
+def test_with_redis_sessions_are_read_from_it_and_written_through_to_the_database():
+    env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/3"}
+    result = run_manage("shell", "-c", SHOW_STORES, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1].split() == [
+        "django.core.cache.backends.redis.RedisCache",
+        "django.contrib.sessions.backends.cached_db",
+    ]

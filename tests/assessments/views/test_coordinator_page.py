@@ -133,10 +133,11 @@ def test_no_inline_script_or_style(client_for, director, history):
     assert inline == ['<script id="coordinator-chart-data" type="application/json">']
 
 
-# Session, user, roles, profile, cycles, thresholds, stages, category and level names, the
-# history with its scores, schools, the latest matrix's lines, the organization (navigation),
-# and the growth panel's own goals with their supports, supports and catalogue suggestions.
-PAGE_QUERIES = 17
+# Session, user with their organization (navigation), roles, profile, cycles, thresholds,
+# stages, category and level names, the history with its scores, schools, the latest matrix's
+# lines, and the growth panel's own goals with their supports, supports and catalogue
+# suggestions.
+PAGE_QUERIES = 16
 # On its own (My growth) the panel also reads stages, thresholds, finalized assessments, their
 # scores and the level and category names: on the coordinator page it takes them from the page.
 PANEL_QUERIES_ALONE = 10

@@ -133,10 +133,10 @@ def test_the_list_has_a_fixed_number_of_queries(
         ProfileFactory(team=teams[n % 2], schools=[SchoolFactory(organization=org)])
     client = client_for(admin_user)
     client.get(LIST)
-    # Session, user, roles, teams and families (filters), count, the organization
-    # (navigation), the page of people with profile, team and family, then their roles,
-    # school sites and directed teams.
-    with django_assert_num_queries(11):
+    # Session, user with the organization (navigation), roles, teams and families (filters),
+    # count, the page of people with profile, team and family, then their roles, school sites
+    # and directed teams.
+    with django_assert_num_queries(10):
         response = client.get(LIST, {"role": "coordinator"})
     assert len(response.context["rows"]) == count
 
