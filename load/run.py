@@ -12,6 +12,7 @@ at most 300), LOAD_USERS (default 50, at most 200). Traffic goes to 127.0.0.1 on
 """
 
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -123,9 +124,9 @@ def main():
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                "2",
+                os.environ.get("LOAD_WORKERS", "2"),
                 "--threads",
-                "4",
+                os.environ.get("LOAD_THREADS", "4"),
                 "--log-level",
                 "warning",
                 "--timeout",
@@ -151,6 +152,9 @@ def main():
         def start():
             ready.wait()
             window.setdefault("opened", time.monotonic())
+            # Once in, each person takes a moment before their first click, as after any
+            # page: fifty requests in the same millisecond is not how people use a site.
+            time.sleep(random.uniform(0, 3))
             return window["opened"] + seconds
 
         ledger = {}  # what each person was told was saved, checked in the database after
