@@ -1,12 +1,14 @@
 """Keep the cached words of a rubric version true: a level, category, indicator or
-descriptor saved or deleted one at a time (Django's admin) clears its version's entry.
-The rubric editor only changes drafts, which are never cached."""
+descriptor saved or deleted one at a time (Django's admin) clears its version's entry, and
+renaming a role family clears those of its rubric's versions. The rubric editor only
+changes drafts, which are never cached."""
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from assessments.models import Category, Descriptor, Indicator, Level, RubricVersion
 from assessments.workflow_selectors import rubric_text_key
+from coordinators.models import RoleFamily
 
 
 def _version_id(instance) -> int | None:
@@ -32,3 +34,11 @@ def forget_rubric_text(sender, instance, **kwargs):
 for model in (RubricVersion, Level, Category, Indicator, Descriptor):
     post_save.connect(forget_rubric_text, sender=model, dispatch_uid=f"rubric-text-{model}")
     post_delete.connect(forget_rubric_text, sender=model, dispatch_uid=f"rubric-text-{model}")
+
+
+def forget_family_rubric_texts(sender, instance, **kwargs):
+    versions = RubricVersion.objects.filter(rubric__role_family=instance).values_list("pk")
+    cache.delete_many([rubric_text_key(pk) for (pk,) in versions])
+
+
+post_save.connect(forget_family_rubric_texts, sender=RoleFamily, dispatch_uid="rubric-text-family")

@@ -21,7 +21,7 @@ from assessments.models import (
     Rating,
     RubricVersion,
 )
-from coordinators.models import CoordinatorProfile
+from coordinators.models import CoordinatorProfile, RoleFamily
 from growthmatrix.access import profiles_visible_to
 
 
@@ -35,13 +35,10 @@ def get_assessment_for_user(request, pk) -> Assessment:
     try:
         return (
             assessments_visible_to(request.user)
-            .select_related(
-                "cycle",
-                "coordinator__user",
-                "coordinator__team__director",
-                "rubric_version__rubric__role_family",
-                "finalized_by",
-            )
+            # What every matrix page shows. The director (named on a returned assessment)
+            # and the finalizer are read when shown, the rubric's name with its words: each
+            # further join here costs PostgreSQL more planning on the busiest pages.
+            .select_related("cycle", "coordinator__user", "coordinator__team", "rubric_version")
             .get(pk=pk)
         )
     except (Assessment.DoesNotExist, ValueError, TypeError) as exc:
@@ -122,6 +119,7 @@ class MatrixCategory:
 class Matrix:
     """One assessment's rubric version, word for word, with its ratings and category levels."""
 
+    rubric_name: str
     levels: list[Level]
     categories: list[MatrixCategory]
     level_names: dict[int, str] = field(init=False)
@@ -142,16 +140,23 @@ class RubricText:
     """A rubric version's words: levels, and each category's indicators with their
     descriptors (level value → text)."""
 
+    name: str  # the role family's, as the page header names the rubric
     levels: list[Level]
     categories: list[tuple[Category, list[tuple[Indicator, dict[int, str]]]]]
 
 
+# Raised whenever RubricText changes shape, so that a new release never unpickles what the
+# one before it cached.
+RUBRIC_TEXT_FORMAT = 2
+
+
 def rubric_text_key(version_id: int) -> str:
-    return f"rubric-text:{version_id}"
+    return f"rubric-text:{RUBRIC_TEXT_FORMAT}:{version_id}"
 
 
 def rubric_text_load(version_id: int) -> RubricText:
-    """Four queries whatever the rubric's size."""
+    """Five queries whatever the rubric's size."""
+    name = RoleFamily.objects.filter(rubric__versions=version_id).values_list("name", flat=True)
     levels = list(Level.objects.filter(version_id=version_id).order_by("value"))
     level_values = {level.pk: level.value for level in levels}
     categories = (
@@ -167,6 +172,7 @@ def rubric_text_load(version_id: int) -> RubricText:
         )
     )
     return RubricText(
+        name=name.first() or "",
         levels=levels,
         categories=[
             (
@@ -201,15 +207,17 @@ def rubric_text(version: RubricVersion) -> RubricText:
 
 def matrix_load(*, assessment: Assessment) -> Matrix:
     """The pinned version's words with this assessment's ratings and stored category levels:
-    two queries when the version's words are cached, six when they are not."""
+    two queries when the version's words are cached, seven when they are not."""
     text = rubric_text(assessment.rubric_version)
     ratings = {
-        rating.indicator_id: rating for rating in Rating.objects.filter(assessment=assessment)
+        rating.indicator_id: rating
+        for rating in Rating.objects.filter(assessment=assessment).order_by()
     }
     scores = {
         score.category_key: score for score in CategoryScore.objects.filter(assessment=assessment)
     }
     return Matrix(
+        rubric_name=text.name,
         levels=text.levels,
         categories=[
             MatrixCategory(

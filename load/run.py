@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from load.harness import P95_TARGET_MS, Stats  # noqa: E402
-from load.scenarios import SCENARIOS, verify  # noqa: E402
+from load.scenarios import SCENARIOS, background_tasks, verify  # noqa: E402
 
 PORTS = (8101, 8102)
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/growthmatrix_load"
@@ -64,6 +64,7 @@ def server_env(database_url: str, redis_url: str) -> dict:
         "REDIS_URL": redis_url,
         "DJANGO_SETTINGS_MODULE": "growthmatrix.settings",
         "EMAIL_HOST": "",
+        "TASKS_BACKEND": "database",
         # Throttling is per account and address; every simulated person shares 127.0.0.1.
         "AXES_FAILURE_LIMIT": "1000",
     }
@@ -139,6 +140,16 @@ def main():
         )
         for port in PORTS
     ]
+    # As in production, emails go through the task queue to a worker beside the servers.
+    servers.append(
+        subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--interval", "1"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    )
     try:
         for port in PORTS:
             wait_healthy(port)
@@ -185,11 +196,16 @@ def main():
     lost = verify(env, ledger)
     print()
     print(f"Saves acknowledged: {sum(len(v) for v in ledger.values())}, lost: {lost}")
+    tasks = background_tasks(env)
+    print(
+        "Background emails: "
+        + (", ".join(f"{n} {status.lower()}" for status, n in sorted(tasks.items())) or "none")
+    )
     for label, sample in stats.error_samples.items():
         print(f"first error on {label}: {sample}")
     slow = stats.over_target()
     print(f"p95 over {P95_TARGET_MS} ms: {', '.join(sorted(slow)) or 'none'}")
-    failed = lost or sum(stats.errors.values())
+    failed = lost or sum(stats.errors.values()) or tasks.get("FAILED")
     sys.exit(1 if failed else 0)
 
 

@@ -152,3 +152,15 @@ def verify(env: dict, ledger: dict) -> int:
                 if stored.get(indicator_id) != expected:
                     lost += 1
     return lost
+
+
+def background_tasks(env: dict) -> dict[str, int]:
+    """How the emails queued during the run ended: SUCCESSFUL, FAILED, or still READY."""
+    import psycopg2
+
+    url = env["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status"
+        )
+        return dict(cursor.fetchall())

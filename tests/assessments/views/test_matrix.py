@@ -204,7 +204,7 @@ def test_the_rubric_words_are_read_once_then_come_from_the_cache(
 
     _, first = page()
     html, second = page()
-    assert second == first - 4  # levels, categories, indicators, descriptors
+    assert second == first - 5  # family name, levels, categories, indicators, descriptors
     for descriptor in Descriptor.objects.filter(
         indicator__category__version=assessment.rubric_version
     ):
@@ -222,6 +222,16 @@ def test_a_descriptor_corrected_in_django_admin_shows_on_the_next_page(
     descriptor.text = "Plans family nights together with the principal"
     descriptor.save()
     assert descriptor.text in client.get(detail_url(assessment)).content.decode()
+
+
+def test_a_renamed_role_family_shows_on_the_next_page(client_for, coordinator, assessment):
+    client = client_for(coordinator)
+    client.get(detail_url(assessment))
+    family = assessment.rubric_version.rubric.role_family
+    family.name = "Community school coordinators"
+    family.save()
+    html = client.get(detail_url(assessment)).content.decode()
+    assert f"Community school coordinators, version {assessment.rubric_version.number}" in html
 
 
 def test_a_draft_is_read_from_the_database_every_time(assessment):
