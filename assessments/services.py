@@ -26,6 +26,7 @@ from assessments.models import (
     RubricVersion,
 )
 from assessments.scoring import category_level
+from assessments.workflow_selectors import rubric_text
 from coordinators.models import CategoryKey, CoordinatorProfile, Organization, RoleFamily
 from growthmatrix.access import can_direct
 
@@ -542,23 +543,18 @@ def _ratings_write(
 ) -> int:
     """Write the ratings that changed; returns how many. Refuses (before writing anything) an
     indicator outside the pinned version or a level the version does not have."""
-    indicator_ids = set(
-        Indicator.objects.filter(category__version_id=assessment.rubric_version_id).values_list(
-            "pk", flat=True
-        )
-    )
-    level_values = set(
-        Level.objects.filter(version_id=assessment.rubric_version_id).values_list(
-            "value", flat=True
-        )
-    )
+    words = rubric_text(assessment.rubric_version)
+    indicator_ids = {
+        indicator.pk for _, indicators in words.categories for indicator, _ in indicators
+    }
+    level_values = {level.value for level in words.levels}
     if set(ratings) - indicator_ids:
         raise WorkflowError("Some ratings name an indicator that is not in this rubric version.")
     if any(
         entry.level is not None and entry.level not in level_values for entry in ratings.values()
     ):
         raise WorkflowError("Some ratings have a level this rubric does not have.")
-    existing = {rating.indicator_id: rating for rating in assessment.ratings.all()}
+    existing = {rating.indicator_id: rating for rating in assessment.ratings.order_by()}
     created, changed = [], []
     for indicator_id, entry in ratings.items():
         text = entry.text.strip()
