@@ -9,12 +9,9 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+import xlsxwriter
 from django.http import HttpResponse
 from django.utils.text import slugify
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
 from assessments.selectors import CATEGORY_KEYS, CoordinatorHistory, DashboardRow
 from coordinators.models import CategoryKey
@@ -144,30 +141,35 @@ def sheet_title(text: str) -> str:
 def xlsx_response(
     filename: str, header: list[str], lines: Iterable[list], *, title: str
 ) -> HttpResponse:
-    """One sheet, bold frozen header, wrapped flag explanations (write-only: low memory)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title(title))
-    sheet.freeze_panes = "A2"
-    for index, label in enumerate(header):
-        letter = get_column_letter(index + 1)
-        sheet.column_dimensions[letter].width = 60 if label == "Flag explanations" else 18
-    bold = Font(bold=True)
-    header_cells = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, value=neutralise(label))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    wrap = Alignment(wrap_text=True, vertical="top")
-
-    def wrapped(value):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.alignment = wrap
-        return cell
-
-    for line in lines:
-        values = [neutralise(value) for value in line]
-        sheet.append([wrapped(v) if isinstance(v, str) and "\n" in v else v for v in values])
+    """One sheet, bold frozen header, wrapped flag explanations. Every value is written as
+    what it is (text stays text even when it looks like a formula, a number or a link)."""
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    sheet = workbook.add_worksheet(sheet_title(title))
+    sheet.freeze_panes(1, 0)
+    for index, label in enumerate(header):
+        sheet.set_column(index, index, 60 if label == "Flag explanations" else 18)
+    sheet.write_row(
+        0, 0, [neutralise(label) for label in header], workbook.add_format({"bold": True})
+    )
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    for row, line in enumerate(lines, start=1):
+        for column, value in enumerate(line):
+            value = neutralise(value)
+            if value is None or value == "":
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                text = str(value)
+                sheet.write_string(row, column, text, wrap if "\n" in text else None)
+            else:
+                sheet.write_number(row, column, value)
+    workbook.close()
     return _attachment(HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE), filename)

@@ -175,3 +175,22 @@ def test_any_cycle_name_makes_a_valid_sheet_and_file_name(client_for, director, 
     assert response["Content-Disposition"] == (
         'attachment; filename="growth-matrix-east-fall-202627-pilot-new.xlsx"'
     )
+
+
+def test_the_sheet_opens_ready_to_read(client_for, director, people):
+    """A bold header that stays in view while scrolling and the flag explanations wrapped in
+    a wide column."""
+    workbook = load_workbook(io.BytesIO(client_for(director).get(XLSX).content))
+    sheet = workbook.active
+    assert sheet.freeze_panes == "A2"
+    header = [cell.value for cell in sheet[1]]
+    assert all(cell.font.bold for cell in sheet[1])
+    explanations = header.index("Flag explanations") + 1
+    column = sheet.cell(row=1, column=explanations).column_letter
+    assert sheet.column_dimensions[column].width >= 60
+    wrapped = [
+        row[explanations - 1]
+        for row in sheet.iter_rows(min_row=2)
+        if row[explanations - 1].value and "\n" in row[explanations - 1].value
+    ]
+    assert wrapped and all(cell.alignment.wrap_text for cell in wrapped)
