@@ -132,7 +132,9 @@ class Matrix:
         return [item for category in self.categories for item in category.indicators]
 
 
-RUBRIC_TEXT_SECONDS = 24 * 60 * 60
+# Without a shared cache each server keeps its own copy, and a correction made in Django's
+# admin clears only the copy of the server that saved it: the others show it within this.
+RUBRIC_TEXT_SECONDS = 10 * 60
 
 
 @dataclass
@@ -192,9 +194,9 @@ def rubric_text_load(version_id: int) -> RubricText:
 
 def rubric_text(version: RubricVersion) -> RubricText:
     """The words of a version. Once published a version never changes (the editor works on
-    drafts), so its words are kept in the shared cache and every assessment page after the
-    first reads them from there; a change through Django's admin clears them
-    (assessments.signals). Drafts are always read from the database."""
+    drafts), so its words are kept in the cache and every assessment page after the first
+    reads them from there; a change through Django's admin clears them (assessments.signals).
+    Drafts are always read from the database."""
     if version.is_editable:
         return rubric_text_load(version.pk)
     key = rubric_text_key(version.pk)
