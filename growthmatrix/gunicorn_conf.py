@@ -2,10 +2,33 @@
 growthmatrix.wsgi``. Command-line options (--bind, --workers, --threads) still apply."""
 
 import gc
+import logging
 import sys
+from pathlib import Path
 
 worker_class = "gthread"
 threads = 4
+
+
+def compile_templates():
+    """Compile the pages' and forms' templates before the first request instead of in it:
+    otherwise after every start each worker draws its first page of each kind slowly. A
+    template that does not compile is logged and left to fail on its own page."""
+    from django.forms.renderers import get_default_renderer
+    from django.template import TemplateSyntaxError, engines
+
+    for engine in (engines["django"].engine, get_default_renderer().engine.engine):
+        for loader in engine.template_loaders:
+            for source in getattr(loader, "loaders", [loader]):
+                for directory in map(Path, source.get_dirs()):
+                    if "contrib/admin" in directory.as_posix():
+                        continue  # Django's admin, for the rare superuser, compiles on use
+                    for path in sorted(directory.rglob("*.html")):
+                        name = path.relative_to(directory).as_posix()
+                        try:
+                            engine.get_template(name)
+                        except TemplateSyntaxError:
+                            logging.getLogger(__name__).exception("Template %s", name)
 
 
 def post_worker_init(worker):
@@ -17,6 +40,7 @@ def post_worker_init(worker):
     A thread back from the database waits for the interpreter lock while another renders a
     page; handing the lock over every millisecond instead of every five keeps a page with a
     dozen queries from queuing behind a long one at each of them."""
+    compile_templates()
     gc.collect()
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)

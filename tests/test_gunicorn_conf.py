@@ -1,0 +1,24 @@
+"""The production worker settings: templates are compiled before the first request."""
+
+from django.template import engines
+
+from growthmatrix.gunicorn_conf import compile_templates
+
+
+def cached_names():
+    (cached,) = engines["django"].engine.template_loaders
+    return {key.split("-")[0] for key in cached.get_template_cache}
+
+
+def test_every_page_template_is_compiled_before_the_first_request():
+    engines["django"].engine.template_loaders[0].reset()
+    compile_templates()
+    compiled = cached_names()
+    assert {
+        "base.html",
+        "assessments/assessment_review.html",
+        "assessments/includes/matrix_options.html",
+        "coordinators/my_growth.html",
+        "bootstrap5/field.html",
+    } <= compiled
+    assert not any(name.startswith("admin/") for name in compiled)
