@@ -199,10 +199,16 @@ def rubric_text(version: RubricVersion) -> RubricText:
     Drafts are always read from the database."""
     if version.is_editable:
         return rubric_text_load(version.pk)
-    key = rubric_text_key(version.pk)
+    return pinned_rubric_text(version.pk)
+
+
+def pinned_rubric_text(version_id: int) -> RubricText:
+    """The words of a version an assessment is pinned to, through the cache: assessments are
+    only ever created on a published version (services.cycle_open), never on a draft."""
+    key = rubric_text_key(version_id)
     text = cache.get(key)
     if text is None:
-        text = rubric_text_load(version.pk)
+        text = rubric_text_load(version_id)
         cache.set(key, text, RUBRIC_TEXT_SECONDS)
     return text
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from assessments import flags as flag_rules
 from assessments.models import Assessment, Category, CategoryScore, FlagThresholds, Level
 from assessments.selectors import AssessmentInfo
+from assessments.workflow_selectors import pinned_rubric_text
 from coordinators.careers import (
     Readiness,
     as_stage,
@@ -160,7 +161,8 @@ def growth_panel(
     names_by_version: dict[int, flag_rules.Names] | None = None,
 ) -> GrowthPanel:
     """Everything the growth panel shows for one coordinator, in at most nine queries whatever
-    the number of goals, supports, assessments or catalogue entries.
+    the number of goals, supports, assessments or catalogue entries (seven once the latest
+    finalized version's words are in the cache, where its names come from).
 
     A page that has already loaded some of it passes it in rather than have it read twice
     (the coordinator page, from its page context and history); whatever is left out is loaded
@@ -192,7 +194,17 @@ def growth_panel(
             levels={**flag_rules.DEFAULT_LEVEL_NAMES, **known.levels},
         )
     elif latest_version is not None:
-        names = _names(Q(version_id=latest_version))
+        text = pinned_rubric_text(latest_version)
+        names = flag_rules.Names(
+            categories={
+                **flag_rules.DEFAULT_CATEGORY_NAMES,
+                **{category.key: category.name for category, _ in text.categories},
+            },
+            levels={
+                **flag_rules.DEFAULT_LEVEL_NAMES,
+                **{level.value: level.name for level in text.levels},
+            },
+        )
     else:
         names = _names(
             Q(version__rubric__role_family_id=profile.role_family_id, version__state="published")

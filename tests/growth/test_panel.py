@@ -141,18 +141,11 @@ def test_rights_in_the_panel(profile, director, coordinator, teammate, admin_use
 def test_panel_query_count_is_fixed(profile, director, django_assert_num_queries):
     finalize(profile, {"coordinator": 2, "site": 1, "organization": 2, "development": 1}, 400)
 
-    def count():
-        panel_profile = type(profile).objects.get(pk=profile.pk)
-        with CaptureQueriesContext(connection) as ctx:
-            growth_panel(profile=panel_profile, viewer=director)
-        return len(ctx.captured_queries)
-
-    few = count()
-    for n in range(12):
+    def add_goal(n):
         support = support_create(
             profile=profile, actor=director, kind="pd", title=f"Course {n}", hours=3
         )
-        goal = goal_create(
+        assert goal_create(
             profile=profile,
             actor=director,
             category_key=["site", "coordinator", "development"][n % 3],
@@ -160,13 +153,25 @@ def test_panel_query_count_is_fixed(profile, director, django_assert_num_queries
             target_date=TODAY + timedelta(days=n * 10 - 20),
             supports=[support],
         )
-        assert goal
+
+    def count():
+        panel_profile = type(profile).objects.get(pk=profile.pk)
+        viewer = type(director).objects.get(pk=director.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            growth_panel(profile=panel_profile, viewer=viewer)
+        return len(ctx.captured_queries)
+
+    add_goal(0)
+    count()  # the first reads the rubric's words into the cache
+    few = count()
+    for n in range(1, 12):
+        add_goal(n)
     for n in range(4):
         finalize(
             profile, {"coordinator": 2, "site": 1, "organization": 2, "development": 1}, 100 + n
         )
     assert count() == few
-    assert few <= 12
+    assert few <= 10
 
 
 def test_mentees_only_of_this_mentor_and_organization(org, other_org, profile, teammate, director):

@@ -138,9 +138,10 @@ def test_no_inline_script_or_style(client_for, director, history):
 # lines, and the growth panel's own goals with their supports, supports and catalogue
 # suggestions.
 PAGE_QUERIES = 16
-# On its own (My growth) the panel also reads stages, thresholds, finalized assessments, their
-# scores and the level and category names: on the coordinator page it takes them from the page.
-PANEL_QUERIES_ALONE = 10
+# On its own (My growth) the panel also reads stages, thresholds, finalized assessments and
+# their scores, and takes the level and category names from the cached rubric text: on the
+# coordinator page it takes all of them from the page.
+PANEL_QUERIES_ALONE = 8
 
 
 def test_the_same_number_of_queries_for_3_and_60_coordinators_and_more_cycles(
@@ -213,6 +214,7 @@ def growth_panel_queries(profile, viewer):
     request.user = viewer
     template = Template("{% load growth_tags %}{% growth_panel profile %}")
     user_roles(viewer)  # read once per request, as on a page
+    template.render(Context({"request": request, "profile": profile}))  # the words, cached
     with CaptureQueriesContext(connection) as queries:
         template.render(Context({"request": request, "profile": profile}))
     return len(queries)
