@@ -97,13 +97,19 @@ class GrowthPanel:
         return [g for g in self.open_goals if g.due == "due_soon"]
 
 
-def _names(version_filter: Q) -> flag_rules.Names:
-    """Category and level names of one rubric version (two queries)."""
-    levels = dict(Level.objects.filter(version_filter).values_list("value", "name"))
-    categories = dict(Category.objects.filter(version_filter).values_list("key", "name"))
+def _named(categories: dict[str, str], levels: dict[int, str]) -> flag_rules.Names:
+    """A version's category and level names, the default words filling any gap."""
     return flag_rules.Names(
         categories={**flag_rules.DEFAULT_CATEGORY_NAMES, **categories},
         levels={**flag_rules.DEFAULT_LEVEL_NAMES, **levels},
+    )
+
+
+def _names(version_filter: Q) -> flag_rules.Names:
+    """Category and level names of one rubric version (two queries)."""
+    return _named(
+        categories=dict(Category.objects.filter(version_filter).values_list("key", "name")),
+        levels=dict(Level.objects.filter(version_filter).values_list("value", "name")),
     )
 
 
@@ -189,21 +195,12 @@ def growth_panel(
     latest_version = finalized[-1].rubric_version_id if finalized else None
     if latest_version is not None and names_by_version and latest_version in names_by_version:
         known = names_by_version[latest_version]
-        names = flag_rules.Names(
-            categories={**flag_rules.DEFAULT_CATEGORY_NAMES, **known.categories},
-            levels={**flag_rules.DEFAULT_LEVEL_NAMES, **known.levels},
-        )
+        names = _named(known.categories, known.levels)
     elif latest_version is not None:
         text = pinned_rubric_text(latest_version)
-        names = flag_rules.Names(
-            categories={
-                **flag_rules.DEFAULT_CATEGORY_NAMES,
-                **{category.key: category.name for category, _ in text.categories},
-            },
-            levels={
-                **flag_rules.DEFAULT_LEVEL_NAMES,
-                **{level.value: level.name for level in text.levels},
-            },
+        names = _named(
+            categories={category.key: category.name for category, _ in text.categories},
+            levels={level.value: level.name for level in text.levels},
         )
     else:
         names = _names(
