@@ -157,3 +157,10 @@ class Session:
             expect=(302,),
         )
         return status == 302
+
+
+def database(url: str):
+    """A psycopg2 connection to a DATABASE_URL-style address (postgres:// or postgresql://)."""
+    import psycopg2
+
+    return psycopg2.connect(url.replace("postgres://", "postgresql://", 1))

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from load.harness import P95_TARGET_MS, Stats  # noqa: E402
+from load.harness import P95_TARGET_MS, Stats, database  # noqa: E402
 from load.scenarios import SCENARIOS, background_tasks, verify  # noqa: E402
 
 PORTS = (8101, 8102)
@@ -71,11 +71,8 @@ def server_env(database_url: str, redis_url: str) -> dict:
 
 
 def recreate_database(database_url: str):
-    import psycopg2
-
     name = database_url.rsplit("/", 1)[1]
-    admin_url = database_url.rsplit("/", 1)[0] + "/postgres"
-    connection = psycopg2.connect(admin_url.replace("postgres://", "postgresql://", 1))
+    connection = database(database_url.rsplit("/", 1)[0] + "/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -96,9 +93,7 @@ def cpu_check() -> float:
 def settle_database(database_url: str):
     """Gather planner statistics and write out the seeded pages now, as a database in use
     has them; otherwise autovacuum and the first checkpoint fall inside the measured window."""
-    import psycopg2
-
-    connection = psycopg2.connect(database_url.replace("postgres://", "postgresql://", 1))
+    connection = database(database_url)
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

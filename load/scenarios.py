@@ -5,7 +5,7 @@ import random
 import re
 import time
 
-from load.harness import Session
+from load.harness import Session, database
 
 PASSWORD = "growth-matrix-demo"
 VERSION = re.compile(r'name="version" id="id_version" value="(\d+)"')
@@ -134,11 +134,8 @@ SCENARIOS = [person]
 
 def verify(env: dict, ledger: dict) -> int:
     """Count acknowledged saves whose text is not what the database holds at the end."""
-    import psycopg2
-
-    url = env["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
     lost = 0
-    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+    with database(env["DATABASE_URL"]) as connection, connection.cursor() as cursor:
         for pk, saves in ledger.items():
             token, levels = saves[-1]
             cursor.execute(
@@ -156,10 +153,7 @@ def verify(env: dict, ledger: dict) -> int:
 
 def background_tasks(env: dict) -> dict[str, int]:
     """How the emails queued during the run ended: SUCCESSFUL, FAILED, or still READY."""
-    import psycopg2
-
-    url = env["DATABASE_URL"].replace("postgres://", "postgresql://", 1)
-    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+    with database(env["DATABASE_URL"]) as connection, connection.cursor() as cursor:
         cursor.execute(
             "SELECT status, count(*) FROM django_tasks_database_dbtaskresult GROUP BY status"
         )
