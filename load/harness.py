@@ -41,6 +41,7 @@ class Stats:
     """Latencies and errors per page label, shared by every simulated user."""
 
     latencies: dict = field(default_factory=lambda: defaultdict(list))
+    samples: list = field(default_factory=list)  # (label, started, seconds) in order
     errors: dict = field(default_factory=lambda: defaultdict(int))
     error_samples: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -48,6 +49,7 @@ class Stats:
     def record(self, label: str, seconds: float, ok: bool, detail: str = ""):
         with self.lock:
             self.latencies[label].append(seconds)
+            self.samples.append((label, time.monotonic() - seconds, seconds))
             if not ok:
                 self.errors[label] += 1
                 self.error_samples.setdefault(label, detail[:300])

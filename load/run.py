@@ -8,9 +8,11 @@ in the database that every save a person was told succeeded is there.
 Environment: LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/growthmatrix_load),
 LOAD_REDIS_URL (default redis://127.0.0.1:6379/15: the shared cache both servers use for
 sessions and rubric text, emptied first; "none" runs without it), LOAD_SECONDS (default 60,
-at most 300), LOAD_USERS (default 50, at most 200). Traffic goes to 127.0.0.1 only.
+at most 300), LOAD_USERS (default 50, at most 200), LOAD_SAMPLES (a CSV file to write every
+request to, with when it started and how long it took). Traffic goes to 127.0.0.1 only.
 """
 
+import csv
 import os
 import random
 import subprocess
@@ -117,6 +119,17 @@ def wait_healthy(port: int, seconds: float = 60):
     raise SystemExit(f"the server on port {port} did not become healthy")
 
 
+def write_samples(path: str, stats: Stats, opened: float):
+    """Every request of the run as CSV (page, seconds into the window, milliseconds), to
+    see when the slow ones happened."""
+    with open(path, "w", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["page", "started_s", "latency_ms"])
+        for label, started, seconds in stats.samples:
+            writer.writerow([label, f"{started - opened:.3f}", f"{seconds * 1000:.1f}"])
+    print(f"Every request written to {path}")
+
+
 def main():
     seconds = bounded_env_int("LOAD_SECONDS", 60, 300)
     users = bounded_env_int("LOAD_USERS", 50, 200)
@@ -213,6 +226,8 @@ def main():
 
     print()
     print(stats.table(elapsed))
+    if samples_path := os.environ.get("LOAD_SAMPLES"):
+        write_samples(samples_path, stats, window.get("opened", 0.0))
     lost = verify(env, ledger)
     print()
     print(f"Saves acknowledged: {sum(len(v) for v in ledger.values())}, lost: {lost}")

@@ -1,6 +1,8 @@
-"""What the simulated people do: coordinators save drafts and submit, directors open the
+"""What the simulated people do: coordinators save drafts (in the background, as the matrix
+page does, and with its button) and submit, directors open the
 dashboard and finalize, admins look at the overview and export. Each stops at the deadline."""
 
+import json
 import random
 import re
 import time
@@ -15,8 +17,15 @@ REVIEW_LINK = re.compile(r'href="(/assessments/\d+/review/)"')
 MATRIX_FORM = 'id="matrix-form"'
 
 
-def think(deadline: float, low=1.0, high=3.0):
-    time.sleep(max(0.0, min(random.uniform(low, high), deadline - time.monotonic())))
+def think(deadline: float, low=1.0, high=3.0) -> bool:
+    """A person's pause between clicks; False when the window closes during it, and then they
+    stop rather than all click at the closing instant together."""
+    pause = random.uniform(low, high)
+    if time.monotonic() + pause >= deadline:
+        time.sleep(max(0.0, deadline - time.monotonic()))
+        return False
+    time.sleep(pause)
+    return True
 
 
 def matrix_fields(page: str, prefix: str, text_prefix: str) -> tuple[int | None, list[int]]:
@@ -28,6 +37,10 @@ def matrix_fields(page: str, prefix: str, text_prefix: str) -> tuple[int | None,
 
 
 def coordinator(index, bases, stats, start, ledger):
+    """Fills in the matrix as the page does: the page loads once, each change is saved in
+    the background (JSON, the version from each answer going into the next), now and then
+    the person presses "Save draft" (the page reloads), and a few seconds before the end
+    they submit. After that they look at the read-only matrix and their growth page."""
     number = index + 1
     session = Session(bases, stats, offset=index)
     logged_in = session.login(f"demo-coordinator-{number}@example.org", PASSWORD)
@@ -41,34 +54,51 @@ def coordinator(index, bases, stats, start, ledger):
     pk = int(links[0])
     url = f"/assessments/{pk}/"
     submit_after = deadline - random.uniform(5, 12)
-    saves = 0
+    saves, version, ids = 0, None, []
     while time.monotonic() < deadline:
-        status, page, _ = session.request("assessment page", url)
-        if MATRIX_FORM not in page:
-            think(deadline, 1, 2)
-            session.request("my growth", "/me/")
-            continue
-        version, ids = matrix_fields(page, "level_", "evidence_")
+        if version is None:
+            status, page, _ = session.request("assessment page", url)
+            if MATRIX_FORM not in page:
+                # Submitted: no longer theirs to change.
+                if not think(deadline):
+                    break
+                session.request("my growth", "/me/")
+                if not think(deadline):
+                    break
+                continue
+            version, ids = matrix_fields(page, "level_", "evidence_")
+            if not think(deadline):
+                break
         saves += 1
         token = f"load-{number}-{saves}"
         levels = {i: random.randint(1, 3) for i in ids}
         data = {"csrfmiddlewaretoken": session.cookie("csrftoken"), "version": version}
         data.update({f"level_{i}": level for i, level in levels.items()})
         data.update({f"evidence_{i}": f"{token} evidence for indicator {i}" for i in ids})
-        status, _, _ = session.request("save draft", url, data)
-        if status == 302:
-            ledger.setdefault(pk, []).append((token, levels))
-        think(deadline)
+        if saves % 5 == 0:
+            status, _, _ = session.request("save draft (button)", url, data)
+            if status == 302:
+                ledger.setdefault(pk, []).append((token, levels))
+            version = None  # the page reloads after the redirect
+        else:
+            status, body, _ = session.request("save draft (background)", f"{url}autosave/", data)
+            version = json.loads(body)["version"] if status == 200 else None
+            if status == 200:
+                ledger.setdefault(pk, []).append((token, levels))
+        if not think(deadline):
+            break
         if time.monotonic() > submit_after:
-            status, page, _ = session.request("assessment page", url)
-            version, _ = matrix_fields(page, "level_", "evidence_")
+            submit_after = float("inf")
+            if version is None:
+                status, page, _ = session.request("assessment page", url)
+                version, _ = matrix_fields(page, "level_", "evidence_")
             if version:
                 # Submitting sends the whole matrix, as the page's Submit button does.
                 data["version"] = version
                 status, _, _ = session.request("submit", f"/assessments/{pk}/submit/", data)
                 if status == 302:
                     ledger.setdefault(pk, []).append((token, levels))
-            submit_after = float("inf")
+            version = None
 
 
 def director(index, bases, stats, start, ledger):
@@ -79,16 +109,19 @@ def director(index, bases, stats, start, ledger):
         return
     while time.monotonic() < deadline:
         session.request("team dashboard", "/dashboard/")
-        think(deadline)
+        if not think(deadline):
+            break
         status, page, _ = session.request("my team", "/team/")
         reviews = REVIEW_LINK.findall(page)
-        think(deadline)
+        if not think(deadline):
+            break
         if not reviews:
             continue
         review = random.choice(reviews)
         status, page, _ = session.request("review page", review)
         version, ids = matrix_fields(page, "supervisor_level_", "note_")
-        think(deadline)
+        if not think(deadline):
+            break
         if version and ids and random.random() < 0.5:
             data = {
                 "csrfmiddlewaretoken": session.cookie("csrftoken"),
@@ -101,7 +134,8 @@ def director(index, bases, stats, start, ledger):
             # Another tab or a coordinator's recall may have moved it first: then the page
             # says so (200) instead of finalizing (302); both are correct answers.
             session.request("finalize", review.replace("/review/", "/finalize/"), data)
-        think(deadline)
+        if not think(deadline):
+            break
 
 
 def admin(index, bases, stats, start, ledger):
@@ -112,11 +146,14 @@ def admin(index, bases, stats, start, ledger):
         return
     while time.monotonic() < deadline:
         session.request("organization overview", "/overview/")
-        think(deadline)
+        if not think(deadline):
+            break
         session.request("organization page", "/organization/")
-        think(deadline)
+        if not think(deadline):
+            break
         session.request("team export (xlsx)", "/dashboard/export.xlsx")
-        think(deadline, 1, 2)
+        if not think(deadline, 1, 2):
+            break
 
 
 # 50 people: 36 coordinators, 8 director sessions, 6 admin sessions.
