@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from load.harness import P95_TARGET_MS, Stats, database  # noqa: E402
-from load.scenarios import SCENARIOS, background_tasks, verify  # noqa: E402
+from load.scenarios import SCENARIOS, background_tasks, coordinator_accounts, verify  # noqa: E402
 
 PORTS = (8101, 8102)
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/growthmatrix_load"
@@ -141,7 +141,8 @@ def main():
     print(f"Preparing {database_url} (shared cache: {env['REDIS_URL'] or 'none'}) …", flush=True)
     recreate_database(database_url)
     manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "seed_demo", "--force", "--coordinators", "60", "--cycles", "4")
+    coordinators = str(max(60, coordinator_accounts(users)))
+    manage(env, "seed_demo", "--force", "--coordinators", coordinators, "--cycles", "4")
     manage(env, "collectstatic", "--no-input", "-v0")
     settle_database(database_url)
     print(f"CPU check: one PBKDF2-SHA256 hash (1,000,000 rounds) took {cpu_check():.0f} ms")

@@ -157,12 +157,22 @@ def admin(index, bases, stats, start, ledger):
 
 
 # 50 people: 36 coordinators, 8 director sessions, 6 admin sessions.
+def role_of(index: int):
+    """Who person ``index`` is, and their number (a coordinator's account is number + 1)."""
+    slot = index % 25
+    role = coordinator if slot < 18 else director if slot < 22 else admin
+    return role, (index // 25) * 18 + slot if role is coordinator else index
+
+
+def coordinator_accounts(users: int) -> int:
+    """How many coordinator accounts ``users`` people log in with."""
+    return sum(1 for index in range(users) if role_of(index)[0] is coordinator)
+
+
 def person(index, bases, stats, start, ledger):
     # People arrive over a few seconds rather than all in the same instant.
     time.sleep(index * 0.15)
-    slot = index % 25
-    role = coordinator if slot < 18 else director if slot < 22 else admin
-    number = (index // 25) * 18 + slot if role is coordinator else index
+    role, number = role_of(index)
     return role(number, bases, stats, start, ledger)
 
 
