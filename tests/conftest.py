@@ -3,6 +3,7 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 
 from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory, UserFactory
 
@@ -22,6 +23,21 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, and at the end: Chromium keeps its connections to the
+    live server open, so the server's request threads keep theirs to PostgreSQL until the
+    process exits, and PostgreSQL would refuse to drop the test database. They go first."""
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
