@@ -40,19 +40,25 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 class Stats:
     """Latencies and errors per page label, shared by every simulated user."""
 
-    latencies: dict = field(default_factory=lambda: defaultdict(list))
-    samples: list = field(default_factory=list)  # (label, started, seconds) in order
+    samples: list = field(default_factory=list)  # (label, started, seconds), as they end
     errors: dict = field(default_factory=lambda: defaultdict(int))
     error_samples: dict = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def record(self, label: str, seconds: float, ok: bool, detail: str = ""):
         with self.lock:
-            self.latencies[label].append(seconds)
             self.samples.append((label, time.monotonic() - seconds, seconds))
             if not ok:
                 self.errors[label] += 1
                 self.error_samples.setdefault(label, detail[:300])
+
+    @property
+    def latencies(self) -> dict[str, list[float]]:
+        """Seconds per page label."""
+        grouped = defaultdict(list)
+        for label, _started, seconds in self.samples:
+            grouped[label].append(seconds)
+        return grouped
 
     def table(self, elapsed: float) -> str:
         header = (
@@ -60,12 +66,13 @@ class Stats:
             f"{'p99 ms':>8} {'errors':>7}"
         )
         rows, ramp = [header], ["Before the window (logging in, not counted):", header]
-        for label in sorted(self.latencies):
-            values = sorted(self.latencies[label])
+        latencies = self.latencies
+        for label in sorted(latencies):
+            values = sorted(latencies[label])
             line = self.row(label, values, elapsed, self.errors[label])
             (ramp if label in RAMP_UP else rows).append(line)
         every = sorted(
-            v for label, values in self.latencies.items() if label not in RAMP_UP for v in values
+            v for label, values in latencies.items() if label not in RAMP_UP for v in values
         )
         errors = sum(n for label, n in self.errors.items() if label not in RAMP_UP)
         rows.append(self.row("all pages", every, elapsed, errors))

@@ -1,6 +1,6 @@
 """What the simulated people do: coordinators save drafts (in the background, as the matrix
-page does, and with its button) and submit, directors open the
-dashboard and finalize, admins look at the overview and export. Each stops at the deadline."""
+page does, and with its button) and submit, directors open the dashboard and finalize, admins
+look at the overview and export. Each stops at the deadline."""
 
 import json
 import random
@@ -77,14 +77,13 @@ def coordinator(index, bases, stats, start, ledger):
         data.update({f"evidence_{i}": f"{token} evidence for indicator {i}" for i in ids})
         if saves % 5 == 0:
             status, _, _ = session.request("save draft (button)", url, data)
-            if status == 302:
-                ledger.setdefault(pk, []).append((token, levels))
-            version = None  # the page reloads after the redirect
+            saved, version = status == 302, None  # the page reloads after the redirect
         else:
             status, body, _ = session.request("save draft (background)", f"{url}autosave/", data)
-            version = json.loads(body)["version"] if status == 200 else None
-            if status == 200:
-                ledger.setdefault(pk, []).append((token, levels))
+            saved = status == 200
+            version = json.loads(body)["version"] if saved else None
+        if saved:
+            ledger.setdefault(pk, []).append((token, levels))
         if not think(deadline):
             break
         if time.monotonic() > submit_after:
