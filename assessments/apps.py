@@ -3,7 +3,4 @@ from django.apps import AppConfig
 
 class AssessmentsConfig(AppConfig):
     name = "assessments"
-    verbose_name = "Rubrics and assessments"
-
-    def ready(self):
-        from assessments import signals  # noqa: F401
+    verbose_name = "Cycles and assessments"

@@ -10,8 +10,8 @@ import re
 from django import forms
 
 from assessments.models import AssessmentCycle
+from assessments.selectors import Matrix
 from assessments.services import RatingInput
-from assessments.workflow_selectors import Matrix
 
 TEXT_MAX_LENGTH = 5000
 NOTES_MAX_LENGTH = 10000

@@ -1,754 +1,293 @@
-"""Reads for the dashboards: the team heatmap, a coordinator's history, the organization
-overview. Each issues a fixed, small number of queries whatever the number of coordinators,
-cycles and ratings, and reads the stored CategoryScore rows, never the ratings.
+"""Reads for the assessment workflow: who may reach an assessment, the matrix of one
+assessment in a fixed number of queries, and its history in plain words."""
 
-A heatmap cell shows, as of the chosen cycle, the latest *finalized* level (from that cycle
-or an earlier one); a coordinator with nothing finalized yet shows the self levels of the
-chosen cycle's *submitted* assessment, marked as not yet reviewed.
-"""
-
-from __future__ import annotations
-
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 
-from django.db.models import Case, F, OuterRef, Q, QuerySet, Subquery, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
-from django.utils import timezone
+from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
-from assessments import flags as flag_rules
-from assessments.models import (
-    Assessment,
-    AssessmentCycle,
-    Category,
-    CategoryScore,
-    Descriptor,
-    FlagThresholds,
-    Level,
-    Rating,
-)
-from coordinators.models import CareerStage, CategoryKey, CoordinatorProfile, Organization
-
-CATEGORY_KEYS = tuple(CategoryKey.values)
-FINALIZED = Assessment.State.FINALIZED
-SUBMITTED = Assessment.State.SUBMITTED
-
-NOT_STARTED = "not_started"
-STATUS_LABELS = {
-    NOT_STARTED: "Not started",
-    Assessment.State.DRAFT: "Draft",
-    Assessment.State.RETURNED: "Returned",
-    Assessment.State.SUBMITTED: "Submitted",
-    Assessment.State.FINALIZED: "Finalized",
-}
+from assessments.models import Assessment, AssessmentCycle, CategoryScore, Rating
+from coordinators.access import profiles_visible_to
+from coordinators.models import CoordinatorProfile
+from rubrics.models import Category, Indicator, Level
+from rubrics.text import rubric_text
 
 
-# Plain data the pages render -------------------------------------------------------------
+def assessments_visible_to(user) -> QuerySet[Assessment]:
+    """Assessments the user may look at: their own, their teams', all of the org for an admin."""
+    return Assessment.objects.filter(coordinator__in=profiles_visible_to(user))
 
 
-@dataclass(frozen=True, slots=True)
-class AssessmentInfo:
-    """The columns of one assessment the dashboards need, and its four category scores."""
-
-    pk: int
-    coordinator_id: int
-    cycle_id: int
-    cycle_name: str
-    opens_on: date
-    state: str
-    submitted_at: object  # aware datetime or None
-    rubric_version_id: int
-    scores: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
-
-    @property
-    def finalized(self) -> bool:
-        return self.state == FINALIZED
-
-    def matrix(self, names: flag_rules.Names) -> flag_rules.Matrix:
-        """The levels that count: the supervisor's once finalized, else the self levels."""
-        self_levels = {key: self.scores.get(key, (None, None))[0] for key in CATEGORY_KEYS}
-        supervisor = {key: self.scores.get(key, (None, None))[1] for key in CATEGORY_KEYS}
-        if self.finalized:
-            levels = {
-                key: supervisor[key] if supervisor[key] is not None else self_levels[key]
-                for key in CATEGORY_KEYS
-            }
-        else:
-            levels = self_levels
-        return flag_rules.Matrix(
-            cycle_name=self.cycle_name,
-            levels=levels,
-            self_levels=self_levels,
-            supervisor_levels=supervisor if self.finalized else {},
-            finalized=self.finalized,
-            names=names,
+def get_assessment_for_user(request, pk) -> Assessment:
+    """An assessment within the user's reach, else 404 (another organization or team)."""
+    try:
+        return (
+            assessments_visible_to(request.user)
+            # What every matrix page shows. The director (named on a returned assessment)
+            # and the finalizer are read when shown, the rubric's name with its words: each
+            # further join here costs PostgreSQL more planning on the busiest pages.
+            .select_related("cycle", "coordinator__user", "coordinator__team", "rubric_version")
+            .get(pk=pk)
         )
+    except (Assessment.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404("No such assessment.") from exc
 
 
-@dataclass(frozen=True, slots=True)
-class Ref:
-    """A team or school site as the dashboards show it: its id and name."""
-
-    pk: int
-    name: str
-
-    def __str__(self) -> str:
-        return self.name
-
-
-@dataclass(frozen=True, slots=True)
-class Person:
-    """A coordinator as a dashboard row needs them, read without building model instances
-    (a thousand profiles, users and teams would cost more than every query of the page)."""
-
-    pk: int
-    first_name: str
-    last_name: str
-    email: str
-    team: Ref | None
-    career_stage_id: int | None
-    career_stage_title: str
-    role_start_date: date | None
-
-    @property
-    def display_name(self) -> str:
-        """As User.display_name: the full name, else the email address."""
-        return f"{self.first_name} {self.last_name}".strip() or self.email
-
-    @classmethod
-    def from_profile(cls, profile: CoordinatorProfile) -> Person:
-        team = profile.team
-        return cls(
-            pk=profile.pk,
-            first_name=profile.user.first_name,
-            last_name=profile.user.last_name,
-            email=profile.user.email,
-            team=Ref(team.pk, team.name) if team else None,
-            career_stage_id=profile.career_stage_id,
-            career_stage_title=profile.career_stage.title if profile.career_stage else "",
-            role_start_date=profile.role_start_date,
+def open_cycle_of(organization_id) -> AssessmentCycle | None:
+    return (
+        AssessmentCycle.objects.filter(
+            organization_id=organization_id, state=AssessmentCycle.State.OPEN
         )
-
-
-@dataclass(frozen=True, slots=True)
-class Cell:
-    """One heatmap cell: a category's level in words, and where it comes from."""
-
-    key: str
-    category_name: str
-    value: int | None
-    level_name: str
-    submitted_only: bool = False  # self levels of a submitted assessment, not yet reviewed
-    from_cycle: str = ""  # set when the level comes from an earlier cycle than the chosen one
-
-
-@dataclass(slots=True)
-class DashboardRow:
-    person: Person
-    schools: list[Ref]
-    cells: list[Cell]
-    status: str  # NOT_STARTED or an Assessment.State of the chosen cycle
-    assessment_id: int | None
-    flags: list[flag_rules.Flag]
-
-    @property
-    def status_label(self) -> str:
-        return STATUS_LABELS[self.status]
-
-    @property
-    def flag_codes(self) -> set[str]:
-        return {flag.code for flag in self.flags}
-
-    def level(self, key: str) -> int | None:
-        return next(cell.value for cell in self.cells if cell.key == key)
+        .order_by("-opens_on")
+        .first()
+    )
 
 
 @dataclass
-class Context:
-    """What every row of one page shares: names, stages, thresholds, the chosen cycle."""
+class TeamStatus:
+    open_cycle: AssessmentCycle | None
+    profiles: list[CoordinatorProfile]  # each with current_pk, current_state, current_state_label
+    awaiting: list[Assessment]  # submitted, waiting for this director, oldest first
 
-    cycle: AssessmentCycle | None
-    as_of: date
-    thresholds: flag_rules.Thresholds
-    stages: list[CareerStage]
-    names_by_version: dict[int, flag_rules.Names]
+    @property
+    def awaiting_earlier(self) -> list[Assessment]:
+        """Submissions from cycles other than the open one (the table shows the open one)."""
+        open_pk = self.open_cycle.pk if self.open_cycle else None
+        return [a for a in self.awaiting if a.cycle_id != open_pk]
 
-    def names(self, version_id: int | None) -> flag_rules.Names:
-        return self.names_by_version.get(version_id, flag_rules.DEFAULT_NAMES)
+
+def team_status(*, user, profiles: QuerySet[CoordinatorProfile]) -> TeamStatus:
+    """Each coordinator's state in the open cycle (newest submissions first) and the
+    submissions awaiting ``user``'s review in any cycle; a fixed number of queries."""
+    open_cycle = open_cycle_of(user.organization_id)
+    if open_cycle is not None:
+        current = Assessment.objects.filter(coordinator=OuterRef("pk"), cycle=open_cycle)
+        profiles = profiles.annotate(
+            current_pk=Subquery(current.values("pk")[:1]),
+            current_state=Subquery(current.values("state")[:1]),
+            current_submitted_at=Subquery(current.values("submitted_at")[:1]),
+        ).order_by(
+            F("current_submitted_at").desc(nulls_last=True), "user__last_name", "user__first_name"
+        )
+    profiles = list(profiles)
+    for profile in profiles:
+        state = getattr(profile, "current_state", None)
+        profile.current_state_label = Assessment.State(state).label if state else "Not started"
+    awaiting = list(
+        Assessment.objects.filter(
+            state=Assessment.State.SUBMITTED,
+            coordinator__organization_id=user.organization_id,
+            coordinator__team__director=user,
+        )
+        .select_related("coordinator__user", "cycle")
+        .order_by("submitted_at")
+    )
+    return TeamStatus(open_cycle=open_cycle, profiles=profiles, awaiting=awaiting)
+
+
+@dataclass
+class MatrixIndicator:
+    indicator: Indicator
+    descriptors: dict[int, str]  # level value → descriptor text
+    rating: Rating | None
+
+    @property
+    def pk(self) -> int:
+        return self.indicator.pk
+
+
+@dataclass
+class MatrixCategory:
+    category: Category
+    indicators: list[MatrixIndicator]
+    score: CategoryScore | None
+
+
+@dataclass
+class Matrix:
+    """One assessment's rubric version, word for word, with its ratings and category levels."""
+
+    rubric_name: str
+    levels: list[Level]
+    categories: list[MatrixCategory]
+    level_names: dict[int, str] = field(init=False)
 
     def __post_init__(self):
-        # Plain-data stages, built once per page rather than once per row.
-        self._stages = {
-            stage.pk: flag_rules.Stage(
-                title=stage.title,
-                order=stage.order,
-                expected_years_from=stage.expected_years_from,
-                expected_years_to=stage.expected_years_to,
-                minimums=stage.minimums,
-            )
-            for stage in self.stages
-        }
+        self.level_names = {level.value: level.name for level in self.levels}
 
-    def stage_and_next(
-        self, stage_id: int | None
-    ) -> tuple[flag_rules.Stage | None, flag_rules.Stage | None]:
-        """A coordinator's career stage and the one after it, as plain data."""
-        stage = self._stages.get(stage_id)
-        if stage is None:
-            return None, None
-        following = [s for s in self._stages.values() if s.order > stage.order]
-        return stage, min(following, key=lambda s: s.order, default=None)
+    @property
+    def indicators(self) -> list[MatrixIndicator]:
+        return [item for category in self.categories for item in category.indicators]
 
 
-# Small reads -----------------------------------------------------------------------------
-
-
-def organization_cycles(organization: Organization | int) -> list[AssessmentCycle]:
-    """The organization's cycles, newest first (one query)."""
-    return list(AssessmentCycle.objects.filter(organization=organization).order_by("-opens_on"))
-
-
-def default_cycle(cycles: list[AssessmentCycle]) -> AssessmentCycle | None:
-    """The latest cycle that has opened; a planned one only when nothing has opened yet."""
-    started = [c for c in cycles if c.state != AssessmentCycle.State.PLANNED]
-    return (started or cycles or [None])[0]
-
-
-def version_names(organization: Organization | int) -> dict[int, flag_rules.Names]:
-    """Category and level names of every rubric version of the organization (two queries)."""
-    categories: dict[int, dict[str, str]] = defaultdict(dict)
-    levels: dict[int, dict[int, str]] = defaultdict(dict)
-    for version_id, key, name in Category.objects.filter(
-        version__rubric__organization=organization
-    ).values_list("version_id", "key", "name"):
-        categories[version_id][key] = name
-    for version_id, value, name in Level.objects.filter(
-        version__rubric__organization=organization
-    ).values_list("version_id", "value", "name"):
-        levels[version_id][value] = name
-    return {
-        version_id: flag_rules.Names(categories=categories[version_id], levels=levels[version_id])
-        for version_id in categories.keys() | levels.keys()
+def matrix_load(*, assessment: Assessment) -> Matrix:
+    """The pinned version's words with this assessment's ratings and stored category levels:
+    two queries when the version's words are cached, seven when they are not."""
+    text = rubric_text(assessment.rubric_version)
+    ratings = {
+        rating.indicator_id: rating
+        for rating in Rating.objects.filter(assessment=assessment).order_by()
     }
-
-
-def page_context(
-    organization: Organization | int, cycle: AssessmentCycle | None, today: date | None = None
-) -> Context:
-    """Names, stages and thresholds for one page (four queries). Flags of a past cycle are
-    judged as of the day it closed."""
-    today = today or timezone.localdate()
-    as_of = min(today, cycle.closes_on) if cycle is not None else today
-    thresholds = FlagThresholds.objects.filter(organization=organization).first()
-    return Context(
-        cycle=cycle,
-        as_of=as_of,
-        thresholds=flag_rules.Thresholds.from_row(thresholds),
-        stages=list(CareerStage.objects.filter(organization=organization).order_by("order")),
-        names_by_version=version_names(organization),
-    )
-
-
-ASSESSMENT_COLUMNS = (
-    "pk",
-    "coordinator_id",
-    "cycle_id",
-    "cycle__name",
-    "cycle__opens_on",
-    "state",
-    "submitted_at",
-    "rubric_version_id",
-)
-SCORE_COLUMNS = ("category_key", "self_level", "supervisor_level")
-
-
-def _assessment_infos(queryset: QuerySet[Assessment]) -> list[AssessmentInfo]:
-    """The assessments of ``queryset`` with their category scores, in one query (a left join:
-    an assessment without scores yet still comes back). For a few coordinators."""
-    infos: dict[int, AssessmentInfo] = {}
-    score_columns = [f"category_scores__{column}" for column in SCORE_COLUMNS]
-    for *columns, key, own, supervisor in queryset.values_list(*ASSESSMENT_COLUMNS, *score_columns):
-        info = infos.get(columns[0])
-        if info is None:
-            info = infos[columns[0]] = AssessmentInfo(*columns)
-        if key is not None:
-            info.scores[key] = (own, supervisor)
-    return list(infos.values())
-
-
-def _assessment_infos_with_scores(queryset: QuerySet[Assessment]) -> list[AssessmentInfo]:
-    """The same in two queries, which is faster than the join for many coordinators when
-    ``queryset`` carries a window function."""
-    infos = {
-        values[0]: AssessmentInfo(*values) for values in queryset.values_list(*ASSESSMENT_COLUMNS)
+    scores = {
+        score.category_key: score for score in CategoryScore.objects.filter(assessment=assessment)
     }
-    for assessment_id, key, own, supervisor in CategoryScore.objects.filter(
-        assessment__in=queryset.values("pk")
-    ).values_list("assessment_id", *SCORE_COLUMNS):
-        info = infos.get(assessment_id)
-        if info is not None:
-            info.scores[key] = (own, supervisor)
-    return list(infos.values())
-
-
-# The rows --------------------------------------------------------------------------------
-
-
-def _row(
-    person: Person,
-    schools: list[Ref],
-    this_cycle: AssessmentInfo | None,
-    finalized: list[AssessmentInfo],
-    context: Context,
-) -> DashboardRow:
-    """One coordinator's heatmap row and flags; ``finalized`` is oldest first."""
-    history = [info.matrix(context.names(info.rubric_version_id)) for info in finalized]
-    shown: AssessmentInfo | None = finalized[-1] if finalized else None
-    current = history[-1] if history else None
-    if shown is None and this_cycle is not None and this_cycle.state == SUBMITTED:
-        shown = this_cycle
-        current = this_cycle.matrix(context.names(this_cycle.rubric_version_id))
-    names = context.names(shown.rubric_version_id if shown else None)
-    from_earlier = (
-        shown is not None and context.cycle is not None and (shown.cycle_id != context.cycle.pk)
-    )
-    cells = [
-        Cell(
-            key=key,
-            category_name=names.category(key),
-            value=current.level(key) if current else None,
-            level_name=names.level(current.level(key) if current else None),
-            submitted_only=shown is not None and not shown.finalized,
-            from_cycle=shown.cycle_name if from_earlier else "",
-        )
-        for key in CATEGORY_KEYS
-    ]
-    cycle_status = None
-    if context.cycle is not None:
-        cycle_status = flag_rules.CycleStatus(
-            cycle_name=context.cycle.name,
-            due_on=context.cycle.due_on,
-            review_window_days=context.cycle.review_window_days,
-            state=this_cycle.state if this_cycle else None,
-            submitted_on=timezone.localdate(this_cycle.submitted_at)
-            if this_cycle and this_cycle.submitted_at
-            else None,
-        )
-    stage, next_stage = context.stage_and_next(person.career_stage_id)
-    facts = flag_rules.CoordinatorFacts(
-        today=context.as_of,
-        role_start_date=person.role_start_date,
-        current=current,
-        finalized_history=history,
-        cycle=cycle_status,
-        stage=stage,
-        next_stage=next_stage,
-    )
-    return DashboardRow(
-        person=person,
-        schools=schools,
-        cells=cells,
-        status=this_cycle.state if this_cycle else NOT_STARTED,
-        assessment_id=this_cycle.pk if this_cycle else None,
-        flags=flag_rules.flags_for(facts, context.thresholds),
+    return Matrix(
+        rubric_name=text.name,
+        levels=text.levels,
+        categories=[
+            MatrixCategory(
+                category=category,
+                indicators=[
+                    MatrixIndicator(
+                        indicator=indicator,
+                        descriptors=descriptors,
+                        rating=ratings.get(indicator.pk),
+                    )
+                    for indicator, descriptors in indicators
+                ],
+                score=scores.get(category.key),
+            )
+            for category, indicators in text.categories
+        ],
     )
 
 
-def dashboard_rows(
-    *, profiles: QuerySet[CoordinatorProfile], context: Context
-) -> list[DashboardRow]:
-    """A heatmap row with flags for every profile of ``profiles`` (four queries).
-
-    Loads only what the flags need: the chosen cycle's assessments and, per coordinator, the
-    last finalized assessments up to that cycle (as many as the stalled rule compares).
-    """
-    ids = profiles.order_by().values("pk")
-    refs: dict[tuple[str, int], Ref] = {}  # one Ref per team and school, shared by the rows
-
-    def ref(kind: str, pk: int, name: str) -> Ref:
-        return refs.get((kind, pk)) or refs.setdefault((kind, pk), Ref(pk, name))
-
-    people = [
-        Person(
-            pk=pk,
-            first_name=first,
-            last_name=last,
-            email=email,
-            team=ref("team", team_id, team_name) if team_id else None,
-            career_stage_id=stage_id,
-            career_stage_title=stage_title or "",
-            role_start_date=started,
-        )
-        for pk, first, last, email, team_id, team_name, stage_id, stage_title, started in (
-            profiles.values_list(
-                "pk",
-                "user__first_name",
-                "user__last_name",
-                "user__email",
-                "team_id",
-                "team__name",
-                "career_stage_id",
-                "career_stage__title",
-                "role_start_date",
-            )
-        )
-    ]
-    schools: dict[int, list[Ref]] = defaultdict(list)
-    if people:
-        for profile_id, school_id, name in (
-            CoordinatorProfile.schools.through.objects.filter(coordinatorprofile__in=ids)
-            .order_by("school__name", "school_id")
-            .values_list("coordinatorprofile_id", "school_id", "school__name")
-        ):
-            schools[profile_id].append(ref("school", school_id, name))
-    cycle = context.cycle
-    window = max(context.thresholds.stalled_cycles, 2)
-    this_cycle: dict[int, AssessmentInfo] = {}
-    finalized: dict[int, list[AssessmentInfo]] = defaultdict(list)
-    if cycle is not None and people:
-        # This cycle's assessment in any state, and the last finalized ones up to this cycle,
-        # ranked within each coordinator's finalized assessments.
-        finalized_apart = Case(When(state=FINALIZED, then=Value(1)), default=Value(0))
-        infos = _assessment_infos_with_scores(
-            Assessment.objects.filter(
-                Q(cycle=cycle) | Q(state=FINALIZED),
-                coordinator__in=ids,
-                cycle__opens_on__lte=cycle.opens_on,
-            )
-            .annotate(
-                recency=Window(
-                    RowNumber(),
-                    partition_by=[F("coordinator_id"), finalized_apart],
-                    order_by=[F("cycle__opens_on").desc(), F("pk").desc()],
-                )
-            )
-            .filter(Q(cycle=cycle) | Q(recency__lte=window))
-        )
-        this_cycle = {info.coordinator_id: info for info in infos if info.cycle_id == cycle.pk}
-        past = [info for info in infos if info.finalized]
-        for info in sorted(past, key=lambda i: (i.opens_on, i.pk)):
-            finalized[info.coordinator_id].append(info)
-    return [
-        _row(
-            person,
-            schools[person.pk],
-            this_cycle.get(person.pk),
-            finalized[person.pk][-window:],
-            context,
-        )
-        for person in people
-    ]
+# History -----------------------------------------------------------------------------
 
 
-SORT_KEYS = {
-    "name": lambda row: (
-        row.person.last_name.lower(),
-        row.person.first_name.lower(),
-        row.person.pk,
-    ),
-    "team": lambda row: (row.person.team is None, row.person.team.name if row.person.team else ""),
-    "status": lambda row: (list(STATUS_LABELS).index(row.status),),
-    "flags": lambda row: (len(row.flags),),
-    **{key: (lambda row, key=key: (row.level(key) or 0,)) for key in CATEGORY_KEYS},
+@dataclass
+class HistoryEntry:
+    when: datetime
+    who: str
+    text: str
+
+    @property
+    def when_display(self) -> str:
+        return date_format(localtime(self.when), "j M Y H:i")
+
+    def __str__(self):
+        return f"{self.who} {self.text} — {self.when_display}"
+
+
+STATE_WORDS = {
+    Assessment.State.SUBMITTED: "submitted the self-assessment",
+    Assessment.State.FINALIZED: "finalized the review",
 }
 
 
-def rows_filtered_and_sorted(
-    rows: list[DashboardRow], *, flag: str = "", status: str = "", sort: str = "name"
-) -> list[DashboardRow]:
-    """Apply the filters that depend on computed flags, then sort (ties by name)."""
-    if flag:
-        rows = [row for row in rows if flag in row.flag_codes]
-    if status:
-        rows = [row for row in rows if row.status == status]
-    descending = sort.startswith("-")
-    key = SORT_KEYS.get(sort.lstrip("-"), SORT_KEYS["name"])
-    rows = sorted(rows, key=SORT_KEYS["name"])
-    return sorted(rows, key=key, reverse=descending)
+def _who(record) -> str:
+    return record.history_user.display_name if record.history_user else "Growth Matrix"
 
 
-# A coordinator's page --------------------------------------------------------------------
+def _assessment_entries(records, include_supervisor: bool) -> list[HistoryEntry]:
+    entries, previous = [], None
+    for record in records:
+        who, when = _who(record), record.history_date
+        if previous is None:
+            entries.append(HistoryEntry(when, who, f"created the assessment for {record.cycle}"))
+        else:
+            if record.state != previous.state:
+                if record.state == Assessment.State.RETURNED:
+                    text = f"returned the assessment for changes: “{record.return_note}”"
+                elif record.state == Assessment.State.DRAFT:
+                    text = "recalled the submission (back to draft)"
+                else:
+                    text = STATE_WORDS[record.state]
+                entries.append(HistoryEntry(when, who, text))
+            if record.review_started_at and not previous.review_started_at:
+                if record.state == previous.state:
+                    entries.append(HistoryEntry(when, who, "started the review"))
+            if include_supervisor:
+                for name, words in (
+                    ("coaching_notes", "coaching notes"),
+                    ("next_steps", "next steps"),
+                ):
+                    if getattr(record, name) != getattr(previous, name):
+                        entries.append(HistoryEntry(when, who, f"updated the {words}"))
+        previous = record
+    return entries
 
 
-@dataclass(frozen=True, slots=True)
-class HistoryPoint:
-    cycle_name: str
-    state: str
-    category_key: str
-    category_name: str
-    self_level: int | None
-    self_name: str
-    supervisor_level: int | None
-    supervisor_name: str
+def _text_change(before: str, after: str, noun: str, added: str, indicator: str) -> str | None:
+    if before == after:
+        return None
+    if not before:
+        return f"added {added} for {indicator}"
+    if not after:
+        return f"removed the {noun} for {indicator}"
+    return f"updated the {noun} for {indicator}"
 
 
-@dataclass(frozen=True, slots=True)
-class MatrixLine:
-    """One indicator of the latest matrix, for the printed coaching page."""
-
-    category_name: str
-    indicator: str
-    level: int | None
-    level_name: str
-    descriptor: str
-    self_level: int | None
-    self_name: str
-
-
-@dataclass
-class CoordinatorHistory:
-    cycles: list[AssessmentInfo]  # submitted or finalized, oldest first
-    points: list[HistoryPoint]  # one per cycle and category
-    row: DashboardRow  # as of the latest cycle: current levels and flags
-    latest: AssessmentInfo | None
-    latest_lines: list[MatrixLine]
-    names: flag_rules.Names
-
-    @property
-    def finalized(self) -> list[AssessmentInfo]:
-        """Every finalized assessment, oldest first."""
-        return [info for info in self.cycles if info.finalized]
-
-    def by_cycle(self) -> list[tuple[AssessmentInfo, list[HistoryPoint]]]:
-        """The table under the charts: each cycle with its four category points."""
-        width = len(CATEGORY_KEYS)
-        return [
-            (info, self.points[index * width : (index + 1) * width])
-            for index, info in enumerate(self.cycles)
-        ]
-
-    def chart_data(self) -> dict:
-        """Per category, self and supervisor levels in every cycle, for Chart.js."""
-        labels = [info.cycle_name for info in self.cycles]
-        series = []
-        for key in CATEGORY_KEYS:
-            points = [p for p in self.points if p.category_key == key]
-            series.append(
-                {
-                    "key": key,
-                    "name": self.names.category(key),
-                    "self": [p.self_level for p in points],
-                    "supervisor": [p.supervisor_level for p in points],
-                }
+def _rating_entries(records, indicators, level_names, include_supervisor) -> list[HistoryEntry]:
+    entries, previous = [], {}
+    for record in records:
+        before = previous.get(record.id)
+        who, when = _who(record), record.history_date
+        name = indicators.get(record.indicator_id, "an indicator")
+        changes = []
+        old_self = before.self_level if before else None
+        if record.self_level != old_self:
+            changes.append(
+                f"set {name} to {level_names.get(record.self_level, record.self_level)}"
+                if record.self_level is not None
+                else f"cleared the level of {name}"
             )
-        return {
-            "labels": labels,
-            "levels": {str(v): n for v, n in sorted(self.names.levels.items())}
-            or {str(v): n for v, n in flag_rules.DEFAULT_LEVEL_NAMES.items()},
-            "categories": series,
-        }
-
-
-def coordinator_history(*, profile: CoordinatorProfile, context: Context) -> CoordinatorHistory:
-    """The matrix over time of one coordinator (two queries, plus one for the latest matrix).
-
-    Only submitted and finalized assessments make the history; supervisor levels show once
-    finalized (the coordinator sees them only then).
-    """
-    infos = _assessment_infos(
-        Assessment.objects.filter(coordinator=profile).order_by("cycle__opens_on", "pk")
-    )
-    shown = [info for info in infos if info.state in (SUBMITTED, FINALIZED)]
-    cycle = context.cycle
-    this_cycle = next((i for i in infos if cycle and i.cycle_id == cycle.pk), None)
-    finalized = [
-        i for i in infos if i.finalized and (cycle is None or i.opens_on <= cycle.opens_on)
-    ]
-    schools = [Ref(school.pk, school.name) for school in profile.schools.order_by("name")]
-    row = _row(
-        Person.from_profile(profile),
-        schools,
-        this_cycle,
-        finalized[-max(context.thresholds.stalled_cycles, 2) :],
-        context,
-    )
-    latest = finalized[-1] if finalized else (shown[-1] if shown else None)
-    names = context.names(latest.rubric_version_id if latest else None)
-    points = []
-    for info in shown:
-        info_names = context.names(info.rubric_version_id)
-        for key in CATEGORY_KEYS:
-            own, supervisor = info.scores.get(key, (None, None))
-            if not info.finalized:
-                supervisor = None
-            points.append(
-                HistoryPoint(
-                    cycle_name=info.cycle_name,
-                    state=info.state,
-                    category_key=key,
-                    category_name=info_names.category(key),
-                    self_level=own,
-                    self_name=info_names.level(own),
-                    supervisor_level=supervisor,
-                    supervisor_name=info_names.level(supervisor),
+        changes.append(
+            _text_change(
+                before.self_evidence if before else "",
+                record.self_evidence,
+                "evidence",
+                "evidence",
+                name,
+            )
+        )
+        if include_supervisor:
+            old_supervisor = before.supervisor_level if before else None
+            if record.supervisor_level != old_supervisor:
+                changes.append(
+                    f"set the supervisor level of {name} to "
+                    f"{level_names.get(record.supervisor_level, record.supervisor_level)}"
+                    if record.supervisor_level is not None
+                    else f"cleared the supervisor level of {name}"
+                )
+            changes.append(
+                _text_change(
+                    before.supervisor_note if before else "",
+                    record.supervisor_note,
+                    "supervisor note",
+                    "a supervisor note",
+                    name,
                 )
             )
-    return CoordinatorHistory(
-        cycles=shown,
-        points=points,
-        row=row,
-        latest=latest,
-        latest_lines=latest_matrix_lines(latest, names) if latest else [],
-        names=names,
+        entries.extend(HistoryEntry(when, who, text) for text in changes if text)
+        previous[record.id] = record
+    return entries
+
+
+def assessment_history(*, assessment: Assessment, include_supervisor: bool) -> list[HistoryEntry]:
+    """Every recorded change of the assessment and its ratings, newest first, in words
+    ("Maria Lopez set Relationship building to Proficient"). Supervisor levels, notes and
+    coaching notes are left out when ``include_supervisor`` is false (the coordinator before
+    the review is finalized). Four queries whatever the length of the history."""
+    version_id = assessment.rubric_version_id
+    level_names = dict(Level.objects.filter(version_id=version_id).values_list("value", "name"))
+    indicators = dict(
+        Indicator.objects.filter(category__version_id=version_id).values_list("pk", "name")
     )
-
-
-def latest_matrix_lines(info: AssessmentInfo, names: flag_rules.Names) -> list[MatrixLine]:
-    """Every indicator of one assessment with the descriptor of the level that counts: the
-    supervisor's once finalized, else the self level (one query)."""
-    counted = (
-        Coalesce(OuterRef("supervisor_level"), OuterRef("self_level"))
-        if info.finalized
-        else OuterRef("self_level")
+    assessment_records = (
+        Assessment.history.filter(id=assessment.pk)
+        .select_related("history_user", "cycle")
+        .order_by("history_date", "history_id")
     )
-    descriptor = Descriptor.objects.filter(
-        indicator_id=OuterRef("indicator_id"), level__value=counted
-    ).values("text")[:1]
-    lines = []
-    for category_name, indicator, own, supervisor, text in (
-        Rating.objects.filter(assessment_id=info.pk)
-        .annotate(descriptor_text=Subquery(descriptor))
-        .order_by("indicator__category__order", "indicator__order", "indicator_id")
-        .values_list(
-            "indicator__category__name",
-            "indicator__name",
-            "self_level",
-            "supervisor_level",
-            "descriptor_text",
-        )
-    ):
-        level = supervisor if info.finalized and supervisor is not None else own
-        lines.append(
-            MatrixLine(
-                category_name=category_name,
-                indicator=indicator,
-                level=level,
-                level_name=names.level(level),
-                descriptor=text or "",
-                self_level=own,
-                self_name=names.level(own),
-            )
-        )
-    return lines
-
-
-# The organization overview ---------------------------------------------------------------
-
-
-@dataclass
-class Overview:
-    rows: list[DashboardRow]
-    level_names: dict[int, str]
-    distribution: dict[str, Counter]  # category key -> Counter of level values (None: no level)
-    category_names: dict[str, str]
-    flags_by_team: list[tuple[object, Counter]]  # (team or None, counts of flag codes)
-    flags_by_school: list[tuple[Ref, Counter]]
-    completion_by_team: list[tuple[object, Counter]]  # (team or None, counts of statuses)
-    flag_totals: Counter
-
-    @property
-    def coordinators(self) -> int:
-        return len(self.rows)
-
-    def level_columns(self) -> list[tuple[int | None, str]]:
-        return [*self.level_names.items(), (None, "No level yet")]
-
-    def distribution_table(self) -> list[tuple[str, list[tuple[int | None, int, int]]]]:
-        """Per category: (value, count, whole percent) for each level and for no level."""
-        total = self.coordinators or 1
-        return [
-            (
-                self.category_names[key],
-                [
-                    (
-                        value,
-                        self.distribution[key][value],
-                        round(100 * self.distribution[key][value] / total),
-                    )
-                    for value, _name in self.level_columns()
-                ],
-            )
-            for key in CATEGORY_KEYS
-        ]
-
-    def completion_table(self) -> list[tuple[object, list[tuple[str, int]], int]]:
-        return [
-            (team, [(status, counts[status]) for status in STATUS_LABELS], sum(counts.values()))
-            for team, counts in self.completion_by_team
-        ]
-
-    @staticmethod
-    def flag_table(groups) -> list[tuple[object, list[tuple[str, int]], int]]:
-        return [
-            (group, [(code, counts[code]) for code in flag_rules.FLAG_LABELS], sum(counts.values()))
-            for group, counts in groups
-        ]
-
-    def flags_by_team_table(self):
-        return self.flag_table(self.flags_by_team)
-
-    def flags_by_school_table(self):
-        return self.flag_table(self.flags_by_school)
-
-    def flag_total_list(self) -> list[tuple[str, str, int]]:
-        return [
-            (code, label, self.flag_totals[code]) for code, label in flag_rules.FLAG_LABELS.items()
-        ]
-
-
-def organization_overview(*, organization: Organization | int, context: Context) -> Overview:
-    """Level distributions, flag counts by school and team, and cycle completion per team,
-    all from the same rows as the dashboard (so every count matches its filtered list)."""
-    profiles = CoordinatorProfile.objects.filter(organization=organization, active=True)
-    rows = dashboard_rows(profiles=profiles, context=context)
-    distribution = {key: Counter() for key in CATEGORY_KEYS}
-    by_team: dict[object, Counter] = defaultdict(Counter)
-    by_school: dict[Ref, Counter] = defaultdict(Counter)
-    completion: dict[object, Counter] = defaultdict(Counter)
-    totals: Counter = Counter()
-    for row in rows:
-        for cell in row.cells:
-            distribution[cell.key][cell.value] += 1
-        team = row.person.team
-        completion[team][row.status] += 1
-        codes = row.flag_codes
-        totals.update(codes)
-        by_team[team].update(codes)  # every team appears, even without flags
-        for school in row.schools:
-            if codes:
-                by_school[school].update(codes)
-
-    def team_order(item):
-        team = item[0]
-        return (team is None, team.name if team else "")
-
-    # Level and category names: those of the organization's current rubrics, joined when
-    # role families word them differently.
-    level_words: dict[int, list[str]] = defaultdict(list)
-    category_words: dict[str, list[str]] = defaultdict(list)
-    for names in context.names_by_version.values():
-        for value, name in names.levels.items():
-            if name not in level_words[value]:
-                level_words[value].append(name)
-        for key, name in names.categories.items():
-            if name not in category_words[key]:
-                category_words[key].append(name)
-    return Overview(
-        rows=rows,
-        level_names={
-            value: " / ".join(level_words.get(value) or [flag_rules.DEFAULT_LEVEL_NAMES[value]])
-            for value in sorted(flag_rules.DEFAULT_LEVEL_NAMES)
-        },
-        distribution=distribution,
-        category_names={
-            key: " / ".join(category_words.get(key) or [flag_rules.DEFAULT_CATEGORY_NAMES[key]])
-            for key in CATEGORY_KEYS
-        },
-        flags_by_team=sorted(by_team.items(), key=team_order),
-        flags_by_school=sorted(
-            by_school.items(), key=lambda item: (-sum(item[1].values()), item[0].name)
-        ),
-        completion_by_team=sorted(completion.items(), key=team_order),
-        flag_totals=totals,
+    rating_records = (
+        Rating.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
     )
+    entries = _assessment_entries(assessment_records, include_supervisor) + _rating_entries(
+        rating_records, indicators, level_names, include_supervisor
+    )
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)

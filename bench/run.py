@@ -131,15 +131,15 @@ def pages():
         (
             f"Team dashboard ({TEAM_SIZE} people)",
             team.director,
-            reverse("assessments:team-dashboard"),
+            reverse("dashboards:team-dashboard"),
         ),
-        ("Organization overview", admin, reverse("assessments:org-overview")),
+        ("Organization overview", admin, reverse("dashboards:org-overview")),
         (
             f"Coordinator page ({busiest['cycles']} finalized cycles)",
             admin,
-            reverse("assessments:coordinator-detail", args=[busiest["coordinator_id"]]),
+            reverse("dashboards:coordinator-detail", args=[busiest["coordinator_id"]]),
         ),
-        ("Organization XLSX export", admin, reverse("assessments:team-dashboard-xlsx")),
+        ("Organization XLSX export", admin, reverse("dashboards:team-dashboard-xlsx")),
     ]
 
 

@@ -1,7 +1,7 @@
 """The benchmark's settings: production settings (DEBUG off, cached templates) with plain
 static file names, since the benchmark does not run collectstatic."""
 
-from growthmatrix.settings import *  # noqa: F403
+from growthmatrix.settings import *  # noqa: E402,F403
 
 STORAGES = {
     **STORAGES,  # noqa: F405

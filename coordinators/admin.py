@@ -3,11 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from coordinators.models import (
-    CareerStage,
     CoordinatorProfile,
     Membership,
     Organization,
-    Promotion,
     RoleFamily,
     School,
     Team,
@@ -76,13 +74,6 @@ class RoleFamilyAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
-@admin.register(CareerStage)
-class CareerStageAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "organization", "order", "expected_years_from", "expected_years_to"]
-    list_filter = ["organization"]
-    search_fields = ["title"]
-
-
 @admin.register(CoordinatorProfile)
 class CoordinatorProfileAdmin(SimpleHistoryAdmin):
     list_display = ["user", "organization", "role_family", "team", "role_start_date", "active"]
@@ -90,10 +81,3 @@ class CoordinatorProfileAdmin(SimpleHistoryAdmin):
     search_fields = ["user__email", "user__first_name", "user__last_name", "job_title"]
     filter_horizontal = ["schools"]
     raw_id_fields = ["user"]
-
-
-@admin.register(Promotion)
-class PromotionAdmin(admin.ModelAdmin):
-    list_display = ["profile", "from_stage", "to_stage", "effective_on", "recorded_by"]
-    list_filter = ["to_stage"]
-    search_fields = ["profile__user__email"]

@@ -8,6 +8,7 @@ from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
+from coordinators.form_helpers import ModelMultipleChoiceField
 from coordinators.models import (
     CoordinatorProfile,
     Membership,
@@ -21,7 +22,6 @@ from coordinators.models import (
     User,
 )
 from coordinators.services import EMAIL_TAKEN
-from growthmatrix.forms import ModelMultipleChoiceField
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMAIL_IN_ORGANIZATION = "{name} in your organization already has this email address."

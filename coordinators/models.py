@@ -4,15 +4,6 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 
-class CategoryKey(models.TextChoices):
-    """The four categories of every rubric; their display names live in the rubric version."""
-
-    COORDINATOR = "coordinator", "Coordinator"
-    SITE = "site", "School site"
-    ORGANIZATION = "organization", "Organizational supports"
-    DEVELOPMENT = "development", "Development"
-
-
 class Organization(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -174,59 +165,6 @@ class RoleFamily(models.Model):
         return self.name
 
 
-class CareerStage(models.Model):
-    """A step of the trajectory, with the tenure it expects and the levels it asks for."""
-
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="career_stages"
-    )
-    title = models.CharField(max_length=200)
-    order = models.PositiveSmallIntegerField()
-    expected_years_from = models.PositiveSmallIntegerField(
-        default=0, help_text="Years in role at which people usually reach this stage."
-    )
-    expected_years_to = models.PositiveSmallIntegerField(
-        null=True,
-        blank=True,
-        help_text="Years in role by which people usually move on; blank for the last stage.",
-    )
-    min_coordinator = models.PositiveSmallIntegerField(default=1)
-    min_site = models.PositiveSmallIntegerField(default=1)
-    min_organization = models.PositiveSmallIntegerField(default=1)
-    min_development = models.PositiveSmallIntegerField(default=1)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "order"], name="stage_order_unique_in_org"
-            ),
-            models.UniqueConstraint(
-                fields=["organization", "title"], name="stage_title_unique_in_org"
-            ),
-            models.CheckConstraint(
-                condition=Q(min_coordinator__range=(1, 3))
-                & Q(min_site__range=(1, 3))
-                & Q(min_organization__range=(1, 3))
-                & Q(min_development__range=(1, 3)),
-                name="stage_min_levels_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(expected_years_to__isnull=True)
-                | Q(expected_years_to__gte=models.F("expected_years_from")),
-                name="stage_years_in_order",
-            ),
-        ]
-
-    def __str__(self):
-        return self.title
-
-    @property
-    def minimums(self) -> dict[str, int]:
-        return {key: getattr(self, f"min_{key}") for key in CategoryKey.values}
-
-
 class CoordinatorProfile(models.Model):
     """The assessed person: role family, team, school sites and tenure."""
 
@@ -242,7 +180,11 @@ class CoordinatorProfile(models.Model):
     job_title = models.CharField(max_length=200, blank=True)
     role_start_date = models.DateField(help_text="First day in this role; tenure counts from here.")
     career_stage = models.ForeignKey(
-        CareerStage, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles"
+        "growth.CareerStage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="profiles",
     )
     stage_since = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
@@ -253,25 +195,3 @@ class CoordinatorProfile(models.Model):
 
     def __str__(self):
         return self.user.display_name
-
-
-class Promotion(models.Model):
-    """A recorded change of career stage; never edited, only added."""
-
-    profile = models.ForeignKey(
-        CoordinatorProfile, on_delete=models.CASCADE, related_name="promotions"
-    )
-    from_stage = models.ForeignKey(
-        CareerStage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    to_stage = models.ForeignKey(CareerStage, on_delete=models.PROTECT, related_name="+")
-    effective_on = models.DateField()
-    note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-effective_on", "-recorded_at"]
-
-    def __str__(self):
-        return f"{self.profile} → {self.to_stage} on {self.effective_on}"

@@ -6,11 +6,8 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 
-from assessments.default_rubrics import COMMUNITY_SCHOOL_COORDINATOR
-from assessments.models import FlagThresholds
-from assessments.services import role_family_create_with_rubric
+from coordinators.emails import roster_welcome_notify
 from coordinators.models import (
-    CareerStage,
     CoordinatorProfile,
     Membership,
     Organization,
@@ -20,48 +17,6 @@ from coordinators.models import (
     Team,
     User,
 )
-from coordinators.roster_emails import roster_welcome_notify
-from growth.services import support_catalogue_seed
-
-# The trajectory every organization starts with; the org admin edits it.
-DEFAULT_CAREER_STAGES = [
-    # title, expected years from, to, minimum levels (coordinator, site, organization, development)
-    ("Coordinator I", 0, 2, (1, 1, 1, 1)),
-    ("Coordinator II", 2, 4, (2, 1, 1, 2)),
-    ("Senior Coordinator", 4, 7, (3, 2, 2, 2)),
-    ("Lead Coordinator / Mentor", 7, None, (3, 2, 2, 3)),
-]
-
-
-@transaction.atomic
-def organization_create(*, name: str, slug: str, actor=None) -> Organization:
-    """A new organization with the default rubric published, default flag thresholds, the
-    default career stages and the default catalogue of recommended supports."""
-    organization = Organization.objects.create(name=name, slug=slug)
-    role_family_create_with_rubric(
-        organization=organization,
-        name=COMMUNITY_SCHOOL_COORDINATOR["family"],
-        data=COMMUNITY_SCHOOL_COORDINATOR,
-        actor=actor,
-    )
-    FlagThresholds.objects.create(organization=organization)
-    support_catalogue_seed(organization=organization)
-    CareerStage.objects.bulk_create(
-        CareerStage(
-            organization=organization,
-            title=title,
-            order=order,
-            expected_years_from=years_from,
-            expected_years_to=years_to,
-            min_coordinator=levels[0],
-            min_site=levels[1],
-            min_organization=levels[2],
-            min_development=levels[3],
-        )
-        for order, (title, years_from, years_to, levels) in enumerate(DEFAULT_CAREER_STAGES, 1)
-    )
-    return organization
-
 
 # Schools and people, one at a time (the org admin's pages) -------------------------------
 

@@ -1,79 +1,389 @@
-from django.db.models import Count, Prefetch
-from django.shortcuts import render
+"""The org admin's schools, teams and people, one at a time in the browser (the roster import
+does many at once). Org admins only (403 for other roles); anything of another organization
+is a 404 (growthmatrix/access.py)."""
 
-from assessments.models import Assessment, AssessmentCycle
-from assessments.workflow_selectors import team_status
-from coordinators.models import CoordinatorProfile, Role, School
-from growthmatrix.access import profiles_directed_by, role_required
+import copy
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+from django.views.generic import CreateView, FormView, ListView, UpdateView
+
+from assessments.models import Assessment
+from coordinators import services
+from coordinators.access import RoleRequiredMixin, check_role, role_required
+from coordinators.forms import PersonFilterSet, PersonForm, SchoolFilterSet, SchoolForm, TeamForm
+from coordinators.models import CoordinatorProfile, Membership, Role, RoleFamily, School, Team, User
+
+PER_PAGE = 50
+
+# Access: role first (403 whatever the id), then the organization (404) ---------------------
 
 
-@role_required(Role.COORDINATOR)
-def my_growth(request):
-    profile = (
-        CoordinatorProfile.objects.filter(user=request.user)
-        .select_related("team", "team__director", "role_family", "career_stage")
-        .prefetch_related("schools")
-        .first()
-    )
-    assessments = []
-    if profile is not None:
-        assessments = list(
-            Assessment.objects.filter(coordinator=profile)
-            .select_related("cycle")
-            .order_by("-cycle__opens_on")
+def _get_for_admin(queryset, request, pk, label):
+    check_role(request.user, Role.ADMIN)
+    try:
+        return queryset.get(pk=pk, organization_id=request.user.organization_id)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"No such {label}.") from exc
+
+
+def get_school_for_user(request, pk) -> School:
+    return _get_for_admin(School.objects.all(), request, pk, "school")
+
+
+def get_team_for_user(request, pk) -> Team:
+    return _get_for_admin(Team.objects.select_related("director"), request, pk, "team")
+
+
+def get_person_for_user(request, pk) -> User:
+    """A person of the admin's organization, with their profile if they have one."""
+    return _get_for_admin(User.objects.select_related("profile"), request, pk, "person")
+
+
+def _back(request, default: str) -> str:
+    """Back to the list as it was filtered (a ``next`` of this site only)."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+class AdminPaginationMixin:
+    """Pages of PER_PAGE; a page number that does not fit shows the nearest page, not a 404."""
+
+    paginate_by = PER_PAGE
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+# Schools ----------------------------------------------------------------------------------
+
+
+class SchoolListView(RoleRequiredMixin, AdminPaginationMixin, ListView):
+    required_roles = (Role.ADMIN,)
+    template_name = "coordinators/school_list.html"
+    context_object_name = "schools"
+
+    def get_queryset(self):
+        schools = School.objects.filter(organization_id=self.request.user.organization_id)
+        self.filterset = SchoolFilterSet(self.request.GET, queryset=schools)
+        return self.filterset.qs.annotate(
+            people=Count("profiles", filter=Q(profiles__active=True)),
+            assessed=Exists(Assessment.schools.through.objects.filter(school_id=OuterRef("pk"))),
+        ).order_by("name", "pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            filterset=self.filterset,
+            filtered=self.filterset.filtered,
+            # Called by the template only when the page has no rows (one query less).
+            any_school=School.objects.filter(
+                organization_id=self.request.user.organization_id
+            ).exists,
+            **kwargs,
         )
-    open_cycle = (
-        AssessmentCycle.objects.filter(organization_id=request.user.organization_id, state="open")
-        .order_by("-opens_on")
-        .first()
-    )
-    current = next((a for a in assessments if open_cycle and a.cycle_id == open_cycle.pk), None)
-    return render(
-        request,
-        "coordinators/my_growth.html",
-        {
-            "profile": profile,
-            "open_cycle": open_cycle,
-            "current": current,
-            "past": [a for a in assessments if a is not current],
-        },
-    )
 
 
-@role_required(Role.DIRECTOR, Role.ADMIN)
-def my_team(request):
-    profiles = (
-        profiles_directed_by(request.user)
-        .filter(team__director=request.user)
-        .select_related("user", "team", "career_stage")
-        .prefetch_related(Prefetch("schools", queryset=School.objects.order_by("name")))
-        .order_by("team__name", "user__last_name", "user__first_name")
-    )
-    status = team_status(user=request.user, profiles=profiles)
-    return render(
-        request,
-        "coordinators/my_team.html",
-        {"profiles": status.profiles, "open_cycle": status.open_cycle, "status": status},
-    )
+class OrganizationObjectFormMixin(RoleRequiredMixin):
+    """Add and edit forms of the admin's schools and teams (name unique in the organization)."""
+
+    required_roles = (Role.ADMIN,)
+    list_url_name = ""
+
+    def get_form_kwargs(self):
+        kwargs = {**super().get_form_kwargs(), "organization": self.request.user.organization}
+        if kwargs.get("instance") is not None:
+            # Validation writes into the instance; the page keeps naming the stored one.
+            kwargs["instance"] = copy.copy(kwargs["instance"])
+        return kwargs
+
+    def get_success_url(self):
+        return reverse(self.list_url_name)
+
+    def form_valid(self, form):
+        form.instance.organization = self.request.user.organization
+        try:
+            with transaction.atomic():
+                saved = form.save()
+        except IntegrityError:  # the same name saved a moment ago by another admin
+            form.add_error("name", "Your organization already has one by this name.")
+            return self.form_invalid(form)
+        self.object = saved
+        messages.success(self.request, self.saved_message(saved))
+        return redirect(self.get_success_url())
 
 
+class SchoolFormMixin(OrganizationObjectFormMixin):
+    form_class = SchoolForm
+    template_name = "coordinators/school_form.html"
+    context_object_name = "school"
+    list_url_name = "coordinators:school-list"
+
+
+class SchoolCreateView(SchoolFormMixin, CreateView):
+    def saved_message(self, school):
+        return (
+            f"School “{school.name}” added. Choose it as a school site on each coordinator's "
+            "person page."
+        )
+
+
+class SchoolUpdateView(SchoolFormMixin, UpdateView):
+    def get_object(self, queryset=None):
+        return get_school_for_user(self.request, self.kwargs["pk"])
+
+    def saved_message(self, school):
+        return f"School “{school.name}” saved."
+
+
+def _school_active_view(request, pk, *, active: bool):
+    school = get_school_for_user(request, pk)
+    back = _back(request, reverse("coordinators:school-list"))
+    if not services.school_active_set(school=school, active=active):
+        state = "active" if active else "deactivated"
+        messages.info(request, f"“{school.name}” was already {state}.")
+    elif active:
+        messages.success(request, f"“{school.name}” is active again.")
+    else:
+        messages.success(
+            request,
+            f"“{school.name}” is deactivated: it keeps its people and assessments but is no "
+            "longer offered as a school site. Find it under Status: Deactivated.",
+        )
+    return redirect(back)
+
+
+@require_POST
 @role_required(Role.ADMIN)
-def organization(request):
-    org = request.user.organization
-    counts = {
-        "people": org.users.filter(is_active=True).count(),
-        "coordinators": org.profiles.filter(active=True).count(),
-        "schools": org.schools.filter(active=True).count(),
-        "teams": org.teams.count(),
-        "cycles": org.cycles.count(),
-    }
-    cycles = org.cycles.annotate(assessment_count=Count("assessments")).order_by("-opens_on")[:10]
-    return render(
-        request,
-        "coordinators/organization.html",
-        {"organization": org, "counts": counts, "cycles": cycles},
-    )
+def school_deactivate(request, pk):
+    return _school_active_view(request, pk, active=False)
 
 
-def no_role(request):
-    return render(request, "coordinators/no_role.html", status=403)
+@require_POST
+@role_required(Role.ADMIN)
+def school_reactivate(request, pk):
+    return _school_active_view(request, pk, active=True)
+
+
+# Teams ------------------------------------------------------------------------------------
+
+
+class TeamListView(RoleRequiredMixin, ListView):
+    required_roles = (Role.ADMIN,)
+    template_name = "coordinators/team_list.html"
+    context_object_name = "teams"
+
+    def get_queryset(self):
+        return (
+            Team.objects.filter(organization_id=self.request.user.organization_id)
+            .select_related("director")
+            .annotate(members=Count("profiles", filter=Q(profiles__active=True)))
+            .order_by("name", "pk")
+        )
+
+
+class TeamFormMixin(OrganizationObjectFormMixin):
+    form_class = TeamForm
+    template_name = "coordinators/team_form.html"
+    context_object_name = "team"
+    list_url_name = "coordinators:team-list"
+
+    def saved_message(self, team):
+        director = team.director
+        who = f"directed by {director.display_name}" if director else "with no director yet"
+        return f"Team “{team.name}” saved, {who}."
+
+
+class TeamCreateView(TeamFormMixin, CreateView):
+    pass
+
+
+class TeamUpdateView(TeamFormMixin, UpdateView):
+    def get_object(self, queryset=None):
+        return get_team_for_user(self.request, self.kwargs["pk"])
+
+
+# People -----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PersonRow:
+    person: User
+    profile: CoordinatorProfile | None
+    roles: list[str]  # role labels, in the order of Role
+    teams_directed: list[Team]
+
+
+def person_rows(users) -> list[PersonRow]:
+    """Rows of a page of people; the prefetches of the list's queryset serve every row."""
+    order = {value: label for value, label in Role.choices}
+    rows = []
+    for user in users:
+        held = {m.role for m in user.memberships.all()}
+        rows.append(
+            PersonRow(
+                person=user,
+                profile=getattr(user, "profile", None),
+                roles=[label for value, label in order.items() if value in held],
+                teams_directed=list(user.directed_teams.all()),
+            )
+        )
+    return rows
+
+
+class PersonListView(RoleRequiredMixin, AdminPaginationMixin, ListView):
+    required_roles = (Role.ADMIN,)
+    template_name = "coordinators/person_list.html"
+    context_object_name = "people"
+
+    def get_queryset(self):
+        organization_id = self.request.user.organization_id
+        self.teams = list(Team.objects.filter(organization_id=organization_id).order_by("name"))
+        self.families = list(
+            RoleFamily.objects.filter(organization_id=organization_id).order_by("name")
+        )
+        self.filterset = PersonFilterSet(
+            self.request.GET,
+            queryset=User.objects.filter(organization_id=organization_id),
+            teams=self.teams,
+            families=self.families,
+        )
+        return (
+            self.filterset.qs.select_related("profile__team", "profile__role_family")
+            .prefetch_related(
+                Prefetch("memberships", queryset=Membership.objects.only("user_id", "role")),
+                Prefetch("profile__schools", queryset=School.objects.order_by("name")),
+                Prefetch("directed_teams", queryset=Team.objects.order_by("name")),
+            )
+            .order_by("last_name", "first_name", "email", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = person_rows(context["page_obj"].object_list)
+        context["filterset"] = self.filterset
+        context["filtered"] = self.filterset.filtered
+        return context
+
+
+class PersonFormMixin(RoleRequiredMixin):
+    required_roles = (Role.ADMIN,)
+    form_class = PersonForm
+    template_name = "coordinators/person_form.html"
+    person = None
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "organization": self.request.user.organization,
+            "actor": self.request.user,
+            "person": self.person,
+        }
+
+    def get_context_data(self, **kwargs):
+        teams = list(self.person.directed_teams.order_by("name")) if self.person else []
+        return super().get_context_data(person=self.person, teams_directed=teams, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            result = self.save(form)
+        except services.PeopleError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        self.report(result)
+        for team in result.teams_without_director:
+            messages.warning(
+                self.request,
+                f"Team “{team.name}” has no director now: choose one on the team's page.",
+            )
+        return redirect("coordinators:person-list")
+
+
+class PersonCreateView(PersonFormMixin, FormView):
+    def save(self, form):
+        return services.person_create(
+            organization=self.request.user.organization,
+            actor=self.request.user,
+            **form.service_fields(),
+        )
+
+    def report(self, result):
+        person = result.person
+        messages.success(
+            self.request,
+            f"{person.display_name} added. An email to {person.email} tells them how to choose "
+            "a password and log in.",
+        )
+
+
+class PersonUpdateView(PersonFormMixin, FormView):
+    def dispatch(self, request, *args, **kwargs):
+        self.person = get_person_for_user(request, kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def save(self, form):
+        return services.person_update(
+            person=self.person, actor=self.request.user, **form.service_fields()
+        )
+
+    def report(self, result):
+        messages.success(self.request, f"{result.person.display_name} saved.")
+
+
+def _person_active_view(request, pk, *, active: bool):
+    person = get_person_for_user(request, pk)
+    back = _back(request, reverse("coordinators:person-list"))
+    if person.is_active == active:
+        state = "active" if active else "deactivated"
+        messages.info(request, f"{person.display_name} was already {state}.")
+        return redirect(back)
+    try:
+        if active:
+            result = services.person_reactivate(person=person, actor=request.user)
+        else:
+            result = services.person_deactivate(person=person, actor=request.user)
+    except services.PeopleError as error:
+        messages.error(request, str(error))
+        return redirect(back)
+    if active:
+        messages.success(
+            request,
+            f"{person.display_name} is active again and can log in with their password "
+            "(or choose a new one with “Forgot your password?”).",
+        )
+    else:
+        messages.success(
+            request,
+            f"{person.display_name} is deactivated: they can no longer log in, and they are "
+            "left out of dashboards and new cycles. Their history is kept.",
+        )
+    for team in result.teams_without_director:
+        messages.warning(
+            request, f"Team “{team.name}” has no director now: choose one on the team's page."
+        )
+    return redirect(back)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def person_deactivate(request, pk):
+    return _person_active_view(request, pk, active=False)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def person_reactivate(request, pk):
+    return _person_active_view(request, pk, active=True)

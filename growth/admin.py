@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from growth.models import Goal, Support, SupportCatalogEntry
+from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
 
 
 @admin.register(SupportCatalogEntry)
@@ -26,3 +26,17 @@ class GoalAdmin(SimpleHistoryAdmin):
     search_fields = ["coordinator__user__email", "notes"]
     raw_id_fields = ["coordinator", "indicator"]
     filter_horizontal = ["supports"]
+
+
+@admin.register(CareerStage)
+class CareerStageAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "organization", "order", "expected_years_from", "expected_years_to"]
+    list_filter = ["organization"]
+    search_fields = ["title"]
+
+
+@admin.register(Promotion)
+class PromotionAdmin(admin.ModelAdmin):
+    list_display = ["profile", "from_stage", "to_stage", "effective_on", "recorded_by"]
+    list_filter = ["to_stage"]
+    search_fields = ["profile__user__email"]

@@ -3,11 +3,12 @@
 from django import forms
 from django.utils import timezone
 
-from assessments.flags import day_words
-from assessments.models import MAX_LEVEL, MIN_LEVEL, Indicator, Level
-from coordinators.models import CareerStage, CategoryKey, CoordinatorProfile, User
-from growth.models import Goal, NetworkScope, Support, SupportCatalogEntry, SupportKind
-from growthmatrix.forms import ModelMultipleChoiceField
+from coordinators.form_helpers import ModelMultipleChoiceField
+from coordinators.models import CoordinatorProfile, User
+from coordinators.tenure import day_words
+from growth.models import CareerStage, Goal, NetworkScope, Support, SupportCatalogEntry, SupportKind
+from rubrics.models import CategoryKey, Indicator, Level
+from rubrics.vocabulary import MAX_LEVEL, MIN_LEVEL
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Notes are a few sentences; the limit keeps a pasted document from being stored.

@@ -3,8 +3,9 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from assessments.models import LEVEL_IN_RANGE, Indicator
-from coordinators.models import CategoryKey, CoordinatorProfile, Organization
+from coordinators.models import CoordinatorProfile, Organization, User
+from rubrics.models import CategoryKey, Indicator
+from rubrics.vocabulary import CATEGORY_KEYS, LEVEL_IN_RANGE
 
 
 class SupportKind(models.TextChoices):
@@ -129,3 +130,80 @@ class Goal(models.Model):
 
     def __str__(self):
         return f"{self.get_category_key_display()} → level {self.target_level}"
+
+
+class CareerStage(models.Model):
+    """A step of the trajectory, with the tenure it expects and the levels it asks for."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="career_stages"
+    )
+    title = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField()
+    expected_years_from = models.PositiveSmallIntegerField(
+        default=0, help_text="Years in role at which people usually reach this stage."
+    )
+    expected_years_to = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Years in role by which people usually move on; blank for the last stage.",
+    )
+    min_coordinator = models.PositiveSmallIntegerField(default=1)
+    min_site = models.PositiveSmallIntegerField(default=1)
+    min_organization = models.PositiveSmallIntegerField(default=1)
+    min_development = models.PositiveSmallIntegerField(default=1)
+    history = HistoricalRecords(table_name="coordinators_historicalcareerstage")
+
+    class Meta:
+        db_table = "coordinators_careerstage"
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "order"], name="stage_order_unique_in_org"
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "title"], name="stage_title_unique_in_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_coordinator__range=LEVEL_IN_RANGE)
+                & Q(min_site__range=LEVEL_IN_RANGE)
+                & Q(min_organization__range=LEVEL_IN_RANGE)
+                & Q(min_development__range=LEVEL_IN_RANGE),
+                name="stage_min_levels_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(expected_years_to__isnull=True)
+                | Q(expected_years_to__gte=models.F("expected_years_from")),
+                name="stage_years_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def minimums(self) -> dict[str, int]:
+        return {key: getattr(self, f"min_{key}") for key in CATEGORY_KEYS}
+
+
+class Promotion(models.Model):
+    """A recorded change of career stage; never edited, only added."""
+
+    profile = models.ForeignKey(
+        CoordinatorProfile, on_delete=models.CASCADE, related_name="promotions"
+    )
+    from_stage = models.ForeignKey(
+        CareerStage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_stage = models.ForeignKey(CareerStage, on_delete=models.PROTECT, related_name="+")
+    effective_on = models.DateField()
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "coordinators_promotion"
+        ordering = ["-effective_on", "-recorded_at"]
+
+    def __str__(self):
+        return f"{self.profile} → {self.to_stage} on {self.effective_on}"

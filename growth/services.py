@@ -5,10 +5,10 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
-from assessments.models import Indicator
-from coordinators.models import CareerStage, CoordinatorProfile, Organization, Promotion
+from coordinators.models import CoordinatorProfile, Organization
 from growth.default_catalogue import DEFAULT_CATALOGUE
-from growth.models import Goal, Support, SupportCatalogEntry, SupportKind
+from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry, SupportKind
+from rubrics.models import Indicator
 
 
 class GrowthError(Exception):

@@ -11,9 +11,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
-from coordinators.models import CareerStage, CategoryKey, CoordinatorProfile, Promotion, Role
+from coordinators.access import (
+    RoleRequiredMixin,
+    can_direct,
+    check_role,
+    profiles_visible_to,
+    role_required,
+    user_roles,
+)
+from coordinators.form_helpers import int_or_none
+from coordinators.models import CoordinatorProfile, Role
 from growth.forms import CareerStageForm, CatalogueEntryForm, GoalForm, PromotionForm, SupportForm
-from growth.models import Goal, Support, SupportCatalogEntry
+from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
 from growth.selectors import is_mentor_of, mentees_of
 from growth.services import (
     GrowthError,
@@ -28,15 +37,7 @@ from growth.services import (
     support_delete,
     support_update,
 )
-from growthmatrix.access import (
-    RoleRequiredMixin,
-    can_direct,
-    check_role,
-    profiles_visible_to,
-    role_required,
-    user_roles,
-)
-from growthmatrix.forms import int_or_none
+from rubrics.models import CategoryKey
 
 NOT_YOURS = "Only the coordinator, their director or an org admin can change their growth plan."
 

@@ -1,12 +1,12 @@
 from django.urls import reverse
 
+from coordinators.access import user_roles
 from coordinators.models import Role
-from growthmatrix.access import user_roles
 
 ROLE_PAGES = [
-    (Role.ADMIN, "Organization", "coordinators:organization"),
-    (Role.DIRECTOR, "My team", "coordinators:my-team"),
-    (Role.COORDINATOR, "My growth", "coordinators:my-growth"),
+    (Role.ADMIN, "Organization", "pages:organization"),
+    (Role.DIRECTOR, "My team", "pages:my-team"),
+    (Role.COORDINATOR, "My growth", "pages:my-growth"),
 ]
 
 

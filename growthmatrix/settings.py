@@ -42,8 +42,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "coordinators",
+    "rubrics",
     "assessments",
     "growth",
+    "dashboards",
+    "growthmatrix",
 ]
 
 MIDDLEWARE = [

@@ -2,8 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
-from growthmatrix import views
+from growthmatrix import pages, views
 from growthmatrix.forms import LoginForm
+
+# Each person's landing page: the coordinator's growth, the director's team, the org admin's
+# organization (growthmatrix/pages.py).
+landing_patterns = [
+    path("me/", pages.my_growth, name="my-growth"),
+    path("team/", pages.my_team, name="my-team"),
+    path("organization/", pages.organization, name="organization"),
+    path("no-role/", pages.no_role, name="no-role"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,7 +21,11 @@ urlpatterns = [
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("", include((landing_patterns, "pages"))),
+    path("", include("growthmatrix.roster.urls")),
     path("", include("coordinators.urls")),
+    path("", include("rubrics.urls")),
     path("", include("assessments.urls")),
+    path("", include("dashboards.urls")),
     path("growth/", include("growth.urls")),
 ]

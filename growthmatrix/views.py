@@ -7,15 +7,15 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from coordinators.access import user_roles
 from coordinators.models import Role
-from growthmatrix.access import user_roles
 
 logger = logging.getLogger(__name__)
 
 LANDING_BY_ROLE = [
-    (Role.ADMIN, "coordinators:organization"),
-    (Role.DIRECTOR, "coordinators:my-team"),
-    (Role.COORDINATOR, "coordinators:my-growth"),
+    (Role.ADMIN, "pages:organization"),
+    (Role.DIRECTOR, "pages:my-team"),
+    (Role.COORDINATOR, "pages:my-growth"),
 ]
 
 
@@ -27,7 +27,7 @@ def home(request):
             return redirect(url_name)
     if request.user.is_superuser:
         return redirect("admin:index")
-    return redirect("coordinators:no-role")
+    return redirect("pages:no-role")
 
 
 @login_not_required

@@ -7,9 +7,10 @@ from datetime import timedelta
 import factory
 from django.utils import timezone
 
-from assessments.models import Assessment, AssessmentCycle, Indicator, Rating, RubricVersion
+from assessments.models import Assessment, AssessmentCycle, Rating
 from coordinators.models import CoordinatorProfile, Membership, Organization, School, Team, User
-from coordinators.services import organization_create
+from growthmatrix.organizations import organization_create
+from rubrics.models import Indicator, RubricVersion
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):

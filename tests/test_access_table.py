@@ -65,19 +65,19 @@ password_reset_complete                GET  ok    ok    ok    ok    ok    ok    
 
 # Landing pages per role; the no-role page is itself a refusal (403).
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
-coordinators:my-growth                 GET  login ok    ok    403   403   403   403   ok
-coordinators:my-team                   GET  login 403   403   ok    ok    ok    ok    403
-coordinators:organization              GET  login 403   403   403   403   ok    ok    403
-coordinators:no-role                   GET  login 403   403   403   403   403   403   403
+pages:my-growth                 GET  login ok    ok    403   403   403   403   ok
+pages:my-team                   GET  login 403   403   ok    ok    ok    ok    403
+pages:organization              GET  login 403   403   403   403   ok    ok    403
+pages:no-role                   GET  login 403   403   403   403   403   403   403
 
 # Roster import (the status page reads a queued import of the org).
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
-coordinators:roster-import             GET  login 403   403   403   403   ok    ok    403
-coordinators:roster-import             POST login 403   403   403   403   ok    ok    403
-coordinators:roster-import-confirm     GET  login 405   405   405   405   405   405   405
-coordinators:roster-import-confirm     POST login 403   403   403   403   ok    ok    403
-coordinators:roster-import-status      GET  login 403   403   403   403   ok    404   403
-coordinators:roster-template           GET  login 403   403   403   403   ok    ok    403
+roster:roster-import             GET  login 403   403   403   403   ok    ok    403
+roster:roster-import             POST login 403   403   403   403   ok    ok    403
+roster:roster-import-confirm     GET  login 405   405   405   405   405   405   405
+roster:roster-import-confirm     POST login 403   403   403   403   ok    ok    403
+roster:roster-import-status      GET  login 403   403   403   403   ok    404   403
+roster:roster-template           GET  login 403   403   403   403   ok    ok    403
 
 # The org admin's schools, teams and people, one at a time.
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
@@ -107,37 +107,37 @@ coordinators:person-reactivate         POST login 403   403   403   403   ok    
 
 # The rubric editor: org admins only, within their organization.
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
-assessments:role-family-list           GET  login 403   403   403   403   ok    ok    403
-assessments:role-family-create         GET  login 403   403   403   403   ok    ok    403
-assessments:role-family-create         POST login 403   403   403   403   ok    ok    403
-assessments:role-family-update         GET  login 403   403   403   403   ok    404   403
-assessments:role-family-update         POST login 403   403   403   403   ok    404   403
-assessments:role-family-people         GET  login 403   403   403   403   ok    ok    403
-assessments:role-family-assign         GET  login 405   405   405   405   405   405   405
-assessments:role-family-assign         POST login 403   403   403   403   ok    ok    403
-assessments:rubric-detail              GET  login 403   403   403   403   ok    404   403
-assessments:rubric-draft-create        GET  login 405   405   405   405   405   405   405
-assessments:rubric-draft-create        POST login 403   403   403   403   ok    404   403
-assessments:rubric-version-detail      GET  login 403   403   403   403   ok    404   403
-assessments:rubric-draft               GET  login 403   403   403   403   ok    404   403
-assessments:rubric-draft               POST login 403   403   403   403   ok    404   403
-assessments:rubric-category-edit       GET  login 403   403   403   403   ok    404   403
-assessments:rubric-category-edit       POST login 403   403   403   403   ok    404   403
-assessments:rubric-compare             GET  login 403   403   403   403   ok    404   403
-assessments:rubric-publish             GET  login 405   405   405   405   405   405   405
-assessments:rubric-publish             POST login 403   403   403   403   ok    404   403
-assessments:rubric-discard             GET  login 405   405   405   405   405   405   405
-assessments:rubric-discard             POST login 403   403   403   403   ok    404   403
-assessments:rubric-history             GET  login 403   403   403   403   ok    404   403
+rubrics:role-family-list           GET  login 403   403   403   403   ok    ok    403
+rubrics:role-family-create         GET  login 403   403   403   403   ok    ok    403
+rubrics:role-family-create         POST login 403   403   403   403   ok    ok    403
+rubrics:role-family-update         GET  login 403   403   403   403   ok    404   403
+rubrics:role-family-update         POST login 403   403   403   403   ok    404   403
+rubrics:role-family-people         GET  login 403   403   403   403   ok    ok    403
+rubrics:role-family-assign         GET  login 405   405   405   405   405   405   405
+rubrics:role-family-assign         POST login 403   403   403   403   ok    ok    403
+rubrics:rubric-detail              GET  login 403   403   403   403   ok    404   403
+rubrics:rubric-draft-create        GET  login 405   405   405   405   405   405   405
+rubrics:rubric-draft-create        POST login 403   403   403   403   ok    404   403
+rubrics:rubric-version-detail      GET  login 403   403   403   403   ok    404   403
+rubrics:rubric-draft               GET  login 403   403   403   403   ok    404   403
+rubrics:rubric-draft               POST login 403   403   403   403   ok    404   403
+rubrics:rubric-category-edit       GET  login 403   403   403   403   ok    404   403
+rubrics:rubric-category-edit       POST login 403   403   403   403   ok    404   403
+rubrics:rubric-compare             GET  login 403   403   403   403   ok    404   403
+rubrics:rubric-publish             GET  login 405   405   405   405   405   405   405
+rubrics:rubric-publish             POST login 403   403   403   403   ok    404   403
+rubrics:rubric-discard             GET  login 405   405   405   405   405   405   405
+rubrics:rubric-discard             POST login 403   403   403   403   ok    404   403
+rubrics:rubric-history             GET  login 403   403   403   403   ok    404   403
 
 # Dashboards and exports; the team ones ask for the coordinator's team (?team=).
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
-assessments:team-dashboard             GET  login 403   403   ok    404   ok    404   403
-assessments:team-dashboard-csv         GET  login 403   403   ok    404   ok    404   403
-assessments:team-dashboard-xlsx        GET  login 403   403   ok    404   ok    404   403
-assessments:org-overview               GET  login 403   403   403   403   ok    ok    403
-assessments:coordinator-detail         GET  login ok    404   ok    404   ok    404   404
-assessments:coordinator-history-export GET  login ok    404   ok    404   ok    404   404
+dashboards:team-dashboard             GET  login 403   403   ok    404   ok    404   403
+dashboards:team-dashboard-csv         GET  login 403   403   ok    404   ok    404   403
+dashboards:team-dashboard-xlsx        GET  login 403   403   ok    404   ok    404   403
+dashboards:org-overview               GET  login 403   403   403   403   ok    ok    403
+dashboards:coordinator-detail         GET  login ok    404   ok    404   ok    404   404
+dashboards:coordinator-history-export GET  login ok    404   ok    404   ok    404   404
 
 # Cycles. Any coordinator starts their own assessment in the open cycle.
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
@@ -177,10 +177,10 @@ assessments:assessment-history         GET  login ok    404   ok    404   ok    
 
 # Flag thresholds.
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
-assessments:flag-thresholds            GET  login 403   403   403   403   ok    ok    403
-assessments:flag-thresholds            POST login 403   403   403   403   ok    ok    403
-assessments:flag-thresholds-reset      GET  login 405   405   405   405   405   405   405
-assessments:flag-thresholds-reset      POST login 403   403   403   403   ok    ok    403
+dashboards:flag-thresholds            GET  login 403   403   403   403   ok    ok    403
+dashboards:flag-thresholds            POST login 403   403   403   403   ok    ok    403
+dashboards:flag-thresholds-reset      GET  login 405   405   405   405   405   405   405
+dashboards:flag-thresholds-reset      POST login 403   403   403   403   ok    ok    403
 
 # Growth: the mentor may look at the growth page but not change it. Goals and
 # supports are set by the coordinator, their director or an admin; attaching a

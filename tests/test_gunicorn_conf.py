@@ -18,7 +18,7 @@ def test_every_page_template_is_compiled_before_the_first_request():
         "base.html",
         "assessments/assessment_review.html",
         "assessments/includes/matrix_options.html",
-        "coordinators/my_growth.html",
+        "pages/my_growth.html",
         "bootstrap5/field.html",
     } <= compiled
     assert not any(name.startswith("admin/") for name in compiled)

@@ -320,7 +320,7 @@ def test_hostile_query_strings_never_break_a_page(db, world, name):
 TEXT_FIELDS = [
     ("assessments:assessment-autosave", "evidence_*"),
     ("assessments:assessment-review", "coaching_notes"),
-    ("assessments:rubric-category-edit", "category-description"),
+    ("rubrics:rubric-category-edit", "category-description"),
     ("assessments:cycle-create", "name"),
     ("growth:goal-create", "notes"),
     ("growth:catalogue-create", "title"),
@@ -402,7 +402,7 @@ def test_a_bad_roster_file_is_a_clear_message_and_saves_nothing(db, world, label
         client = client_for(admin, raise_request_exception=False)
         before = row_counts()
         response = client.post(
-            reverse("coordinators:roster-import"),
+            reverse("roster:roster-import"),
             {"file": SimpleUploadedFile(file_name, content)},
         )
         html = response.content.decode(errors="replace")
@@ -412,7 +412,7 @@ def test_a_bad_roster_file_is_a_clear_message_and_saves_nothing(db, world, label
             assert message in html, html[:3000]
             assert "Import now" not in html
             token = response.context.get("token") or "none"
-            confirm = client.post(reverse("coordinators:roster-import-confirm"), {"token": token})
+            confirm = client.post(reverse("roster:roster-import-confirm"), {"token": token})
             assert confirm.status_code == 302
         assert row_counts() == before
 
@@ -426,6 +426,6 @@ def test_many_files_in_one_upload_field_are_refused_or_read_once(db, world):
             SimpleUploadedFile("a.csv", HEADER + b"Harbor,middle,urban\n"),
             SimpleUploadedFile("b.docx", b"PK\x03\x04"),
         ]
-        response = client.post(reverse("coordinators:roster-import"), {"file": files})
+        response = client.post(reverse("roster:roster-import"), {"file": files})
         assert response.status_code < 500
         assert row_counts() == before

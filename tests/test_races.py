@@ -6,19 +6,18 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from assessments.models import Assessment, Rating, Rubric, RubricVersion
+from assessments.models import Assessment, Rating
 from assessments.services import (
     RatingInput,
-    RubricNotEditable,
     StaleAssessmentError,
     WorkflowError,
     assessment_finalize,
     assessment_recall,
     assessment_return,
     assessment_save_self,
-    rubric_version_copy,
-    rubric_version_publish,
 )
+from rubrics.models import Rubric, RubricVersion
+from rubrics.services import RubricNotEditable, rubric_version_copy, rubric_version_publish
 from tests.factories import AssessmentFactory, UserFactory
 
 pytestmark = [

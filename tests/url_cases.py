@@ -27,15 +27,17 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessments.models import Assessment, AssessmentCycle, Indicator, RubricVersion
-from assessments.rubric_forms import CategoryEditForm
-from assessments.rubric_selectors import rubric_version_matrix
-from assessments.services import cycle_close, rubric_version_new_draft
-from assessments.threshold_forms import threshold_defaults
-from coordinators.imports import roster_import_run
-from coordinators.models import CareerStage, RoleFamily, School
-from growth.models import SupportCatalogEntry
+from assessments.models import Assessment, AssessmentCycle
+from assessments.services import cycle_close
+from coordinators.models import RoleFamily, School
+from dashboards.forms import threshold_defaults
+from growth.models import CareerStage, SupportCatalogEntry
 from growth.services import goal_create, support_create
+from growthmatrix.roster.importing import roster_import_run
+from rubrics.forms import CategoryEditForm
+from rubrics.models import Indicator, RubricVersion
+from rubrics.selectors import rubric_version_matrix
+from rubrics.services import rubric_version_new_draft
 from tests.factories import (
     AssessmentFactory,
     CycleFactory,
@@ -258,7 +260,7 @@ def _csv_upload(rows, header=("name", "level", "setting"), name="schools.csv"):
 
 def _confirm(w, actor, client):
     preview = client.post(
-        reverse("coordinators:roster-import"),
+        reverse("roster:roster-import"),
         {"file": _csv_upload([["Harbor Middle", "middle", "urban"]])},
     )
     token = preview.context["token"] if preview.status_code == 200 else "none"
@@ -477,18 +479,18 @@ CASES: dict[str, Case] = {
     ),
     "password_reset_complete": Case(),
     # Coordinators app.
-    "coordinators:my-growth": Case(),
-    "coordinators:my-team": Case(),
-    "coordinators:organization": Case(),
-    "coordinators:no-role": Case(),
-    "coordinators:roster-import": Case(
+    "pages:my-growth": Case(),
+    "pages:my-team": Case(),
+    "pages:organization": Case(),
+    "pages:no-role": Case(),
+    "roster:roster-import": Case(
         post=lambda w, actor, client: {"file": _csv_upload([["Harbor Middle", "middle", "urban"]])}
     ),
-    "coordinators:roster-import-confirm": Case(post=_confirm, texts=("token",)),
-    "coordinators:roster-import-status": Case(
+    "roster:roster-import-confirm": Case(post=_confirm, texts=("token",)),
+    "roster:roster-import-status": Case(
         kwargs=lambda w: {"result_id": w.import_result_id}, settings={"TASKS": DB_TASKS}
     ),
-    "coordinators:roster-template": Case(kwargs=lambda w: {"kind": "people"}),
+    "roster:roster-template": Case(kwargs=lambda w: {"kind": "people"}),
     # The org admin's schools, teams and people.
     "coordinators:school-list": Case(),
     "coordinators:school-create": Case(
@@ -553,20 +555,20 @@ CASES: dict[str, Case] = {
         kwargs=lambda w: {"pk": w.mine.profile.user.pk}, post=lambda w, a, c: {}
     ),
     # The rubric editor.
-    "assessments:role-family-list": Case(),
-    "assessments:role-family-create": Case(
+    "rubrics:role-family-list": Case(),
+    "rubrics:role-family-create": Case(
         post=lambda w, actor, client: {"name": "Instructional coach", "source": "default:0"},
         texts=("name",),
-        show=lambda w: reverse("assessments:role-family-list"),
+        show=lambda w: reverse("rubrics:role-family-list"),
     ),
-    "assessments:role-family-update": Case(
+    "rubrics:role-family-update": Case(
         kwargs=lambda w: {"pk": w.mine.family.pk},
         post=lambda w, actor, client: {"name": "Community school coordinator (K-8)"},
         texts=("name",),
-        show=lambda w: reverse("assessments:rubric-detail", args=[w.mine.family.pk]),
+        show=lambda w: reverse("rubrics:rubric-detail", args=[w.mine.family.pk]),
     ),
-    "assessments:role-family-people": Case(query=lambda w: {"family": str(w.mine.family.pk)}),
-    "assessments:role-family-assign": Case(
+    "rubrics:role-family-people": Case(query=lambda w: {"family": str(w.mine.family.pk)}),
+    "rubrics:role-family-assign": Case(
         post=lambda w, actor, client: {
             "profiles": [str(w.org_of(actor).profile.pk)],
             "role_family": str(w.org_of(actor).family.pk),
@@ -574,12 +576,12 @@ CASES: dict[str, Case] = {
         ids=("profiles", "role_family"),
         foreign=lambda w: {"profiles": w.theirs.profile.pk, "role_family": w.theirs.family.pk},
     ),
-    "assessments:rubric-detail": Case(kwargs=lambda w: {"pk": w.mine.family.pk}),
-    "assessments:rubric-draft-create": Case(
+    "rubrics:rubric-detail": Case(kwargs=lambda w: {"pk": w.mine.family.pk}),
+    "rubrics:rubric-draft-create": Case(
         kwargs=lambda w: {"pk": w.mine.family.pk}, post=lambda w, actor, client: {}
     ),
-    "assessments:rubric-version-detail": Case(kwargs=lambda w: {"pk": w.mine.published.pk}),
-    "assessments:rubric-draft": Case(
+    "rubrics:rubric-version-detail": Case(kwargs=lambda w: {"pk": w.mine.published.pk}),
+    "rubrics:rubric-draft": Case(
         kwargs=_draft_pk,
         post=lambda w, actor, client: {
             "lock_version": str(w.mine.rubric_draft.lock_version),
@@ -588,35 +590,35 @@ CASES: dict[str, Case] = {
             "level_3": "Expert",
         },
         texts=("level_1", "level_2", "level_3"),
-        show=lambda w: reverse("assessments:rubric-draft", args=[w.mine.rubric_draft.pk]),
+        show=lambda w: reverse("rubrics:rubric-draft", args=[w.mine.rubric_draft.pk]),
     ),
-    "assessments:rubric-category-edit": Case(
+    "rubrics:rubric-category-edit": Case(
         kwargs=lambda w: {"pk": w.mine.rubric_draft.pk, "key": "coordinator"},
         post=lambda w, actor, client: category_post(w.mine.rubric_draft),
         texts=("category-name", "category-description", "ind-*", "new-*"),
         show=lambda w: reverse(
-            "assessments:rubric-category-edit", args=[w.mine.rubric_draft.pk, "coordinator"]
+            "rubrics:rubric-category-edit", args=[w.mine.rubric_draft.pk, "coordinator"]
         ),
     ),
-    "assessments:rubric-compare": Case(
+    "rubrics:rubric-compare": Case(
         kwargs=_draft_pk, query=lambda w: {"against": str(w.mine.published.pk)}
     ),
-    "assessments:rubric-publish": Case(
+    "rubrics:rubric-publish": Case(
         kwargs=_draft_pk,
         post=lambda w, actor, client: {"lock_version": str(w.mine.rubric_draft.lock_version)},
     ),
-    "assessments:rubric-discard": Case(
+    "rubrics:rubric-discard": Case(
         kwargs=_draft_pk,
         post=lambda w, actor, client: {"lock_version": str(w.mine.rubric_draft.lock_version)},
     ),
-    "assessments:rubric-history": Case(kwargs=_draft_pk),
+    "rubrics:rubric-history": Case(kwargs=_draft_pk),
     # Dashboards and exports.
-    "assessments:team-dashboard": Case(query=_team_query),
-    "assessments:team-dashboard-csv": Case(query=_team_query),
-    "assessments:team-dashboard-xlsx": Case(query=_team_query),
-    "assessments:org-overview": Case(query=lambda w: {"cycle": str(w.mine.cycle_open.pk)}),
-    "assessments:coordinator-detail": Case(kwargs=_pk("profile")),
-    "assessments:coordinator-history-export": Case(kwargs=_pk("profile")),
+    "dashboards:team-dashboard": Case(query=_team_query),
+    "dashboards:team-dashboard-csv": Case(query=_team_query),
+    "dashboards:team-dashboard-xlsx": Case(query=_team_query),
+    "dashboards:org-overview": Case(query=lambda w: {"cycle": str(w.mine.cycle_open.pk)}),
+    "dashboards:coordinator-detail": Case(kwargs=_pk("profile")),
+    "dashboards:coordinator-history-export": Case(kwargs=_pk("profile")),
     # Cycles and the assessment workflow.
     "assessments:cycle-list": Case(),
     "assessments:cycle-create": Case(
@@ -678,10 +680,10 @@ CASES: dict[str, Case] = {
         show=lambda w: reverse("assessments:assessment-review", args=[w.mine.submitted.pk]),
     ),
     "assessments:assessment-history": Case(kwargs=_pk("submitted")),
-    "assessments:flag-thresholds": Case(
+    "dashboards:flag-thresholds": Case(
         post=lambda w, actor, client: {k: str(v) for k, v in threshold_defaults().items()}
     ),
-    "assessments:flag-thresholds-reset": Case(post=lambda w, a, c: {}),
+    "dashboards:flag-thresholds-reset": Case(post=lambda w, a, c: {}),
     # Growth.
     "growth:profile-growth": Case(kwargs=_pk("profile")),
     "growth:goal-create": Case(

@@ -12,8 +12,8 @@ from assessments import services
 from assessments.forms import CycleForm
 from assessments.models import Assessment, AssessmentCycle
 from assessments.services import WorkflowError
+from coordinators.access import RoleRequiredMixin, role_required
 from coordinators.models import CoordinatorProfile, Role
-from growthmatrix.access import RoleRequiredMixin, role_required
 
 
 def cycles_of(user):

@@ -13,15 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from assessments import services
 from assessments.forms import MatrixForm, ReviewForm, SelfAssessmentForm
 from assessments.models import Assessment, AssessmentCycle
+from assessments.selectors import Matrix, assessment_history, get_assessment_for_user, matrix_load
 from assessments.services import IncompleteAssessmentError, StaleAssessmentError, WorkflowError
-from assessments.workflow_selectors import (
-    Matrix,
-    assessment_history,
-    get_assessment_for_user,
-    matrix_load,
-)
+from coordinators.access import can_direct, role_required
 from coordinators.models import CoordinatorProfile, Role
-from growthmatrix.access import can_direct, role_required
 
 STALE_ELSEWHERE = (
     "This page is out of date: the assessment changed since you opened it. "
@@ -336,7 +331,7 @@ def assessment_start(request, cycle_pk):
         assessment = services.assessment_start(cycle=cycle, profile=profile, actor=request.user)
     except WorkflowError as exc:
         messages.error(request, str(exc))
-        return redirect("coordinators:my-growth")
+        return redirect("pages:my-growth")
     return redirect("assessments:assessment-detail", pk=assessment.pk)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from assessments.services import category_scores_refresh
-from coordinators.models import CategoryKey
+from rubrics.models import CategoryKey
 from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory, SchoolFactory
 
 KEYS = CategoryKey.values

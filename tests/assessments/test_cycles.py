@@ -6,7 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from assessments.models import Assessment, AssessmentCycle, RubricVersion
+from assessments.models import Assessment, AssessmentCycle
+from rubrics.models import RubricVersion
 from tests.assessments.workflow_helpers import make_assessment
 from tests.factories import CycleFactory, ProfileFactory
 
@@ -165,5 +166,5 @@ def test_close_a_cycle(client_for, org, admin_user):
 
 
 def test_admin_tools_link_to_the_cycles(client_for, admin_user):
-    html = client_for(admin_user).get(reverse("coordinators:organization")).content.decode()
+    html = client_for(admin_user).get(reverse("pages:organization")).content.decode()
     assert f'href="{LIST}"' in html

@@ -1,7 +1,7 @@
 import pytest
 
-from assessments.default_rubrics import CATEGORY_KEYS, DEFAULT_RUBRICS, LEVELS
-from assessments.models import Descriptor, Indicator, RubricVersion
+from rubrics.defaults import CATEGORY_KEYS, DEFAULT_RUBRICS, LEVELS
+from rubrics.models import Descriptor, Indicator, RubricVersion
 
 
 @pytest.mark.parametrize("rubric", DEFAULT_RUBRICS, ids=lambda r: r["family"])

@@ -7,12 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import FlagThresholds, Rating
+from assessments.models import Rating
 from assessments.services import category_scores_refresh
+from dashboards.models import FlagThresholds
 from tests.factories import AssessmentFactory, CycleFactory
 
-URL = reverse("assessments:flag-thresholds")
-RESET = reverse("assessments:flag-thresholds-reset")
+URL = reverse("dashboards:flag-thresholds")
+RESET = reverse("dashboards:flag-thresholds-reset")
 VALUES = {
     "site_gap_levels": 2,
     "support_gap_levels": 1,
@@ -89,7 +90,7 @@ def test_team_dashboard_reflects_a_change_at_once(client_for, admin_user, direct
     category_scores_refresh(assessment=assessment)
 
     def site_gap_raised():
-        response = client_for(director).get(reverse("assessments:team-dashboard"))
+        response = client_for(director).get(reverse("dashboards:team-dashboard"))
         return any("site_gap" in row.flag_codes for row in response.context["rows"])
 
     assert site_gap_raised()

@@ -6,17 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments import flags
-from assessments.flags import (
-    CoordinatorFacts,
-    CycleStatus,
-    Flag,
-    Matrix,
-    Names,
-    Stage,
-    Thresholds,
-)
-from coordinators.models import CategoryKey
+from coordinators.tenure import add_years, whole_years
+from dashboards import flags
+from dashboards.flags import CoordinatorFacts, CycleStatus, Flag, Matrix, Thresholds
+from growth.careers import Stage
+from rubrics.models import CategoryKey
+from rubrics.vocabulary import CATEGORY_KEYS, DEFAULT_CATEGORY_NAMES, DEFAULT_NAMES, Names
 
 TODAY = date(2026, 11, 1)
 DEFAULTS = Thresholds()
@@ -31,7 +26,7 @@ def matrix(
     cycle="2025–26 Fall",
     self_levels=None,
     finalized=True,
-    names=flags.DEFAULT_NAMES,
+    names=DEFAULT_NAMES,
 ):
     levels = {
         "coordinator": coordinator,
@@ -50,11 +45,11 @@ def matrix(
 
 
 def years_ago(years, days=0):
-    return flags.add_years(TODAY, -years) - timedelta(days=days)
+    return add_years(TODAY, -years) - timedelta(days=days)
 
 
 def test_category_keys_match_the_models():
-    assert list(flags.CATEGORY_KEYS) == CategoryKey.values
+    assert list(CATEGORY_KEYS) == CategoryKey.values
 
 
 def test_every_flag_has_a_label_and_help():
@@ -110,7 +105,7 @@ def test_a_submitted_matrix_says_it_is_not_yet_reviewed():
 
 def test_level_and_category_names_come_from_the_rubric():
     names = Names(
-        categories={**flags.DEFAULT_CATEGORY_NAMES, "coordinator": "Coach"},
+        categories={**DEFAULT_CATEGORY_NAMES, "coordinator": "Coach"},
         levels={1: "Emerging", 2: "Developing", 3: "Leading"},
     )
     flag = flags.site_gap(matrix(coordinator=2, site=1, names=names), DEFAULTS)
@@ -208,7 +203,7 @@ def test_stalled_when_nothing_rose_between_the_last_two_finalized_cycles():
     history = [matrix(2, 1, 2, 2, cycle="A"), matrix(2, 1, 2, 2, cycle="B")]
     flag = flags.stalled(history, DEFAULTS)
     assert flag.explanation.startswith("No category rose from A to B: Coordinator stayed")
-    assert flag.categories == flags.CATEGORY_KEYS
+    assert flag.categories == CATEGORY_KEYS
 
 
 def test_not_stalled_when_one_category_rose():
@@ -396,10 +391,10 @@ def test_thresholds_from_a_row_or_defaults():
 
 
 def test_tenure_arithmetic_handles_leap_days():
-    assert flags.add_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
-    assert flags.whole_years(date(2020, 6, 1), date(2026, 5, 31)) == 5
-    assert flags.whole_years(date(2020, 6, 1), date(2026, 6, 1)) == 6
-    assert flags.whole_years(date(2027, 1, 1), date(2026, 1, 1)) == 0
+    assert add_years(date(2024, 2, 29), 1) == date(2025, 2, 28)
+    assert whole_years(date(2020, 6, 1), date(2026, 5, 31)) == 5
+    assert whole_years(date(2020, 6, 1), date(2026, 6, 1)) == 6
+    assert whole_years(date(2027, 1, 1), date(2026, 1, 1)) == 0
 
 
 # Properties ------------------------------------------------------------------------------
@@ -419,7 +414,7 @@ matrices = st.builds(
     site=maybe_levels,
     organization=maybe_levels,
     development=maybe_levels,
-    self_levels=st.fixed_dictionaries({key: maybe_levels for key in flags.CATEGORY_KEYS}),
+    self_levels=st.fixed_dictionaries({key: maybe_levels for key in CATEGORY_KEYS}),
 )
 
 
@@ -483,7 +478,7 @@ def test_an_explanation_names_the_categories_it_compares(m, history, thresholds,
 @given(length=st.integers(2, 6), thresholds=gap_thresholds)
 def test_a_matrix_that_climbs_to_the_top_is_never_stalled(length, thresholds):
     climbing = [
-        Matrix(cycle_name=f"C{i}", levels={key: min(3, 1 + i) for key in flags.CATEGORY_KEYS})
+        Matrix(cycle_name=f"C{i}", levels={key: min(3, 1 + i) for key in CATEGORY_KEYS})
         for i in range(length)
     ]
     assert flags.stalled(climbing, thresholds) is None
@@ -495,7 +490,7 @@ def test_any_fall_between_the_last_two_finalized_cycles_is_stalled(before, after
         before.level(key) is not None
         and after.level(key) is not None
         and after.level(key) < before.level(key)
-        for key in flags.CATEGORY_KEYS
+        for key in CATEGORY_KEYS
     )
     if fell:
         flag = flags.stalled([before, after], DEFAULTS)

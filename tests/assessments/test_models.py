@@ -2,15 +2,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
-from assessments.models import (
-    Assessment,
-    AssessmentCycle,
-    CategoryScore,
-    Descriptor,
-    Level,
-    Rating,
-    RubricVersion,
-)
+from assessments.models import Assessment, AssessmentCycle, CategoryScore, Rating
+from rubrics.models import Descriptor, Level, RubricVersion
 from tests.factories import AssessmentFactory, CycleFactory
 
 

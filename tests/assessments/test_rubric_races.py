@@ -4,9 +4,9 @@ draft at the same instant; one wins, the other is told, nothing is mixed."""
 import pytest
 from django.db import connection
 
-from assessments.models import Descriptor, RubricVersion
-from assessments.rubric_selectors import rubric_version_matrix
-from assessments.services import (
+from rubrics.models import Descriptor, RubricVersion
+from rubrics.selectors import rubric_version_matrix
+from rubrics.services import (
     IndicatorInput,
     RubricEditConflict,
     rubric_category_save,

@@ -2,9 +2,10 @@
 
 import pytest
 
-from assessments.models import Descriptor, Indicator, Rating, RubricVersion
-from assessments.rubric_selectors import rubric_version_matrix, rubric_version_problems
-from assessments.services import (
+from assessments.models import Rating
+from rubrics.models import Descriptor, Indicator, RubricVersion
+from rubrics.selectors import rubric_version_matrix, rubric_version_problems
+from rubrics.services import (
     IndicatorInput,
     RubricEditConflict,
     RubricIncomplete,
@@ -268,7 +269,7 @@ def test_new_family_from_an_existing_one_is_an_independent_copy(org, family, adm
 
 
 def test_new_family_from_a_default_rubric(org, admin_user):
-    from assessments.default_rubrics import INSTRUCTIONAL_COACH
+    from rubrics.defaults import INSTRUCTIONAL_COACH
 
     coach = role_family_create_from(
         organization=org, name="Coaches", default_data=INSTRUCTIONAL_COACH, actor=admin_user

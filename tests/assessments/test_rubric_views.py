@@ -4,10 +4,10 @@ and refuses other roles (403)."""
 import pytest
 from django.urls import reverse
 
-from assessments.models import Descriptor, Indicator, RubricVersion
-from assessments.rubric_selectors import rubric_version_matrix
-from assessments.services import rubric_version_new_draft
 from coordinators.models import RoleFamily
+from rubrics.models import Descriptor, Indicator, RubricVersion
+from rubrics.selectors import rubric_version_matrix
+from rubrics.services import rubric_version_new_draft
 from tests.factories import AssessmentFactory, ProfileFactory, published_version
 
 
@@ -46,16 +46,16 @@ def category_post(version, key, **changes):
 def page_urls(family, draft):
     current = published_version(family)
     return [
-        reverse("assessments:role-family-list"),
-        reverse("assessments:role-family-create"),
-        reverse("assessments:role-family-update", args=[family.pk]),
-        reverse("assessments:role-family-people"),
-        reverse("assessments:rubric-detail", args=[family.pk]),
-        reverse("assessments:rubric-version-detail", args=[current.pk]),
-        reverse("assessments:rubric-draft", args=[draft.pk]),
-        reverse("assessments:rubric-category-edit", args=[draft.pk, "site"]),
-        reverse("assessments:rubric-compare", args=[draft.pk]),
-        reverse("assessments:rubric-history", args=[draft.pk]),
+        reverse("rubrics:role-family-list"),
+        reverse("rubrics:role-family-create"),
+        reverse("rubrics:role-family-update", args=[family.pk]),
+        reverse("rubrics:role-family-people"),
+        reverse("rubrics:rubric-detail", args=[family.pk]),
+        reverse("rubrics:rubric-version-detail", args=[current.pk]),
+        reverse("rubrics:rubric-draft", args=[draft.pk]),
+        reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"]),
+        reverse("rubrics:rubric-compare", args=[draft.pk]),
+        reverse("rubrics:rubric-history", args=[draft.pk]),
     ]
 
 
@@ -72,10 +72,10 @@ def test_every_page_refuses_other_roles(request, client_for, family, draft, who)
     for url in page_urls(family, draft):
         assert client.get(url).status_code == 403, url
     posts = [
-        reverse("assessments:rubric-draft-create", args=[family.pk]),
-        reverse("assessments:rubric-publish", args=[draft.pk]),
-        reverse("assessments:rubric-discard", args=[draft.pk]),
-        reverse("assessments:role-family-assign"),
+        reverse("rubrics:rubric-draft-create", args=[family.pk]),
+        reverse("rubrics:rubric-publish", args=[draft.pk]),
+        reverse("rubrics:rubric-discard", args=[draft.pk]),
+        reverse("rubrics:role-family-assign"),
     ]
     for url in posts:
         assert client.post(url).status_code == 403, url
@@ -90,25 +90,25 @@ def test_another_organization_sees_nothing(client_for, other_admin, family, draf
             continue
         assert client.get(url).status_code == 404, url
     for url in [
-        reverse("assessments:rubric-draft-create", args=[family.pk]),
-        reverse("assessments:rubric-publish", args=[draft.pk]),
-        reverse("assessments:rubric-discard", args=[draft.pk]),
+        reverse("rubrics:rubric-draft-create", args=[family.pk]),
+        reverse("rubrics:rubric-publish", args=[draft.pk]),
+        reverse("rubrics:rubric-discard", args=[draft.pk]),
     ]:
         assert client.post(url).status_code == 404, url
     draft.refresh_from_db()
     assert draft.state == "draft"
     # Their own list does not show our family.
-    assert family.name not in client.get(reverse("assessments:role-family-list")).content.decode()
+    assert family.name not in client.get(reverse("rubrics:role-family-list")).content.decode()
 
 
 def test_a_published_version_cannot_be_opened_in_the_editor(client_for, admin_user, family):
     current = published_version(family)
     client = client_for(admin_user)
-    assert client.get(reverse("assessments:rubric-draft", args=[current.pk])).status_code == 404
-    url = reverse("assessments:rubric-category-edit", args=[current.pk, "site"])
+    assert client.get(reverse("rubrics:rubric-draft", args=[current.pk])).status_code == 404
+    url = reverse("rubrics:rubric-category-edit", args=[current.pk, "site"])
     assert client.get(url).status_code == 404
     assert (
-        client.get(reverse("assessments:rubric-category-edit", args=[1, "nope"])).status_code == 404
+        client.get(reverse("rubrics:rubric-category-edit", args=[1, "nope"])).status_code == 404
     )
 
 
@@ -116,7 +116,7 @@ def test_rubric_page_shows_the_matrix_and_versions_with_usage(
     client_for, admin_user, family, profile
 ):
     AssessmentFactory(coordinator=profile)
-    response = client_for(admin_user).get(reverse("assessments:rubric-detail", args=[family.pk]))
+    response = client_for(admin_user).get(reverse("rubrics:rubric-detail", args=[family.pk]))
     body = response.content.decode()
     first = Indicator.objects.filter(category__version=published_version(family)).first()
     assert first.name in body
@@ -127,11 +127,11 @@ def test_rubric_page_shows_the_matrix_and_versions_with_usage(
 
 def test_new_draft_then_edit_a_descriptor(client_for, admin_user, family):
     client = client_for(admin_user)
-    response = client.post(reverse("assessments:rubric-draft-create", args=[family.pk]))
+    response = client.post(reverse("rubrics:rubric-draft-create", args=[family.pk]))
     draft = RubricVersion.objects.get(rubric=family.rubric, state="draft")
-    assert response.url == reverse("assessments:rubric-draft", args=[draft.pk])
+    assert response.url == reverse("rubrics:rubric-draft", args=[draft.pk])
     indicator = Indicator.objects.filter(category__version=draft, category__key="site").first()
-    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    url = reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"])
     response = client.post(
         url, category_post(draft, "site", **{f"ind-{indicator.pk}-d2": "New words"})
     )
@@ -141,7 +141,7 @@ def test_new_draft_then_edit_a_descriptor(client_for, admin_user, family):
 
 def test_category_editor_shows_every_cell_of_the_category(client_for, admin_user, draft):
     response = client_for(admin_user).get(
-        reverse("assessments:rubric-category-edit", args=[draft.pk, "coordinator"])
+        reverse("rubrics:rubric-category-edit", args=[draft.pk, "coordinator"])
     )
     body = response.content.decode()
     for indicator in Indicator.objects.filter(category__version=draft, category__key="coordinator"):
@@ -152,7 +152,7 @@ def test_category_editor_shows_every_cell_of_the_category(client_for, admin_user
 
 def test_add_move_and_remove_indicators_through_the_editor(client_for, admin_user, draft):
     client = client_for(admin_user)
-    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    url = reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"])
     client.post(
         url,
         category_post(
@@ -172,7 +172,7 @@ def test_add_move_and_remove_indicators_through_the_editor(client_for, admin_use
 
 
 def test_new_descriptors_without_a_name_are_refused(client_for, admin_user, draft):
-    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    url = reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"])
     response = client_for(admin_user).post(url, category_post(draft, "site", **{"new-d1": "text"}))
     assert response.status_code == 400
     assert "Give the new indicator a name." in response.content.decode()
@@ -180,7 +180,7 @@ def test_new_descriptors_without_a_name_are_refused(client_for, admin_user, draf
 
 def test_conflicting_save_keeps_the_typed_text_and_shows_the_other(client_for, admin_user, draft):
     client = client_for(admin_user)
-    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    url = reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"])
     indicator = Indicator.objects.filter(category__version=draft, category__key="site").first()
     stale = category_post(draft, "site")
     client.post(
@@ -209,9 +209,9 @@ def test_conflicting_save_keeps_the_typed_text_and_shows_the_other(client_for, a
 def test_publish_with_problems_lists_each_with_a_link(client_for, admin_user, draft):
     client = client_for(admin_user)
     indicator = Indicator.objects.filter(category__version=draft, category__key="site").first()
-    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    url = reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"])
     client.post(url, category_post(draft, "site", **{f"ind-{indicator.pk}-d3": ""}))
-    response = client.post(reverse("assessments:rubric-publish", args=[draft.pk]), follow=True)
+    response = client.post(reverse("rubrics:rubric-publish", args=[draft.pk]), follow=True)
     body = response.content.decode()
     assert "Not published: 1 problem must be fixed first" in body
     assert f"{url}#id_ind-{indicator.pk}-d3" in body
@@ -222,9 +222,9 @@ def test_publish_with_problems_lists_each_with_a_link(client_for, admin_user, dr
 def test_publish_from_the_page(client_for, admin_user, family, draft):
     previous = published_version(family)
     response = client_for(admin_user).post(
-        reverse("assessments:rubric-publish", args=[draft.pk]), {"lock_version": draft.lock_version}
+        reverse("rubrics:rubric-publish", args=[draft.pk]), {"lock_version": draft.lock_version}
     )
-    assert response.url == reverse("assessments:rubric-detail", args=[family.pk])
+    assert response.url == reverse("rubrics:rubric-detail", args=[family.pk])
     draft.refresh_from_db()
     previous.refresh_from_db()
     assert (draft.state, previous.state) == ("published", "retired")
@@ -234,13 +234,13 @@ def test_publish_with_a_stale_page_is_refused(client_for, admin_user, draft):
     client = client_for(admin_user)
     stale_lock = draft.lock_version
     client.post(
-        reverse("assessments:rubric-category-edit", args=[draft.pk, "site"]),
+        reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"]),
         category_post(draft, "site", **{"category-description": "changed"}),
     )
     response = client.post(
-        reverse("assessments:rubric-publish", args=[draft.pk]), {"lock_version": stale_lock}
+        reverse("rubrics:rubric-publish", args=[draft.pk]), {"lock_version": stale_lock}
     )
-    assert response.url == reverse("assessments:rubric-compare", args=[draft.pk])
+    assert response.url == reverse("rubrics:rubric-compare", args=[draft.pk])
     draft.refresh_from_db()
     assert draft.state == "draft"
 
@@ -249,7 +249,7 @@ def test_compare_shows_added_removed_and_changed(client_for, admin_user, draft):
     client = client_for(admin_user)
     rows = rubric_version_matrix(version=draft).category("site").indicators
     changed, removed = rows[0].indicator, rows[1].indicator
-    url = reverse("assessments:rubric-category-edit", args=[draft.pk, "site"])
+    url = reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"])
     client.post(
         url, category_post(draft, "site", **{f"ind-{changed.pk}-d1": "Brand new novice words"})
     )
@@ -262,7 +262,7 @@ def test_compare_shows_added_removed_and_changed(client_for, admin_user, draft):
             **{"new-name": "Family voice", "new-d1": "a", "new-d2": "b", "new-d3": "c"},
         ),
     )
-    response = client.get(reverse("assessments:rubric-compare", args=[draft.pk]))
+    response = client.get(reverse("rubrics:rubric-compare", args=[draft.pk]))
     comparison = response.context["comparison"]
     assert comparison.counts == {"added": 1, "removed": 1, "changed": 1}
     site = next(c for c in comparison.categories if c.key == "site")
@@ -276,7 +276,7 @@ def test_compare_shows_added_removed_and_changed(client_for, admin_user, draft):
 
 def test_rename_levels_on_the_draft_page(client_for, admin_user, draft):
     response = client_for(admin_user).post(
-        reverse("assessments:rubric-draft", args=[draft.pk]),
+        reverse("rubrics:rubric-draft", args=[draft.pk]),
         {
             "lock_version": draft.lock_version,
             "level_1": "Emerging",
@@ -292,10 +292,10 @@ def test_history_lists_who_changed_a_descriptor(client_for, admin_user, draft):
     client = client_for(admin_user)
     indicator = Indicator.objects.filter(category__version=draft, category__key="site").first()
     client.post(
-        reverse("assessments:rubric-category-edit", args=[draft.pk, "site"]),
+        reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"]),
         category_post(draft, "site", **{f"ind-{indicator.pk}-d2": "Rewritten by the admin"}),
     )
-    response = client.get(reverse("assessments:rubric-history", args=[draft.pk]))
+    response = client.get(reverse("rubrics:rubric-history", args=[draft.pk]))
     entries = list(response.context["page_obj"])
     # The copy made for the draft is one entry, not one per cell; the edit shows before/after.
     assert [e.what for e in entries] == [
@@ -316,26 +316,26 @@ def test_history_lists_who_changed_a_descriptor(client_for, admin_user, draft):
 
 
 def test_discard_a_draft(client_for, admin_user, family, draft):
-    response = client_for(admin_user).post(reverse("assessments:rubric-discard", args=[draft.pk]))
-    assert response.url == reverse("assessments:rubric-detail", args=[family.pk])
+    response = client_for(admin_user).post(reverse("rubrics:rubric-discard", args=[draft.pk]))
+    assert response.url == reverse("rubrics:rubric-detail", args=[family.pk])
     assert not RubricVersion.objects.filter(pk=draft.pk).exists()
 
 
 def test_create_and_rename_a_role_family(client_for, admin_user, org, family):
     client = client_for(admin_user)
     response = client.post(
-        reverse("assessments:role-family-create"),
+        reverse("rubrics:role-family-create"),
         {"name": "Partnership staff", "source": f"family:{family.pk}"},
     )
     created = RoleFamily.objects.get(organization=org, name="Partnership staff")
-    assert response.url == reverse("assessments:rubric-detail", args=[created.pk])
+    assert response.url == reverse("rubrics:rubric-detail", args=[created.pk])
     assert published_version(created).number == 1
     duplicate = client.post(
-        reverse("assessments:role-family-create"),
+        reverse("rubrics:role-family-create"),
         {"name": "partnership staff", "source": "default:0"},
     )
     assert "already has a role family" in duplicate.content.decode()
-    client.post(reverse("assessments:role-family-update", args=[created.pk]), {"name": "Partners"})
+    client.post(reverse("rubrics:role-family-update", args=[created.pk]), {"name": "Partners"})
     created.refresh_from_db()
     assert created.name == "Partners"
 
@@ -343,7 +343,7 @@ def test_create_and_rename_a_role_family(client_for, admin_user, org, family):
 def test_cannot_copy_another_organizations_family(client_for, admin_user, other_org):
     foreign = other_org.role_families.get()
     response = client_for(admin_user).post(
-        reverse("assessments:role-family-create"),
+        reverse("rubrics:role-family-create"),
         {"name": "Stolen", "source": f"family:{foreign.pk}"},
     )
     assert response.status_code == 200
@@ -351,8 +351,8 @@ def test_cannot_copy_another_organizations_family(client_for, admin_user, other_
 
 
 def test_move_people_between_families(client_for, admin_user, org, profile, other_org):
-    from assessments.default_rubrics import INSTRUCTIONAL_COACH
-    from assessments.services import role_family_create_from
+    from rubrics.defaults import INSTRUCTIONAL_COACH
+    from rubrics.services import role_family_create_from
 
     coaches = role_family_create_from(
         organization=org, name="Coaches", default_data=INSTRUCTIONAL_COACH
@@ -360,14 +360,14 @@ def test_move_people_between_families(client_for, admin_user, org, profile, othe
     foreign = ProfileFactory(team__organization=other_org)
     client = client_for(admin_user)
     client.post(
-        reverse("assessments:role-family-assign"),
+        reverse("rubrics:role-family-assign"),
         {"profiles": [profile.pk], "role_family": coaches.pk},
     )
     profile.refresh_from_db()
     assert profile.role_family == coaches
     before = foreign.role_family_id
     client.post(
-        reverse("assessments:role-family-assign"),
+        reverse("rubrics:role-family-assign"),
         {"profiles": [foreign.pk], "role_family": coaches.pk},
     )
     foreign.refresh_from_db()
@@ -381,5 +381,5 @@ def test_people_page_query_count_does_not_grow(
         ProfileFactory(team=team, schools=[])
     client = client_for(admin_user)
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("assessments:role-family-people"))
+        response = client.get(reverse("rubrics:role-family-people"))
     assert len(response.context["page_obj"]) == 30

@@ -5,9 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from assessments import flags
-from assessments.models import Assessment, CategoryScore, FlagThresholds, Level
-from assessments.selectors import (
+from assessments.models import Assessment, CategoryScore
+from coordinators.models import CoordinatorProfile
+from dashboards import flags
+from dashboards.models import FlagThresholds
+from dashboards.selectors.team import (
     NOT_STARTED,
     Ref,
     coordinator_history,
@@ -18,7 +20,7 @@ from assessments.selectors import (
     page_context,
     rows_filtered_and_sorted,
 )
-from coordinators.models import CoordinatorProfile
+from rubrics.models import Level
 from tests.assessments.dashboard_data import assess, build_team, open_cycle, past_cycles
 from tests.factories import ProfileFactory, SchoolFactory
 

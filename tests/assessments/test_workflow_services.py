@@ -10,20 +10,15 @@ from django.db import connection
 from django.utils import timezone
 
 from assessments import services
-from assessments.models import (
-    Assessment,
-    AssessmentCycle,
-    CategoryScore,
-    Rating,
-    RubricVersion,
-)
+from rubrics import services as rubric_services
+from assessments.models import Assessment, AssessmentCycle, CategoryScore, Rating
 from assessments.services import (
     IncompleteAssessmentError,
     RatingInput,
     StaleAssessmentError,
     WorkflowError,
 )
-from coordinators.models import CategoryKey
+from rubrics.models import CategoryKey, RubricVersion
 from tests.assessments.workflow_helpers import all_levels, indicators_of, make_assessment
 from tests.factories import CycleFactory, ProfileFactory, SchoolFactory
 
@@ -130,7 +125,7 @@ def test_returned_assessment_is_editable_again(profile, coordinator):
 
 def test_indicator_of_another_version_is_refused_without_a_partial_save(org, profile, coordinator):
     assessment = make_assessment(profile)
-    other = services.role_family_create_with_rubric(
+    other = rubric_services.role_family_create_with_rubric(
         organization=org,
         name="Instructional coach",
         data={

@@ -1,7 +1,8 @@
 """Builders for the workflow tests: an assessment in any state, and the POST a page sends."""
 
-from assessments.models import Assessment, Indicator
+from assessments.models import Assessment
 from assessments.services import RatingInput
+from rubrics.models import Indicator
 from tests.factories import AssessmentFactory, CycleFactory
 
 

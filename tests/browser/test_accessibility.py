@@ -40,10 +40,12 @@ from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
-from assessments.default_rubrics import COMMUNITY_SCHOOL_COORDINATOR
-from assessments.models import Assessment, AssessmentCycle, Descriptor, Level, Rating
-from assessments.services import category_scores_refresh, rubric_version_new_draft
+from assessments.models import Assessment, AssessmentCycle, Rating
+from assessments.services import category_scores_refresh
 from coordinators.models import CoordinatorProfile, RoleFamily, User
+from rubrics.defaults import COMMUNITY_SCHOOL_COORDINATOR
+from rubrics.models import Descriptor, Level
+from rubrics.services import rubric_version_new_draft
 
 # The database marker makes pytest-django create the test database; on SQLite each test's
 # writes (through the shared in-memory connection) roll back, the module's demo data stays.

@@ -11,10 +11,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import FlagThresholds, Rating
+from assessments.models import Rating
 from assessments.services import category_scores_refresh
-from coordinators.models import CareerStage
-from growth.models import Goal, Support
+from dashboards.models import FlagThresholds
+from growth.models import CareerStage, Goal, Support
 from growth.services import support_create
 from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory
 

@@ -11,9 +11,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from assessments.models import Assessment, Descriptor, Indicator, RubricVersion
+from assessments.models import Assessment
 from assessments.services import cycle_open
 from coordinators.models import User
+from rubrics.models import Descriptor, Indicator, RubricVersion
 from tests.factories import AssessmentFactory, CycleFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,8 +5,9 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.flags import Matrix, Names, Stage, ready_for_promotion
-from coordinators.careers import next_stage, stage_readiness, time_in_words
+from dashboards.flags import Matrix, ready_for_promotion
+from growth.careers import Stage, next_stage, stage_readiness, time_in_words
+from rubrics.vocabulary import Names
 
 SENIOR = Stage(
     title="Senior Coordinator",

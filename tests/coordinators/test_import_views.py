@@ -8,13 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from coordinators.imports import MAX_BYTES
 from coordinators.models import User
+from growthmatrix.roster.importing import MAX_BYTES
 from tests.coordinators.import_files import csv_file
 from tests.factories import SchoolFactory
 
-IMPORT = reverse("coordinators:roster-import")
-CONFIRM = reverse("coordinators:roster-import-confirm")
+IMPORT = reverse("roster:roster-import")
+CONFIRM = reverse("roster:roster-import-confirm")
 
 
 @pytest.fixture
@@ -83,20 +83,20 @@ def test_no_file_is_a_form_error(client_for, admin_user):
 
 def test_templates_download(client_for, admin_user):
     client = client_for(admin_user)
-    people_csv = client.get(reverse("coordinators:roster-template", args=["people"]))
+    people_csv = client.get(reverse("roster:roster-template", args=["people"]))
     assert people_csv["Content-Type"].startswith("text/csv")
     assert (
         people_csv.content.decode().splitlines()[0].startswith("email,first_name,last_name,roles")
     )
-    workbook = client.get(reverse("coordinators:roster-template", args=["roster"]))
+    workbook = client.get(reverse("roster:roster-template", args=["roster"]))
     sheets = load_workbook(io.BytesIO(workbook.content)).sheetnames
     assert sheets == ["Help", "Schools", "Teams", "People"]
-    assert client.get(reverse("coordinators:roster-template", args=["pets"])).status_code == 404
+    assert client.get(reverse("roster:roster-template", args=["pets"])).status_code == 404
 
 
 def test_the_template_workbook_imports_as_nothing_to_do(client_for, admin_user):
     client = client_for(admin_user)
-    content = client.get(reverse("coordinators:roster-template", args=["roster"])).content
+    content = client.get(reverse("roster:roster-template", args=["roster"])).content
     response = client.post(IMPORT, {"file": SimpleUploadedFile("roster.xlsx", content)})
     assert response.status_code == 400
     assert "no rows to import" in response.content.decode()
@@ -108,7 +108,7 @@ def test_import_is_for_org_admins(request, client_for, who):
     assert client.get(IMPORT).status_code == 403
     assert client.post(IMPORT, {"file": people()}).status_code == 403
     assert client.post(CONFIRM, {"token": "x"}).status_code == 403
-    assert client.get(reverse("coordinators:roster-template", args=["people"])).status_code == 403
+    assert client.get(reverse("roster:roster-template", args=["people"])).status_code == 403
 
 
 def test_another_organization_cannot_reach_a_preview(
@@ -121,7 +121,7 @@ def test_another_organization_cannot_reach_a_preview(
     assert client.post(CONFIRM, {"token": token}).status_code == 302
     assert not User.objects.filter(email="ana@example.org").exists()
     status = reverse(
-        "coordinators:roster-import-status", args=["00000000-0000-0000-0000-000000000000"]
+        "roster:roster-import-status", args=["00000000-0000-0000-0000-000000000000"]
     )
     assert client.get(status).status_code == 404
 

@@ -9,7 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from coordinators.imports import (
+from coordinators.models import CoordinatorProfile, Membership, School, Team, User
+from growthmatrix.roster.importing import (
     MAX_BYTES,
     ImportFileError,
     RosterInvalid,
@@ -17,7 +18,6 @@ from coordinators.imports import (
     roster_import_apply,
     roster_read,
 )
-from coordinators.models import CoordinatorProfile, Membership, School, Team, User
 from tests.coordinators.import_files import csv_file, xlsx_file
 from tests.factories import SchoolFactory, UserFactory
 

@@ -1,7 +1,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
-from coordinators.models import CareerStage, Membership, School, Team
+from coordinators.models import Membership, School, Team
+from growth.models import CareerStage
 from tests.factories import ProfileFactory, SchoolFactory, UserFactory
 
 

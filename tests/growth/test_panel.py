@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from assessments.services import category_scores_refresh
-from coordinators.models import CareerStage
-from growth.models import Goal, SupportCatalogEntry
-from growth.selectors import goal_deadlines, growth_panel, mentees_of
+from dashboards.selectors.growth_panel import growth_panel
+from growth.models import CareerStage, Goal, SupportCatalogEntry
+from growth.selectors import goal_deadlines, mentees_of
 from growth.services import goal_create, support_attach_from_catalogue, support_create
 from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory
 
@@ -121,7 +121,7 @@ def test_suggestions_follow_goals_flags_and_current_levels(org, profile, directo
 
 
 def test_flags_given_by_the_page_are_used(profile, director):
-    from assessments.flags import Flag
+    from dashboards.flags import Flag
 
     panel = growth_panel(
         profile=profile, viewer=director, flags=[Flag("support_gap", "words", ("organization",))]

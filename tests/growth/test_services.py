@@ -5,8 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from coordinators.models import CareerStage, Promotion
-from growth.models import Goal, Support, SupportCatalogEntry
+from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
 from growth.services import (
     GrowthError,
     career_stage_delete,

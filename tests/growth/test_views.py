@@ -7,8 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coordinators.models import CareerStage, Promotion
-from growth.models import Goal, Support, SupportCatalogEntry
+from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
 from growth.services import goal_create, support_create
 from tests.factories import ProfileFactory, UserFactory
 
@@ -112,7 +111,7 @@ def test_goal_form_page_and_validation(client_for, director, profile):
     assert client.get(url + "?category=development").status_code == 200
     past = client.post(url, goal_data(target_date=(TODAY - timedelta(days=1)).isoformat()))
     assert "from today on" in past.content.decode()
-    from assessments.models import Indicator
+    from rubrics.models import Indicator
 
     wrong = Indicator.objects.filter(
         category__version__rubric__role_family=profile.role_family,

@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import CategoryScore
-from assessments.selectors import coordinator_history, organization_cycles, page_context
-from coordinators.models import CareerStage, CoordinatorProfile
-from growth.selectors import growth_panel
+from coordinators.access import user_roles
+from coordinators.models import CoordinatorProfile
+from dashboards.selectors.growth_panel import growth_panel
+from dashboards.selectors.team import coordinator_history, organization_cycles, page_context
+from growth.models import CareerStage
 from growth.services import goal_create
-from growthmatrix.access import user_roles
 from tests.assessments.dashboard_data import (
     assess,
     build_team,
@@ -31,7 +32,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(profile):
-    return reverse("assessments:coordinator-detail", args=[profile.pk])
+    return reverse("dashboards:coordinator-detail", args=[profile.pk])
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def test_the_latest_finalized_matrix_prints_with_its_descriptors(client_for, dir
 
 def test_growth_panel_is_included(client_for, director, history, monkeypatch):
     response = client_for(director).get(url(history))
-    assert "growth/includes/growth_panel.html" in [t.name for t in response.templates]
+    assert "dashboards/includes/growth_panel.html" in [t.name for t in response.templates]
 
 
 def test_a_coordinator_without_history_sees_what_comes_next(client_for, coordinator, profile):
@@ -156,7 +157,7 @@ def test_the_same_number_of_queries_for_3_and_60_coordinators_and_more_cycles(
         target_date=timezone.localdate() + timedelta(days=10),
     )
     client = client_for(director)
-    export = reverse("assessments:coordinator-history-export", args=[person.pk])
+    export = reverse("dashboards:coordinator-history-export", args=[person.pk])
     build_team(team, 2, cycles, current)
     assert get_counting_queries(client, url(person))[1] == PAGE_QUERIES < 20
     small_export = get_counting_queries(client, export)[1]
@@ -221,7 +222,7 @@ def growth_panel_queries(profile, viewer):
 
 
 def test_history_csv_is_scoped_like_the_page(client_for, coordinator, history, other_director):
-    export = reverse("assessments:coordinator-history-export", args=[history.pk])
+    export = reverse("dashboards:coordinator-history-export", args=[history.pk])
     response = client_for(coordinator).get(export)
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"

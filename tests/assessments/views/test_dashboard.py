@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from assessments import flags
 from coordinators.models import Team
+from dashboards import flags
 from growth.models import Goal
 from growth.services import goal_create
 from tests.assessments.dashboard_data import (
@@ -22,7 +22,7 @@ from tests.assessments.dashboard_data import (
 from tests.factories import ProfileFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-URL = reverse("assessments:team-dashboard")
+URL = reverse("dashboards:team-dashboard")
 
 
 @pytest.fixture
@@ -59,7 +59,7 @@ def test_director_sees_their_team_with_levels_in_words_and_flags(client_for, dir
     explanation = "School site: Novice, Coordinator: Expert — two levels apart"
     assert f'data-bs-toggle="tooltip" title="{explanation}">Site gap</button>' in html
     assert f'<span class="visually-hidden">: {explanation}.</span>' in html
-    assert reverse("assessments:coordinator-detail", args=[gap.pk]) in html
+    assert reverse("dashboards:coordinator-detail", args=[gap.pk]) in html
     assert "Levels from Past 1" in html  # the finalized level comes from the last cycle
 
 
@@ -170,7 +170,7 @@ def test_empty_states_say_what_to_do(client_for, org, director, profile):
 
 
 def test_many_rows_are_paginated(client_for, director, team, cycles, current, monkeypatch):
-    monkeypatch.setattr("assessments.views.dashboard.ROWS_PER_PAGE", 2)
+    monkeypatch.setattr("dashboards.views.dashboard.ROWS_PER_PAGE", 2)
     for _ in range(3):
         ProfileFactory(team=team)
     client = client_for(director)

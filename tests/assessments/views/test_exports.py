@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from assessments.exports import neutralise
+from dashboards.exports import neutralise
 from tests.assessments.dashboard_data import (
     assess,
     build_team,
@@ -20,9 +20,9 @@ from tests.assessments.dashboard_data import (
 from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
-CSV = reverse("assessments:team-dashboard-csv")
-XLSX = reverse("assessments:team-dashboard-xlsx")
-DASHBOARD = reverse("assessments:team-dashboard")
+CSV = reverse("dashboards:team-dashboard-csv")
+XLSX = reverse("dashboards:team-dashboard-xlsx")
+DASHBOARD = reverse("dashboards:team-dashboard")
 
 
 @pytest.fixture

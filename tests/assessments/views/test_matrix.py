@@ -8,9 +8,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from assessments.models import Assessment, Descriptor, Indicator, Rating
+from assessments.models import Assessment, Rating
 from assessments.services import assessment_save_review, assessment_submit
-from assessments.workflow_selectors import rubric_text
+from rubrics.models import Descriptor, Indicator
+from rubrics.text import rubric_text
 from tests.assessments.workflow_helpers import indicators_of, make_assessment, self_post
 from tests.factories import CycleFactory, ProfileFactory, UserFactory
 
@@ -412,7 +413,7 @@ def test_a_coordinator_added_after_the_cycle_opened_starts_theirs(client_for, or
     cycle = CycleFactory(organization=org)
     late = ProfileFactory(team=team)
     client = client_for(late.user)
-    page = client.get(reverse("coordinators:my-growth")).content.decode()
+    page = client.get(reverse("pages:my-growth")).content.decode()
     assert "Start my self-assessment" in page
 
     response = client.post(reverse("assessments:assessment-start", args=[cycle.pk]))
@@ -447,7 +448,7 @@ def test_my_growth_links_the_open_and_past_assessments(client_for, profile):
         cycle=CycleFactory(organization=profile.organization, state="closed", name="Last year"),
     )
     current = make_assessment(profile, cycle=CycleFactory(organization=profile.organization))
-    html = client_for(profile.user).get(reverse("coordinators:my-growth")).content.decode()
+    html = client_for(profile.user).get(reverse("pages:my-growth")).content.decode()
     assert f'href="{detail_url(current)}">Open my self-assessment' in html
     assert f'href="{detail_url(past)}">Last year</a>' in html
 

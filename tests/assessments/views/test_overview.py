@@ -13,8 +13,8 @@ from tests.assessments.dashboard_data import (
 from tests.factories import ProfileFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
-URL = reverse("assessments:org-overview")
-DASHBOARD = reverse("assessments:team-dashboard")
+URL = reverse("dashboards:org-overview")
+DASHBOARD = reverse("dashboards:team-dashboard")
 
 
 @pytest.fixture
@@ -117,7 +117,7 @@ def test_the_same_number_of_queries_for_3_and_60_coordinators(
 def test_only_the_schools_with_most_flags_show_until_asked(
     client_for, admin_user, team, cycles, current, monkeypatch
 ):
-    monkeypatch.setattr("assessments.views.dashboard.SCHOOLS_ON_OVERVIEW", 1)
+    monkeypatch.setattr("dashboards.views.dashboard.SCHOOLS_ON_OVERVIEW", 1)
     for name in ("Alder", "Birch"):
         person = ProfileFactory(
             team=team, schools=[SchoolFactory(organization=team.organization, name=name)]

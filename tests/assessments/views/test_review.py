@@ -6,13 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Assessment, Descriptor, Indicator, Rating
+from assessments.models import Assessment, Rating
 from assessments.services import assessment_submit
-from tests.assessments.workflow_helpers import (
-    indicators_of,
-    make_assessment,
-    review_post,
-)
+from rubrics.models import Descriptor, Indicator
+from tests.assessments.workflow_helpers import indicators_of, make_assessment, review_post
 from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db

@@ -45,7 +45,7 @@ def test_states_newest_submissions_first_and_the_awaiting_count(client_for, org,
     old_cycle = CycleFactory(organization=org, name="Last spring", state="closed")
     make_assessment(people["Fay"], cycle=old_cycle, ratings=2, state="submitted", submitted_at=now)
 
-    response = client_for(director).get(reverse("coordinators:my-team"))
+    response = client_for(director).get(reverse("pages:my-team"))
 
     html = response.content.decode()
     assert "Awaiting my review: 3" in html
@@ -71,7 +71,7 @@ def test_my_team_query_count_does_not_grow_with_the_team(client_for, org, team, 
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("coordinators:my-team")).status_code == 200
+            assert client.get(reverse("pages:my-team")).status_code == 200
         return len(queries)
 
     make_assessment(ProfileFactory(team=team), cycle=cycle, ratings=2, state="submitted")
@@ -91,6 +91,6 @@ def test_other_teams_are_not_listed(client_for, org, team, other_team, director)
     cycle = CycleFactory(organization=org)
     stranger = ProfileFactory(team=other_team, user__first_name="Zed", user__last_name="Other")
     make_assessment(stranger, cycle=cycle, ratings=2, state="submitted")
-    html = client_for(director).get(reverse("coordinators:my-team")).content.decode()
+    html = client_for(director).get(reverse("pages:my-team")).content.decode()
     assert "Zed Other" not in html
     assert "Awaiting my review: 0" in html

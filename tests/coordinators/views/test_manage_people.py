@@ -75,7 +75,7 @@ def test_admin_lists_the_people_of_their_organization(client_for, admin_user, pr
     html = response.content.decode()
     assert "other-admin@example.org" not in html
     assert profile.team.name in html
-    assert reverse("assessments:coordinator-detail", args=[profile.pk]) in html
+    assert reverse("dashboards:coordinator-detail", args=[profile.pk]) in html
 
 
 def test_search_and_filters(client_for, admin_user, org, team, other_team, profile):
@@ -411,7 +411,7 @@ def test_deactivating_ends_access_and_keeps_history(client_for, admin_user, dire
     assert team.director is None
     assert profile.history.latest().history_user == admin_user
     # Their open session no longer works.
-    assert their_session.get(reverse("coordinators:my-team"))["Location"].startswith(
+    assert their_session.get(reverse("pages:my-team"))["Location"].startswith(
         reverse("login")
     )
 

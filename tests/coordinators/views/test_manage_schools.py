@@ -60,7 +60,7 @@ def test_no_schools_says_what_to_do(client_for, admin_user):
     html = client_for(admin_user).get(LIST).content.decode()
     assert "No schools yet" in html
     assert reverse("coordinators:school-create") in html
-    assert reverse("coordinators:roster-import") in html
+    assert reverse("roster:roster-import") in html
 
 
 @pytest.mark.parametrize("count", [3, 30])

@@ -1,0 +1,141 @@
+"""The team dashboard's filters, all in the URL so a view can be bookmarked and shared.
+
+Filters on the coordinators themselves (team, school, school level, setting, name) narrow the
+queryset; the cycle picks which assessments the rows read; flag, status and sort apply to
+the computed rows (see selectors.rows_filtered_and_sorted). A value that does not fit is
+ignored and reported beside its field, never a server error.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+
+from coordinators.models import CoordinatorProfile, SchoolLevel, SchoolSetting
+from dashboards.flags import FLAG_LABELS
+from dashboards.selectors.team import CATEGORY_KEYS, STATUS_LABELS
+
+SORT_CHOICES = [
+    (f"{prefix}{key}", key)
+    for key in ("name", "team", "status", "flags", *CATEGORY_KEYS)
+    for prefix in ("", "-")
+]
+
+ProfileSchool = CoordinatorProfile.schools.through
+
+
+def _not_a_queryset_filter(queryset, name, value):
+    """For filters applied to the computed rows, not the profiles."""
+    return queryset
+
+
+class DashboardFilterSet(django_filters.FilterSet):
+    cycle = django_filters.ChoiceFilter(
+        label="Cycle", method=_not_a_queryset_filter, empty_label=None
+    )
+    team = django_filters.ChoiceFilter(label="Team", field_name="team_id")
+    school_level = django_filters.ChoiceFilter(
+        label="School level",
+        choices=SchoolLevel.choices,
+        method="filter_school_level",
+        empty_label="Any level",
+    )
+    setting = django_filters.ChoiceFilter(
+        label="Setting",
+        choices=SchoolSetting.choices,
+        method="filter_setting",
+        empty_label="Any setting",
+    )
+    flag = django_filters.ChoiceFilter(
+        label="Flag",
+        choices=list(FLAG_LABELS.items()),
+        method=_not_a_queryset_filter,
+        empty_label="Any or none",
+    )
+    status = django_filters.ChoiceFilter(
+        label="This cycle",
+        choices=list(STATUS_LABELS.items()),
+        method=_not_a_queryset_filter,
+        empty_label="Any state",
+    )
+    q = django_filters.CharFilter(
+        label="Name",
+        method="filter_name",
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Name or email", "autocomplete": "off"}
+        ),
+    )
+    school = django_filters.NumberFilter(
+        method="filter_school", widget=forms.HiddenInput, min_value=1
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES, method=_not_a_queryset_filter, widget=forms.HiddenInput
+    )
+
+    class Meta:
+        model = CoordinatorProfile
+        fields = []
+
+    def __init__(self, data=None, queryset=None, *, cycles=(), teams=(), **kwargs):
+        super().__init__(data, queryset, **kwargs)
+        self.filters["cycle"].extra["choices"] = [(str(c.pk), c.name) for c in cycles]
+        self.filters["team"].extra["choices"] = [(str(t.pk), t.name) for t in teams]
+        self.filters["team"].extra["empty_label"] = "All teams" if len(teams) != 1 else None
+
+    @property
+    def form(self):
+        """The filter form with Bootstrap classes on its widgets (rendered by hand in a row:
+        a GET filter bar needs none of crispy's layout, and the heatmap renders faster)."""
+        form = super().form
+        if not getattr(form, "styled", False):
+            for field in form.fields.values():
+                widget = field.widget
+                if not isinstance(widget, forms.HiddenInput):
+                    css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+                    widget.attrs["class"] = css
+            if form.is_bound and not form.is_valid():
+                for name in form.errors:
+                    if name in form.fields:
+                        attrs = form.fields[name].widget.attrs
+                        attrs["class"] = attrs.get("class", "") + " is-invalid"
+                        attrs["aria-describedby"] = f"id_{name}-error"
+            form.styled = True
+        return form
+
+    def value(self, name: str) -> str:
+        """A cleaned value as a string ('' when absent or invalid)."""
+        if not self.is_bound:
+            return ""
+        self.form.is_valid()
+        value = self.form.cleaned_data.get(name)
+        return "" if value in (None, "") else str(value)
+
+    def filter_school_level(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                ProfileSchool.objects.filter(coordinatorprofile=OuterRef("pk"), school__level=value)
+            )
+        )
+
+    def filter_setting(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                ProfileSchool.objects.filter(
+                    coordinatorprofile=OuterRef("pk"), school__setting=value
+                )
+            )
+        )
+
+    def filter_school(self, queryset, name, value):
+        return queryset.filter(
+            Exists(ProfileSchool.objects.filter(coordinatorprofile=OuterRef("pk"), school_id=value))
+        )
+
+    def filter_name(self, queryset, name, value):
+        for word in value.split()[:5]:
+            queryset = queryset.filter(
+                Q(user__first_name__icontains=word)
+                | Q(user__last_name__icontains=word)
+                | Q(user__email__icontains=word)
+            )
+        return queryset

@@ -1,0 +1,327 @@
+"""The growth panel of a coordinator's pages: goals, supports, where they stand on the career
+trajectory, and the supports the catalogue suggests for their flags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from assessments.models import Assessment, CategoryScore
+from coordinators.access import can_direct
+from coordinators.models import CoordinatorProfile
+from coordinators.tenure import day_words
+from dashboards import flags as flag_rules
+from dashboards.models import FlagThresholds
+from dashboards.selectors.team import AssessmentInfo
+from growth.careers import (
+    Readiness,
+    as_stage,
+    next_stage,
+    stage_readiness,
+    stage_span_words,
+    time_in_words,
+)
+from growth.models import CareerStage, Goal, Support, SupportCatalogEntry, SupportKind
+from growth.selectors import goal_due_state
+from rubrics.models import Category, CategoryKey, Level
+from rubrics.text import pinned_rubric_text
+from rubrics.vocabulary import DEFAULT_CATEGORY_NAMES, DEFAULT_LEVEL_NAMES, MIN_LEVEL, Names
+
+MAX_SUGGESTIONS = 6
+# For these flags the first category named is the weaker one, the one a support should serve.
+WEAKER_FIRST = {flag_rules.SITE_GAP, flag_rules.SITE_AHEAD, flag_rules.SUPPORT_GAP}
+NOT_FOR_SUPPORT = {flag_rules.READY_FOR_PROMOTION, flag_rules.LONG_TENURE, flag_rules.OVERDUE}
+
+
+
+@dataclass
+class GoalRow:
+    goal: Goal
+    category_name: str
+    target_level_name: str
+    due: str | None  # "overdue", "due_soon" or None
+
+    @property
+    def due_label(self) -> str:
+        return {"overdue": "Overdue", "due_soon": "Due soon"}.get(self.due or "", "")
+
+
+@dataclass
+class Suggestion:
+    entry: SupportCatalogEntry
+    category_name: str
+    level_name: str
+    reasons: list[str] = field(default_factory=list)
+    goal_id: int | None = None  # a goal this support would serve
+
+    @property
+    def one_click(self) -> bool:
+        return self.entry.kind != SupportKind.MENTORING
+
+
+@dataclass
+class GrowthPanel:
+    profile: CoordinatorProfile
+    today: date
+    names: Names
+    stage: CareerStage | None
+    stage_time: str
+    stage_span: str
+    next_stage: CareerStage | None
+    readiness: Readiness | None
+    latest_cycle_name: str | None
+    levels: dict[str, int | None]
+    flags: list[flag_rules.Flag]
+    open_goals: list[GoalRow]
+    closed_goals: list[GoalRow]
+    supports: list[Support]
+    suggestions: list[Suggestion]
+    can_edit: bool  # the coordinator themself, their director or an org admin
+    can_direct: bool  # their director or an org admin: attach, promote
+
+    @property
+    def overdue_goals(self) -> list[GoalRow]:
+        return [g for g in self.open_goals if g.due == "overdue"]
+
+    @property
+    def due_soon_goals(self) -> list[GoalRow]:
+        return [g for g in self.open_goals if g.due == "due_soon"]
+
+
+def _named(categories: dict[str, str], levels: dict[int, str]) -> Names:
+    """A version's category and level names, the default words filling any gap."""
+    return Names(
+        categories={**DEFAULT_CATEGORY_NAMES, **categories},
+        levels={**DEFAULT_LEVEL_NAMES, **levels},
+    )
+
+
+def _names(version_filter: Q) -> Names:
+    """Category and level names of one rubric version (two queries)."""
+    return _named(
+        categories=dict(Category.objects.filter(version_filter).values_list("key", "name")),
+        levels=dict(Level.objects.filter(version_filter).values_list("value", "name")),
+    )
+
+
+def _finalized_infos(profile: CoordinatorProfile, window: int) -> list[AssessmentInfo]:
+    """The coordinator's last ``window`` finalized assessments with their category scores,
+    oldest first (two queries)."""
+    assessments = list(
+        Assessment.objects.filter(coordinator=profile, state=Assessment.State.FINALIZED)
+        .select_related("cycle")
+        .prefetch_related(Prefetch("category_scores", queryset=CategoryScore.objects.all()))
+        .order_by("-cycle__opens_on")[:window]
+    )
+    return [
+        AssessmentInfo(
+            pk=a.pk,
+            coordinator_id=a.coordinator_id,
+            cycle_id=a.cycle_id,
+            cycle_name=a.cycle.name,
+            opens_on=a.cycle.opens_on,
+            state=a.state,
+            submitted_at=a.submitted_at,
+            rubric_version_id=a.rubric_version_id,
+            scores={
+                s.category_key: (s.self_level, s.supervisor_level) for s in a.category_scores.all()
+            },
+        )
+        for a in reversed(assessments)
+    ]
+
+
+def _matrix(info: AssessmentInfo, names: Names) -> flag_rules.Matrix:
+    """A finalized assessment's levels: the supervisor's, else the self level."""
+    self_levels = {k: info.scores.get(k, (None, None))[0] for k in CategoryKey.values}
+    supervisor = {k: info.scores.get(k, (None, None))[1] for k in CategoryKey.values}
+    levels = {k: supervisor[k] if supervisor[k] is not None else self_levels[k] for k in supervisor}
+    return flag_rules.Matrix(
+        cycle_name=info.cycle_name,
+        levels=levels,
+        self_levels=self_levels,
+        supervisor_levels=supervisor,
+        finalized=True,
+        names=names,
+    )
+
+
+def growth_panel(
+    *,
+    profile: CoordinatorProfile,
+    viewer,
+    today: date | None = None,
+    flags=None,
+    stages: list[CareerStage] | None = None,
+    thresholds: flag_rules.Thresholds | None = None,
+    finalized: list[AssessmentInfo] | None = None,
+    names_by_version: dict[int, Names] | None = None,
+) -> GrowthPanel:
+    """Everything the growth panel shows for one coordinator, in at most nine queries whatever
+    the number of goals, supports, assessments or catalogue entries (seven once the latest
+    finalized version's words are in the cache, where its names come from).
+
+    A page that has already loaded some of it passes it in rather than have it read twice
+    (the coordinator page, from its page context and history); whatever is left out is loaded
+    here. ``flags``: the coordinator's current flags (otherwise the category flags are computed
+    from the finalized history); ``stages``: the organization's career stages; ``thresholds``:
+    its flag thresholds; ``finalized``: the coordinator's assessments with their category
+    scores, oldest first (only the finalized ones count); ``names_by_version``: the category
+    and level names of the organization's rubric versions.
+    """
+    today = today or timezone.localdate()
+    if stages is None:
+        stages = list(CareerStage.objects.filter(organization_id=profile.organization_id))
+    stage = next((s for s in stages if s.pk == profile.career_stage_id), None)
+    upcoming = next_stage(stages, stage) if stages else None
+    if thresholds is None:
+        thresholds = flag_rules.Thresholds.from_row(
+            FlagThresholds.objects.filter(organization_id=profile.organization_id).first()
+        )
+    window = max(thresholds.stalled_cycles, 2)
+
+    if finalized is None:
+        finalized = _finalized_infos(profile, window)
+    finalized = [info for info in finalized if info.finalized][-window:]
+    latest_version = finalized[-1].rubric_version_id if finalized else None
+    if latest_version is not None and names_by_version and latest_version in names_by_version:
+        known = names_by_version[latest_version]
+        names = _named(known.categories, known.levels)
+    elif latest_version is not None:
+        text = pinned_rubric_text(latest_version)
+        names = _named(
+            categories={category.key: category.name for category, _ in text.categories},
+            levels={level.value: level.name for level in text.levels},
+        )
+    else:
+        names = _names(
+            Q(version__rubric__role_family_id=profile.role_family_id, version__state="published")
+        )
+    history = [_matrix(info, names) for info in finalized]
+    latest = history[-1] if history else None
+    levels = dict(latest.levels) if latest else dict.fromkeys(CategoryKey.values)
+
+    if flags is None:
+        facts = flag_rules.CoordinatorFacts(
+            today=today,
+            role_start_date=profile.role_start_date,
+            current=latest,
+            finalized_history=history,
+            stage=as_stage(stage),
+            next_stage=as_stage(upcoming),
+        )
+        flags = flag_rules.flags_for(facts, thresholds)
+
+    readiness = stage_readiness(
+        stage=as_stage(upcoming),
+        levels=latest.levels if latest else None,
+        role_start_date=profile.role_start_date,
+        today=today,
+        names=names,
+        based_on=f"the {latest.cycle_name} review" if latest else None,
+    )
+
+    goals = list(
+        Goal.objects.filter(coordinator=profile)
+        .select_related("indicator")
+        .prefetch_related(Prefetch("supports", queryset=Support.objects.order_by("title")))
+        .order_by("target_date", "pk")
+    )
+    rows = [
+        GoalRow(
+            goal=g,
+            category_name=names.category(g.category_key),
+            target_level_name=names.level(g.target_level),
+            due=goal_due_state(g, today),
+        )
+        for g in goals
+    ]
+    supports = list(
+        Support.objects.filter(coordinator=profile)
+        .select_related("mentor", "catalog_entry")
+        .order_by("-starts_on", "-created_at")
+    )
+    open_rows = [r for r in rows if r.goal.status == Goal.Status.OPEN]
+    suggestions = _suggestions(
+        profile=profile,
+        names=names,
+        levels=levels,
+        goals=[r.goal for r in open_rows],
+        flags=flags,
+        readiness=readiness,
+        attached={s.catalog_entry_id for s in supports if s.catalog_entry_id},
+    )
+    is_self = profile.user_id == viewer.pk
+    directs = can_direct(viewer, profile)
+    return GrowthPanel(
+        profile=profile,
+        today=today,
+        names=names,
+        stage=stage,
+        stage_time=time_in_words(profile.stage_since, today) if stage else "",
+        stage_span=stage_span_words(stage) if stage else "",
+        next_stage=upcoming,
+        readiness=readiness,
+        latest_cycle_name=latest.cycle_name if latest else None,
+        levels=levels,
+        flags=list(flags),
+        open_goals=open_rows,
+        closed_goals=[r for r in rows if r.goal.status != Goal.Status.OPEN],
+        supports=supports,
+        suggestions=suggestions,
+        can_edit=is_self or directs,
+        can_direct=directs,
+    )
+
+
+def _suggestions(*, profile, names, levels, goals, flags, readiness, attached) -> list[Suggestion]:
+    """Catalogue entries for the categories where the coordinator has an open goal, a flag or
+    an unmet requirement of the next stage, at their current level there (one query)."""
+    reasons: dict[str, list[tuple[str, int | None]]] = {}
+    for goal in goals:
+        reasons.setdefault(goal.category_key, []).append(
+            (
+                f"Goal: {names.category(goal.category_key)} to {names.level(goal.target_level)} "
+                f"by {day_words(goal.target_date)}",
+                goal.pk,
+            )
+        )
+    for flag in flags:
+        if flag.code in NOT_FOR_SUPPORT or not flag.categories:
+            continue
+        keys = flag.categories[:1] if flag.code in WEAKER_FIRST else flag.categories
+        for key in keys:
+            reasons.setdefault(key, []).append((f"Flag: {flag.label} — {flag.explanation}", None))
+    if readiness is not None:
+        for requirement in readiness.unmet:
+            if requirement.category_key:
+                reasons.setdefault(requirement.category_key, []).append(
+                    (
+                        f"Next stage: {readiness.stage_title} needs {requirement.needed} in "
+                        f"{requirement.label}",
+                        None,
+                    )
+                )
+    if not reasons:
+        return []
+    wanted = Q()
+    for key in reasons:
+        wanted |= Q(category_key=key, level=levels.get(key) or MIN_LEVEL)
+    entries = SupportCatalogEntry.objects.filter(wanted, organization_id=profile.organization_id)
+    suggestions = []
+    for entry in entries.exclude(pk__in=attached).order_by("category_key", "title"):
+        why = reasons[entry.category_key]
+        suggestions.append(
+            Suggestion(
+                entry=entry,
+                category_name=names.category(entry.category_key),
+                level_name=names.level(entry.level),
+                reasons=list(dict.fromkeys(text for text, _goal in why)),
+                goal_id=next((goal for _text, goal in why if goal), None),
+            )
+        )
+    suggestions.sort(key=lambda s: (-len(s.reasons), s.entry.category_key, s.entry.title))
+    return suggestions[:MAX_SUGGESTIONS]

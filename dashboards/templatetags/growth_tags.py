@@ -1,0 +1,31 @@
+from django import template
+
+from dashboards.selectors.growth_panel import growth_panel as growth_panel_data
+
+register = template.Library()
+
+
+@register.inclusion_tag("dashboards/includes/growth_panel.html", takes_context=True)
+def growth_panel(context, profile, flags=None, page=None, finalized=None):
+    """Goals, supports, career stage and suggested supports for one coordinator's page.
+
+    ``{% growth_panel profile %}`` loads everything itself (at most nine queries). A page that
+    has already read some of it passes it in instead: ``flags`` (the coordinator's current
+    flags), ``page`` (an assessments.selectors.Context: career stages, thresholds and rubric
+    names) and ``finalized`` (the coordinator's assessments with category scores, oldest
+    first), as the coordinator page does:
+    ``{% growth_panel profile flags=row.flags page=page_context finalized=history.finalized %}``.
+    """
+    request = context.get("request")
+    if profile is None or request is None:
+        return {"panel": None}
+    panel = growth_panel_data(
+        profile=profile,
+        viewer=request.user,
+        flags=flags,
+        stages=page.stages if page is not None else None,
+        thresholds=page.thresholds if page is not None else None,
+        names_by_version=page.names_by_version if page is not None else None,
+        finalized=finalized,
+    )
+    return {"panel": panel, "request": request, "here": request.get_full_path()}

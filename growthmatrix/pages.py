@@ -1,0 +1,79 @@
+from django.db.models import Count, Prefetch
+from django.shortcuts import render
+
+from assessments.models import Assessment, AssessmentCycle
+from assessments.selectors import team_status
+from coordinators.access import profiles_directed_by, role_required
+from coordinators.models import CoordinatorProfile, Role, School
+
+
+@role_required(Role.COORDINATOR)
+def my_growth(request):
+    profile = (
+        CoordinatorProfile.objects.filter(user=request.user)
+        .select_related("team", "team__director", "role_family", "career_stage")
+        .prefetch_related("schools")
+        .first()
+    )
+    assessments = []
+    if profile is not None:
+        assessments = list(
+            Assessment.objects.filter(coordinator=profile)
+            .select_related("cycle")
+            .order_by("-cycle__opens_on")
+        )
+    open_cycle = (
+        AssessmentCycle.objects.filter(organization_id=request.user.organization_id, state="open")
+        .order_by("-opens_on")
+        .first()
+    )
+    current = next((a for a in assessments if open_cycle and a.cycle_id == open_cycle.pk), None)
+    return render(
+        request,
+        "pages/my_growth.html",
+        {
+            "profile": profile,
+            "open_cycle": open_cycle,
+            "current": current,
+            "past": [a for a in assessments if a is not current],
+        },
+    )
+
+
+@role_required(Role.DIRECTOR, Role.ADMIN)
+def my_team(request):
+    profiles = (
+        profiles_directed_by(request.user)
+        .filter(team__director=request.user)
+        .select_related("user", "team", "career_stage")
+        .prefetch_related(Prefetch("schools", queryset=School.objects.order_by("name")))
+        .order_by("team__name", "user__last_name", "user__first_name")
+    )
+    status = team_status(user=request.user, profiles=profiles)
+    return render(
+        request,
+        "pages/my_team.html",
+        {"profiles": status.profiles, "open_cycle": status.open_cycle, "status": status},
+    )
+
+
+@role_required(Role.ADMIN)
+def organization(request):
+    org = request.user.organization
+    counts = {
+        "people": org.users.filter(is_active=True).count(),
+        "coordinators": org.profiles.filter(active=True).count(),
+        "schools": org.schools.filter(active=True).count(),
+        "teams": org.teams.count(),
+        "cycles": org.cycles.count(),
+    }
+    cycles = org.cycles.annotate(assessment_count=Count("assessments")).order_by("-opens_on")[:10]
+    return render(
+        request,
+        "pages/organization.html",
+        {"organization": org, "counts": counts, "cycles": cycles},
+    )
+
+
+def no_role(request):
+    return render(request, "pages/no_role.html", status=403)
