@@ -9,7 +9,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.assessments.dashboard_data import assess, open_cycle, past_cycles
+from tests.dashboards.dashboard_data import assess, open_cycle, past_cycles
 from tests.factories import ProfileFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

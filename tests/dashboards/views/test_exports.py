@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from dashboards.exports import neutralise
-from tests.assessments.dashboard_data import (
+from tests.dashboards.dashboard_data import (
     assess,
     build_team,
     get_counting_queries,

@@ -12,7 +12,7 @@ from coordinators.models import Team
 from dashboards import flags
 from growth.models import Goal
 from growth.services import goal_create
-from tests.assessments.dashboard_data import (
+from tests.dashboards.dashboard_data import (
     assess,
     build_team,
     get_counting_queries,

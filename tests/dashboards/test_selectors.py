@@ -21,7 +21,7 @@ from dashboards.selectors.team import (
     rows_filtered_and_sorted,
 )
 from rubrics.models import Level
-from tests.assessments.dashboard_data import assess, build_team, open_cycle, past_cycles
+from tests.dashboards.dashboard_data import assess, build_team, open_cycle, past_cycles
 from tests.factories import ProfileFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db

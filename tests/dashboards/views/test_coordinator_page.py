@@ -19,7 +19,7 @@ from dashboards.selectors.growth_panel import growth_panel
 from dashboards.selectors.team import coordinator_history, organization_cycles, page_context
 from growth.models import CareerStage
 from growth.services import goal_create
-from tests.assessments.dashboard_data import (
+from tests.dashboards.dashboard_data import (
     assess,
     build_team,
     get_counting_queries,

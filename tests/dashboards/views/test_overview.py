@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.assessments.dashboard_data import (
+from tests.dashboards.dashboard_data import (
     assess,
     build_team,
     get_counting_queries,

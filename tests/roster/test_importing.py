@@ -18,7 +18,7 @@ from growthmatrix.roster.importing import (
     roster_import_apply,
     roster_read,
 )
-from tests.coordinators.import_files import csv_file, xlsx_file
+from tests.roster.import_files import csv_file, xlsx_file
 from tests.factories import SchoolFactory, UserFactory
 
 TOMORROW = (timezone.localdate() + timedelta(days=1)).isoformat()

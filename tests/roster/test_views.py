@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from coordinators.models import User
 from growthmatrix.roster.importing import MAX_BYTES
-from tests.coordinators.import_files import csv_file
+from tests.roster.import_files import csv_file
 from tests.factories import SchoolFactory
 
 IMPORT = reverse("roster:roster-import")
