@@ -10,7 +10,6 @@ from django.db import connection
 from django.utils import timezone
 
 from assessments import services
-from rubrics import services as rubric_services
 from assessments.models import Assessment, AssessmentCycle, CategoryScore, Rating
 from assessments.services import (
     IncompleteAssessmentError,
@@ -18,6 +17,7 @@ from assessments.services import (
     StaleAssessmentError,
     WorkflowError,
 )
+from rubrics import services as rubric_services
 from rubrics.models import CategoryKey, RubricVersion
 from tests.assessments.workflow_helpers import all_levels, indicators_of, make_assessment
 from tests.factories import CycleFactory, ProfileFactory, SchoolFactory

@@ -18,8 +18,8 @@ from growthmatrix.roster.importing import (
     roster_import_apply,
     roster_read,
 )
-from tests.roster.import_files import csv_file, xlsx_file
 from tests.factories import SchoolFactory, UserFactory
+from tests.roster.import_files import csv_file, xlsx_file
 
 TOMORROW = (timezone.localdate() + timedelta(days=1)).isoformat()
 

@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 
 from coordinators.models import User
 from growthmatrix.roster.importing import MAX_BYTES
-from tests.roster.import_files import csv_file
 from tests.factories import SchoolFactory
+from tests.roster.import_files import csv_file
 
 IMPORT = reverse("roster:roster-import")
 CONFIRM = reverse("roster:roster-import-confirm")
