@@ -12,8 +12,10 @@ from django.utils.dateformat import format as date_format
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments import emails
+from assessments import events as assessment_events
 from assessments.models import Assessment, AssessmentCycle, CategoryScore, Rating
 from assessments.scoring import category_level
+from coordinators import events
 from coordinators.access import can_direct
 from coordinators.models import CoordinatorProfile
 from rubrics.models import (
@@ -210,6 +212,18 @@ def _ratings_write(
     return len(created) + len(changed)
 
 
+def _announce(event_type: type[assessment_events.AssessmentChanged], assessment, **extra) -> None:
+    events.publish(
+        event_type(
+            organization_id=assessment.cycle.organization_id,
+            assessment_id=assessment.pk,
+            coordinator_id=assessment.coordinator_id,
+            cycle_id=assessment.cycle_id,
+            **extra,
+        )
+    )
+
+
 def _assessment_save(assessment: Assessment, actor, fields: list[str]) -> None:
     """Save state or notes with a history row naming ``actor``."""
     assessment._history_user = actor
@@ -264,6 +278,17 @@ def _assessments_create(*, cycle: AssessmentCycle, profiles, versions: dict, act
         batch_size=2000,
     )
     return assessments
+
+
+def _announce_created(cycle: AssessmentCycle, assessments: list[Assessment]) -> None:
+    if assessments:
+        events.publish(
+            assessment_events.AssessmentsCreated(
+                organization_id=cycle.organization_id,
+                cycle_id=cycle.pk,
+                assessment_ids=tuple(a.pk for a in assessments),
+            )
+        )
 
 
 def _published_versions(organization_id: int) -> dict[int, RubricVersion]:
@@ -321,6 +346,10 @@ def cycle_open(*, cycle: AssessmentCycle, actor) -> int:
     cycle.opened_at = timezone.now()
     cycle._history_user = actor
     cycle.save(update_fields=["state", "opened_at"])
+    events.publish(
+        assessment_events.CycleOpened(organization_id=cycle.organization_id, cycle_id=cycle.pk)
+    )
+    _announce_created(cycle, created)
     transaction.on_commit(partial(emails.cycle_opened_notify.enqueue, cycle_id=cycle.pk))
     return len(created)
 
@@ -335,6 +364,9 @@ def cycle_close(*, cycle: AssessmentCycle, actor) -> AssessmentCycle:
     cycle.state = AssessmentCycle.State.CLOSED
     cycle._history_user = actor
     cycle.save(update_fields=["state"])
+    events.publish(
+        assessment_events.CycleClosed(organization_id=cycle.organization_id, cycle_id=cycle.pk)
+    )
     return cycle
 
 
@@ -362,6 +394,7 @@ def assessment_start(*, cycle: AssessmentCycle, profile: CoordinatorProfile, act
             [assessment] = _assessments_create(
                 cycle=cycle, profiles=[profile], versions=versions, actor=actor
             )
+            _announce_created(cycle, [assessment])
     except IntegrityError:  # the same person pressed Start twice at once
         assessment = Assessment.objects.get(cycle=cycle, coordinator=profile)
     return assessment
@@ -385,6 +418,7 @@ def assessment_save_self(
         text_field="self_evidence",
     ):
         category_scores_refresh(assessment=assessment)
+        _announce(assessment_events.AssessmentRatingsSaved, assessment, by_reviewer=False)
     return assessment
 
 
@@ -407,6 +441,7 @@ def assessment_submit(*, assessment: Assessment, actor, expected_version: int) -
     assessment.submitted_at = timezone.now()
     assessment.review_started_at = None
     _assessment_save(assessment, actor, ["state", "submitted_at", "review_started_at"])
+    _announce(assessment_events.AssessmentSubmitted, assessment)
     transaction.on_commit(
         partial(emails.assessment_submitted_notify.enqueue, assessment_id=assessment.pk)
     )
@@ -428,6 +463,7 @@ def assessment_recall(*, assessment: Assessment, actor, expected_version: int) -
     assessment.state = Assessment.State.DRAFT
     assessment.submitted_at = None
     _assessment_save(assessment, actor, ["state", "submitted_at"])
+    _announce(assessment_events.AssessmentRecalled, assessment)
     return assessment
 
 
@@ -447,13 +483,14 @@ def assessment_save_review(
     assessment = _assessment_claim(
         assessment=assessment, expected_version=expected_version, states=IN_REVIEW
     )
-    if _ratings_write(
+    changed = _ratings_write(
         assessment=assessment,
         actor=actor,
         ratings=ratings,
         level_field="supervisor_level",
         text_field="supervisor_note",
-    ):
+    )
+    if changed:
         category_scores_refresh(assessment=assessment)
     fields = []
     if assessment.review_started_at is None:
@@ -465,6 +502,8 @@ def assessment_save_review(
             fields.append(field)
     if fields:
         _assessment_save(assessment, actor, fields)
+    if changed or fields:
+        _announce(assessment_events.AssessmentRatingsSaved, assessment, by_reviewer=True)
     return assessment
 
 
@@ -483,6 +522,7 @@ def assessment_return(
     assessment.returned_at = timezone.now()
     assessment.return_note = note.strip()
     _assessment_save(assessment, actor, ["state", "returned_at", "return_note"])
+    _announce(assessment_events.AssessmentReturned, assessment)
     transaction.on_commit(
         partial(emails.assessment_returned_notify.enqueue, assessment_id=assessment.pk)
     )
@@ -512,6 +552,7 @@ def assessment_finalize(*, assessment: Assessment, actor, expected_version: int)
         assessment.review_started_at = assessment.finalized_at
         fields.append("review_started_at")
     _assessment_save(assessment, actor, fields)
+    _announce(assessment_events.AssessmentFinalized, assessment)
     transaction.on_commit(
         partial(emails.assessment_finalized_notify.enqueue, assessment_id=assessment.pk)
     )
