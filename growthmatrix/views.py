@@ -3,7 +3,7 @@ import logging
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -42,3 +42,20 @@ def healthz(request):
         logger.exception("Health check could not reach the database")
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+CSRF_REFUSAL = (
+    "Not saved: this page's security token no longer matches your sign-in (you signed in "
+    "again, perhaps in another tab, or the page was open for a very long time). Your text is "
+    "still on this page: copy anything long you typed, reload the page, and save again."
+)
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A refused form in the product's own layout, saying what happened and how to keep what
+    was typed; the matrix's background save gets the same words as JSON and keeps the page."""
+    logger.warning("CSRF refusal on %s: %s", request.path, reason)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"saved": False, "message": CSRF_REFUSAL}, status=403)
+    return render(request, "403_csrf.html", status=403)

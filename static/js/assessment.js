@@ -5,7 +5,9 @@
 // moment after the person stops typing or picks a level. The server answers JSON with the
 // new version number, which goes into the form so the next save is not refused as stale.
 // A conflict (409: saved in another tab or by someone else) stops background saving; the
-// person presses "Save draft" and the page shows both versions.
+// person presses "Save draft" and the page shows both versions. A refused security token
+// (403, after signing in again elsewhere) also stops it: the text stays on the page and the
+// message asks for a reload.
 (function () {
   "use strict";
 
@@ -75,7 +77,7 @@
               if (dirty()) schedule(DELAY_MS);
               return;
             }
-            stopped = stopped || response.status === 409;
+            stopped = stopped || response.status === 409 || response.status === 403;
             say(data.message || "Not saved.", true);
           });
         })

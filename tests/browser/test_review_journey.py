@@ -144,3 +144,23 @@ def test_leaving_with_unsaved_changes_asks_first(browser, live_server, login, pr
     expect(page.get_by_role("heading", name="My self-assessment")).to_be_visible()
     assert asked == ["beforeunload"]
     expect(page.locator("#save-status")).to_have_text(re.compile("^Saved at"))
+
+
+def test_a_stale_security_token_keeps_the_text_and_asks_for_a_reload(
+    browser, live_server, login, profile
+):
+    assessment = make_assessment(profile)
+    first = indicators_of(assessment)[0]
+    context = browser.new_context()
+    page = context.new_page()
+    login(page, profile.user)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    # What signing in again in another tab does to this page's token.
+    page.locator("input[name='csrfmiddlewaretoken']").first.evaluate("input => input.value = 'x'")
+    context.clear_cookies(name="csrftoken")
+
+    evidence = page.get_by_label(f"Evidence for {first.name}: what shows this?")
+    evidence.fill("Typed before the token went stale")
+    expect(page.locator("#save-status")).to_have_text(re.compile("security token"))
+    expect(evidence).to_have_value("Typed before the token went stale")
+    assert Rating.objects.get(assessment=assessment, indicator=first).self_evidence == ""
