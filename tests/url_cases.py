@@ -456,6 +456,7 @@ CASES: dict[str, Case] = {
     # Accounts (Django's own views) and the landing redirect.
     "home": Case(),
     "healthz": Case(),
+    "favicon": Case(),
     "login": Case(
         post=lambda w, actor, client: {"username": w.users["self"].email, "password": PASSWORD},
         texts=("username", "password"),
