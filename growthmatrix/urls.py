@@ -23,7 +23,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that name no icon (a JSON error, a file download).
     path(
         "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+        login_not_required(RedirectView.as_view(url=static("img/favicon.svg"))),
         name="favicon",
     ),
     # Django's login view with a form that checks the email's length (growthmatrix/forms.py).

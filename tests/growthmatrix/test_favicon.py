@@ -11,5 +11,5 @@ def test_pages_name_the_icon_and_the_icon_is_served(client):
 
 def test_the_default_address_leads_to_the_icon_for_everyone(client):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302
     assert response["Location"] == "/static/img/favicon.svg"
