@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from growthmatrix.env import env_bool, env_int, env_list, env_str
+from growthmatrix.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -168,6 +168,20 @@ TASKS = {
         if TASKS_BACKEND == "immediate"
         else "django_tasks_db.DatabaseBackend"
     }
+}
+
+# How often one person, address or client may repeat an action (coordinators/ratelimits.py),
+# as django-ratelimit rates ("count/period", period s, m, h or d). The counters live in the
+# default cache: Redis when REDIS_URL is set, so every server shares them.
+RATE_LIMITS = {
+    # Matrix and review saves per person: far above typing (one background save every
+    # 1.5 s at most), far below a script.
+    "assessment-save": env_rate("RATE_LIMIT_SAVES", "90/m"),
+    # Password-reset emails per address and per client.
+    "password-reset-address": env_rate("RATE_LIMIT_RESET_ADDRESS", "3/h"),
+    "password-reset-client": env_rate("RATE_LIMIT_RESET_CLIENT", "20/h"),
+    # Email addresses an admin may have refused (already in use) before waiting.
+    "address-refusals": env_rate("RATE_LIMIT_ADDRESS_REFUSALS", "10/h"),
 }
 
 # Login throttling: a locked account-and-address pair waits AXES_COOLOFF_MINUTES.

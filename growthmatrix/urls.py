@@ -1,8 +1,5 @@
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import LoginView
-from django.templatetags.static import static
-from django.views.generic import RedirectView
 from django.urls import include, path
 
 from growthmatrix import pages, views
@@ -21,13 +18,10 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (a JSON error, a file download).
-    path(
-        "favicon.ico",
-        login_not_required(RedirectView.as_view(url=static("img/favicon.svg"))),
-        name="favicon",
-    ),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Django's login view with a form that checks the email's length (growthmatrix/forms.py).
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include((landing_patterns, "pages"))),

@@ -7,7 +7,8 @@
 // A conflict (409: saved in another tab or by someone else) stops background saving; the
 // person presses "Save draft" and the page shows both versions. A refused security token
 // (403, after signing in again elsewhere) also stops it: the text stays on the page and the
-// message asks for a reload.
+// message asks for a reload. Too many saves in a short time (429) keeps the text and saves
+// again after the Retry-After the server names.
 (function () {
   "use strict";
 
@@ -75,6 +76,12 @@
               savedEdits = sending;
               say(dirty() ? "Saved at " + data.saved_at + "; saving newer changes…" : "Saved at " + data.saved_at + ".");
               if (dirty()) schedule(DELAY_MS);
+              return;
+            }
+            if (response.status === 429) {
+              // Too many saves at once: keep the text and save again when the server says.
+              say(data.message || "Not saved yet.", true);
+              schedule(1000 * (Number(response.headers.get("Retry-After")) || 5));
               return;
             }
             stopped = stopped || response.status === 409 || response.status === 403;
