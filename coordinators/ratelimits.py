@@ -47,7 +47,8 @@ def rate_check(request, *, limit: str, key, message: str) -> None:
         increment=True,
     )
     if usage is not None and usage["should_limit"]:
-        raise RateLimited(message, retry_after=max(1, math.ceil(usage["time_left"])))
+        # The counting window still holds during its last whole second: one more.
+        raise RateLimited(message, retry_after=max(1, math.ceil(usage["time_left"]) + 1))
 
 
 def too_many(request, refusal: RateLimited):

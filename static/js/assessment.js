@@ -26,6 +26,7 @@
     var stopped = false;
     var submitEvent = null;
     var pendingSubmitter = null;
+    var notBefore = 0; // after "too many saves": no save before this time (ms)
 
     function dirty() {
       return edits !== savedEdits;
@@ -40,7 +41,7 @@
     function schedule(delay) {
       if (!url || stopped) return;
       window.clearTimeout(timer);
-      timer = window.setTimeout(save, delay);
+      timer = window.setTimeout(save, Math.max(delay, notBefore - Date.now()));
     }
 
     function save() {
@@ -81,7 +82,8 @@
             if (response.status === 429) {
               // Too many saves at once: keep the text and save again when the server says.
               say(data.message || "Not saved yet.", true);
-              schedule(1000 * (Number(response.headers.get("Retry-After")) || 5));
+              notBefore = Date.now() + 1000 * (Number(response.headers.get("Retry-After")) || 5);
+              schedule(0);
               return;
             }
             stopped = stopped || response.status === 409 || response.status === 403;
