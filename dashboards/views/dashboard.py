@@ -194,7 +194,7 @@ def org_overview(request):
 
 def _history_for(request, pk):
     check_role(request.user, Role.COORDINATOR, Role.DIRECTOR, Role.ADMIN)
-    profile = get_profile_for_user(request, pk)
+    profile = get_profile_for_user(request, pk, related=("career_position__stage",))
     organization = request.user.organization_id
     cycles = organization_cycles(organization)
     context = page_context(organization, default_cycle(cycles))
