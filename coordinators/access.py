@@ -97,12 +97,13 @@ def can_direct(user, profile: CoordinatorProfile) -> bool:
     )
 
 
-def get_profile_for_user(request, pk) -> CoordinatorProfile:
-    """A coordinator profile within the user's reach, else 404."""
+def get_profile_for_user(request, pk, *, related: tuple[str, ...] = ()) -> CoordinatorProfile:
+    """A coordinator profile within the user's reach, else 404; ``related`` names more
+    relations for the page to read in the same query (those of apps above this one)."""
     try:
         return (
             profiles_visible_to(request.user)
-            .select_related("user", "team", "team__director", "role_family", "career_stage")
+            .select_related("user", "team", "team__director", "role_family", *related)
             .get(pk=pk)
         )
     except (CoordinatorProfile.DoesNotExist, ValueError, TypeError) as exc:

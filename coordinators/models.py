@@ -179,14 +179,6 @@ class CoordinatorProfile(models.Model):
     schools = models.ManyToManyField(School, blank=True, related_name="profiles")
     job_title = models.CharField(max_length=200, blank=True)
     role_start_date = models.DateField(help_text="First day in this role; tenure counts from here.")
-    career_stage = models.ForeignKey(
-        "growth.CareerStage",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="profiles",
-    )
-    stage_since = models.DateField(null=True, blank=True)
     active = models.BooleanField(default=True)
     history = HistoricalRecords(excluded_fields=["organization"])
 

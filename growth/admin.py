@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
+from growth.models import (
+    CareerPosition,
+    CareerStage,
+    Goal,
+    Promotion,
+    Support,
+    SupportCatalogEntry,
+)
 
 
 @admin.register(SupportCatalogEntry)
@@ -33,6 +40,15 @@ class CareerStageAdmin(SimpleHistoryAdmin):
     list_display = ["title", "organization", "order", "expected_years_from", "expected_years_to"]
     list_filter = ["organization"]
     search_fields = ["title"]
+
+
+@admin.register(CareerPosition)
+class CareerPositionAdmin(SimpleHistoryAdmin):
+    list_display = ["profile", "stage", "since"]
+    list_filter = ["stage"]
+    list_select_related = ["profile__user", "stage"]
+    search_fields = ["profile__user__email"]
+    raw_id_fields = ["profile"]
 
 
 @admin.register(Promotion)

@@ -6,7 +6,15 @@ from django.utils import timezone
 from coordinators.form_helpers import ModelMultipleChoiceField
 from coordinators.models import CoordinatorProfile, User
 from coordinators.tenure import day_words
-from growth.models import CareerStage, Goal, NetworkScope, Support, SupportCatalogEntry, SupportKind
+from growth.models import (
+    CareerPosition,
+    CareerStage,
+    Goal,
+    NetworkScope,
+    Support,
+    SupportCatalogEntry,
+    SupportKind,
+)
 from rubrics.models import CategoryKey, Indicator, Level
 from rubrics.vocabulary import MAX_LEVEL, MIN_LEVEL
 
@@ -223,7 +231,7 @@ class PromotionForm(forms.Form):
         self.profile = profile
         self.fields["to_stage"].queryset = CareerStage.objects.filter(
             organization_id=profile.organization_id
-        ).exclude(pk=profile.career_stage_id or 0)
+        ).exclude(pk=CareerPosition.of(profile).stage_id or 0)
         self.fields["effective_on"].initial = timezone.localdate()
 
     def clean_effective_on(self):

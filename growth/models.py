@@ -186,6 +186,35 @@ class CareerStage(models.Model):
         return {key: getattr(self, f"min_{key}") for key in CATEGORY_KEYS}
 
 
+class CareerPosition(models.Model):
+    """Where one coordinator stands on the career path: the stage and the day it began.
+
+    A profile gets its row the first time a stage is set; until then it has no stage, which
+    ``CareerPosition.of`` reads as an empty position. The history keeps who changed what.
+    """
+
+    profile = models.OneToOneField(
+        CoordinatorProfile, on_delete=models.CASCADE, related_name="career_position"
+    )
+    stage = models.ForeignKey(
+        CareerStage, on_delete=models.SET_NULL, null=True, blank=True, related_name="positions"
+    )
+    since = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    def __str__(self):
+        return f"{self.profile}: {self.stage or 'no stage'}"
+
+    @classmethod
+    def of(cls, profile: CoordinatorProfile) -> "CareerPosition":
+        """The profile's position, or an unsaved empty one when no stage was ever set. Free of
+        queries when the profile was read with ``select_related("career_position")``."""
+        try:
+            return profile.career_position
+        except cls.DoesNotExist:
+            return cls(profile_id=profile.pk)
+
+
 class Promotion(models.Model):
     """A recorded change of career stage; never edited, only added."""
 

@@ -61,7 +61,9 @@ def mentees_of(user) -> list[Mentee]:
             kind=SupportKind.MENTORING,
             coordinator__organization_id=user.organization_id,
         )
-        .select_related("coordinator__user", "coordinator__team", "coordinator__career_stage")
+        .select_related(
+            "coordinator__user", "coordinator__team", "coordinator__career_position__stage"
+        )
         .order_by("coordinator__user__last_name", "coordinator__user__first_name", "starts_on")
     )
     by_profile: dict[int, Mentee] = {}

@@ -7,7 +7,15 @@ from django.db import IntegrityError, transaction
 
 from coordinators.models import CoordinatorProfile, Organization
 from growth.default_catalogue import DEFAULT_CATALOGUE
-from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry, SupportKind
+from growth.models import (
+    CareerPosition,
+    CareerStage,
+    Goal,
+    Promotion,
+    Support,
+    SupportCatalogEntry,
+    SupportKind,
+)
 from rubrics.models import Indicator
 
 
@@ -161,7 +169,7 @@ def support_attach_from_catalogue(
     if entry.kind == SupportKind.MENTORING:
         raise GrowthError("Mentoring needs a mentor: add it with the support form.")
     # Lock the profile row so two quick clicks do not attach the entry twice.
-    CoordinatorProfile.objects.select_for_update().filter(pk=profile.pk).first()
+    CoordinatorProfile.objects.select_for_update().get(pk=profile.pk)
     existing = Support.objects.filter(coordinator=profile, catalog_entry=entry).first()
     if existing is not None:
         if goal is not None and goal.coordinator_id == profile.pk:
@@ -205,6 +213,38 @@ def support_catalogue_seed(*, organization: Organization) -> list[SupportCatalog
 # Career stages and promotions ---------------------------------------------------------------
 
 
+def _locked_position(profile: CoordinatorProfile) -> CareerPosition:
+    """The profile's career position, read under a lock on the profile so that two changes of
+    one person's stage wait for each other; a new unsaved one when the profile has none."""
+    CoordinatorProfile.objects.select_for_update().get(pk=profile.pk)
+    return CareerPosition.objects.filter(profile_id=profile.pk).first() or CareerPosition(
+        profile_id=profile.pk
+    )
+
+
+def _place(position: CareerPosition, *, stage: CareerStage | None, since: date | None, actor):
+    position.stage = stage
+    position.since = since
+    position._history_user = actor  # who changed the stage, also outside a request
+    if position.pk is None:
+        position.save()
+    else:
+        position.save(update_fields=["stage", "since"])
+
+
+@transaction.atomic
+def career_position_set(
+    *, profile: CoordinatorProfile, stage: CareerStage | None, since: date | None, actor
+) -> CareerPosition:
+    """Put a coordinator at ``stage`` from ``since`` without recording a promotion (where a
+    person starts, or a correction); the position's history keeps the change and who made it."""
+    if stage is not None and stage.organization_id != profile.organization_id:
+        raise GrowthError("That career stage belongs to another organization.")
+    position = _locked_position(profile)
+    _place(position, stage=stage, since=since, actor=actor)
+    return position
+
+
 @transaction.atomic
 def promotion_record(
     *,
@@ -215,32 +255,30 @@ def promotion_record(
     actor,
 ) -> Promotion:
     """Move a coordinator to another career stage from ``effective_on``; the Promotion row
-    and the profile's history keep the change and who recorded it."""
+    and the career position's history keep the change and who recorded it."""
     if to_stage.organization_id != profile.organization_id:
         raise GrowthError("That career stage belongs to another organization.")
-    profile = CoordinatorProfile.objects.select_for_update().get(pk=profile.pk)
-    if profile.career_stage_id == to_stage.pk:
+    position = _locked_position(profile)
+    if position.stage_id == to_stage.pk:
         raise GrowthError(f"{profile} is already {to_stage.title}.")
     promotion = Promotion.objects.create(
         profile=profile,
-        from_stage_id=profile.career_stage_id,
+        from_stage_id=position.stage_id,
         to_stage=to_stage,
         effective_on=effective_on,
         note=note,
         recorded_by=actor,
     )
-    profile.career_stage = to_stage
-    profile.stage_since = effective_on
-    profile.save(update_fields=["career_stage", "stage_since"])
+    _place(position, stage=to_stage, since=effective_on, actor=actor)
     return promotion
 
 
 @transaction.atomic
 def career_stage_delete(*, stage: CareerStage) -> None:
     """Delete a stage nobody is in and no promotion names."""
-    if stage.profiles.exists():
+    if stage.positions.exists():
         raise GrowthError(
-            f"{stage.profiles.count()} people are at {stage.title}; move them to another stage "
+            f"{stage.positions.count()} people are at {stage.title}; move them to another stage "
             "first."
         )
     if (

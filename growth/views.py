@@ -57,7 +57,7 @@ def get_growth_profile_for_user(request, pk, *, edit=False, direct=False) -> Coo
     if not user_roles(user):
         raise PermissionDenied("Your role does not give access to this page.")
     profiles = CoordinatorProfile.objects.select_related(
-        "user", "team", "team__director", "role_family", "career_stage"
+        "user", "team", "team__director", "role_family", "career_position__stage"
     )
     try:
         profile = profiles.get(pk=pk, organization_id=user.organization_id)
@@ -389,7 +389,7 @@ class CareerStageListView(RoleRequiredMixin, ListView):
     def get_queryset(self):
         return (
             CareerStage.objects.filter(organization_id=self.request.user.organization_id)
-            .annotate(people=Count("profiles", filter=Q(profiles__active=True)))
+            .annotate(people=Count("positions", filter=Q(positions__profile__active=True)))
             .order_by("order")
         )
 

@@ -11,7 +11,7 @@ from coordinators.models import CoordinatorProfile, Role, School
 def my_growth(request):
     profile = (
         CoordinatorProfile.objects.filter(user=request.user)
-        .select_related("team", "team__director", "role_family", "career_stage")
+        .select_related("team", "team__director", "role_family", "career_position__stage")
         .prefetch_related("schools")
         .first()
     )
@@ -45,7 +45,7 @@ def my_team(request):
     profiles = (
         profiles_directed_by(request.user)
         .filter(team__director=request.user)
-        .select_related("user", "team", "career_stage")
+        .select_related("user", "team", "career_position__stage")
         .prefetch_related(Prefetch("schools", queryset=School.objects.order_by("name")))
         .order_by("team__name", "user__last_name", "user__first_name")
     )

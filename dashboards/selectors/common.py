@@ -18,7 +18,7 @@ from assessments.models import Assessment, AssessmentCycle, CategoryScore
 from coordinators.models import CoordinatorProfile, Organization
 from dashboards import flags as flag_rules
 from dashboards.models import FlagThresholds
-from growth.models import CareerStage
+from growth.models import CareerPosition, CareerStage
 from rubrics.models import Category, CategoryKey, Level
 from rubrics.vocabulary import DEFAULT_NAMES, Names
 
@@ -110,15 +110,18 @@ class Person:
 
     @classmethod
     def from_profile(cls, profile: CoordinatorProfile) -> Person:
+        """Free of queries for a profile read with its user, team and
+        ``career_position__stage``."""
         team = profile.team
+        stage = CareerPosition.of(profile).stage
         return cls(
             pk=profile.pk,
             first_name=profile.user.first_name,
             last_name=profile.user.last_name,
             email=profile.user.email,
             team=Ref(team.pk, team.name) if team else None,
-            career_stage_id=profile.career_stage_id,
-            career_stage_title=profile.career_stage.title if profile.career_stage else "",
+            career_stage_id=stage.pk if stage else None,
+            career_stage_title=stage.title if stage else "",
             role_start_date=profile.role_start_date,
         )
 

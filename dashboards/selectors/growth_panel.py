@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from assessments.models import Assessment, CategoryScore
@@ -24,7 +24,14 @@ from growth.careers import (
     stage_span_words,
     time_in_words,
 )
-from growth.models import CareerStage, Goal, Support, SupportCatalogEntry, SupportKind
+from growth.models import (
+    CareerPosition,
+    CareerStage,
+    Goal,
+    Support,
+    SupportCatalogEntry,
+    SupportKind,
+)
 from growth.selectors import goal_due_state
 from rubrics.models import Category, CategoryKey, Level
 from rubrics.text import pinned_rubric_text
@@ -67,6 +74,7 @@ class GrowthPanel:
     today: date
     names: Names
     stage: CareerStage | None
+    stage_since: date | None
     stage_time: str
     stage_span: str
     next_stage: CareerStage | None
@@ -174,6 +182,28 @@ def _goal_rows(profile: CoordinatorProfile, names: Names, today: date) -> list[G
     ]
 
 
+def _stages_and_position(
+    profile: CoordinatorProfile, stages: list[CareerStage] | None
+) -> tuple[list[CareerStage], CareerPosition]:
+    """The organization's career stages and the profile's career position, in one query at
+    most: the position comes with the profile when it was read with ``career_position``,
+    otherwise with the stages."""
+    if stages is not None or CoordinatorProfile.career_position.is_cached(profile):
+        position = CareerPosition.of(profile)
+        if stages is None:
+            stages = list(CareerStage.objects.filter(organization_id=profile.organization_id))
+        return stages, position
+    held = CareerPosition.objects.filter(profile_id=profile.pk, stage=OuterRef("pk"))
+    stages = list(
+        CareerStage.objects.filter(organization_id=profile.organization_id).annotate(
+            held=Exists(held), held_since=Subquery(held.values("since")[:1])
+        )
+    )
+    stage = next((s for s in stages if s.held), None)
+    since = stage.held_since if stage else None
+    return stages, CareerPosition(profile_id=profile.pk, stage=stage, since=since)
+
+
 def growth_panel(
     *,
     profile: CoordinatorProfile,
@@ -198,9 +228,8 @@ def growth_panel(
     and level names of the organization's rubric versions.
     """
     today = today or timezone.localdate()
-    if stages is None:
-        stages = list(CareerStage.objects.filter(organization_id=profile.organization_id))
-    stage = next((s for s in stages if s.pk == profile.career_stage_id), None)
+    stages, position = _stages_and_position(profile, stages)
+    stage = next((s for s in stages if s.pk == position.stage_id), None)
     upcoming = next_stage(stages, stage) if stages else None
     if thresholds is None:
         thresholds = flag_rules.Thresholds.from_row(
@@ -259,7 +288,8 @@ def growth_panel(
         today=today,
         names=names,
         stage=stage,
-        stage_time=time_in_words(profile.stage_since, today) if stage else "",
+        stage_since=position.since if stage else None,
+        stage_time=time_in_words(position.since, today) if stage else "",
         stage_span=stage_span_words(stage) if stage else "",
         next_stage=upcoming,
         readiness=readiness,

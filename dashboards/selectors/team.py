@@ -162,8 +162,8 @@ def _people_and_schools(
                 "user__email",
                 "team_id",
                 "team__name",
-                "career_stage_id",
-                "career_stage__title",
+                "career_position__stage_id",
+                "career_position__stage__title",
                 "role_start_date",
             )
         )

@@ -114,7 +114,8 @@ def org_overview(request):
 
 def _coordinator_page(request, pk) -> CoordinatorPage:
     check_role(request.user, Role.COORDINATOR, Role.DIRECTOR, Role.ADMIN)
-    return coordinator_page(profile=get_profile_for_user(request, pk))
+    profile = get_profile_for_user(request, pk, related=("career_position__stage",))
+    return coordinator_page(profile=profile)
 
 
 @require_GET

@@ -46,6 +46,8 @@ from coordinators.models import (
     Team,
     User,
 )
+from growth.models import CareerPosition, CareerStage
+from growth.services import career_position_set
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
@@ -59,7 +61,7 @@ COLUMNS = {
     TEAMS: (["name"], ["director_email"]),
     PEOPLE: (
         ["email", "first_name", "last_name", "roles"],
-        ["team", "schools", "role_start_date", "role_family", "job_title"],
+        ["team", "schools", "role_start_date", "role_family", "job_title", "career_stage"],
     ),
 }
 COLUMN_HELP = {
@@ -82,6 +84,7 @@ COLUMN_HELP = {
         "role_start_date": "For coordinators: first day in the role, YYYY-MM-DD",
         "role_family": "For coordinators: role family name; blank keeps theirs or uses the first",
         "job_title": "For coordinators: job title shown on their page",
+        "career_stage": "For coordinators: title of one of your career stages; blank keeps theirs",
     },
 }
 ALIASES = {
@@ -100,6 +103,7 @@ ALIASES = {
     "first": "first_name",
     "last": "last_name",
     "title": "job_title",
+    "stage": "career_stage",
 }
 ROLE_WORDS = {
     "coordinator": Role.COORDINATOR,
@@ -492,6 +496,7 @@ def _normalize_person(item, cells, number, seen, err, today):
     item["schools"] = [s for s in LIST_SPLIT.split(raw_schools) if s] if raw_schools else []
     item["role_family"] = _text(cells.get("role_family"))
     item["job_title"] = _text(cells.get("job_title"))[:200]
+    item["career_stage"] = _text(cells.get("career_stage"))
     item["role_start_date"] = ""
     raw_date = cells.get("role_start_date")
     if _text(raw_date):
@@ -538,9 +543,10 @@ def roster_plan(*, organization: Organization, payload: dict) -> RosterPlan:
     profiles = {
         p.user_id: p
         for p in CoordinatorProfile.objects.filter(user_id__in=user_ids)
-        .select_related("team", "role_family")
+        .select_related("team", "role_family", "career_position")
         .prefetch_related("schools")
     }
+    stages = {s.title.lower(): s for s in CareerStage.objects.filter(organization_id=org_id)}
     file_schools = {s["name"].lower() for s in payload[SCHOOLS] if s.get("name")}
     file_teams = {t["name"].lower() for t in payload[TEAMS] if t.get("name")}
     file_people = {p["email"]: p for p in payload[PEOPLE] if p.get("email")}
@@ -638,17 +644,14 @@ def roster_plan(*, organization: Organization, payload: dict) -> RosterPlan:
             user is not None and Role.COORDINATOR in roles.get(user.pk, set())
         )
         profile = profiles.get(user.pk) if user else None
-        coordinator_fields = [
-            c
-            for c in ("team", "schools", "role_start_date", "role_family", "job_title")
-            if item.get(c)
-        ]
+        coordinator_fields = [c for c in COLUMNS[PEOPLE][1] if item.get(c)]
         if coordinator_fields and not is_coordinator and profile is None:
             err(
                 item,
                 coordinator_fields[0],
                 item[coordinator_fields[0]],
-                "Only coordinators have a team, school sites, start date or role family here: "
+                "Only coordinators have a team, school sites, start date, role family or career "
+                "stage here: "
                 "add “coordinator” to their roles or leave these cells empty.",
             )
         if (
@@ -675,6 +678,17 @@ def roster_plan(*, organization: Organization, payload: dict) -> RosterPlan:
             family = families.get(item["role_family"].lower())
             if family is None:
                 err(item, "role_family", item["role_family"], "Unknown role family.")
+        stage = None
+        if item.get("career_stage"):
+            stage = stages.get(item["career_stage"].lower())
+            if stage is None:
+                known = ", ".join(sorted((s.title for s in stages.values()), key=str.lower))
+                err(
+                    item,
+                    "career_stage",
+                    item["career_stage"],
+                    f"Unknown career stage; your organization's are: {known or 'none yet'}.",
+                )
         if Role.COORDINATOR in wanted_roles and profile is None and not item["role_start_date"]:
             err(item, "role_start_date", "", "A new coordinator needs the first day in their role.")
 
@@ -706,6 +720,8 @@ def roster_plan(*, organization: Organization, payload: dict) -> RosterPlan:
                     details.append(f"role family → {family.name}")
                 if item["job_title"] and profile.job_title != item["job_title"]:
                     details.append(f"job title → {item['job_title']}")
+                if stage is not None and CareerPosition.of(profile).stage_id != stage.pk:
+                    details.append(f"career stage → {stage.title}")
             elif Role.COORDINATOR in wanted_roles:
                 details.append("gets a coordinator profile")
             action = "update" if details else "unchanged"
@@ -762,6 +778,7 @@ def roster_import_apply(
         f.name.lower(): f for f in RoleFamily.objects.filter(organization_id=org_id).order_by("pk")
     }
     default_family = next(iter(families.values()), None)
+    stages = {s.title.lower(): s for s in CareerStage.objects.filter(organization_id=org_id)}
     created_users = []
     emails = [p["email"] for p in payload[PEOPLE]]
     users = {u.email: u for u in User.objects.filter(organization_id=org_id, email__in=emails)}
@@ -786,6 +803,8 @@ def roster_import_apply(
             if role not in held:
                 Membership.objects.create(user=user, role=role)
         _profile_apply(user, item, teams, schools, families, default_family, organization)
+        if item.get("career_stage"):
+            _stage_apply(user, stages[item["career_stage"].lower()], actor)
 
     for item in payload[TEAMS]:
         director = users.get(item.get("director_email")) if item.get("director_email") else None
@@ -846,6 +865,14 @@ def _profile_apply(user, item, teams, schools, families, default_family, organiz
         profile.schools.set(wanted_schools)
 
 
+def _stage_apply(user, stage: CareerStage, actor) -> None:
+    """Put the person's profile at ``stage`` unless it is there; the roster does not say
+    since when, so the date is left blank."""
+    profile = CoordinatorProfile.objects.filter(user=user).select_related("career_position").first()
+    if profile is not None and CareerPosition.of(profile).stage_id != stage.pk:
+        career_position_set(profile=profile, stage=stage, since=None, actor=actor)
+
+
 # Templates --------------------------------------------------------------------------------
 
 EXAMPLES = {
@@ -861,6 +888,7 @@ EXAMPLES = {
         "2024-08-15",
         "",
         "Community School Coordinator",
+        "Coordinator II",
     ],
 }
 

@@ -15,7 +15,7 @@ from assessments.models import Rating
 from assessments.services import category_scores_refresh
 from dashboards.models import FlagThresholds
 from growth.models import CareerStage, Goal, Support
-from growth.services import support_create
+from growth.services import career_position_set, support_create
 from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,8 +46,8 @@ def watch(page):
 def strong_at_a_weak_site(org, profile):
     """Coordinator II, four years in, last review: Coordinator Expert, School site Novice."""
     stages = list(CareerStage.objects.filter(organization=org).order_by("order"))
-    profile.career_stage = stages[1]
-    profile.stage_since = timezone.localdate() - timedelta(days=500)
+    since = timezone.localdate() - timedelta(days=500)
+    career_position_set(profile=profile, stage=stages[1], since=since, actor=None)
     profile.role_start_date = timezone.localdate() - timedelta(days=365 * 4 + 30)
     profile.user.first_name, profile.user.last_name = "Maria", "Alvarez"
     profile.user.save()

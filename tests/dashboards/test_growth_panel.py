@@ -13,7 +13,12 @@ from assessments.services import category_scores_refresh
 from dashboards.selectors.growth_panel import growth_panel
 from growth.models import CareerStage, Goal, SupportCatalogEntry
 from growth.selectors import goal_deadlines, mentees_of
-from growth.services import goal_create, support_attach_from_catalogue, support_create
+from growth.services import (
+    career_position_set,
+    goal_create,
+    support_attach_from_catalogue,
+    support_create,
+)
 from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory
 
 TODAY = timezone.localdate()
@@ -42,8 +47,10 @@ def stages(org):
 
 
 def test_stage_time_and_next_stage_requirements(profile, director, stages):
-    profile.career_stage = stages[1]  # Coordinator II; next: Senior Coordinator (3, 2, 2, 2)
-    profile.stage_since = TODAY - timedelta(days=400)
+    # Coordinator II; next: Senior Coordinator (3, 2, 2, 2)
+    career_position_set(
+        profile=profile, stage=stages[1], since=TODAY - timedelta(days=400), actor=director
+    )
     profile.role_start_date = TODAY - timedelta(days=365 * 5 + 5)
     profile.save()
     finalize(profile, {"coordinator": 3, "site": 1, "organization": 2, "development": 2}, 30)

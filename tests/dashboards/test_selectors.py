@@ -25,6 +25,7 @@ from dashboards.selectors.team import (
     rows_filtered_and_sorted,
     team_dashboard_for,
 )
+from growth.services import career_position_set
 from rubrics.models import Level
 from tests.dashboards.dashboard_data import assess, build_team, open_cycle, past_cycles
 from tests.factories import ProfileFactory, SchoolFactory
@@ -150,7 +151,7 @@ def test_past_cycles_are_judged_as_of_their_close(org, profile):
 
 def test_ready_for_promotion_uses_the_next_career_stage(org, profile):
     stages = list(org.career_stages.order_by("order"))
-    profile.career_stage = stages[0]
+    career_position_set(profile=profile, stage=stages[0], since=None, actor=None)
     profile.role_start_date = timezone.localdate() - timedelta(days=365 * 3)
     profile.save()
     (recent,) = past_cycles(org, 1)

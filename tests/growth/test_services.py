@@ -8,6 +8,7 @@ from django.utils import timezone
 from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
 from growth.services import (
     GrowthError,
+    career_position_set,
     career_stage_delete,
     goal_create,
     goal_status_set,
@@ -120,19 +121,21 @@ def test_attach_refuses_mentoring_and_other_organizations(org, other_org, profil
 
 def test_promotion_moves_the_stage_and_keeps_history(org, profile, director):
     first, second = CareerStage.objects.filter(organization=org).order_by("order")[:2]
-    profile.career_stage = first
-    profile.save(update_fields=["career_stage"])
+    career_position_set(profile=profile, stage=first, since=None, actor=director)
     promotion = promotion_record(
         profile=profile, to_stage=second, effective_on=TODAY, note="Ready.", actor=director
     )
     profile.refresh_from_db()
-    assert (profile.career_stage, profile.stage_since) == (second, TODAY)
+    position = profile.career_position
+    assert (position.stage, position.since) == (second, TODAY)
     assert (promotion.from_stage, promotion.to_stage, promotion.recorded_by) == (
         first,
         second,
         director,
     )
-    assert profile.history.first().career_stage_id == second.pk
+    latest = position.history.first()
+    assert (latest.stage_id, latest.history_user) == (second.pk, director)
+    assert [h.stage_id for h in position.history.all()] == [second.pk, first.pk]
     with pytest.raises(GrowthError, match="already"):
         promotion_record(profile=profile, to_stage=second, effective_on=TODAY, actor=director)
 
@@ -145,8 +148,7 @@ def test_promotion_to_another_organizations_stage_is_refused(other_org, profile,
 
 def test_a_stage_in_use_is_not_deleted(org, profile, director):
     first, second, third = CareerStage.objects.filter(organization=org).order_by("order")[:3]
-    profile.career_stage = first
-    profile.save(update_fields=["career_stage"])
+    career_position_set(profile=profile, stage=first, since=None, actor=director)
     with pytest.raises(GrowthError, match="people are at"):
         career_stage_delete(stage=first)
     promotion_record(profile=profile, to_stage=second, effective_on=TODAY, actor=director)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
-from growth.services import goal_create, support_create
+from growth.services import career_position_set, goal_create, support_create
 from tests.factories import ProfileFactory, UserFactory
 
 TODAY = timezone.localdate()
@@ -264,7 +264,7 @@ def test_director_records_a_promotion(client_for, director, profile, org):
     assert "on or after the day" in future.content.decode()
     client.post(url, {"to_stage": stage.pk, "effective_on": TODAY.isoformat(), "note": "Earned."})
     profile.refresh_from_db()
-    assert profile.career_stage == stage
+    assert profile.career_position.stage == stage
     assert Promotion.objects.get(profile=profile).note == "Earned."
     page = client.get(reverse("growth:profile-growth", args=[profile.pk])).content.decode()
     assert "Earned." in page
@@ -394,8 +394,7 @@ def test_edit_the_catalogue(client_for, admin_user, org):
 
 def test_stage_delete_in_use_says_why(client_for, admin_user, org, profile):
     stage = CareerStage.objects.filter(organization=org).first()
-    profile.career_stage = stage
-    profile.save(update_fields=["career_stage"])
+    career_position_set(profile=profile, stage=stage, since=None, actor=admin_user)
     response = client_for(admin_user).post(
         reverse("growth:stage-delete", args=[stage.pk]), follow=True
     )

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coordinators.models import CoordinatorProfile, Membership, School, Team, User
+from growth.models import CareerPosition
 from growthmatrix.roster.importing import (
     MAX_BYTES,
     ImportFileError,
@@ -19,7 +20,7 @@ from growthmatrix.roster.importing import (
     roster_read,
 )
 from tests.factories import SchoolFactory, UserFactory
-from tests.roster.import_files import csv_file, xlsx_file
+from tests.roster.import_files import PEOPLE_HEADER, csv_file, xlsx_file
 
 TOMORROW = (timezone.localdate() + timedelta(days=1)).isoformat()
 
@@ -325,3 +326,32 @@ def test_semicolon_separated_csv_is_read(org, team, lincoln):
     text = "email;first_name;last_name;roles\nzed@example.org;Zed;Z;admin\n"
     plan = check(org, SimpleUploadedFile("people.csv", text.encode()))
     assert plan.is_valid and plan.counts["people"]["create"] == 1
+
+
+def test_a_career_stage_column_sets_keeps_or_names_an_unknown_stage(org, team, lincoln, admin_user):
+    header = [*PEOPLE_HEADER, "Career stage"]
+    rows = [row + [""] for row in good_people(team)]
+    rows[0][-1] = "coordinator ii"
+    first = check(org, csv_file(rows, header=header))
+    roster_import_apply(organization=org, payload=first.payload, actor=admin_user)
+    ana = CoordinatorProfile.objects.get(user__email="ana@example.org")
+    position = CareerPosition.objects.get(profile=ana)
+    assert (position.stage.title, position.since) == ("Coordinator II", None)
+    assert position.history.get().history_user == admin_user
+    assert not CareerPosition.objects.exclude(profile=ana).exists()  # blank: no stage set
+
+    assert not check(org, csv_file(rows, header=header)).has_work
+    rows[0][-1] = ""
+    assert not check(org, csv_file(rows, header=header)).has_work  # blank keeps the stage
+    rows[0][-1] = "Senior Coordinator"
+    plan = check(org, csv_file(rows, header=header))
+    assert next(c for c in plan.changes if "ana@" in c.label).details == [
+        "career stage → Senior Coordinator"
+    ]
+    roster_import_apply(organization=org, payload=plan.payload, actor=admin_user)
+    assert CareerPosition.objects.get(profile=ana).stage.title == "Senior Coordinator"
+
+    rows[1][-1] = "Wizard"
+    plan = check(org, csv_file(rows, header=header))
+    assert [(e.row, e.column, e.value) for e in plan.errors] == [(3, "career_stage", "Wizard")]
+    assert "Unknown career stage; your organization's are: Coordinator I" in plan.errors[0].message

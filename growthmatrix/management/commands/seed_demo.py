@@ -25,7 +25,7 @@ from coordinators.models import (
     Team,
     User,
 )
-from growth.models import CareerStage, Goal, Support
+from growth.models import CareerPosition, CareerStage, Goal, Support
 from growthmatrix.organizations import organization_create
 from rubrics.defaults import INSTRUCTIONAL_COACH
 from rubrics.models import CategoryKey, Indicator, RubricVersion
@@ -236,6 +236,7 @@ class Command(BaseCommand):
         Membership.objects.bulk_create(Membership(user=u, role=Role.COORDINATOR) for u in users)
         n_coaches = max(3, n_coordinators // 8)
         profiles = []
+        positions = []  # (stage, since) of each profile
         for i, user in enumerate(users):
             years = (i * 5) % 9 if i >= len(STORIES) else [3, 5, 4, 2, 3, 2, 1, 6][i]
             start = today - timedelta(days=365 * years + 30 + (i * 11) % 200)
@@ -253,11 +254,14 @@ class Command(BaseCommand):
                     team=teams[i % n_teams],
                     job_title="Instructional Coach" if is_coach else stages[stage_index].title,
                     role_start_date=start,
-                    career_stage=stages[stage_index],
-                    stage_since=start + timedelta(days=365 * (stage_index * 2)),
                 )
             )
+            positions.append((stages[stage_index], start + timedelta(days=365 * (stage_index * 2))))
         profiles = CoordinatorProfile.objects.bulk_create(profiles)
+        CareerPosition.objects.bulk_create(
+            CareerPosition(profile=profile, stage=stage, since=since)
+            for profile, (stage, since) in zip(profiles, positions, strict=True)
+        )
         through = CoordinatorProfile.schools.through
         profile_schools = {}
         links = []
@@ -279,8 +283,9 @@ class Command(BaseCommand):
             team=teams[1],
             job_title="Director of Community Schools",
             role_start_date=today - timedelta(days=3000),
-            career_stage=stages[-1],
-            stage_since=today - timedelta(days=900),
+        )
+        CareerPosition.objects.create(
+            profile=lead, stage=stages[-1], since=today - timedelta(days=900)
         )
         lead.schools.add(schools[0])
 

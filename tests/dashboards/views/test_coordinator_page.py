@@ -19,7 +19,7 @@ from dashboards.selectors.common import organization_cycles, page_facts
 from dashboards.selectors.coordinator import coordinator_history
 from dashboards.selectors.growth_panel import growth_panel
 from growth.models import CareerStage
-from growth.services import goal_create
+from growth.services import career_position_set, goal_create
 from tests.dashboards.dashboard_data import (
     assess,
     build_team,
@@ -176,9 +176,9 @@ def test_the_same_number_of_queries_for_3_and_60_coordinators_and_more_cycles(
 def test_the_growth_panel_shows_the_same_with_the_pages_data_as_on_its_own(
     director, history, stages_and_goal
 ):
-    profile = CoordinatorProfile.objects.select_related("user", "team", "career_stage").get(
-        pk=history.pk
-    )
+    profile = CoordinatorProfile.objects.select_related(
+        "user", "team", "career_position__stage"
+    ).get(pk=history.pk)
     context = page_facts(org_id := profile.organization_id, organization_cycles(org_id)[0])
     page = coordinator_history(profile=profile, context=context)
     alone = growth_panel(profile=profile, viewer=director, flags=page.row.flags)
@@ -199,9 +199,12 @@ def test_the_growth_panel_shows_the_same_with_the_pages_data_as_on_its_own(
 
 @pytest.fixture
 def stages_and_goal(org, history, director):
-    history.career_stage = CareerStage.objects.filter(organization=org).order_by("order").first()
-    history.stage_since = timezone.localdate() - timedelta(days=400)
-    history.save()
+    career_position_set(
+        profile=history,
+        stage=CareerStage.objects.filter(organization=org).order_by("order").first(),
+        since=timezone.localdate() - timedelta(days=400),
+        actor=director,
+    )
     goal_create(
         profile=history,
         actor=director,
