@@ -126,7 +126,8 @@ def test_filters_narrow_the_rows_and_stay_in_the_url(client_for, director, team,
 def test_the_cycle_filter_shows_an_earlier_cycle(client_for, director, gap, cycles):
     response = client_for(director).get(URL, {"cycle": cycles[0].pk})
     assert f'<option value="{cycles[0].pk}" selected>' in response.text
-    assert 'class="gm-badge level level-2">Proficient' in response.text  # coordinator was Proficient
+    # the coordinator was Proficient in that cycle
+    assert 'class="gm-badge level level-2">Proficient' in response.text
     assert ">Stalled</button>" not in response.text
 
 
