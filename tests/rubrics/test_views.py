@@ -383,3 +383,15 @@ def test_people_page_query_count_does_not_grow(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("rubrics:role-family-people"))
     assert len(response.context["page_obj"]) == 30
+
+
+def test_people_pages_keep_the_family_filter(client_for, admin_user, team, family):
+    for _ in range(51):
+        ProfileFactory(team=team, schools=[])
+    url = reverse("rubrics:role-family-people")
+    html = client_for(admin_user).get(url, {"family": family.pk}).content.decode()
+    assert "Page 1 of 2" in html
+    assert f'href="?family={family.pk}&amp;page=2">Next</a>' in html
+    second = client_for(admin_user).get(url, {"family": family.pk, "page": 2}).content.decode()
+    assert "Page 2 of 2" in second
+    assert f'href="?family={family.pk}&amp;page=1">Previous</a>' in second

@@ -53,8 +53,8 @@ def test_director_sees_their_team_with_levels_in_words_and_flags(client_for, dir
     assert response.status_code == 200
     assert names_in(response) == [gap.user.display_name]
     html = response.text
-    assert 'class="level level-3">Expert' in html
-    assert 'class="level level-1">Novice' in html
+    assert 'class="gm-badge level level-3">Expert' in html
+    assert 'class="gm-badge level level-1">Novice' in html
     # The flag badge: its explanation on hover/focus (title -> tooltip) and for screen readers.
     explanation = "School site: Novice, Coordinator: Expert — two levels apart"
     assert f'data-bs-toggle="tooltip" title="{explanation}">Site gap</button>' in html
@@ -126,7 +126,8 @@ def test_filters_narrow_the_rows_and_stay_in_the_url(client_for, director, team,
 def test_the_cycle_filter_shows_an_earlier_cycle(client_for, director, gap, cycles):
     response = client_for(director).get(URL, {"cycle": cycles[0].pk})
     assert f'<option value="{cycles[0].pk}" selected>' in response.text
-    assert 'class="level level-2">Proficient' in response.text  # coordinator was Proficient
+    # the coordinator was Proficient in that cycle
+    assert 'class="gm-badge level level-2">Proficient' in response.text
     assert ">Stalled</button>" not in response.text
 
 
