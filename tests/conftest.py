@@ -5,6 +5,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from coordinators import events
 from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory, UserFactory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -114,3 +115,17 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def subscribed():
+    """Subscribe domain event handlers for one test only: ``subscribed(EventType, handler)``."""
+    added = []
+
+    def add(event_type, handler):
+        events.subscribe(event_type, handler)
+        added.append((event_type, handler))
+
+    yield add
+    for event_type, handler in added:
+        events.unsubscribe(event_type, handler)
