@@ -3,9 +3,10 @@ import shutil
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 from coordinators import events
+from tests.access_world import world_build
 from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory, UserFactory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -129,3 +130,12 @@ def subscribed():
     yield add
     for event_type, handler in added:
         events.unsubscribe(event_type, handler)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world every URL is requested in (tests/access_world.py), built once for the module
+    that asks for it and undone at its end; each request in it is rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield world_build()
+        transaction.set_rollback(True)
