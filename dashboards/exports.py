@@ -13,7 +13,8 @@ import xlsxwriter
 from django.http import HttpResponse
 from django.utils.text import slugify
 
-from dashboards.selectors.team import CATEGORY_KEYS, CoordinatorHistory, DashboardRow
+from dashboards.selectors.common import CATEGORY_KEYS, DashboardRow
+from dashboards.selectors.coordinator import CoordinatorHistory
 from rubrics.models import CategoryKey
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

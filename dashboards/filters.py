@@ -2,23 +2,21 @@
 
 Filters on the coordinators themselves (team, school, school level, setting, name) narrow the
 queryset; the cycle picks which assessments the rows read; flag, status and sort apply to
-the computed rows (see selectors.rows_filtered_and_sorted). A value that does not fit is
+the computed rows (see selectors.team.rows_filtered_and_sorted). A value that does not fit is
 ignored and reported beside its field, never a server error.
 """
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
+from django.http import QueryDict
 
 from coordinators.models import CoordinatorProfile, SchoolLevel, SchoolSetting
 from dashboards.flags import FLAG_LABELS
-from dashboards.selectors.team import CATEGORY_KEYS, STATUS_LABELS
+from dashboards.selectors.common import CATEGORY_KEYS, STATUS_LABELS
 
-SORT_CHOICES = [
-    (f"{prefix}{key}", key)
-    for key in ("name", "team", "status", "flags", *CATEGORY_KEYS)
-    for prefix in ("", "-")
-]
+SORT_COLUMNS = ("name", "team", "status", "flags", *CATEGORY_KEYS)
+SORT_CHOICES = [(f"{prefix}{key}", key) for key in SORT_COLUMNS for prefix in ("", "-")]
 
 ProfileSchool = CoordinatorProfile.schools.through
 
@@ -139,3 +137,20 @@ class DashboardFilterSet(django_filters.FilterSet):
                 | Q(user__email__icontains=word)
             )
         return queryset
+
+
+def sort_links(params: QueryDict, current: str) -> dict[str, dict]:
+    """For each sortable column: the URL that sorts by it (the other filters kept, back to the
+    first page), and its aria-sort state."""
+    links = {}
+    for key in SORT_COLUMNS:
+        ascending = current == key
+        descending = current == f"-{key}"
+        query = params.copy()
+        query["sort"] = f"-{key}" if ascending else key
+        query.pop("page", None)
+        links[key] = {
+            "url": f"?{query.urlencode()}",
+            "aria_sort": "ascending" if ascending else "descending" if descending else "none",
+        }
+    return links

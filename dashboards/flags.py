@@ -94,7 +94,7 @@ class Thresholds:
 
 
 @dataclass(frozen=True, slots=True)
-class Matrix:
+class CategoryLevels:
     """The four category levels of one assessment.
 
     ``levels`` are the ones that count: the supervisor's once finalized, else the self levels.
@@ -132,8 +132,9 @@ class CoordinatorFacts:
 
     today: date
     role_start_date: date | None = None
-    current: Matrix | None = None
-    finalized_history: Sequence[Matrix] = ()  # oldest first; the last is the latest finalized
+    current: CategoryLevels | None = None
+    # Oldest first; the last is the latest finalized.
+    finalized_history: Sequence[CategoryLevels] = ()
     cycle: CycleStatus | None = None
     stage: Stage | None = None
     next_stage: Stage | None = None
@@ -165,14 +166,14 @@ def levels_apart(difference: int) -> str:
     return f"{words} level{'s' if abs(difference) != 1 else ''}"
 
 
-def _unreviewed(matrix: Matrix) -> str:
+def _unreviewed(matrix: CategoryLevels) -> str:
     return "" if matrix.finalized else " (self-assessment, not yet reviewed)"
 
 
 # The rules -------------------------------------------------------------------------------
 
 
-def _gap(matrix: Matrix | None, higher: str, lower: str, threshold: int) -> int | None:
+def _gap(matrix: CategoryLevels | None, higher: str, lower: str, threshold: int) -> int | None:
     """How far ``higher`` is above ``lower`` when that is at least ``threshold``, else None."""
     if matrix is None:
         return None
@@ -182,7 +183,7 @@ def _gap(matrix: Matrix | None, higher: str, lower: str, threshold: int) -> int 
     return high - low
 
 
-def site_gap(matrix: Matrix | None, thresholds: Thresholds) -> Flag | None:
+def site_gap(matrix: CategoryLevels | None, thresholds: Thresholds) -> Flag | None:
     """Coordinator at least ``site_gap_levels`` above School site: a strong coordinator at a
     weaker site."""
     gap = _gap(matrix, COORDINATOR, SITE, thresholds.site_gap_levels)
@@ -196,7 +197,7 @@ def site_gap(matrix: Matrix | None, thresholds: Thresholds) -> Flag | None:
     )
 
 
-def site_ahead(matrix: Matrix | None, thresholds: Thresholds) -> Flag | None:
+def site_ahead(matrix: CategoryLevels | None, thresholds: Thresholds) -> Flag | None:
     """The reverse of the site gap: School site at least ``site_gap_levels`` above Coordinator."""
     gap = _gap(matrix, SITE, COORDINATOR, thresholds.site_gap_levels)
     if gap is None:
@@ -209,7 +210,7 @@ def site_ahead(matrix: Matrix | None, thresholds: Thresholds) -> Flag | None:
     )
 
 
-def support_gap(matrix: Matrix | None, thresholds: Thresholds) -> Flag | None:
+def support_gap(matrix: CategoryLevels | None, thresholds: Thresholds) -> Flag | None:
     """Organizational supports at least ``support_gap_levels`` below Coordinator."""
     gap = _gap(matrix, COORDINATOR, ORGANIZATION, thresholds.support_gap_levels)
     if gap is None:
@@ -223,7 +224,7 @@ def support_gap(matrix: Matrix | None, thresholds: Thresholds) -> Flag | None:
 
 
 def development_gap(
-    matrix: Matrix | None, role_start_date: date | None, today: date, thresholds: Thresholds
+    matrix: CategoryLevels | None, role_start_date: date | None, today: date, thresholds: Thresholds
 ) -> Flag | None:
     """Development at the lowest level once ``development_grace_years`` in role have passed
     (from that anniversary on)."""
@@ -241,7 +242,7 @@ def development_gap(
     )
 
 
-def perception_gap(matrix: Matrix | None, thresholds: Thresholds) -> Flag | None:
+def perception_gap(matrix: CategoryLevels | None, thresholds: Thresholds) -> Flag | None:
     """Self and supervisor levels at least ``perception_gap_levels`` apart in any category of a
     finalized matrix."""
     if matrix is None or not matrix.finalized:
@@ -263,7 +264,7 @@ def perception_gap(matrix: Matrix | None, thresholds: Thresholds) -> Flag | None
     return Flag(PERCEPTION_GAP, f"In {matrix.cycle_name} — " + "; ".join(parts) + ".", tuple(keys))
 
 
-def stalled(history: Sequence[Matrix], thresholds: Thresholds) -> Flag | None:
+def stalled(history: Sequence[CategoryLevels], thresholds: Thresholds) -> Flag | None:
     """Across the last ``stalled_cycles`` finalized matrices, any category fell from one to the
     next, or none rose from the first to the last.
 
@@ -342,7 +343,7 @@ def overdue(
 
 
 def ready_for_promotion(
-    latest_finalized: Matrix | None,
+    latest_finalized: CategoryLevels | None,
     role_start_date: date | None,
     today: date,
     next_stage: Stage | None,

@@ -5,11 +5,13 @@ variable, instead of quietly falling back to a default.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+RATE = re.compile(r"[1-9][0-9]*/[1-9]?[0-9]*[smhd]")
 
 
 def env_str(name: str, default: str | None = None) -> str | None:
@@ -53,3 +55,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
             f"{name} is set but names nothing; leave it unset or list values."
         )
     return items
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate such as ``90/m`` or ``3/h`` (count per period of s, m, h or d)."""
+    raw = os.environ.get(name, default).strip()
+    if not RATE.fullmatch(raw):
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} must be a rate such as 90/m or 3/h (count per s, m, h or d)."
+        )
+    return raw

@@ -7,7 +7,7 @@ from zoneinfo import available_timezones
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from growthmatrix.env import env_bool, env_int, env_list, env_str
+from growthmatrix.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "growthmatrix.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,6 +170,20 @@ TASKS = {
     }
 }
 
+# How often one person, address or client may repeat an action (coordinators/ratelimits.py),
+# as django-ratelimit rates ("count/period", period s, m, h or d). The counters live in the
+# default cache: Redis when REDIS_URL is set, so every server shares them.
+RATE_LIMITS = {
+    # Matrix and review saves per person: far above typing (one background save every
+    # 1.5 s at most), far below a script.
+    "assessment-save": env_rate("RATE_LIMIT_SAVES", "90/m"),
+    # Password-reset emails per address and per client.
+    "password-reset-address": env_rate("RATE_LIMIT_RESET_ADDRESS", "3/h"),
+    "password-reset-client": env_rate("RATE_LIMIT_RESET_CLIENT", "20/h"),
+    # Email addresses an admin may have refused (already in use) before waiting.
+    "address-refusals": env_rate("RATE_LIMIT_ADDRESS_REFUSALS", "10/h"),
+}
+
 # Login throttling: a locked account-and-address pair waits AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
@@ -200,6 +215,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10, minimum=60)
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "growthmatrix.views.csrf_failure"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000

@@ -17,8 +17,11 @@ landing_patterns = [
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on pages that name no icon (a JSON error, a file download).
+    path("favicon.ico", views.favicon, name="favicon"),
     # Django's login view with a form that checks the email's length (growthmatrix/forms.py).
     path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include((landing_patterns, "pages"))),

@@ -1,14 +1,17 @@
 import logging
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from coordinators.access import user_roles
 from coordinators.models import Role
+from coordinators.ratelimits import RateLimited, client_address, rate_check, too_many
 
 logger = logging.getLogger(__name__)
 
@@ -42,3 +45,52 @@ def healthz(request):
         logger.exception("Health check could not reach the database")
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_GET
+def favicon(request):
+    """The icon's hashed static address, resolved per request (after collectstatic)."""
+    return redirect(static("img/favicon.svg"))
+
+
+CSRF_REFUSAL = (
+    "Not saved: this page's security token no longer matches your sign-in (you signed in "
+    "again, perhaps in another tab, or the page was open for a very long time). Your text is "
+    "still on this page: copy anything long you typed, reload the page, and save again."
+)
+
+
+@login_not_required
+def csrf_failure(request, reason=""):
+    """A refused form in the product's own layout, saying what happened and how to keep what
+    was typed; the matrix's background save gets the same words as JSON and keeps the page."""
+    logger.warning("CSRF refusal on %s: %s", request.path, reason)
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"saved": False, "message": CSRF_REFUSAL}, status=403)
+    return render(request, "403_csrf.html", status=403)
+
+
+RESETS_TOO_MANY = (
+    "Too many password-reset emails were asked for this address or from this network "
+    "recently. Check your inbox (and spam folder) for the last one, or try again later."
+)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset form, limited per address and per client so nobody can flood an inbox
+    or probe many addresses; the answer never says whether an account exists."""
+
+    def post(self, request, *args, **kwargs):
+        address = request.POST.get("email", "").strip().lower()[:254]
+        try:
+            rate_check(
+                request, limit="password-reset-client", key=client_address, message=RESETS_TOO_MANY
+            )
+            if address:
+                rate_check(
+                    request, limit="password-reset-address", key=address, message=RESETS_TOO_MANY
+                )
+        except RateLimited as refusal:
+            return too_many(request, refusal)
+        return super().post(request, *args, **kwargs)

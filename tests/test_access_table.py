@@ -46,6 +46,7 @@ ACCESS = """
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
 home                                   GET  login ok    ok    ok    ok    ok    ok    ok
 healthz                                GET  ok    ok    ok    ok    ok    ok    ok    ok
+favicon                                GET  ok    ok    ok    ok    ok    ok    ok    ok
 login                                  GET  ok    ok    ok    ok    ok    ok    ok    ok
 login                                  POST ok    ok    ok    ok    ok    ok    ok    ok
 logout                                 GET  login 405   405   405   405   405   405   405

@@ -17,6 +17,7 @@ from assessments.selectors import Matrix, assessment_history, get_assessment_for
 from assessments.services import IncompleteAssessmentError, StaleAssessmentError, WorkflowError
 from coordinators.access import can_direct, role_required
 from coordinators.models import CoordinatorProfile, Role
+from coordinators.ratelimits import rate_limited
 
 STALE_ELSEWHERE = (
     "This page is out of date: the assessment changed since you opened it. "
@@ -206,7 +207,15 @@ def _save_self(request, assessment: Assessment, matrix: Matrix):
     return saved, None
 
 
+SAVES_TOO_FAST = (
+    "Not saved yet: too many saves in a short time. Your text is still here and will be saved "
+    "again in a moment."
+)
+save_rate_limited = rate_limited("assessment-save", message=SAVES_TOO_FAST)
+
+
 @require_http_methods(["GET", "POST"])
+@save_rate_limited
 def assessment_detail(request, pk):
     """The coordinator's own matrix: a form while it is theirs to change, read-only after."""
     assessment = get_assessment_for_user(request, pk)
@@ -236,6 +245,7 @@ def assessment_detail(request, pk):
 
 @require_POST
 @role_required(Role.COORDINATOR)
+@save_rate_limited
 def assessment_autosave(request, pk):
     """The background save of the matrix page (static/js/assessment.js); answers JSON."""
     assessment = get_assessment_for_user(request, pk)
@@ -403,6 +413,7 @@ def _save_review(request, assessment: Assessment, matrix: Matrix, *, returning=F
 
 @require_http_methods(["GET", "POST"])
 @role_required(Role.DIRECTOR, Role.ADMIN)
+@save_rate_limited
 def assessment_review(request, pk):
     """Self and supervisor side by side; a form while the assessment is submitted."""
     assessment = get_assessment_for_user(request, pk)

@@ -15,7 +15,7 @@ from coordinators.models import CoordinatorProfile
 from coordinators.tenure import day_words
 from dashboards import flags as flag_rules
 from dashboards.models import FlagThresholds
-from dashboards.selectors.team import AssessmentInfo
+from dashboards.selectors.common import AssessmentInfo
 from growth.careers import (
     Readiness,
     as_stage,
@@ -34,7 +34,6 @@ MAX_SUGGESTIONS = 6
 # For these flags the first category named is the weaker one, the one a support should serve.
 WEAKER_FIRST = {flag_rules.SITE_GAP, flag_rules.SITE_AHEAD, flag_rules.SUPPORT_GAP}
 NOT_FOR_SUPPORT = {flag_rules.READY_FOR_PROMOTION, flag_rules.LONG_TENURE, flag_rules.OVERDUE}
-
 
 
 @dataclass
@@ -134,19 +133,45 @@ def _finalized_infos(profile: CoordinatorProfile, window: int) -> list[Assessmen
     ]
 
 
-def _matrix(info: AssessmentInfo, names: Names) -> flag_rules.Matrix:
-    """A finalized assessment's levels: the supervisor's, else the self level."""
-    self_levels = {k: info.scores.get(k, (None, None))[0] for k in CategoryKey.values}
-    supervisor = {k: info.scores.get(k, (None, None))[1] for k in CategoryKey.values}
-    levels = {k: supervisor[k] if supervisor[k] is not None else self_levels[k] for k in supervisor}
-    return flag_rules.Matrix(
-        cycle_name=info.cycle_name,
-        levels=levels,
-        self_levels=self_levels,
-        supervisor_levels=supervisor,
-        finalized=True,
-        names=names,
+def _panel_names(
+    profile: CoordinatorProfile,
+    finalized: list[AssessmentInfo],
+    names_by_version: dict[int, Names] | None,
+) -> Names:
+    """The words of the latest finalized assessment's rubric version (given, else from the
+    cache of published text), else those of the coordinator's published rubric."""
+    latest_version = finalized[-1].rubric_version_id if finalized else None
+    if latest_version is not None and names_by_version and latest_version in names_by_version:
+        known = names_by_version[latest_version]
+        return _named(known.categories, known.levels)
+    if latest_version is not None:
+        text = pinned_rubric_text(latest_version)
+        return _named(
+            categories={category.key: category.name for category, _ in text.categories},
+            levels={level.value: level.name for level in text.levels},
+        )
+    return _names(
+        Q(version__rubric__role_family_id=profile.role_family_id, version__state="published")
     )
+
+
+def _goal_rows(profile: CoordinatorProfile, names: Names, today: date) -> list[GoalRow]:
+    """Every goal of the coordinator with its supports, soonest first (two queries)."""
+    goals = list(
+        Goal.objects.filter(coordinator=profile)
+        .select_related("indicator")
+        .prefetch_related(Prefetch("supports", queryset=Support.objects.order_by("title")))
+        .order_by("target_date", "pk")
+    )
+    return [
+        GoalRow(
+            goal=g,
+            category_name=names.category(g.category_key),
+            target_level_name=names.level(g.target_level),
+            due=goal_due_state(g, today),
+        )
+        for g in goals
+    ]
 
 
 def growth_panel(
@@ -186,21 +211,8 @@ def growth_panel(
     if finalized is None:
         finalized = _finalized_infos(profile, window)
     finalized = [info for info in finalized if info.finalized][-window:]
-    latest_version = finalized[-1].rubric_version_id if finalized else None
-    if latest_version is not None and names_by_version and latest_version in names_by_version:
-        known = names_by_version[latest_version]
-        names = _named(known.categories, known.levels)
-    elif latest_version is not None:
-        text = pinned_rubric_text(latest_version)
-        names = _named(
-            categories={category.key: category.name for category, _ in text.categories},
-            levels={level.value: level.name for level in text.levels},
-        )
-    else:
-        names = _names(
-            Q(version__rubric__role_family_id=profile.role_family_id, version__state="published")
-        )
-    history = [_matrix(info, names) for info in finalized]
+    names = _panel_names(profile, finalized, names_by_version)
+    history = [info.category_levels(names) for info in finalized]
     latest = history[-1] if history else None
     levels = dict(latest.levels) if latest else dict.fromkeys(CategoryKey.values)
 
@@ -224,21 +236,7 @@ def growth_panel(
         based_on=f"the {latest.cycle_name} review" if latest else None,
     )
 
-    goals = list(
-        Goal.objects.filter(coordinator=profile)
-        .select_related("indicator")
-        .prefetch_related(Prefetch("supports", queryset=Support.objects.order_by("title")))
-        .order_by("target_date", "pk")
-    )
-    rows = [
-        GoalRow(
-            goal=g,
-            category_name=names.category(g.category_key),
-            target_level_name=names.level(g.target_level),
-            due=goal_due_state(g, today),
-        )
-        for g in goals
-    ]
+    rows = _goal_rows(profile, names, today)
     supports = list(
         Support.objects.filter(coordinator=profile)
         .select_related("mentor", "catalog_entry")

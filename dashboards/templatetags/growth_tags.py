@@ -11,7 +11,7 @@ def growth_panel(context, profile, flags=None, page=None, finalized=None):
 
     ``{% growth_panel profile %}`` loads everything itself (at most nine queries). A page that
     has already read some of it passes it in instead: ``flags`` (the coordinator's current
-    flags), ``page`` (an assessments.selectors.Context: career stages, thresholds and rubric
+    flags), ``page`` (a dashboards.selectors.common.PageFacts: career stages, thresholds and rubric
     names) and ``finalized`` (the coordinator's assessments with category scores, oldest
     first), as the coordinator page does:
     ``{% growth_panel profile flags=row.flags page=page_context finalized=history.finalized %}``.

@@ -5,7 +5,10 @@
 // moment after the person stops typing or picks a level. The server answers JSON with the
 // new version number, which goes into the form so the next save is not refused as stale.
 // A conflict (409: saved in another tab or by someone else) stops background saving; the
-// person presses "Save draft" and the page shows both versions.
+// person presses "Save draft" and the page shows both versions. A refused security token
+// (403, after signing in again elsewhere) also stops it: the text stays on the page and the
+// message asks for a reload. Too many saves in a short time (429) keeps the text and saves
+// again after the Retry-After the server names.
 (function () {
   "use strict";
 
@@ -23,6 +26,7 @@
     var stopped = false;
     var submitEvent = null;
     var pendingSubmitter = null;
+    var notBefore = 0; // after "too many saves": no save before this time (ms)
 
     function dirty() {
       return edits !== savedEdits;
@@ -37,7 +41,7 @@
     function schedule(delay) {
       if (!url || stopped) return;
       window.clearTimeout(timer);
-      timer = window.setTimeout(save, delay);
+      timer = window.setTimeout(save, Math.max(delay, notBefore - Date.now()));
     }
 
     function save() {
@@ -75,7 +79,14 @@
               if (dirty()) schedule(DELAY_MS);
               return;
             }
-            stopped = stopped || response.status === 409;
+            if (response.status === 429) {
+              // Too many saves at once: keep the text and save again when the server says.
+              say(data.message || "Not saved yet.", true);
+              notBefore = Date.now() + 1000 * (Number(response.headers.get("Retry-After")) || 5);
+              schedule(0);
+              return;
+            }
+            stopped = stopped || response.status === 409 || response.status === 403;
             say(data.message || "Not saved.", true);
           });
         })

@@ -144,3 +144,59 @@ def test_leaving_with_unsaved_changes_asks_first(browser, live_server, login, pr
     expect(page.get_by_role("heading", name="My self-assessment")).to_be_visible()
     assert asked == ["beforeunload"]
     expect(page.locator("#save-status")).to_have_text(re.compile("^Saved at"))
+
+
+def test_a_stale_security_token_keeps_the_text_and_asks_for_a_reload(
+    browser, live_server, login, profile
+):
+    assessment = make_assessment(profile)
+    first = indicators_of(assessment)[0]
+    context = browser.new_context()
+    page = context.new_page()
+    login(page, profile.user)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    # What signing in again in another tab does to this page's token.
+    page.locator("input[name='csrfmiddlewaretoken']").first.evaluate("input => input.value = 'x'")
+    context.clear_cookies(name="csrftoken")
+
+    evidence = page.get_by_label(f"Evidence for {first.name}: what shows this?")
+    evidence.fill("Typed before the token went stale")
+    expect(page.locator("#save-status")).to_have_text(re.compile("security token"))
+    expect(evidence).to_have_value("Typed before the token went stale")
+    assert Rating.objects.get(assessment=assessment, indicator=first).self_evidence == ""
+
+
+def test_too_many_saves_keep_the_text_and_save_it_after_the_wait(
+    browser, live_server, login, profile, settings
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "assessment-save": "2/6s"}
+    assessment = make_assessment(profile)
+    first = indicators_of(assessment)[0]
+    page = browser.new_context().new_page()
+    login(page, profile.user)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    evidence = page.get_by_label(f"Evidence for {first.name}: what shows this?")
+    status = page.locator("#save-status")
+
+    def is_autosave(response):
+        return "/autosave/" in response.url
+
+    # Edits in quick succession: at most two saves fit in any six seconds, so one of the
+    # first five is refused whatever the clock.
+    refused_text = None
+    for n in range(5):
+        with page.expect_response(is_autosave) as answer:
+            evidence.fill(f"Edit {n}")
+        if answer.value.status == 429:
+            refused_text = f"Edit {n}"
+            break
+    assert refused_text is not None
+    expect(status).to_have_text(re.compile("too many saves"))
+    expect(evidence).to_have_value(refused_text)
+    with page.expect_response(is_autosave, timeout=15000) as retried:
+        pass
+    assert retried.value.status == 200
+    expect(status).to_have_text(re.compile("^Saved at"))
+    assert Rating.objects.get(assessment=assessment, indicator=first).self_evidence == (
+        refused_text
+    )

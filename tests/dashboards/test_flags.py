@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from coordinators.tenure import add_years, whole_years
 from dashboards import flags
-from dashboards.flags import CoordinatorFacts, CycleStatus, Flag, Matrix, Thresholds
+from dashboards.flags import CategoryLevels, CoordinatorFacts, CycleStatus, Flag, Thresholds
 from growth.careers import Stage
 from rubrics.models import CategoryKey
 from rubrics.vocabulary import CATEGORY_KEYS, DEFAULT_CATEGORY_NAMES, DEFAULT_NAMES, Names
@@ -34,7 +34,7 @@ def matrix(
         "organization": organization,
         "development": development,
     }
-    return Matrix(
+    return CategoryLevels(
         cycle_name=cycle,
         levels=levels,
         self_levels=self_levels if self_levels is not None else dict(levels),
@@ -423,7 +423,7 @@ def test_raising_the_school_site_never_creates_a_site_gap(m, thresholds):
     site = m.level("site")
     if site is None or site == 3:
         return
-    raised = Matrix(
+    raised = CategoryLevels(
         cycle_name=m.cycle_name,
         levels={**m.levels, "site": site + 1},
         self_levels=m.self_levels,
@@ -438,7 +438,9 @@ def test_raising_the_coordinator_never_removes_a_site_gap(m, thresholds):
     coordinator = m.level("coordinator")
     if coordinator is None or coordinator == 3:
         return
-    raised = Matrix(cycle_name=m.cycle_name, levels={**m.levels, "coordinator": coordinator + 1})
+    raised = CategoryLevels(
+        cycle_name=m.cycle_name, levels={**m.levels, "coordinator": coordinator + 1}
+    )
     if flags.site_gap(m, thresholds) is not None:
         assert flags.site_gap(raised, thresholds) is not None
 
@@ -478,7 +480,7 @@ def test_an_explanation_names_the_categories_it_compares(m, history, thresholds,
 @given(length=st.integers(2, 6), thresholds=gap_thresholds)
 def test_a_matrix_that_climbs_to_the_top_is_never_stalled(length, thresholds):
     climbing = [
-        Matrix(cycle_name=f"C{i}", levels={key: min(3, 1 + i) for key in CATEGORY_KEYS})
+        CategoryLevels(cycle_name=f"C{i}", levels={key: min(3, 1 + i) for key in CATEGORY_KEYS})
         for i in range(length)
     ]
     assert flags.stalled(climbing, thresholds) is None

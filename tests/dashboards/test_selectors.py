@@ -8,17 +8,22 @@ from django.utils import timezone
 from assessments.models import Assessment, CategoryScore
 from coordinators.models import CoordinatorProfile
 from dashboards import flags
+from dashboards.filters import DashboardFilterSet
 from dashboards.models import FlagThresholds
-from dashboards.selectors.team import (
+from dashboards.selectors.common import (
     NOT_STARTED,
     Ref,
-    coordinator_history,
-    dashboard_rows,
     default_cycle,
     organization_cycles,
-    organization_overview,
-    page_context,
+    page_facts,
+)
+from dashboards.selectors.coordinator import coordinator_history
+from dashboards.selectors.overview import organization_overview, overview_page
+from dashboards.selectors.team import (
+    dashboard_reach,
+    dashboard_rows,
     rows_filtered_and_sorted,
+    team_dashboard_for,
 )
 from rubrics.models import Level
 from tests.dashboards.dashboard_data import assess, build_team, open_cycle, past_cycles
@@ -28,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 
 def rows_for(org, cycle, profiles=None):
-    context = page_context(org, cycle)
+    context = page_facts(org, cycle)
     queryset = (
         profiles if profiles is not None else CoordinatorProfile.objects.filter(organization=org)
     )
@@ -138,9 +143,9 @@ def test_overdue_and_not_started(org, profile, teammate):
 
 def test_past_cycles_are_judged_as_of_their_close(org, profile):
     (old,) = past_cycles(org, 1)
-    context = page_context(org, old)
+    context = page_facts(org, old)
     assert context.as_of == old.closes_on
-    assert page_context(org, None).as_of == timezone.localdate()
+    assert page_facts(org, None).as_of == timezone.localdate()
 
 
 def test_ready_for_promotion_uses_the_next_career_stage(org, profile):
@@ -190,7 +195,7 @@ def test_dashboard_rows_take_a_fixed_number_of_queries(org, team, count, django_
     cycles = past_cycles(org, 2)
     current = open_cycle(org)
     build_team(team, count, cycles, current)
-    context = page_context(org, current)
+    context = page_facts(org, current)
     queryset = CoordinatorProfile.objects.filter(team=team)
     with django_assert_num_queries(4):
         rows = dashboard_rows(profiles=queryset, context=context)
@@ -205,7 +210,7 @@ def test_coordinator_history_shows_supervisor_levels_only_once_finalized(org, pr
     assess(profile, recent, (2, 2, 2, 2))
     in_review = assess(profile, current, (3, 3, 3, 3), state="submitted")
     CategoryScore.objects.filter(assessment=in_review).update(supervisor_level=1)
-    history = coordinator_history(profile=profile, context=page_context(org, current))
+    history = coordinator_history(profile=profile, context=page_facts(org, current))
     assert [info.cycle_name for info in history.cycles] == [old.name, recent.name, current.name]
     data = history.chart_data()
     coordinator = data["categories"][0]
@@ -221,7 +226,7 @@ def test_coordinator_history_shows_supervisor_levels_only_once_finalized(org, pr
 def test_coordinator_history_leaves_drafts_out(org, profile):
     current = open_cycle(org)
     assess(profile, current, state="draft")
-    history = coordinator_history(profile=profile, context=page_context(org, current))
+    history = coordinator_history(profile=profile, context=page_facts(org, current))
     assert history.cycles == []
     assert history.latest is None
     assert history.row.status == Assessment.State.DRAFT
@@ -238,7 +243,7 @@ def test_overview_counts_match_the_rows(org, team, other_team):
     assess(steady, recent, (2, 2, 2, 2))
     assess(strong, current, state="submitted")
     assess(steady, current, state="finalized")
-    overview = organization_overview(organization=org, context=page_context(org, current))
+    overview = organization_overview(organization=org, context=page_facts(org, current))
     assert overview.coordinators == 3
     assert overview.distribution["coordinator"][3] == 1
     assert overview.distribution["coordinator"][None] == 1
@@ -258,3 +263,34 @@ def test_overview_counts_match_the_rows(org, team, other_team):
     assert completion[west][NOT_STARTED] == 1
     distribution = dict(overview.distribution_table())
     assert distribution["Coordinator"][2] == (3, 1, 33)
+
+
+def test_a_directors_dashboard_reads_their_teams_with_the_filters_given(
+    org, director, profile, teammate, other_team
+):
+    (recent,) = past_cycles(org, 1)
+    current = open_cycle(org)
+    assess(profile, current, state="submitted")
+    ProfileFactory(team=other_team)  # another director's coordinator
+    reach = dashboard_reach(user=director)
+    assert reach.teams == [profile.team]
+    assert reach.team(str(other_team.pk)) is None
+    filterset = DashboardFilterSet(
+        {"status": "submitted"}, queryset=reach.profiles, cycles=reach.cycles, teams=reach.teams
+    )
+    dashboard = team_dashboard_for(reach=reach, team=None, filterset=filterset)
+    assert dashboard.cycle == current
+    assert [row.person.pk for row in dashboard.rows] == [profile.pk]
+    assert dashboard.total == 2
+    filterset = DashboardFilterSet(
+        {"cycle": str(recent.pk)}, queryset=reach.profiles, cycles=reach.cycles, teams=reach.teams
+    )
+    assert team_dashboard_for(reach=reach, team=None, filterset=filterset).cycle == recent
+
+
+def test_the_overview_page_is_as_of_the_cycle_asked_for_else_the_latest_opened(org, profile):
+    (recent,) = past_cycles(org, 1)
+    current = open_cycle(org)
+    assert overview_page(organization=org).cycle == current
+    assert overview_page(organization=org, cycle_id=str(recent.pk)).cycle == recent
+    assert overview_page(organization=org, cycle_id="nonsense").cycle == current

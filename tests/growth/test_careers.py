@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dashboards.flags import Matrix, ready_for_promotion
+from dashboards.flags import CategoryLevels, ready_for_promotion
 from growth.careers import Stage, next_stage, stage_readiness, time_in_words
 from rubrics.vocabulary import Names
 
@@ -113,6 +113,6 @@ def test_all_met_exactly_when_the_ready_for_promotion_flag_is_raised(category_le
         stage=SENIOR, levels=category_levels, role_start_date=start, today=TODAY
     )
     flag = ready_for_promotion(
-        Matrix(cycle_name="Fall", levels=category_levels), start, TODAY, SENIOR
+        CategoryLevels(cycle_name="Fall", levels=category_levels), start, TODAY, SENIOR
     )
     assert readiness.all_met == (flag is not None)

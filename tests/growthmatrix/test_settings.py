@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from growthmatrix.env import env_bool, env_int, env_list
+from growthmatrix.env import env_bool, env_int, env_list, env_rate
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -79,9 +79,30 @@ def test_unknown_time_zone_stops_start_up():
 
 
 def test_check_deploy_is_clean_with_production_settings():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/0"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_that_rate_limits_need_the_shared_cache():
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode != 0
+    assert "growthmatrix.W001" in result.stdout + result.stderr
+    assert "REDIS_URL is not set" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("word", ["90", "90/minute", "0/m", "ten/m", "5/"])
+def test_a_bad_rate_names_the_variable(monkeypatch, word):
+    monkeypatch.setenv("RATE_LIMIT_SAVES", word)
+    with pytest.raises(ImproperlyConfigured, match="RATE_LIMIT_SAVES"):
+        env_rate("RATE_LIMIT_SAVES", "90/m")
+
+
+@pytest.mark.parametrize("word", ["90/m", "3/h", "1/d", "10/5m"])
+def test_rates(monkeypatch, word):
+    monkeypatch.setenv("RATE_LIMIT_SAVES", word)
+    assert env_rate("RATE_LIMIT_SAVES", "90/m") == word
 
 
 def test_development_settings_run_without_a_secret_key():

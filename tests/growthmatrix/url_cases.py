@@ -1,5 +1,6 @@
 """How the access table and the hostile-input tests reach the roof's URL names: the landing
-redirect, the health check, Django's account views and each person's landing page."""
+redirect, the health check, the favicon, Django's account views and each person's landing
+page."""
 
 from tests.access_world import PASSWORD, UrlCase, no_fields
 
@@ -19,6 +20,7 @@ def _password_change(world, actor, client) -> dict:
 CASES = [
     UrlCase("home"),
     UrlCase("healthz"),
+    UrlCase("favicon"),
     # Accounts (Django's own views).
     UrlCase("login", post=_login, texts=("username", "password")),
     UrlCase("logout", post=no_fields),

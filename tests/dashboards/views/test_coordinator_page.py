@@ -15,8 +15,9 @@ from django.utils import timezone
 from assessments.models import CategoryScore
 from coordinators.access import user_roles
 from coordinators.models import CoordinatorProfile
+from dashboards.selectors.common import organization_cycles, page_facts
+from dashboards.selectors.coordinator import coordinator_history
 from dashboards.selectors.growth_panel import growth_panel
-from dashboards.selectors.team import coordinator_history, organization_cycles, page_context
 from growth.models import CareerStage
 from growth.services import goal_create
 from tests.dashboards.dashboard_data import (
@@ -167,7 +168,7 @@ def test_the_growth_panel_shows_the_same_with_the_pages_data_as_on_its_own(
     profile = CoordinatorProfile.objects.select_related("user", "team", "career_stage").get(
         pk=history.pk
     )
-    context = page_context(org_id := profile.organization_id, organization_cycles(org_id)[0])
+    context = page_facts(org_id := profile.organization_id, organization_cycles(org_id)[0])
     page = coordinator_history(profile=profile, context=context)
     alone = growth_panel(profile=profile, viewer=director, flags=page.row.flags)
     with CaptureQueriesContext(connection) as queries:
