@@ -3,8 +3,10 @@ import shutil
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
+from coordinators import events
+from tests.access_world import world_build
 from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory, UserFactory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -114,3 +116,26 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def subscribed():
+    """Subscribe domain event handlers for one test only: ``subscribed(EventType, handler)``."""
+    added = []
+
+    def add(event_type, handler):
+        events.subscribe(event_type, handler)
+        added.append((event_type, handler))
+
+    yield add
+    for event_type, handler in added:
+        events.unsubscribe(event_type, handler)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world every URL is requested in (tests/access_world.py), built once for the module
+    that asks for it and undone at its end; each request in it is rolled back."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield world_build()
+        transaction.set_rollback(True)

@@ -2,7 +2,7 @@
 
 Every URL pattern of the project is read from the resolver; each must have a row here that
 declares, for each person, the outcome of a GET and, for forms and actions, of a POST made
-with real ids and a valid body in one world (tests/url_cases.py):
+with real ids and a valid body in one world (tests/access_world.py, tests/url_cases.py):
 
     ok     200, or a redirect that is not to the login page (and, for a POST, no form
            error and no error message: the action really happened)
@@ -21,22 +21,18 @@ who never reach the coordinator's records, a real id and an unknown id answer al
 """
 
 import pytest
-from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 
-from tests.url_cases import (
+from tests.access_world import (
     ACTORS,
-    CASES,
     client_for,
     error_messages,
     form_errors,
     outcome,
     rolled_back,
-    url_names,
-    url_of,
-    world_build,
 )
+from tests.url_cases import CASES, url_names, url_of
 
 GET, POST = "GET", "POST"
 OUTCOMES = {"ok", "login", "403", "404", "405"}
@@ -245,15 +241,6 @@ def parse(text: str) -> dict[str, dict[str, dict[str, str]]]:
 TABLE = parse(ACCESS)
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """One world for the whole module, undone at its end; each request is rolled back."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            yield world_build()
-            transaction.set_rollback(True)
-
-
 def send(world, name, method, actor, kwargs=None):
     case = CASES[name]
     with override_settings(**case.settings), rolled_back():
@@ -271,7 +258,7 @@ def test_every_url_pattern_has_a_row():
     stale = sorted(set(TABLE) - names)
     assert not stale, "Rows for URL names that no longer exist: " + ", ".join(stale)
     without_request = sorted(names - set(CASES))
-    assert not without_request, "No request in tests/url_cases.py for: " + ", ".join(
+    assert not without_request, "No request in tests/<app>/url_cases.py for: " + ", ".join(
         without_request
     )
     for name, row in TABLE.items():

@@ -18,26 +18,22 @@ import traceback
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from tests.test_access_table import TABLE
-from tests.url_cases import (
+from tests.access_world import (
     ACTORS,
-    CASES,
     client_for,
     error_messages,
     form_errors,
     rolled_back,
     row_counts,
-    url_names,
-    url_of,
-    world_build,
 )
+from tests.test_access_table import TABLE
+from tests.url_cases import CASES, url_names, url_of
 
 SCRIPT = '<script>alert("gm")</script><img src=x onerror=alert(1)>'
 SCRIPT_SHOWN = "&lt;script&gt;alert(&quot;gm&quot;)&lt;/script&gt;"
@@ -72,15 +68,6 @@ EXTRA_FIELDS = {
 FRESH_CLIENT = {"login", "logout", "password_change"}
 # The person who uses each form, in order of preference among those the table allows.
 PREFERRED = ("self", "director", "admin", "anon")
-
-
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    """One world for the whole module, undone at its end; each request is rolled back."""
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            yield world_build()
-            transaction.set_rollback(True)
 
 
 def post_targets() -> list[str]:

@@ -1,15 +1,10 @@
 import pytest
-from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 
 from assessments.models import Assessment, AssessmentCycle, CategoryScore, Rating
 from rubrics.models import Descriptor, Level, RubricVersion
+from tests.constraints import refused
 from tests.factories import AssessmentFactory, CycleFactory
-
-
-def refused(make):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        make()
 
 
 @pytest.fixture

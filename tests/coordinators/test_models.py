@@ -1,14 +1,8 @@
 import pytest
-from django.db import IntegrityError, transaction
 
 from coordinators.models import Membership, School, Team
-from growth.models import CareerStage
+from tests.constraints import refused
 from tests.factories import ProfileFactory, SchoolFactory, UserFactory
-
-
-def refused(make):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        make()
 
 
 def test_school_names_are_unique_within_an_organization(org, other_org):
@@ -43,32 +37,9 @@ def test_emails_are_unique_and_log_in_is_by_email(org):
     refused(lambda: UserFactory(organization=org, email="maria@example.org"))
 
 
-def test_career_stage_levels_and_years_are_checked(org):
-    refused(lambda: CareerStage.objects.create(organization=org, title="X", order=9, min_site=4))
-    refused(
-        lambda: CareerStage.objects.create(
-            organization=org, title="Y", order=10, expected_years_from=5, expected_years_to=3
-        )
-    )
-    refused(lambda: CareerStage.objects.create(organization=org, title="Coordinator I", order=11))
-
-
 def test_role_family_in_use_cannot_be_deleted(org):
     profile = ProfileFactory(team__organization=org)
     from django.db.models import ProtectedError
 
     with pytest.raises(ProtectedError):
         profile.role_family.delete()
-
-
-def test_new_organization_gets_default_family_stages_and_thresholds(org):
-    assert list(org.role_families.values_list("name", flat=True)) == [
-        "Community school coordinator"
-    ]
-    assert [s.title for s in org.career_stages.all()] == [
-        "Coordinator I",
-        "Coordinator II",
-        "Senior Coordinator",
-        "Lead Coordinator / Mentor",
-    ]
-    assert org.flag_thresholds.site_gap_levels == 1

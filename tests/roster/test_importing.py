@@ -19,15 +19,10 @@ from growthmatrix.roster.importing import (
     roster_import_apply,
     roster_read,
 )
-from tests.factories import SchoolFactory, UserFactory
+from tests.factories import UserFactory
 from tests.roster.import_files import PEOPLE_HEADER, csv_file, xlsx_file
 
 TOMORROW = (timezone.localdate() + timedelta(days=1)).isoformat()
-
-
-@pytest.fixture
-def lincoln(org):
-    return SchoolFactory(organization=org, name="Lincoln Elementary")
 
 
 def check(org, upload):

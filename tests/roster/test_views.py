@@ -10,16 +10,10 @@ from openpyxl import load_workbook
 
 from coordinators.models import User
 from growthmatrix.roster.importing import MAX_BYTES
-from tests.factories import SchoolFactory
 from tests.roster.import_files import csv_file
 
 IMPORT = reverse("roster:roster-import")
 CONFIRM = reverse("roster:roster-import-confirm")
-
-
-@pytest.fixture
-def lincoln(org):
-    return SchoolFactory(organization=org, name="Lincoln Elementary")
 
 
 def people(bad_school=False):

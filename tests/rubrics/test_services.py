@@ -20,18 +20,6 @@ from rubrics.services import (
 from tests.factories import AssessmentFactory, CycleFactory, published_version
 
 
-@pytest.fixture
-def family(org):
-    return org.role_families.get()
-
-
-@pytest.fixture
-def draft(family, admin_user):
-    version, created = rubric_version_new_draft(rubric=family.rubric, actor=admin_user)
-    assert created
-    return version
-
-
 def category_inputs(version, key):
     """The category as the editor would send it back unchanged."""
     matrix = rubric_version_matrix(version=version)

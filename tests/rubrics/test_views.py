@@ -7,18 +7,7 @@ from django.urls import reverse
 from coordinators.models import RoleFamily
 from rubrics.models import Descriptor, Indicator, RubricVersion
 from rubrics.selectors import rubric_version_matrix
-from rubrics.services import rubric_version_new_draft
 from tests.factories import AssessmentFactory, ProfileFactory, published_version
-
-
-@pytest.fixture
-def family(org):
-    return org.role_families.get()
-
-
-@pytest.fixture
-def draft(family, admin_user):
-    return rubric_version_new_draft(rubric=family.rubric, actor=admin_user)[0]
 
 
 def category_post(version, key, **changes):

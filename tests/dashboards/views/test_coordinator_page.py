@@ -24,7 +24,6 @@ from tests.dashboards.dashboard_data import (
     assess,
     build_team,
     get_counting_queries,
-    open_cycle,
     past_cycles,
 )
 from tests.factories import ProfileFactory, UserFactory
@@ -34,16 +33,6 @@ pytestmark = pytest.mark.django_db
 
 def url(profile):
     return reverse("dashboards:coordinator-detail", args=[profile.pk])
-
-
-@pytest.fixture
-def cycles(org):
-    return past_cycles(org, 2)
-
-
-@pytest.fixture
-def current(org, cycles):
-    return open_cycle(org)
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from tests.dashboards.dashboard_data import (
     assess,
     build_team,
     get_counting_queries,
-    open_cycle,
-    past_cycles,
 )
 from tests.factories import ProfileFactory
 
@@ -23,16 +21,6 @@ pytestmark = pytest.mark.django_db
 CSV = reverse("dashboards:team-dashboard-csv")
 XLSX = reverse("dashboards:team-dashboard-xlsx")
 DASHBOARD = reverse("dashboards:team-dashboard")
-
-
-@pytest.fixture
-def cycles(org):
-    return past_cycles(org, 2)
-
-
-@pytest.fixture
-def current(org, cycles):
-    return open_cycle(org)
 
 
 @pytest.fixture

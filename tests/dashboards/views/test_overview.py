@@ -7,24 +7,12 @@ from tests.dashboards.dashboard_data import (
     assess,
     build_team,
     get_counting_queries,
-    open_cycle,
-    past_cycles,
 )
 from tests.factories import ProfileFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("dashboards:org-overview")
 DASHBOARD = reverse("dashboards:team-dashboard")
-
-
-@pytest.fixture
-def cycles(org):
-    return past_cycles(org, 2)
-
-
-@pytest.fixture
-def current(org, cycles):
-    return open_cycle(org)
 
 
 @pytest.fixture

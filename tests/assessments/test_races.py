@@ -1,10 +1,5 @@
-"""Races on real PostgreSQL transactions: exactly one of two simultaneous moves wins, the
-other is told, and nothing is lost or mixed."""
-
-import threading
-
-import pytest
-from django.db import connection, connections
+"""Workflow races on real PostgreSQL: of two simultaneous moves of one assessment exactly one
+wins, the other is told, and nothing is lost or mixed."""
 
 from assessments.models import Assessment, Rating
 from assessments.services import (
@@ -16,39 +11,10 @@ from assessments.services import (
     assessment_return,
     assessment_save_self,
 )
-from rubrics.models import Rubric, RubricVersion
-from rubrics.services import RubricNotEditable, rubric_version_copy, rubric_version_publish
-from tests.factories import AssessmentFactory, UserFactory
+from tests.factories import AssessmentFactory
+from tests.races import ON_POSTGRESQL, race
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="row locks and concurrent transactions need PostgreSQL (.ci/run's second pass)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def race(*moves):
-    """Run the moves at the same instant on separate connections; return each result or error."""
-    barrier = threading.Barrier(len(moves))
-    results = [None] * len(moves)
-
-    def run(index, move):
-        try:
-            barrier.wait()
-            results[index] = move()
-        except Exception as error:  # noqa: BLE001 — the outcome is what the test inspects
-            results[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, m)) for i, m in enumerate(moves)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
+pytestmark = ON_POSTGRESQL
 
 
 def test_two_saves_of_the_same_assessment_one_wins_each_round(profile):
@@ -121,40 +87,3 @@ def test_return_racing_finalize_only_one_happens(profile, director, admin_user):
     )
     assert sum(isinstance(o, Assessment) for o in outcomes) == 1, outcomes
     assert Assessment.objects.get(pk=assessment.pk).state in {"returned", "finalized"}
-
-
-def test_two_admins_publishing_at_once_leave_one_current_version(org):
-    admins = [UserFactory(organization=org, roles=["admin"]) for _ in range(2)]
-    rubric = Rubric.objects.get(organization=org)
-    current = rubric.versions.get(state="published")
-    for attempt in range(4):
-        drafts = [
-            rubric_version_copy(source=current, rubric=rubric, number=10 + attempt * 2 + i)
-            for i in range(2)
-        ]
-        outcomes = race(
-            *[
-                lambda d=d, a=a: rubric_version_publish(version=d, actor=a)
-                for d, a in zip(drafts, admins, strict=True)
-            ]
-        )
-        assert all(isinstance(o, RubricVersion) for o in outcomes), outcomes
-        published = list(rubric.versions.filter(state="published"))
-        assert len(published) == 1
-        current = published[0]
-        assert current.pk in {d.pk for d in drafts}
-
-
-def test_the_same_draft_published_twice_at_once_publishes_once(org):
-    admins = [UserFactory(organization=org, roles=["admin"]) for _ in range(2)]
-    rubric = Rubric.objects.get(organization=org)
-    draft = rubric_version_copy(
-        source=rubric.versions.get(state="published"), rubric=rubric, number=2
-    )
-    outcomes = race(*[lambda a=a: rubric_version_publish(version=draft, actor=a) for a in admins])
-    assert sum(isinstance(o, RubricVersion) for o in outcomes) == 1, outcomes
-    assert sum(isinstance(o, RubricNotEditable) for o in outcomes) == 1, outcomes
-    assert list(rubric.versions.values_list("number", "state").order_by("number")) == [
-        (1, "retired"),
-        (2, "published"),
-    ]

@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from growthmatrix.env import env_bool, env_int, env_list, env_rate
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "a-production-secret-key-that-is-long-and-random-4f9a8b7c6d5e4f3a2b1c0d9e8f7",

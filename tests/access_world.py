@@ -1,0 +1,298 @@
+"""One world with every kind of object, the shape of a request that reaches one URL name in it,
+and the means of sending such requests and reading what came back.
+
+The access table (tests/test_access_table.py) and the hostile-input tests
+(tests/test_hostile_input.py) send every request in this world. Each app's
+``tests/<app>/url_cases.py`` says how to reach its URL names here, and tests/url_cases.py
+gathers them. Every request runs inside a transaction that is rolled back, so each one sees
+the same world whatever the requests before it did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.messages import constants as message_levels
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from assessments.models import Assessment, AssessmentCycle
+from coordinators.models import RoleFamily
+from growth.models import CareerStage, SupportCatalogEntry
+from growth.services import goal_create, support_create
+from growthmatrix.roster.importing import roster_import_run
+from rubrics.models import RubricVersion
+from rubrics.services import rubric_version_new_draft
+from tests.factories import (
+    AssessmentFactory,
+    CycleFactory,
+    OrganizationFactory,
+    ProfileFactory,
+    TeamFactory,
+    UserFactory,
+)
+
+PASSWORD = "correct horse battery staple"
+TODAY = timezone.localdate()
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The people of the table, in its column order. "mentor" is a coordinator of another team
+# of the same organization who mentors the coordinator ("self").
+ACTORS = (
+    "anon",
+    "self",
+    "teammate",
+    "director",
+    "other_director",
+    "admin",
+    "other_admin",
+    "mentor",
+)
+# The project's own apps live beside tests/; a refused request leaves all their tables as
+# they were, those of an app added later included.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+# The world ----------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict  # actor name → user (None for anon); also "superuser"
+    mine: SimpleNamespace  # objects of the organization of "self"
+    theirs: SimpleNamespace  # objects of the other organization
+    import_result_id: str
+    reset_uid: str
+    reset_token: str
+
+    def org_of(self, actor: str) -> SimpleNamespace:
+        return self.theirs if actor == "other_admin" else self.mine
+
+
+def _org_objects(org) -> SimpleNamespace:
+    family = RoleFamily.objects.filter(organization=org).order_by("pk").first()
+    return SimpleNamespace(
+        org=org,
+        family=family,
+        published=RubricVersion.objects.get(rubric__role_family=family, state="published"),
+        stages=list(CareerStage.objects.filter(organization=org).order_by("order")),
+        entry=SupportCatalogEntry.objects.filter(organization=org, kind="pd")
+        .order_by("pk")
+        .first(),
+    )
+
+
+def world_build() -> World:
+    org = OrganizationFactory(name="Bay Partnership", slug="bay")
+    other_org = OrganizationFactory(name="Elsewhere District", slug="elsewhere")
+    team = TeamFactory(organization=org, name="East")
+    other_team = TeamFactory(organization=org, name="West")
+    admin = UserFactory(organization=org, roles=["admin"], email="admin@example.org")
+    other_admin = UserFactory(
+        organization=other_org, roles=["admin"], email="other-admin@example.org"
+    )
+    superuser = UserFactory(
+        organization=None, email="root@example.org", is_staff=True, is_superuser=True
+    )
+    profile = ProfileFactory(team=team, user__email="coordinator@example.org")
+    teammate = ProfileFactory(team=team, user__email="teammate@example.org")
+    mentor = ProfileFactory(team=other_team, user__email="mentor@example.org")
+    far_team = TeamFactory(organization=other_org, name="Far")
+    far_profile = ProfileFactory(team=far_team, user__email="far@example.org")
+
+    mine = _org_objects(org)
+    theirs = _org_objects(other_org)
+    director = team.director
+
+    mine.team, mine.other_team, mine.profile, mine.teammate = team, other_team, profile, teammate
+    mine.cycle_open = CycleFactory(organization=org, name="2030 Fall")
+    mine.cycle_prev = CycleFactory(
+        organization=org,
+        name="2030 Spring",
+        opens_on=TODAY - timedelta(days=200),
+        state=AssessmentCycle.State.CLOSED,
+    )
+    mine.cycle_planned = CycleFactory(
+        organization=org,
+        name="2031 Fall",
+        opens_on=TODAY + timedelta(days=100),
+        state=AssessmentCycle.State.PLANNED,
+    )
+    # The coordinator's draft in the open cycle, and a submitted one awaiting review.
+    mine.draft = AssessmentFactory(coordinator=profile, cycle=mine.cycle_open, ratings=2)
+    mine.submitted = AssessmentFactory(
+        coordinator=profile,
+        cycle=mine.cycle_prev,
+        ratings=2,
+        state=Assessment.State.SUBMITTED,
+        submitted_at=timezone.now() - timedelta(days=150),
+    )
+    mine.rubric_draft, _ = rubric_version_new_draft(rubric=mine.family.rubric, actor=admin)
+    mine.goal = goal_create(
+        profile=profile,
+        actor=director,
+        category_key="site",
+        target_level=2,
+        target_date=TODAY + timedelta(days=40),
+    )
+    mine.support = support_create(
+        profile=profile, actor=director, kind="pd", title="Facilitation course", hours=6
+    )
+    support_create(profile=profile, actor=director, kind="mentoring", title="", mentor=mentor.user)
+    # A stage nobody is at (deleting it works) besides the ones people are at.
+    mine.free_stage = CareerStage.objects.create(
+        organization=org, title="Fellow", order=9, expected_years_from=9
+    )
+
+    theirs.team, theirs.profile = far_team, far_profile
+    theirs.cycle_open = CycleFactory(organization=other_org, name="Far Fall")
+    theirs.draft = AssessmentFactory(coordinator=far_profile, cycle=theirs.cycle_open, ratings=2)
+    theirs.goal = goal_create(
+        profile=far_profile,
+        actor=far_team.director,
+        category_key="site",
+        target_level=2,
+        target_date=TODAY + timedelta(days=40),
+    )
+    theirs.support = support_create(
+        profile=far_profile, actor=far_team.director, kind="pd", title="Far course", hours=2
+    )
+
+    with override_settings(TASKS=DB_TASKS):
+        result = roster_import_run.enqueue(
+            organization_id=org.pk,
+            actor_id=admin.pk,
+            payload={"schools": [], "teams": [], "people": [], "errors": []},
+        )
+    users = {
+        "anon": None,
+        "self": profile.user,
+        "teammate": teammate.user,
+        "director": director,
+        "other_director": other_team.director,
+        "admin": admin,
+        "other_admin": other_admin,
+        "mentor": mentor.user,
+        "superuser": superuser,
+    }
+    return World(
+        users=users,
+        mine=mine,
+        theirs=theirs,
+        import_result_id=str(result.id),
+        reset_uid=urlsafe_base64_encode(force_bytes(profile.user.pk)),
+        reset_token=default_token_generator.make_token(profile.user),
+    )
+
+
+# How a request reaches one URL name -------------------------------------------------------
+
+
+def no_arguments(world: World) -> dict:
+    return {}
+
+
+def no_fields(world: World, actor: str, client: Client) -> dict:
+    """The body of an action that needs nothing but the URL and the CSRF token."""
+    return {}
+
+
+def pk_of(name: str) -> Callable[[World], dict]:
+    """URL arguments ``pk=`` the id of ``world.mine.<name>``."""
+    return lambda world: {"pk": getattr(world.mine, name).pk}
+
+
+@dataclass(frozen=True)
+class UrlCase:
+    """How to reach the URL name ``name``: ``kwargs(world)``, an optional ``query(world)`` and,
+    for forms and actions, ``post(world, actor, client)`` returning a valid body (the client is
+    there for steps that must come first, such as the upload before a confirmation).
+    ``ids`` names the POST fields that carry object ids, with ``foreign(world)`` giving
+    ids of the other organization for them; ``texts`` the free-text fields (``evidence_*``
+    for every ``evidence_<pk>``); ``show(world)`` the page where accepted text is displayed
+    again; ``settings`` what the request needs overridden."""
+
+    name: str
+    kwargs: Callable[[World], dict] = no_arguments
+    query: Callable[[World], dict] = no_arguments
+    post: Callable[[World, str, Client], dict] | None = None
+    texts: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    foreign: Callable[[World], dict] = no_arguments
+    show: Callable[[World], str] | None = None
+    settings: dict = field(default_factory=dict)
+
+
+# Running a request --------------------------------------------------------------------------
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    """Whatever happens inside is undone afterwards."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+def client_for(user, **kwargs) -> Client:
+    client = Client(**kwargs)
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def outcome(response, login_url: str | None = None) -> str:
+    """ok (200, or a redirect not to the login page), login, or the status code."""
+    login_url = login_url or reverse("login")
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code == 302:
+        return "login" if response["Location"].startswith(login_url) else "ok"
+    return str(response.status_code)
+
+
+def form_errors(response) -> dict:
+    """The errors of the form a 200 response re-displays, if any."""
+    if response.context is None:
+        return {}
+    form = response.context.get("form")
+    errors = getattr(form, "errors", None)
+    return dict(errors) if errors else {}
+
+
+def error_messages(response) -> list[str]:
+    """The error messages the view added (the client is fresh: no older ones)."""
+    storage = getattr(response.wsgi_request, "_messages", None)
+    # Queued for a redirect, or already shown on the page the response renders.
+    added = [*getattr(storage, "_loaded_messages", []), *getattr(storage, "_queued_messages", [])]
+    return [str(m) for m in added if m.level >= message_levels.ERROR]
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table of the project's apps, history and many-to-many tables included
+    (one query)."""
+    tables = sorted(
+        {
+            model._meta.db_table
+            for app in apps.get_app_configs()
+            if Path(app.path).parent == PROJECT_ROOT
+            for model in app.get_models(include_auto_created=True)
+        }
+    )
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables)
+        )
+        return dict(zip(tables, cursor.fetchone(), strict=True))

@@ -1,0 +1,155 @@
+"""How the access table and the hostile-input tests reach the cycles and the assessment
+workflow: the coordinator's matrix and the director's review."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+
+from assessments.services import cycle_close
+from rubrics.models import Indicator
+from tests.access_world import TODAY, UrlCase, no_fields, pk_of
+
+MATRIX_TEXTS = ("evidence_*",)
+REVIEW_TEXTS = ("note_*", "coaching_notes", "next_steps", "return_note")
+
+
+def _indicator_ids(assessment) -> list[int]:
+    return list(
+        Indicator.objects.filter(category__version=assessment.rubric_version)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def self_post(assessment, level=2, evidence="Ran the family night with the principal.") -> dict:
+    """Every indicator of the coordinator's matrix rated, with evidence."""
+    data = {"version": str(assessment.version)}
+    for pk in _indicator_ids(assessment):
+        data[f"level_{pk}"] = str(level)
+        data[f"evidence_{pk}"] = evidence
+    return data
+
+
+def review_post(assessment, level=2, note="Agreed.", **extra) -> dict:
+    """Every indicator of the review rated, with a note, and the coaching fields filled."""
+    data = {
+        "version": str(assessment.version),
+        "coaching_notes": "We talked about the site plan.",
+        "next_steps": "Meet the principal monthly.",
+        "return_note": "",
+    }
+    for pk in _indicator_ids(assessment):
+        data[f"supervisor_level_{pk}"] = str(level)
+        data[f"note_{pk}"] = note
+    return data | extra
+
+
+def cycle_post(name="2032 Fall", **changes) -> dict:
+    opens = TODAY + timedelta(days=400)
+    data = {
+        "name": name,
+        "opens_on": opens.isoformat(),
+        "due_on": (opens + timedelta(days=30)).isoformat(),
+        "closes_on": (opens + timedelta(days=60)).isoformat(),
+        "review_window_days": "14",
+    }
+    return data | changes
+
+
+def _close_open_cycle(world, actor, client) -> dict:
+    """One cycle is open at a time: close the current one first (undone with the request)."""
+    cycle_close(cycle=world.mine.cycle_open, actor=world.users["admin"])
+    return {}
+
+
+def _self_post_of_draft(world, actor, client) -> dict:
+    return self_post(world.mine.draft)
+
+
+def _review_post_of_submitted(world, actor, client) -> dict:
+    return review_post(world.mine.submitted)
+
+
+def _matrix_page(world) -> str:
+    return reverse("assessments:assessment-detail", args=[world.mine.draft.pk])
+
+
+def _review_page(world) -> str:
+    return reverse("assessments:assessment-review", args=[world.mine.submitted.pk])
+
+
+CASES = [
+    UrlCase("assessments:cycle-list"),
+    UrlCase(
+        "assessments:cycle-create",
+        post=lambda world, actor, client: cycle_post(),
+        texts=("name",),
+        show=lambda world: reverse("assessments:cycle-list"),
+    ),
+    UrlCase(
+        "assessments:cycle-update",
+        kwargs=pk_of("cycle_planned"),
+        post=lambda world, actor, client: cycle_post(name="2031 Fall (renamed)"),
+        texts=("name",),
+        show=lambda world: reverse("assessments:cycle-list"),
+    ),
+    UrlCase("assessments:cycle-open", kwargs=pk_of("cycle_planned"), post=_close_open_cycle),
+    UrlCase("assessments:cycle-close", kwargs=pk_of("cycle_open"), post=no_fields),
+    UrlCase(
+        "assessments:assessment-start",
+        kwargs=lambda world: {"cycle_pk": world.mine.cycle_open.pk},
+        post=no_fields,
+    ),
+    # The coordinator's matrix: the page, its background save, submitting and recalling.
+    UrlCase(
+        "assessments:assessment-detail",
+        kwargs=pk_of("draft"),
+        post=_self_post_of_draft,
+        texts=MATRIX_TEXTS,
+        show=_matrix_page,
+    ),
+    UrlCase(
+        "assessments:assessment-autosave",
+        kwargs=pk_of("draft"),
+        post=_self_post_of_draft,
+        texts=MATRIX_TEXTS,
+        show=_matrix_page,
+    ),
+    UrlCase(
+        "assessments:assessment-submit",
+        kwargs=pk_of("draft"),
+        post=_self_post_of_draft,
+        texts=MATRIX_TEXTS,
+        show=_matrix_page,
+    ),
+    UrlCase(
+        "assessments:assessment-recall",
+        kwargs=pk_of("submitted"),
+        post=lambda world, actor, client: {"version": str(world.mine.submitted.version)},
+    ),
+    # The director's review: saving, finalizing, returning it; and its history.
+    UrlCase(
+        "assessments:assessment-review",
+        kwargs=pk_of("submitted"),
+        post=_review_post_of_submitted,
+        texts=REVIEW_TEXTS,
+        show=_review_page,
+    ),
+    UrlCase(
+        "assessments:assessment-finalize",
+        kwargs=pk_of("submitted"),
+        post=_review_post_of_submitted,
+        texts=REVIEW_TEXTS,
+        show=_review_page,
+    ),
+    UrlCase(
+        "assessments:assessment-return",
+        kwargs=pk_of("submitted"),
+        post=lambda world, actor, client: review_post(
+            world.mine.submitted, return_note="Add evidence for the site category, please."
+        ),
+        texts=REVIEW_TEXTS,
+        show=_review_page,
+    ),
+    UrlCase("assessments:assessment-history", kwargs=pk_of("submitted")),
+]
