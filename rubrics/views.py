@@ -24,7 +24,7 @@ from rubrics.forms import (
 from rubrics.models import CategoryKey, RubricVersion
 from rubrics.selectors import (
     role_families_overview,
-    rubric_matrix_problems,
+    rubric_grid_problems,
     rubric_version_history,
     rubric_version_matrix,
     rubric_versions_compare,
@@ -273,7 +273,7 @@ def rubric_draft(request, pk):
         else:
             messages.success(request, "Level names saved.")
         return redirect("rubrics:rubric-draft", pk=version.pk)
-    problems = _problem_links(version, rubric_matrix_problems(matrix))
+    problems = _problem_links(version, rubric_grid_problems(matrix))
     current = (
         RubricVersion.objects.filter(rubric_id=version.rubric_id, state="published")
         .only("pk", "number")
@@ -380,9 +380,7 @@ def _render_conflict(request, version, key, fresh_version):
 
 
 def _render_category(request, version, key, form, matrix, status=200):
-    problems = [
-        p for p in _problem_links(version, rubric_matrix_problems(matrix)) if p["key"] == key
-    ]
+    problems = [p for p in _problem_links(version, rubric_grid_problems(matrix)) if p["key"] == key]
     conflicts = getattr(form, "conflicts", {})
     rows = []
     for row in form.indicator_rows():
