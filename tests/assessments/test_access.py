@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.test import RequestFactory
 
 from assessments.access import (
     can_edit_self,
@@ -14,15 +13,9 @@ from assessments.access import (
     get_cycle_for_user,
 )
 from tests.assessments.workflow_helpers import make_assessment
-from tests.factories import CycleFactory, ProfileFactory, UserFactory
+from tests.factories import CycleFactory, ProfileFactory, UserFactory, request_by
 
 pytestmark = pytest.mark.django_db
-
-
-def request_of(user):
-    request = RequestFactory().get("/")
-    request.user = user
-    return request
 
 
 def test_only_the_coordinator_edits_their_self_assessment(
@@ -65,16 +58,16 @@ def test_getters_are_404_outside_the_organization_or_team(
     profile, director, other_director, other_admin
 ):
     assessment = make_assessment(profile)
-    assert get_assessment_for_user(request_of(director), assessment.pk) == assessment
+    assert get_assessment_for_user(request_by(director), assessment.pk) == assessment
     for outsider in (other_director, other_admin):
         with pytest.raises(Http404):
-            get_assessment_for_user(request_of(outsider), assessment.pk)
+            get_assessment_for_user(request_by(outsider), assessment.pk)
     with pytest.raises(Http404):
-        get_cycle_for_user(request_of(other_admin), assessment.cycle_id)
+        get_cycle_for_user(request_by(other_admin), assessment.cycle_id)
     with pytest.raises(Http404):
-        get_assessment_for_user(request_of(director), "not a number")
+        get_assessment_for_user(request_by(director), "not a number")
 
 
 def test_a_cycle_of_the_organization_is_reached(org, admin_user):
     cycle = CycleFactory(organization=org)
-    assert get_cycle_for_user(request_of(admin_user), cycle.pk) == cycle
+    assert get_cycle_for_user(request_by(admin_user), cycle.pk) == cycle

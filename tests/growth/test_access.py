@@ -3,7 +3,6 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.test import RequestFactory
 
 from growth.access import (
     can_edit_growth,
@@ -13,15 +12,9 @@ from growth.access import (
 )
 from growth.models import SupportCatalogEntry
 from growth.services import support_create
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, request_by
 
 pytestmark = pytest.mark.django_db
-
-
-def request_of(user):
-    request = RequestFactory().get("/")
-    request.user = user
-    return request
 
 
 @pytest.fixture
@@ -43,11 +36,11 @@ def test_the_coordinator_their_director_and_an_admin_edit_the_plan(
 def test_a_mentor_sees_the_plan_but_may_not_change_it(profile, mentor, teammate):
     assert is_mentor_of(mentor, profile)
     assert not is_mentor_of(teammate.user, profile)
-    assert get_growth_profile_for_user(request_of(mentor), profile.pk) == profile
+    assert get_growth_profile_for_user(request_by(mentor), profile.pk) == profile
     with pytest.raises(PermissionDenied):
-        get_growth_profile_for_user(request_of(mentor), profile.pk, edit=True)
+        get_growth_profile_for_user(request_by(mentor), profile.pk, edit=True)
     with pytest.raises(Http404):
-        get_growth_profile_for_user(request_of(teammate.user), profile.pk)
+        get_growth_profile_for_user(request_by(teammate.user), profile.pk)
 
 
 def test_the_catalogue_is_managed_by_the_admin_and_read_by_directors(
@@ -56,9 +49,9 @@ def test_the_catalogue_is_managed_by_the_admin_and_read_by_directors(
     entry = SupportCatalogEntry.objects.create(
         organization=org, category_key="site", level=1, kind="pd", title="Site walk"
     )
-    assert get_catalogue_entry_for_user(request_of(director), entry.pk) == entry
-    assert get_catalogue_entry_for_user(request_of(admin_user), entry.pk, manage=True) == entry
+    assert get_catalogue_entry_for_user(request_by(director), entry.pk) == entry
+    assert get_catalogue_entry_for_user(request_by(admin_user), entry.pk, manage=True) == entry
     with pytest.raises(PermissionDenied):
-        get_catalogue_entry_for_user(request_of(director), entry.pk, manage=True)
+        get_catalogue_entry_for_user(request_by(director), entry.pk, manage=True)
     with pytest.raises(Http404):
-        get_catalogue_entry_for_user(request_of(other_admin), entry.pk, manage=True)
+        get_catalogue_entry_for_user(request_by(other_admin), entry.pk, manage=True)
