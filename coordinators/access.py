@@ -124,24 +124,25 @@ def get_profile_for_user(request, pk) -> CoordinatorProfile:
     return get_in_scope_or_404(profiles, pk, label="coordinator")
 
 
-# The org admin's schools, teams and people: role first (403 whatever the id), then the
-# organization (404) -----------------------------------------------------------------------
+# What only the org admin manages: schools, teams, people ------------------------------------
 
 
-def _get_for_admin(queryset: QuerySet, request, pk, *, label: str):
+def get_for_admin_or_404(queryset: QuerySet, request, pk, *, label: str):
+    """A row of the admin's organization: the role first (403 whatever the id), then the
+    organization (404)."""
     check_role(request.user, Role.ADMIN)
     scoped = queryset.filter(organization_id=request.user.organization_id)
     return get_in_scope_or_404(scoped, pk, label=label)
 
 
 def get_school_for_user(request, pk) -> School:
-    return _get_for_admin(School.objects.all(), request, pk, label="school")
+    return get_for_admin_or_404(School.objects.all(), request, pk, label="school")
 
 
 def get_team_for_user(request, pk) -> Team:
-    return _get_for_admin(Team.objects.select_related("director"), request, pk, label="team")
+    return get_for_admin_or_404(Team.objects.select_related("director"), request, pk, label="team")
 
 
 def get_person_for_user(request, pk) -> User:
     """A person of the admin's organization, with their profile if they have one."""
-    return _get_for_admin(User.objects.select_related("profile"), request, pk, label="person")
+    return get_for_admin_or_404(User.objects.select_related("profile"), request, pk, label="person")

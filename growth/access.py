@@ -11,6 +11,7 @@ from django.http import Http404
 from coordinators.access import (
     can_direct,
     check_role,
+    get_for_admin_or_404,
     get_in_scope_or_404,
     is_own_profile,
     profiles_visible_to,
@@ -83,9 +84,7 @@ def get_support_for_user(request, pk) -> Support:
 
 def get_career_stage_for_user(request, pk) -> CareerStage:
     """A career stage of the admin's organization, else 404 (403 for other roles)."""
-    check_role(request.user, Role.ADMIN)
-    stages = CareerStage.objects.filter(organization_id=request.user.organization_id)
-    return get_in_scope_or_404(stages, pk, label="career stage")
+    return get_for_admin_or_404(CareerStage.objects.all(), request, pk, label="career stage")
 
 
 def get_catalogue_entry_for_user(request, pk, *, manage: bool = False) -> SupportCatalogEntry:

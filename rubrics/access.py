@@ -2,18 +2,15 @@
 
 from django.http import Http404
 
-from coordinators.access import check_role, get_in_scope_or_404
+from coordinators.access import check_role, get_for_admin_or_404, get_in_scope_or_404
 from coordinators.models import Role, RoleFamily
 from rubrics.models import RubricVersion
 
 
 def get_role_family_for_user(request, pk) -> RoleFamily:
     """A role family of the admin's organization, else 404 (403 for other roles)."""
-    check_role(request.user, Role.ADMIN)
-    families = RoleFamily.objects.select_related("rubric").filter(
-        organization_id=request.user.organization_id
-    )
-    return get_in_scope_or_404(families, pk, label="role family")
+    families = RoleFamily.objects.select_related("rubric")
+    return get_for_admin_or_404(families, request, pk, label="role family")
 
 
 def get_rubric_version_for_user(request, pk, *, draft: bool = False) -> RubricVersion:
