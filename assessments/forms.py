@@ -1,6 +1,6 @@
 """Forms of the assessment workflow and cycles: validation and normalising only.
 
-The matrix forms are built from one assessment's pinned rubric version, so a level that is
+The sheet forms are built from one assessment's pinned rubric version, so a level that is
 not a level, an indicator of another version, a text too long or a field missing from the
 POST is a form error before any service runs, and nothing is saved.
 """
@@ -10,7 +10,7 @@ import re
 from django import forms
 
 from assessments.models import AssessmentCycle
-from assessments.selectors import Matrix
+from assessments.selectors import AssessmentSheet
 from assessments.services import RatingInput
 
 TEXT_MAX_LENGTH = 5000
@@ -18,7 +18,7 @@ NOTES_MAX_LENGTH = 10000
 RATING_KEY = re.compile(r"(?P<kind>[a-z_]+)_(?P<pk>\d+)")
 
 
-class MatrixForm(forms.Form):
+class SheetForm(forms.Form):
     """A level and a text per indicator of one rubric version, and the version counter the
     page was read at (optimistic locking)."""
 
@@ -28,11 +28,11 @@ class MatrixForm(forms.Form):
 
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
-    def __init__(self, *args, matrix: Matrix, **kwargs):
+    def __init__(self, *args, sheet: AssessmentSheet, **kwargs):
         super().__init__(*args, **kwargs)
-        self.matrix = matrix
-        choices = [(level.value, level.name) for level in matrix.levels]
-        for item in matrix.indicators:
+        self.sheet = sheet
+        choices = [(level.value, level.name) for level in sheet.levels]
+        for item in sheet.indicators:
             self.fields[self.level_name(item.pk)] = forms.TypedChoiceField(
                 label=item.indicator.name,
                 choices=choices,
@@ -73,7 +73,7 @@ class MatrixForm(forms.Form):
             )
         missing = [
             item.indicator.name
-            for item in self.matrix.indicators
+            for item in self.sheet.indicators
             if self.text_name(item.pk) not in self.data
         ]
         if missing:
@@ -91,25 +91,25 @@ class MatrixForm(forms.Form):
                 level=self.cleaned_data[self.level_name(item.pk)],
                 text=self.cleaned_data[self.text_name(item.pk)],
             )
-            for item in self.matrix.indicators
+            for item in self.sheet.indicators
         }
 
     def initial_from_ratings(self, level_field: str, text_field: str) -> dict:
         initial = {}
-        for item in self.matrix.indicators:
+        for item in self.sheet.indicators:
             if item.rating is not None:
                 initial[self.level_name(item.pk)] = getattr(item.rating, level_field)
                 initial[self.text_name(item.pk)] = getattr(item.rating, text_field)
         return initial
 
 
-class SelfAssessmentForm(MatrixForm):
+class SelfAssessmentForm(SheetForm):
     level_prefix = "level"
     text_prefix = "evidence"
     text_label = "Evidence: what shows this?"
 
 
-class ReviewForm(MatrixForm):
+class ReviewForm(SheetForm):
     level_prefix = "supervisor_level"
     text_prefix = "note"
     text_label = "Your note"

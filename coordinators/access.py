@@ -1,7 +1,9 @@
-"""Organization scoping and role checks shared by every app.
+"""Role checks and scoping shared by every app, and the coordinators app's own getters.
 
-Anything outside the user's organization or reach is a 404; a role that may not act is a
-403 (STYLE.md, Access). Views never fetch a scoped object with a bare ``get(pk=...)``.
+Every app fetches the objects of a URL through a ``get_<thing>_for_user(request, pk)`` in its
+own ``access.py``: anything outside the user's organization or reach is a 404, a role that may
+look but not act a 403. The object rules those getters and the services apply are named
+predicates (``can_direct`` here), each written once.
 """
 
 from functools import wraps
@@ -11,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from coordinators.models import CoordinatorProfile, Role
+from coordinators.models import CoordinatorProfile, Role, School, Team, User
 
 
 def user_roles(user) -> frozenset[str]:
@@ -58,6 +60,23 @@ class RoleRequiredMixin(AccessMixin):
         return super().dispatch(request, *args, **kwargs)
 
 
+def get_in_scope_or_404(queryset: QuerySet, pk, *, label: str):
+    """The row ``pk`` of a queryset already scoped to the user; anything else (another
+    organization, out of reach, a malformed id) is a 404 that says no such ``label``."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404(f"No such {label}.") from exc
+
+
+# Coordinator profiles: who reaches whom ----------------------------------------------------
+
+
+def is_own_profile(user, profile: CoordinatorProfile) -> bool:
+    """The profile is the user's own: they are the coordinator it describes."""
+    return profile.user_id == user.pk
+
+
 def profiles_visible_to(user) -> QuerySet[CoordinatorProfile]:
     """Coordinator profiles the user may look at: self, their teams', everyone for an admin."""
     roles = user_roles(user)
@@ -100,11 +119,31 @@ def can_direct(user, profile: CoordinatorProfile) -> bool:
 def get_profile_for_user(request, pk, *, related: tuple[str, ...] = ()) -> CoordinatorProfile:
     """A coordinator profile within the user's reach, else 404; ``related`` names more
     relations for the page to read in the same query (those of apps above this one)."""
-    try:
-        return (
-            profiles_visible_to(request.user)
-            .select_related("user", "team", "team__director", "role_family", *related)
-            .get(pk=pk)
-        )
-    except (CoordinatorProfile.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such coordinator.") from exc
+    profiles = profiles_visible_to(request.user).select_related(
+        "user", "team", "team__director", "role_family", *related
+    )
+    return get_in_scope_or_404(profiles, pk, label="coordinator")
+
+
+# What only the org admin manages: schools, teams, people ------------------------------------
+
+
+def get_for_admin_or_404(queryset: QuerySet, request, pk, *, label: str):
+    """A row of the admin's organization: the role first (403 whatever the id), then the
+    organization (404)."""
+    check_role(request.user, Role.ADMIN)
+    scoped = queryset.filter(organization_id=request.user.organization_id)
+    return get_in_scope_or_404(scoped, pk, label=label)
+
+
+def get_school_for_user(request, pk) -> School:
+    return get_for_admin_or_404(School.objects.all(), request, pk, label="school")
+
+
+def get_team_for_user(request, pk) -> Team:
+    return get_for_admin_or_404(Team.objects.select_related("director"), request, pk, label="team")
+
+
+def get_person_for_user(request, pk) -> User:
+    """A person of the admin's organization, with their profile if they have one."""
+    return get_for_admin_or_404(User.objects.select_related("profile"), request, pk, label="person")

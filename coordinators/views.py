@@ -1,6 +1,6 @@
 """The org admin's schools, teams and people, one at a time in the browser (the roster import
 does many at once). Org admins only (403 for other roles); anything of another organization
-is a 404 (growthmatrix/access.py)."""
+is a 404 (coordinators/access.py)."""
 
 import copy
 from dataclasses import dataclass
@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,34 +16,17 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
 from coordinators import services
-from coordinators.access import RoleRequiredMixin, check_role, role_required
+from coordinators.access import (
+    RoleRequiredMixin,
+    get_person_for_user,
+    get_school_for_user,
+    get_team_for_user,
+    role_required,
+)
 from coordinators.forms import PersonFilterSet, PersonForm, SchoolFilterSet, SchoolForm, TeamForm
 from coordinators.models import CoordinatorProfile, Membership, Role, RoleFamily, School, Team, User
 
 PER_PAGE = 50
-
-# Access: role first (403 whatever the id), then the organization (404) ---------------------
-
-
-def _get_for_admin(queryset, request, pk, label):
-    check_role(request.user, Role.ADMIN)
-    try:
-        return queryset.get(pk=pk, organization_id=request.user.organization_id)
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(f"No such {label}.") from exc
-
-
-def get_school_for_user(request, pk) -> School:
-    return _get_for_admin(School.objects.all(), request, pk, "school")
-
-
-def get_team_for_user(request, pk) -> Team:
-    return _get_for_admin(Team.objects.select_related("director"), request, pk, "team")
-
-
-def get_person_for_user(request, pk) -> User:
-    """A person of the admin's organization, with their profile if they have one."""
-    return _get_for_admin(User.objects.select_related("profile"), request, pk, "person")
 
 
 def _back(request, default: str) -> str:

@@ -78,9 +78,3 @@ def mentees_of(user) -> list[Mentee]:
         ).order_by("target_date"):
             by_profile[goal.coordinator_id].open_goals.append(goal)
     return list(by_profile.values())
-
-
-def is_mentor_of(user, profile: CoordinatorProfile) -> bool:
-    return Support.objects.filter(
-        mentor=user, coordinator=profile, kind=SupportKind.MENTORING
-    ).exists()

@@ -1,29 +1,28 @@
 """Goals, supports, promotions, mentees, and the org admin's career stages and support
-catalogue. Every view checks role and organization on the server (growthmatrix/access.py)."""
+catalogue. Every view checks role and organization on the server (growth/access.py)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, When
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
-from coordinators.access import (
-    RoleRequiredMixin,
-    can_direct,
-    check_role,
-    profiles_visible_to,
-    role_required,
-    user_roles,
-)
+from coordinators.access import RoleRequiredMixin, role_required, user_roles
 from coordinators.form_helpers import int_or_none
-from coordinators.models import CoordinatorProfile, Role
+from coordinators.models import Role
+from growth.access import (
+    get_career_stage_for_user,
+    get_catalogue_entry_for_user,
+    get_goal_for_user,
+    get_growth_profile_for_user,
+    get_support_for_user,
+)
 from growth.forms import CareerStageForm, CatalogueEntryForm, GoalForm, PromotionForm, SupportForm
 from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
-from growth.selectors import is_mentor_of, mentees_of
+from growth.selectors import mentees_of
 from growth.services import (
     GrowthError,
     career_stage_delete,
@@ -38,69 +37,6 @@ from growth.services import (
     support_update,
 )
 from rubrics.models import CategoryKey
-
-NOT_YOURS = "Only the coordinator, their director or an org admin can change their growth plan."
-
-# Access ---------------------------------------------------------------------------------
-
-
-def can_edit_growth(user, profile: CoordinatorProfile) -> bool:
-    """Goals and supports are set together: the coordinator themself, their director, or an
-    org admin."""
-    return profile.user_id == user.pk or can_direct(user, profile)
-
-
-def get_growth_profile_for_user(request, pk, *, edit=False, direct=False) -> CoordinatorProfile:
-    """A coordinator profile the user may see (self, their team, all for an admin, or a mentee
-    of theirs), else 404; ``edit`` or ``direct`` then require those rights, else 403."""
-    user = request.user
-    if not user_roles(user):
-        raise PermissionDenied("Your role does not give access to this page.")
-    profiles = CoordinatorProfile.objects.select_related(
-        "user", "team", "team__director", "role_family", "career_position__stage"
-    )
-    try:
-        profile = profiles.get(pk=pk, organization_id=user.organization_id)
-    except (CoordinatorProfile.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such coordinator.") from exc
-    visible = profiles_visible_to(user).filter(pk=profile.pk).exists() or is_mentor_of(
-        user, profile
-    )
-    if not visible:
-        raise Http404("No such coordinator.")
-    if direct and not can_direct(user, profile):
-        raise PermissionDenied("Only their director or an org admin can do this.")
-    if edit and not can_edit_growth(user, profile):
-        raise PermissionDenied(NOT_YOURS)
-    return profile
-
-
-def _get_owned(model, request, pk, label):
-    """A goal or support of a profile the user may edit (404 out of reach, 403 read-only)."""
-    try:
-        item = model.objects.select_related("coordinator").get(
-            pk=pk, coordinator__organization_id=request.user.organization_id
-        )
-    except (model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(f"No such {label}.") from exc
-    get_growth_profile_for_user(request, item.coordinator_id, edit=True)
-    return item
-
-
-def get_goal_for_user(request, pk) -> Goal:
-    return _get_owned(Goal, request, pk, "goal")
-
-
-def get_support_for_user(request, pk) -> Support:
-    return _get_owned(Support, request, pk, "support")
-
-
-def _admin_object(model, request, pk, label):
-    check_role(request.user, Role.ADMIN)
-    try:
-        return model.objects.get(pk=pk, organization_id=request.user.organization_id)
-    except (model.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404(f"No such {label}.") from exc
 
 
 def _next_url(request, default: str) -> str:
@@ -313,12 +249,7 @@ def support_delete_view(request, pk):
 def support_attach(request, pk, entry_pk):
     """A director attaches a suggested catalogue support in one click."""
     profile = get_growth_profile_for_user(request, pk, direct=True)
-    try:
-        entry = SupportCatalogEntry.objects.get(
-            pk=entry_pk, organization_id=request.user.organization_id
-        )
-    except SupportCatalogEntry.DoesNotExist as exc:
-        raise Http404("No such catalogue entry.") from exc
+    entry = get_catalogue_entry_for_user(request, entry_pk)
     back = _next_url(request, reverse("growth:profile-growth", args=[profile.pk]))
     goal = None
     if request.POST.get("goal"):
@@ -426,13 +357,13 @@ class CareerStageUpdateView(CareerStageFormMixin, UpdateView):
     context_object_name = "stage"
 
     def get_object(self, queryset=None):
-        return _admin_object(CareerStage, self.request, self.kwargs["pk"], "career stage")
+        return get_career_stage_for_user(self.request, self.kwargs["pk"])
 
 
 @require_POST
 @role_required(Role.ADMIN)
 def career_stage_delete_view(request, pk):
-    stage = _admin_object(CareerStage, request, pk, "career stage")
+    stage = get_career_stage_for_user(request, pk)
     try:
         career_stage_delete(stage=stage)
     except GrowthError as error:
@@ -489,13 +420,13 @@ class CatalogueUpdateView(CatalogueFormMixin, UpdateView):
     context_object_name = "entry"
 
     def get_object(self, queryset=None):
-        return _admin_object(SupportCatalogEntry, self.request, self.kwargs["pk"], "entry")
+        return get_catalogue_entry_for_user(self.request, self.kwargs["pk"], manage=True)
 
 
 @require_POST
 @role_required(Role.ADMIN)
 def catalogue_delete_view(request, pk):
-    entry = _admin_object(SupportCatalogEntry, request, pk, "entry")
+    entry = get_catalogue_entry_for_user(request, pk, manage=True)
     entry.delete()
     messages.success(
         request,

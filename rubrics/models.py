@@ -24,6 +24,9 @@ class CategoryKey(models.TextChoices):
     DEVELOPMENT = vocabulary.DEVELOPMENT, DEFAULT_CATEGORY_NAMES[vocabulary.DEVELOPMENT]
 
 
+# The change reason of the history rows a new draft copies from the current version: they are
+# the baseline its first edits are compared with, not edits themselves.
+COPIED_REASON = "Copied from the previous version"
 
 
 class Rubric(models.Model):

@@ -10,14 +10,23 @@ from simple_history.utils import bulk_create_with_history
 
 from coordinators.models import Organization, RoleFamily
 from rubrics.defaults import LEVELS
-from rubrics.models import Category, Descriptor, Indicator, Level, Rubric, RubricVersion
+from rubrics.models import (
+    COPIED_REASON,
+    Category,
+    Descriptor,
+    Indicator,
+    Level,
+    Rubric,
+    RubricVersion,
+)
+from rubrics.selectors.grid import rubric_version_problems
 
 
 @transaction.atomic
 def rubric_version_create_from_data(
     *, rubric: Rubric, data: dict, levels: list[tuple[int, str]], number: int, actor=None
 ) -> RubricVersion:
-    """Build a draft version of ``rubric`` from plain data (see assessments.default_rubrics)."""
+    """Build a draft version of ``rubric`` from plain data (see rubrics.defaults)."""
     version = RubricVersion.objects.create(
         rubric=rubric, number=number, state=RubricVersion.State.DRAFT, created_by=actor
     )
@@ -53,9 +62,6 @@ def role_family_create_with_rubric(
     *, organization: Organization, name: str, data: dict, actor=None, publish: bool = True
 ) -> RoleFamily:
     """A role family with its rubric, whose first version is built from ``data``."""
-    from django.utils import timezone
-
-
     family = RoleFamily.objects.create(organization=organization, name=name)
     rubric = Rubric.objects.create(organization=organization, role_family=family)
     version = rubric_version_create_from_data(
@@ -75,9 +81,6 @@ def role_family_create_with_rubric(
 # it in one conditional UPDATE, so of two admins saving the same draft the later one is told,
 # never silently overwritten. Rows are saved one by one (not with update()) so that
 # simple_history records who changed which cell and when.
-
-
-COPIED_REASON = "Copied from the previous version"
 
 
 class RubricEditConflict(Exception):
@@ -300,8 +303,6 @@ def rubric_version_publish(
     last guard). ``lock_version``, when given, refuses to publish a draft that changed since
     the admin looked at it.
     """
-    from rubrics.selectors import rubric_version_problems
-
     Rubric.objects.select_for_update().get(pk=version.rubric_id)
     version = RubricVersion.objects.select_for_update().get(pk=version.pk)
     if version.state != RubricVersion.State.DRAFT:

@@ -10,9 +10,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, UpdateView
 
-from coordinators.access import RoleRequiredMixin, check_role, role_required
+from coordinators.access import RoleRequiredMixin, role_required
 from coordinators.form_helpers import int_or_none
 from coordinators.models import CoordinatorProfile, Role, RoleFamily
+from rubrics.access import get_role_family_for_user, get_rubric_version_for_user
 from rubrics.forms import (
     CategoryEditForm,
     LevelNamesForm,
@@ -20,10 +21,10 @@ from rubrics.forms import (
     RoleFamilyCreateForm,
     RoleFamilyRenameForm,
 )
-from rubrics.models import CategoryKey, Rubric, RubricVersion
+from rubrics.models import CategoryKey, RubricVersion
 from rubrics.selectors import (
     role_families_overview,
-    rubric_matrix_problems,
+    rubric_grid_problems,
     rubric_version_history,
     rubric_version_matrix,
     rubric_versions_compare,
@@ -50,34 +51,7 @@ CONFLICT_MESSAGE = (
 NOT_DRAFT_MESSAGE = "This version is no longer a draft (it was published or discarded meanwhile)."
 
 
-# Access -----------------------------------------------------------------------------------
-
-
-def get_role_family_for_user(request, pk) -> RoleFamily:
-    """A role family of the admin's organization, else 404 (403 for other roles)."""
-    check_role(request.user, Role.ADMIN)
-    try:
-        return RoleFamily.objects.select_related("rubric").get(
-            pk=pk, organization_id=request.user.organization_id
-        )
-    except (RoleFamily.DoesNotExist, Rubric.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such role family.") from exc
-
-
-def get_rubric_version_for_user(request, pk, *, draft: bool = False) -> RubricVersion:
-    """A rubric version of the admin's organization, else 404; ``draft`` also requires it
-    to be editable (a published or retired version is a 404 for the editor)."""
-    check_role(request.user, Role.ADMIN)
-    versions = RubricVersion.objects.select_related(
-        "rubric", "rubric__role_family", "created_by", "published_by"
-    ).filter(rubric__organization_id=request.user.organization_id)
-    try:
-        version = versions.get(pk=pk)
-    except (RubricVersion.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("No such rubric version.") from exc
-    if draft and not version.is_editable:
-        raise Http404("Only a draft can be edited.")
-    return version
+# The category key of a URL ----------------------------------------------------------------
 
 
 def _category_key_or_404(key: str) -> str:
@@ -299,7 +273,7 @@ def rubric_draft(request, pk):
         else:
             messages.success(request, "Level names saved.")
         return redirect("rubrics:rubric-draft", pk=version.pk)
-    problems = _problem_links(version, rubric_matrix_problems(matrix))
+    problems = _problem_links(version, rubric_grid_problems(matrix))
     current = (
         RubricVersion.objects.filter(rubric_id=version.rubric_id, state="published")
         .only("pk", "number")
@@ -406,9 +380,7 @@ def _render_conflict(request, version, key, fresh_version):
 
 
 def _render_category(request, version, key, form, matrix, status=200):
-    problems = [
-        p for p in _problem_links(version, rubric_matrix_problems(matrix)) if p["key"] == key
-    ]
+    problems = [p for p in _problem_links(version, rubric_grid_problems(matrix)) if p["key"] == key]
     conflicts = getattr(form, "conflicts", {})
     rows = []
     for row in form.indicator_rows():

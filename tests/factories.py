@@ -5,6 +5,7 @@ comes from that version."""
 from datetime import timedelta
 
 import factory
+from django.test import RequestFactory
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentCycle, Rating
@@ -128,3 +129,10 @@ class AssessmentFactory(factory.django.DjangoModelFactory):
             for indicator in Indicator.objects.filter(category__version=self.rubric_version)
         )
         self.schools.set(self.coordinator.schools.all())
+
+
+def request_by(user):
+    """A GET request made by ``user``, to call a scoped getter without a view."""
+    request = RequestFactory().get("/")
+    request.user = user
+    return request

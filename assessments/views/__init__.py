@@ -1,1 +1,1 @@
-"""Views of the assessments app, one module per area (workflow, cycles, dashboards, rubrics)."""
+"""Views of the assessments app, one module per area: the workflow and the cycles."""

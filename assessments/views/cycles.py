@@ -3,26 +3,18 @@
 from django.contrib import messages
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
 from assessments import services
+from assessments.access import cycles_visible_to, get_cycle_for_user
 from assessments.forms import CycleForm
 from assessments.models import Assessment, AssessmentCycle
 from assessments.services import WorkflowError
 from coordinators.access import RoleRequiredMixin, role_required
 from coordinators.models import CoordinatorProfile, Role
-
-
-def cycles_of(user):
-    return AssessmentCycle.objects.filter(organization_id=user.organization_id)
-
-
-def get_cycle_for_user(request, pk) -> AssessmentCycle:
-    """A cycle of the admin's organization, else 404."""
-    return get_object_or_404(cycles_of(request.user), pk=pk)
 
 
 def _count(state: str) -> Count:
@@ -36,7 +28,7 @@ class CycleListView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         return (
-            cycles_of(self.request.user)
+            cycles_visible_to(self.request.user)
             .annotate(
                 total=Count("assessments"),
                 drafts=_count(Assessment.State.DRAFT),
@@ -81,7 +73,7 @@ class CycleUpdateView(CycleFormMixin, UpdateView):
     success_message = "Cycle “%(name)s” saved."
 
     def get_queryset(self):
-        return cycles_of(self.request.user)
+        return cycles_visible_to(self.request.user)
 
 
 @require_POST

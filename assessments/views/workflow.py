@@ -1,21 +1,34 @@
-"""The coordinator's matrix and the director's review (DESIGN.md, "Cycles and the assessment
-workflow"). Views validate, call one service and turn its refusals into messages: a wrong
-state is a message, a stale version re-shows what the person typed, another organization or
-team is a 404 and the wrong role a 403."""
+"""The coordinator's sheet and the director's review. Views validate, call one service and
+turn its refusals into messages: a wrong state is a message, a stale version re-shows what
+the person typed, another organization or team is a 404 and the wrong role a 403."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from assessments import services
-from assessments.forms import MatrixForm, ReviewForm, SelfAssessmentForm
-from assessments.models import Assessment, AssessmentCycle
-from assessments.selectors import Matrix, assessment_history, get_assessment_for_user, matrix_load
+from assessments.access import (
+    can_review,
+    can_see_supervisor_side,
+    check_can_edit_self,
+    check_can_review,
+    get_assessment_for_user,
+    get_cycle_for_user,
+    is_owner,
+)
+from assessments.forms import ReviewForm, SelfAssessmentForm
+from assessments.models import Assessment
+from assessments.selectors import (
+    AssessmentSheet,
+    assessment_history,
+    assessment_sheet,
+    sheet_conflicts,
+    sheet_rows,
+)
 from assessments.services import IncompleteAssessmentError, StaleAssessmentError, WorkflowError
-from coordinators.access import can_direct, role_required
+from coordinators.access import role_required
 from coordinators.models import CoordinatorProfile, Role
 from coordinators.ratelimits import rate_limited
 
@@ -25,20 +38,6 @@ STALE_ELSEWHERE = (
 )
 
 
-def _is_owner(request, assessment: Assessment) -> bool:
-    return assessment.coordinator.user_id == request.user.pk
-
-
-def _require_owner(request, assessment: Assessment) -> None:
-    if not _is_owner(request, assessment):
-        raise PermissionDenied("Only the coordinator works on their own self-assessment.")
-
-
-def _require_reviewer(request, assessment: Assessment) -> None:
-    if _is_owner(request, assessment) or not can_direct(request.user, assessment.coordinator):
-        raise PermissionDenied("Only the coordinator's director or an org admin reviews this.")
-
-
 def _posted_version(request) -> int | None:
     try:
         return int(request.POST["version"])
@@ -46,82 +45,15 @@ def _posted_version(request) -> int | None:
         return None
 
 
-def _level_name(matrix: Matrix, value) -> str:
-    return matrix.level_names.get(value, str(value))
-
-
-def _differs(matrix: Matrix, rating) -> str:
-    """The words that mark a row where self and supervisor disagree (never colour alone)."""
-    if rating is None or rating.self_level is None or rating.supervisor_level is None:
-        return ""
-    if rating.self_level == rating.supervisor_level:
-        return ""
-    return (
-        f"Differs: self {_level_name(matrix, rating.self_level)}, "
-        f"supervisor {_level_name(matrix, rating.supervisor_level)}"
-    )
-
-
-def _rows(matrix: Matrix, form: MatrixForm | None = None, *, missing=(), conflicts=None):
-    """The matrix as the templates walk it: categories, then one row per indicator with its
-    radio options (checked from the form), errors, conflicts and the differs marker."""
-    missing_ids = {indicator.pk for indicator in missing}
-    conflicts = conflicts or {}
-    categories = []
-    for category in matrix.categories:
-        rows = []
-        for item in category.indicators:
-            row = {
-                "item": item,
-                "rating": item.rating,
-                "self_level_name": _level_name(matrix, getattr(item.rating, "self_level", None)),
-                "supervisor_level_name": _level_name(
-                    matrix, getattr(item.rating, "supervisor_level", None)
-                ),
-                "self_descriptor": item.descriptors.get(getattr(item.rating, "self_level", None)),
-                "differs": _differs(matrix, item.rating),
-                "missing": item.pk in missing_ids,
-                "conflict": conflicts.get(item.pk),
-            }
-            if form is not None:
-                level_field = form[form.level_name(item.pk)]
-                chosen = level_field.value()
-                row["level_field"] = level_field
-                row["text_field"] = form[form.text_name(item.pk)]
-                row["options"] = [
-                    {
-                        "value": level.value,
-                        "name": level.name,
-                        "text": item.descriptors.get(level.value, ""),
-                        "id": f"{level_field.auto_id}_{level.value}",
-                        "checked": chosen is not None and str(chosen) == str(level.value),
-                        "is_self": getattr(item.rating, "self_level", None) == level.value,
-                    }
-                    for level in matrix.levels
-                ]
-            rows.append(row)
-        score = category.score
-        categories.append(
-            {
-                "category": category.category,
-                "score": score,
-                "self_name": _level_name(matrix, getattr(score, "self_level", None)),
-                "supervisor_name": _level_name(matrix, getattr(score, "supervisor_level", None)),
-                "rows": rows,
-            }
-        )
-    return categories
-
-
 def _saved_at(assessment: Assessment) -> str:
     return timezone.localtime(assessment.updated_at).strftime("%H:%M")
 
 
-# The coordinator's matrix -----------------------------------------------------------------
+# The coordinator's sheet -------------------------------------------------------------------
 
 
-def _self_form(assessment: Assessment, matrix: Matrix, data=None) -> SelfAssessmentForm:
-    form = SelfAssessmentForm(data, matrix=matrix)
+def _self_form(assessment: Assessment, sheet: AssessmentSheet, data=None) -> SelfAssessmentForm:
+    form = SelfAssessmentForm(data, sheet=sheet)
     if data is None:
         form.initial = {
             "version": assessment.version,
@@ -130,7 +62,7 @@ def _self_form(assessment: Assessment, matrix: Matrix, data=None) -> SelfAssessm
     return form
 
 
-def _render_matrix(request, assessment, matrix, form=None, *, status=200, **extra):
+def _render_sheet(request, assessment, sheet, form=None, *, status=200, **extra):
     editable = form is not None
     return render(
         request,
@@ -139,10 +71,10 @@ def _render_matrix(request, assessment, matrix, form=None, *, status=200, **extr
         else "assessments/assessment_form.html",
         {
             "assessment": assessment,
-            "matrix": matrix,
+            "matrix": sheet,
             "form": form,
-            "categories": _rows(
-                matrix, form, missing=extra.get("missing", ()), conflicts=extra.get("conflicts")
+            "categories": sheet_rows(
+                sheet, form, missing=extra.get("missing", ()), conflicts=extra.get("conflicts")
             ),
             "missing": extra.get("missing", ()),
             "show_supervisor": assessment.state == Assessment.State.FINALIZED,
@@ -154,38 +86,22 @@ def _render_matrix(request, assessment, matrix, form=None, *, status=200, **extr
     )
 
 
-def _conflicts(matrix: Matrix, form: MatrixForm, level_field: str, text_field: str) -> dict:
-    """Per indicator, what is stored now where it differs from what the person typed."""
-    conflicts = {}
-    for item in matrix.indicators:
-        stored_level = getattr(item.rating, level_field, None)
-        stored_text = getattr(item.rating, text_field, "") or ""
-        typed_level = form.cleaned_data.get(form.level_name(item.pk))
-        typed_text = (form.cleaned_data.get(form.text_name(item.pk)) or "").strip()
-        if stored_level != typed_level or stored_text != typed_text:
-            conflicts[item.pk] = {
-                "level_name": _level_name(matrix, stored_level) if stored_level else "no level",
-                "text": stored_text,
-            }
-    return conflicts
-
-
-def _stale_form(form_class, request, current: Assessment, matrix: Matrix, **kwargs):
+def _stale_form(form_class, request, current: Assessment, sheet: AssessmentSheet, **kwargs):
     """The person's own POST, re-bound at the current version: saving it again is a choice
     they make having seen what changed, never a silent overwrite."""
     data = request.POST.copy()
     data["version"] = str(current.version)
-    form = form_class(data, matrix=matrix, **kwargs)
+    form = form_class(data, sheet=sheet, **kwargs)
     form.is_valid()
     return form
 
 
-def _save_self(request, assessment: Assessment, matrix: Matrix):
-    """Save the posted matrix. Returns (saved assessment, None) or (None, response)."""
-    form = _self_form(assessment, matrix, data=request.POST)
+def _save_self(request, assessment: Assessment, sheet: AssessmentSheet):
+    """Save the posted sheet. Returns (saved assessment, None) or (None, response)."""
+    form = _self_form(assessment, sheet, data=request.POST)
     if not form.is_valid():
         messages.error(request, "Nothing was saved: correct the problems marked below.")
-        return None, _render_matrix(request, assessment, matrix, form, status=400)
+        return None, _render_sheet(request, assessment, sheet, form, status=400)
     try:
         saved = services.assessment_save_self(
             assessment=assessment,
@@ -195,11 +111,13 @@ def _save_self(request, assessment: Assessment, matrix: Matrix):
         )
     except StaleAssessmentError as exc:
         messages.error(request, str(exc))
-        matrix = matrix_load(assessment=exc.current)
-        conflicts = _conflicts(matrix, form, "self_level", "self_evidence")
-        form = _stale_form(SelfAssessmentForm, request, exc.current, matrix)
-        return None, _render_matrix(
-            request, exc.current, matrix, form, status=409, conflicts=conflicts
+        sheet = assessment_sheet(assessment=exc.current)
+        conflicts = sheet_conflicts(
+            sheet, form, level_field="self_level", text_field="self_evidence"
+        )
+        form = _stale_form(SelfAssessmentForm, request, exc.current, sheet)
+        return None, _render_sheet(
+            request, exc.current, sheet, form, status=409, conflicts=conflicts
         )
     except WorkflowError as exc:
         messages.error(request, str(exc))
@@ -217,16 +135,13 @@ save_rate_limited = rate_limited("assessment-save", message=SAVES_TOO_FAST)
 @require_http_methods(["GET", "POST"])
 @save_rate_limited
 def assessment_detail(request, pk):
-    """The coordinator's own matrix: a form while it is theirs to change, read-only after."""
+    """The coordinator's own sheet: a form while it is theirs to change, read-only after."""
     assessment = get_assessment_for_user(request, pk)
-    if not _is_owner(request, assessment):
-        if can_direct(request.user, assessment.coordinator):
-            # Their director may look (on the review page) but never save the self-assessment.
-            if request.method == "POST":
-                raise PermissionDenied("Only the coordinator changes their self-assessment.")
-            return redirect("assessments:assessment-review", pk=assessment.pk)
-        raise PermissionDenied("This is someone else's self-assessment.")
-    matrix = matrix_load(assessment=assessment)
+    if request.method == "GET" and can_review(request.user, assessment):
+        # Their director may look, on the review page, but never save the self-assessment.
+        return redirect("assessments:assessment-review", pk=assessment.pk)
+    check_can_edit_self(request.user, assessment)
+    sheet = assessment_sheet(assessment=assessment)
     editable = assessment.is_editable_by_coordinator and services.cycle_accepts_changes(
         assessment.cycle
     )
@@ -234,23 +149,23 @@ def assessment_detail(request, pk):
         if not editable:
             messages.error(request, services.STATE_REFUSALS.get(assessment.state, ""))
             return redirect("assessments:assessment-detail", pk=assessment.pk)
-        saved, response = _save_self(request, assessment, matrix)
+        saved, response = _save_self(request, assessment, sheet)
         if response is not None:
             return response
         messages.success(request, f"Draft saved at {_saved_at(saved)}.")
         return redirect("assessments:assessment-detail", pk=assessment.pk)
-    form = _self_form(assessment, matrix) if editable else None
-    return _render_matrix(request, assessment, matrix, form)
+    form = _self_form(assessment, sheet) if editable else None
+    return _render_sheet(request, assessment, sheet, form)
 
 
 @require_POST
 @role_required(Role.COORDINATOR)
 @save_rate_limited
 def assessment_autosave(request, pk):
-    """The background save of the matrix page (static/js/assessment.js); answers JSON."""
+    """The background save of the sheet page (static/js/assessment.js); answers JSON."""
     assessment = get_assessment_for_user(request, pk)
-    _require_owner(request, assessment)
-    form = _self_form(assessment, matrix_load(assessment=assessment), data=request.POST)
+    check_can_edit_self(request.user, assessment)
+    form = _self_form(assessment, assessment_sheet(assessment=assessment), data=request.POST)
     if not form.is_valid():
         errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
         return JsonResponse(
@@ -283,8 +198,8 @@ def assessment_autosave(request, pk):
 def assessment_submit(request, pk):
     """Save what is on the page, then submit it; missing levels are listed and linked."""
     assessment = get_assessment_for_user(request, pk)
-    _require_owner(request, assessment)
-    saved, response = _save_self(request, assessment, matrix_load(assessment=assessment))
+    check_can_edit_self(request.user, assessment)
+    saved, response = _save_self(request, assessment, assessment_sheet(assessment=assessment))
     if response is not None:
         return response
     try:
@@ -293,9 +208,9 @@ def assessment_submit(request, pk):
         )
     except IncompleteAssessmentError as exc:
         messages.error(request, f"Not submitted yet (your draft is saved). {exc}")
-        matrix = matrix_load(assessment=saved)
-        return _render_matrix(
-            request, saved, matrix, _self_form(saved, matrix), status=400, missing=exc.missing
+        sheet = assessment_sheet(assessment=saved)
+        return _render_sheet(
+            request, saved, sheet, _self_form(saved, sheet), status=400, missing=exc.missing
         )
     except WorkflowError as exc:
         messages.error(request, STALE_ELSEWHERE if isinstance(exc, StaleAssessmentError) else exc)
@@ -312,7 +227,7 @@ def assessment_submit(request, pk):
 @role_required(Role.COORDINATOR)
 def assessment_recall(request, pk):
     assessment = get_assessment_for_user(request, pk)
-    _require_owner(request, assessment)
+    check_can_edit_self(request.user, assessment)
     version = _posted_version(request)
     try:
         if version is None:
@@ -333,9 +248,7 @@ def assessment_recall(request, pk):
 @role_required(Role.COORDINATOR)
 def assessment_start(request, cycle_pk):
     """A coordinator who joined after the cycle opened makes their assessment on first visit."""
-    cycle = get_object_or_404(
-        AssessmentCycle, pk=cycle_pk, organization_id=request.user.organization_id
-    )
+    cycle = get_cycle_for_user(request, cycle_pk)
     profile = get_object_or_404(CoordinatorProfile, user=request.user)
     try:
         assessment = services.assessment_start(cycle=cycle, profile=profile, actor=request.user)
@@ -348,8 +261,8 @@ def assessment_start(request, cycle_pk):
 # The director's review ----------------------------------------------------------------------
 
 
-def _review_form(assessment: Assessment, matrix: Matrix, data=None, **kwargs) -> ReviewForm:
-    form = ReviewForm(data, matrix=matrix, **kwargs)
+def _review_form(assessment: Assessment, sheet: AssessmentSheet, data=None, **kwargs) -> ReviewForm:
+    form = ReviewForm(data, sheet=sheet, **kwargs)
     if data is None:
         form.initial = {
             "version": assessment.version,
@@ -360,16 +273,16 @@ def _review_form(assessment: Assessment, matrix: Matrix, data=None, **kwargs) ->
     return form
 
 
-def _render_review(request, assessment, matrix, form=None, *, status=200, **extra):
+def _render_review(request, assessment, sheet, form=None, *, status=200, **extra):
     return render(
         request,
         "assessments/assessment_review.html",
         {
             "assessment": assessment,
-            "matrix": matrix,
+            "matrix": sheet,
             "form": form,
-            "categories": _rows(
-                matrix, form, missing=extra.get("missing", ()), conflicts=extra.get("conflicts")
+            "categories": sheet_rows(
+                sheet, form, missing=extra.get("missing", ()), conflicts=extra.get("conflicts")
             ),
             "missing": extra.get("missing", ()),
             "show_self": assessment.state
@@ -380,12 +293,12 @@ def _render_review(request, assessment, matrix, form=None, *, status=200, **extr
     )
 
 
-def _save_review(request, assessment: Assessment, matrix: Matrix, *, returning=False):
+def _save_review(request, assessment: Assessment, sheet: AssessmentSheet, *, returning=False):
     """Save the posted review. Returns (saved assessment, form, None) or (None, None, response)."""
-    form = _review_form(assessment, matrix, data=request.POST, returning=returning)
+    form = _review_form(assessment, sheet, data=request.POST, returning=returning)
     if not form.is_valid():
         messages.error(request, "Nothing was saved: correct the problems marked below.")
-        return None, None, _render_review(request, assessment, matrix, form, status=400)
+        return None, None, _render_review(request, assessment, sheet, form, status=400)
     try:
         saved = services.assessment_save_review(
             assessment=assessment,
@@ -397,13 +310,15 @@ def _save_review(request, assessment: Assessment, matrix: Matrix, *, returning=F
         )
     except StaleAssessmentError as exc:
         messages.error(request, str(exc))
-        matrix = matrix_load(assessment=exc.current)
-        conflicts = _conflicts(matrix, form, "supervisor_level", "supervisor_note")
-        form = _stale_form(ReviewForm, request, exc.current, matrix)
+        sheet = assessment_sheet(assessment=exc.current)
+        conflicts = sheet_conflicts(
+            sheet, form, level_field="supervisor_level", text_field="supervisor_note"
+        )
+        form = _stale_form(ReviewForm, request, exc.current, sheet)
         return (
             None,
             None,
-            _render_review(request, exc.current, matrix, form, status=409, conflicts=conflicts),
+            _render_review(request, exc.current, sheet, form, status=409, conflicts=conflicts),
         )
     except WorkflowError as exc:
         messages.error(request, str(exc))
@@ -417,20 +332,20 @@ def _save_review(request, assessment: Assessment, matrix: Matrix, *, returning=F
 def assessment_review(request, pk):
     """Self and supervisor side by side; a form while the assessment is submitted."""
     assessment = get_assessment_for_user(request, pk)
-    _require_reviewer(request, assessment)
-    matrix = matrix_load(assessment=assessment)
+    check_can_review(request.user, assessment)
+    sheet = assessment_sheet(assessment=assessment)
     if assessment.state != Assessment.State.SUBMITTED:
         if request.method == "POST":
             messages.error(request, services.STATE_REFUSALS[assessment.state])
             return redirect("assessments:assessment-review", pk=assessment.pk)
-        return _render_review(request, assessment, matrix)
+        return _render_review(request, assessment, sheet)
     if request.method == "POST":
-        saved, _form, response = _save_review(request, assessment, matrix)
+        saved, _form, response = _save_review(request, assessment, sheet)
         if response is not None:
             return response
         messages.success(request, f"Review saved at {_saved_at(saved)}.")
         return redirect("assessments:assessment-review", pk=assessment.pk)
-    return _render_review(request, assessment, matrix, _review_form(assessment, matrix))
+    return _render_review(request, assessment, sheet, _review_form(assessment, sheet))
 
 
 @require_POST
@@ -438,8 +353,10 @@ def assessment_review(request, pk):
 def assessment_finalize(request, pk):
     """Save the review on the page, then finalize it; missing levels are listed and linked."""
     assessment = get_assessment_for_user(request, pk)
-    _require_reviewer(request, assessment)
-    saved, _form, response = _save_review(request, assessment, matrix_load(assessment=assessment))
+    check_can_review(request.user, assessment)
+    saved, _form, response = _save_review(
+        request, assessment, assessment_sheet(assessment=assessment)
+    )
     if response is not None:
         return response
     try:
@@ -448,9 +365,9 @@ def assessment_finalize(request, pk):
         )
     except IncompleteAssessmentError as exc:
         messages.error(request, f"Not finalized yet (your review is saved). {exc}")
-        matrix = matrix_load(assessment=saved)
+        sheet = assessment_sheet(assessment=saved)
         return _render_review(
-            request, saved, matrix, _review_form(saved, matrix), status=400, missing=exc.missing
+            request, saved, sheet, _review_form(saved, sheet), status=400, missing=exc.missing
         )
     except WorkflowError as exc:
         messages.error(request, STALE_ELSEWHERE if isinstance(exc, StaleAssessmentError) else exc)
@@ -468,9 +385,9 @@ def assessment_finalize(request, pk):
 def assessment_return(request, pk):
     """Save the review on the page, then send it back to the coordinator with the note."""
     assessment = get_assessment_for_user(request, pk)
-    _require_reviewer(request, assessment)
+    check_can_review(request.user, assessment)
     saved, form, response = _save_review(
-        request, assessment, matrix_load(assessment=assessment), returning=True
+        request, assessment, assessment_sheet(assessment=assessment), returning=True
     )
     if response is not None:
         return response
@@ -500,15 +417,15 @@ def assessment_history_view(request, pk):
     """Every change in plain words. The coordinator sees the supervisor's changes once the
     review is finalized, as they see the levels themselves."""
     assessment = get_assessment_for_user(request, pk)
-    owner = _is_owner(request, assessment)
-    include_supervisor = not owner or assessment.state == Assessment.State.FINALIZED
+    owner = is_owner(request.user, assessment)
     return render(
         request,
         "assessments/assessment_history.html",
         {
             "assessment": assessment,
             "entries": assessment_history(
-                assessment=assessment, include_supervisor=include_supervisor
+                assessment=assessment,
+                include_supervisor=can_see_supervisor_side(request.user, assessment),
             ),
             "back_url_name": "assessments:assessment-detail"
             if owner

@@ -16,6 +16,7 @@ from coordinators.tenure import day_words
 from dashboards import flags as flag_rules
 from dashboards.models import FlagThresholds
 from dashboards.selectors.common import AssessmentInfo
+from growth.access import can_edit_growth
 from growth.careers import (
     Readiness,
     as_stage,
@@ -281,7 +282,6 @@ def growth_panel(
         readiness=readiness,
         attached={s.catalog_entry_id for s in supports if s.catalog_entry_id},
     )
-    is_self = profile.user_id == viewer.pk
     directs = can_direct(viewer, profile)
     return GrowthPanel(
         profile=profile,
@@ -300,7 +300,7 @@ def growth_panel(
         closed_goals=[r for r in rows if r.goal.status != Goal.Status.OPEN],
         supports=supports,
         suggestions=suggestions,
-        can_edit=is_self or directs,
+        can_edit=can_edit_growth(viewer, profile),
         can_direct=directs,
     )
 

@@ -1,4 +1,4 @@
-"""Every allowed and refused move of an assessment and a cycle (assessments/services.py)."""
+"""Every allowed and refused move of an assessment and a cycle (assessments/services/)."""
 
 import threading
 from datetime import timedelta

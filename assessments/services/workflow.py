@@ -1,63 +1,29 @@
-"""Writes that touch more than one row or move a state (STYLE.md, services)."""
+"""The moves of an assessment: save, submit, recall, review, return, finalize."""
 
-from collections import defaultdict
 from collections.abc import Mapping
 from functools import partial
 from typing import NamedTuple
 
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from assessments import emails
 from assessments import events as assessment_events
-from assessments.models import Assessment, AssessmentCycle, CategoryScore, Rating
-from assessments.scoring import category_level
-from coordinators import events
-from coordinators.access import can_direct
-from coordinators.models import CoordinatorProfile
-from rubrics.models import (
-    CategoryKey,
-    Indicator,
-    RubricVersion,
+from assessments.access import check_can_edit_self, check_can_review
+from assessments.models import Assessment, Rating
+from assessments.services.cycles import check_cycle_open
+from assessments.services.errors import (
+    IncompleteAssessmentError,
+    StaleAssessmentError,
+    WorkflowError,
 )
+from assessments.services.scores import category_scores_refresh
+from coordinators import events
+from rubrics.models import Indicator
 from rubrics.text import rubric_text
 
-
-def category_scores_refresh(*, assessment: Assessment) -> list[CategoryScore]:
-    """Recompute and store the four category levels (self and supervisor) of an assessment.
-
-    Call inside the transaction that changed the ratings.
-    """
-    self_levels: dict[str, list] = defaultdict(list)
-    supervisor_levels: dict[str, list] = defaultdict(list)
-    for key, self_level, supervisor_level in assessment.ratings.values_list(
-        "indicator__category__key", "self_level", "supervisor_level"
-    ):
-        self_levels[key].append(self_level)
-        supervisor_levels[key].append(supervisor_level)
-    scores = [
-        CategoryScore(
-            assessment=assessment,
-            category_key=key,
-            self_level=category_level(self_levels[key]),
-            supervisor_level=category_level(supervisor_levels[key]),
-        )
-        for key in CategoryKey.values
-    ]
-    return CategoryScore.objects.bulk_create(
-        scores,
-        update_conflicts=True,
-        unique_fields=["assessment", "category_key"],
-        update_fields=["self_level", "supervisor_level"],
-    )
-
-
-# Cycles and the assessment workflow ----------------------------------------------------
-#
-# The only moves an assessment can make (DESIGN.md, "Cycles and the assessment workflow"):
+# The only moves an assessment can make:
 #
 #   draft/returned --save_self, submit (the coordinator)--> submitted
 #   submitted --recall (the coordinator, until the review started)--> draft
@@ -68,26 +34,6 @@ def category_scores_refresh(*, assessment: Assessment) -> list[CategoryScore]:
 # UPDATE, so a replayed or stale POST is refused instead of overwriting a later save.
 # Ratings are written with simple_history's bulk helpers, so the history keeps who set
 # which level and when, in a fixed number of queries whatever the rubric's size.
-
-
-class WorkflowError(Exception):
-    """A move the workflow does not allow right now; the message is shown to the person."""
-
-
-class StaleAssessmentError(WorkflowError):
-    """The assessment was saved by someone else (or another tab) after this person loaded it."""
-
-    def __init__(self, message: str, *, current: Assessment):
-        super().__init__(message)
-        self.current = current
-
-
-class IncompleteAssessmentError(WorkflowError):
-    """Submit or finalize refused: ``missing`` lists the indicators without a level."""
-
-    def __init__(self, message: str, *, missing: list[Indicator]):
-        super().__init__(message)
-        self.missing = missing
 
 
 class RatingInput(NamedTuple):
@@ -106,28 +52,6 @@ STATE_REFUSALS = {
     Assessment.State.RETURNED: "This assessment was returned to the coordinator for changes.",
     Assessment.State.FINALIZED: "This assessment is finalized; it can no longer be changed.",
 }
-
-
-def _require_owner(*, assessment: Assessment, actor) -> None:
-    if assessment.coordinator.user_id != actor.pk:
-        raise PermissionDenied("Only the coordinator changes their own self-assessment.")
-
-
-def _require_reviewer(*, assessment: Assessment, actor) -> None:
-    if assessment.coordinator.user_id == actor.pk or not can_direct(actor, assessment.coordinator):
-        raise PermissionDenied(
-            "Only the director of this coordinator's team or an org admin reviews it."
-        )
-
-
-def cycle_accepts_changes(cycle: AssessmentCycle) -> bool:
-    """Coordinators change their assessments while the cycle is open, up to its closing day."""
-    return cycle.state == AssessmentCycle.State.OPEN and cycle.closes_on >= timezone.localdate()
-
-
-def _require_cycle_open(cycle: AssessmentCycle) -> None:
-    if not cycle_accepts_changes(cycle):
-        raise WorkflowError(f"{cycle} is closed; self-assessments can no longer change.")
 
 
 def _assessment_claim(*, assessment: Assessment, expected_version, states) -> Assessment:
@@ -230,186 +154,16 @@ def _assessment_save(assessment: Assessment, actor, fields: list[str]) -> None:
     assessment.save(update_fields=[*fields, "updated_at"])
 
 
-def _assessments_create(*, cycle: AssessmentCycle, profiles, versions: dict, actor) -> list:
-    """Draft assessments for ``profiles`` pinned to their family's version in ``versions``,
-    recording team and school sites as they are now; one empty rating per indicator."""
-    assessments = bulk_create_with_history(
-        [
-            Assessment(
-                coordinator=profile,
-                cycle=cycle,
-                rubric_version=versions[profile.role_family_id],
-                team_id=profile.team_id,
-            )
-            for profile in profiles
-        ],
-        Assessment,
-        batch_size=500,
-        default_user=actor,
-    )
-    by_profile = {a.coordinator_id: a for a in assessments}
-    Assessment.schools.through.objects.bulk_create(
-        [
-            Assessment.schools.through(assessment=by_profile[profile.pk], school=school)
-            for profile in profiles
-            for school in profile.schools.all()
-        ],
-        batch_size=2000,
-    )
-    indicators = defaultdict(list)
-    for indicator_id, version_id in Indicator.objects.filter(
-        category__version__in=set(versions.values())
-    ).values_list("pk", "category__version_id"):
-        indicators[version_id].append(indicator_id)
-    Rating.objects.bulk_create(
-        [
-            Rating(assessment=a, indicator_id=indicator_id)
-            for a in assessments
-            for indicator_id in indicators[a.rubric_version_id]
-        ],
-        batch_size=2000,
-    )
-    CategoryScore.objects.bulk_create(
-        [
-            CategoryScore(assessment=a, category_key=key)
-            for a in assessments
-            for key in CategoryKey.values
-        ],
-        batch_size=2000,
-    )
-    return assessments
-
-
-def _announce_created(cycle: AssessmentCycle, assessments: list[Assessment]) -> None:
-    if assessments:
-        events.publish(
-            assessment_events.AssessmentsCreated(
-                organization_id=cycle.organization_id,
-                cycle_id=cycle.pk,
-                assessment_ids=tuple(a.pk for a in assessments),
-            )
-        )
-
-
-def _published_versions(organization_id: int) -> dict[int, RubricVersion]:
-    return {
-        version.rubric.role_family_id: version
-        for version in RubricVersion.objects.filter(
-            rubric__organization_id=organization_id, state=RubricVersion.State.PUBLISHED
-        ).select_related("rubric")
-    }
-
-
-@transaction.atomic
-def cycle_open(*, cycle: AssessmentCycle, actor) -> int:
-    """Open a planned cycle: a draft assessment for every active coordinator, pinned to their
-    role family's published rubric. Emails each coordinator after the commit (a task, so a
-    large organization does not hold the request). Returns how many assessments were made."""
-    cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.state != AssessmentCycle.State.PLANNED:
-        raise WorkflowError(f"{cycle} is already {cycle.get_state_display().lower()}.")
-    if cycle.closes_on < timezone.localdate():
-        raise WorkflowError(
-            f"{cycle} closed on {date_format(cycle.closes_on, 'j M Y')}; change its dates first."
-        )
-    already_open = (
-        AssessmentCycle.objects.filter(
-            organization_id=cycle.organization_id, state=AssessmentCycle.State.OPEN
-        )
-        .exclude(pk=cycle.pk)
-        .first()
-    )
-    if already_open is not None:
-        raise WorkflowError(
-            f"{already_open} is still open. Close it before opening {cycle}: coordinators "
-            "work on one cycle at a time."
-        )
-    profiles = list(
-        CoordinatorProfile.objects.filter(
-            organization_id=cycle.organization_id, active=True, user__is_active=True
-        )
-        .exclude(assessments__cycle=cycle)
-        .select_related("role_family")
-        .prefetch_related("schools")
-    )
-    versions = _published_versions(cycle.organization_id)
-    unpublished = sorted({p.role_family.name for p in profiles if p.role_family_id not in versions})
-    if unpublished:
-        raise WorkflowError(
-            f"{cycle} cannot open: the role "
-            f"{'family' if len(unpublished) == 1 else 'families'} {', '.join(unpublished)} "
-            f"{'has' if len(unpublished) == 1 else 'have'} active people but no published "
-            "rubric. Publish a rubric version first."
-        )
-    created = _assessments_create(cycle=cycle, profiles=profiles, versions=versions, actor=actor)
-    cycle.state = AssessmentCycle.State.OPEN
-    cycle.opened_at = timezone.now()
-    cycle._history_user = actor
-    cycle.save(update_fields=["state", "opened_at"])
-    events.publish(
-        assessment_events.CycleOpened(organization_id=cycle.organization_id, cycle_id=cycle.pk)
-    )
-    _announce_created(cycle, created)
-    transaction.on_commit(partial(emails.cycle_opened_notify.enqueue, cycle_id=cycle.pk))
-    return len(created)
-
-
-@transaction.atomic
-def cycle_close(*, cycle: AssessmentCycle, actor) -> AssessmentCycle:
-    """Close an open cycle: coordinators can no longer change or submit their assessments;
-    directors can still finish the reviews."""
-    cycle = AssessmentCycle.objects.select_for_update().get(pk=cycle.pk)
-    if cycle.state != AssessmentCycle.State.OPEN:
-        raise WorkflowError(f"{cycle} is not open, so it cannot be closed.")
-    cycle.state = AssessmentCycle.State.CLOSED
-    cycle._history_user = actor
-    cycle.save(update_fields=["state"])
-    events.publish(
-        assessment_events.CycleClosed(organization_id=cycle.organization_id, cycle_id=cycle.pk)
-    )
-    return cycle
-
-
-@transaction.atomic
-def assessment_start(*, cycle: AssessmentCycle, profile: CoordinatorProfile, actor) -> Assessment:
-    """The coordinator's assessment in an open cycle, made now if they joined after it opened."""
-    if profile.user_id != actor.pk:
-        raise PermissionDenied("Only the coordinator starts their own self-assessment.")
-    existing = Assessment.objects.filter(cycle=cycle, coordinator=profile).first()
-    if existing is not None:
-        return existing
-    if cycle.organization_id != profile.organization_id:
-        raise PermissionDenied("This cycle belongs to another organization.")
-    _require_cycle_open(cycle)
-    if not profile.active:
-        raise WorkflowError("Your profile is not active; ask your organization's admin.")
-    versions = _published_versions(profile.organization_id)
-    if profile.role_family_id not in versions:
-        raise WorkflowError(
-            f"Your role family ({profile.role_family}) has no published rubric yet; ask your "
-            "organization's admin to publish one."
-        )
-    try:
-        with transaction.atomic():
-            [assessment] = _assessments_create(
-                cycle=cycle, profiles=[profile], versions=versions, actor=actor
-            )
-            _announce_created(cycle, [assessment])
-    except IntegrityError:  # the same person pressed Start twice at once
-        assessment = Assessment.objects.get(cycle=cycle, coordinator=profile)
-    return assessment
-
-
 @transaction.atomic
 def assessment_save_self(
     *, assessment: Assessment, actor, expected_version: int, ratings: Mapping[int, RatingInput]
 ) -> Assessment:
     """The coordinator saves levels and evidence of a draft or returned assessment."""
-    _require_owner(assessment=assessment, actor=actor)
+    check_can_edit_self(actor, assessment)
     assessment = _assessment_claim(
         assessment=assessment, expected_version=expected_version, states=EDITABLE_BY_COORDINATOR
     )
-    _require_cycle_open(assessment.cycle)
+    check_cycle_open(assessment.cycle)
     if _ratings_write(
         assessment=assessment,
         actor=actor,
@@ -425,11 +179,11 @@ def assessment_save_self(
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, actor, expected_version: int) -> Assessment:
     """Send a complete self-assessment to the director (emailed after the commit)."""
-    _require_owner(assessment=assessment, actor=actor)
+    check_can_edit_self(actor, assessment)
     assessment = _assessment_claim(
         assessment=assessment, expected_version=expected_version, states=EDITABLE_BY_COORDINATOR
     )
-    _require_cycle_open(assessment.cycle)
+    check_cycle_open(assessment.cycle)
     missing = _indicators_without(assessment=assessment, field="self_level")
     if missing:
         raise IncompleteAssessmentError(
@@ -451,7 +205,7 @@ def assessment_submit(*, assessment: Assessment, actor, expected_version: int) -
 @transaction.atomic
 def assessment_recall(*, assessment: Assessment, actor, expected_version: int) -> Assessment:
     """Take a submission back to draft, possible until the director starts the review."""
-    _require_owner(assessment=assessment, actor=actor)
+    check_can_edit_self(actor, assessment)
     assessment = _assessment_claim(
         assessment=assessment, expected_version=expected_version, states=IN_REVIEW
     )
@@ -479,7 +233,7 @@ def assessment_save_review(
 ) -> Assessment:
     """The director saves supervisor levels and notes and the coaching conversation. The first
     save starts the review, which ends the coordinator's chance to recall."""
-    _require_reviewer(assessment=assessment, actor=actor)
+    check_can_review(actor, assessment)
     assessment = _assessment_claim(
         assessment=assessment, expected_version=expected_version, states=IN_REVIEW
     )
@@ -512,7 +266,7 @@ def assessment_return(
     *, assessment: Assessment, actor, expected_version: int, note: str
 ) -> Assessment:
     """Send a submission back to the coordinator, editable again, with a note saying why."""
-    _require_reviewer(assessment=assessment, actor=actor)
+    check_can_review(actor, assessment)
     if not note.strip():
         raise WorkflowError("Say in a note what the coordinator should change before returning.")
     assessment = _assessment_claim(
@@ -533,7 +287,7 @@ def assessment_return(
 def assessment_finalize(*, assessment: Assessment, actor, expected_version: int) -> Assessment:
     """Close the review: every indicator has a supervisor level; from now on nothing changes
     and the coordinator sees the supervisor's levels, notes and next steps."""
-    _require_reviewer(assessment=assessment, actor=actor)
+    check_can_review(actor, assessment)
     assessment = _assessment_claim(
         assessment=assessment, expected_version=expected_version, states=IN_REVIEW
     )

@@ -1,0 +1,151 @@
+"""The history of one assessment and its ratings in plain words."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+
+from assessments.models import Assessment, Rating
+from rubrics.models import Indicator, Level
+
+
+@dataclass
+class AssessmentHistoryEntry:
+    when: datetime
+    who: str
+    text: str
+
+    @property
+    def when_display(self) -> str:
+        return date_format(localtime(self.when), "j M Y H:i")
+
+    def __str__(self):
+        return f"{self.who} {self.text} — {self.when_display}"
+
+
+STATE_WORDS = {
+    Assessment.State.SUBMITTED: "submitted the self-assessment",
+    Assessment.State.FINALIZED: "finalized the review",
+}
+
+
+def _who(record) -> str:
+    return record.history_user.display_name if record.history_user else "Growth Matrix"
+
+
+def _assessment_entries(records, include_supervisor: bool) -> list[AssessmentHistoryEntry]:
+    entries, previous = [], None
+    for record in records:
+        who, when = _who(record), record.history_date
+        if previous is None:
+            entries.append(
+                AssessmentHistoryEntry(when, who, f"created the assessment for {record.cycle}")
+            )
+        else:
+            if record.state != previous.state:
+                if record.state == Assessment.State.RETURNED:
+                    text = f"returned the assessment for changes: “{record.return_note}”"
+                elif record.state == Assessment.State.DRAFT:
+                    text = "recalled the submission (back to draft)"
+                else:
+                    text = STATE_WORDS[record.state]
+                entries.append(AssessmentHistoryEntry(when, who, text))
+            if record.review_started_at and not previous.review_started_at:
+                if record.state == previous.state:
+                    entries.append(AssessmentHistoryEntry(when, who, "started the review"))
+            if include_supervisor:
+                for name, words in (
+                    ("coaching_notes", "coaching notes"),
+                    ("next_steps", "next steps"),
+                ):
+                    if getattr(record, name) != getattr(previous, name):
+                        entries.append(AssessmentHistoryEntry(when, who, f"updated the {words}"))
+        previous = record
+    return entries
+
+
+def _text_change(before: str, after: str, noun: str, added: str, indicator: str) -> str | None:
+    if before == after:
+        return None
+    if not before:
+        return f"added {added} for {indicator}"
+    if not after:
+        return f"removed the {noun} for {indicator}"
+    return f"updated the {noun} for {indicator}"
+
+
+def _rating_entries(
+    records, indicators, level_names, include_supervisor
+) -> list[AssessmentHistoryEntry]:
+    entries, previous = [], {}
+    for record in records:
+        before = previous.get(record.id)
+        who, when = _who(record), record.history_date
+        name = indicators.get(record.indicator_id, "an indicator")
+        changes = []
+        old_self = before.self_level if before else None
+        if record.self_level != old_self:
+            changes.append(
+                f"set {name} to {level_names.get(record.self_level, record.self_level)}"
+                if record.self_level is not None
+                else f"cleared the level of {name}"
+            )
+        changes.append(
+            _text_change(
+                before.self_evidence if before else "",
+                record.self_evidence,
+                "evidence",
+                "evidence",
+                name,
+            )
+        )
+        if include_supervisor:
+            old_supervisor = before.supervisor_level if before else None
+            if record.supervisor_level != old_supervisor:
+                changes.append(
+                    f"set the supervisor level of {name} to "
+                    f"{level_names.get(record.supervisor_level, record.supervisor_level)}"
+                    if record.supervisor_level is not None
+                    else f"cleared the supervisor level of {name}"
+                )
+            changes.append(
+                _text_change(
+                    before.supervisor_note if before else "",
+                    record.supervisor_note,
+                    "supervisor note",
+                    "a supervisor note",
+                    name,
+                )
+            )
+        entries.extend(AssessmentHistoryEntry(when, who, text) for text in changes if text)
+        previous[record.id] = record
+    return entries
+
+
+def assessment_history(
+    *, assessment: Assessment, include_supervisor: bool
+) -> list[AssessmentHistoryEntry]:
+    """Every recorded change of the assessment and its ratings, newest first, in words
+    ("Maria Lopez set Relationship building to Proficient"). Supervisor levels, notes and
+    coaching notes are left out when ``include_supervisor`` is false (the coordinator before
+    the review is finalized). Four queries whatever the length of the history."""
+    version_id = assessment.rubric_version_id
+    level_names = dict(Level.objects.filter(version_id=version_id).values_list("value", "name"))
+    indicators = dict(
+        Indicator.objects.filter(category__version_id=version_id).values_list("pk", "name")
+    )
+    assessment_records = (
+        Assessment.history.filter(id=assessment.pk)
+        .select_related("history_user", "cycle")
+        .order_by("history_date", "history_id")
+    )
+    rating_records = (
+        Rating.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    entries = _assessment_entries(assessment_records, include_supervisor) + _rating_entries(
+        rating_records, indicators, level_names, include_supervisor
+    )
+    return sorted(entries, key=lambda entry: entry.when, reverse=True)

@@ -1,0 +1,44 @@
+"""Every write of the assessments app: cycles (``cycles``), the moves of one assessment
+(``workflow``) and the stored category levels (``scores``). Import them from here."""
+
+from assessments.services.cycles import (
+    assessment_start,
+    cycle_accepts_changes,
+    cycle_close,
+    cycle_open,
+)
+from assessments.services.errors import (
+    IncompleteAssessmentError,
+    StaleAssessmentError,
+    WorkflowError,
+)
+from assessments.services.scores import category_scores_refresh
+from assessments.services.workflow import (
+    STATE_REFUSALS,
+    RatingInput,
+    assessment_finalize,
+    assessment_recall,
+    assessment_return,
+    assessment_save_review,
+    assessment_save_self,
+    assessment_submit,
+)
+
+__all__ = [
+    "STATE_REFUSALS",
+    "IncompleteAssessmentError",
+    "RatingInput",
+    "StaleAssessmentError",
+    "WorkflowError",
+    "assessment_finalize",
+    "assessment_recall",
+    "assessment_return",
+    "assessment_save_review",
+    "assessment_save_self",
+    "assessment_start",
+    "assessment_submit",
+    "category_scores_refresh",
+    "cycle_accepts_changes",
+    "cycle_close",
+    "cycle_open",
+]

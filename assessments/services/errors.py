@@ -1,0 +1,24 @@
+"""Why a move of a cycle or an assessment was refused; each message is shown to the person."""
+
+from assessments.models import Assessment
+from rubrics.models import Indicator
+
+
+class WorkflowError(Exception):
+    """A move the workflow does not allow right now; the message is shown to the person."""
+
+
+class StaleAssessmentError(WorkflowError):
+    """The assessment was saved by someone else (or another tab) after this person loaded it."""
+
+    def __init__(self, message: str, *, current: Assessment):
+        super().__init__(message)
+        self.current = current
+
+
+class IncompleteAssessmentError(WorkflowError):
+    """Submit or finalize refused: ``missing`` lists the indicators without a level."""
+
+    def __init__(self, message: str, *, missing: list[Indicator]):
+        super().__init__(message)
+        self.missing = missing

@@ -1,0 +1,96 @@
+"""Who reaches a coordinator's growth plan, and the rules of who may change it.
+
+A coordinator's growth page is seen by the coordinator, their director, an org admin and
+their mentors; goals and supports are changed by the coordinator, their director or an org
+admin; career stages and the support catalogue belong to the org admin.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from coordinators.access import (
+    can_direct,
+    check_role,
+    get_for_admin_or_404,
+    get_in_scope_or_404,
+    is_own_profile,
+    profiles_visible_to,
+    user_roles,
+)
+from coordinators.models import CoordinatorProfile, Role
+from growth.models import CareerStage, Goal, Support, SupportCatalogEntry, SupportKind
+
+NOT_YOURS = "Only the coordinator, their director or an org admin can change their growth plan."
+
+
+# Object rules -----------------------------------------------------------------------------
+
+
+def is_mentor_of(user, profile: CoordinatorProfile) -> bool:
+    """The user is named as this coordinator's mentor in one of their supports (one query)."""
+    return Support.objects.filter(
+        mentor=user, coordinator=profile, kind=SupportKind.MENTORING
+    ).exists()
+
+
+def can_edit_growth(user, profile: CoordinatorProfile) -> bool:
+    """Goals and supports are set together: the coordinator themself, their director, or an
+    org admin."""
+    return is_own_profile(user, profile) or can_direct(user, profile)
+
+
+# Scoped getters ---------------------------------------------------------------------------
+
+
+def get_growth_profile_for_user(request, pk, *, edit=False, direct=False) -> CoordinatorProfile:
+    """A coordinator profile the user may see (self, their team, all for an admin, or a mentee
+    of theirs), else 404; ``edit`` or ``direct`` then require those rights, else 403."""
+    user = request.user
+    if not user_roles(user):
+        raise PermissionDenied("Your role does not give access to this page.")
+    profiles = CoordinatorProfile.objects.select_related(
+        "user", "team", "team__director", "role_family", "career_position__stage"
+    ).filter(organization_id=user.organization_id)
+    profile = get_in_scope_or_404(profiles, pk, label="coordinator")
+    visible = profiles_visible_to(user).filter(pk=profile.pk).exists() or is_mentor_of(
+        user, profile
+    )
+    if not visible:
+        raise Http404("No such coordinator.")
+    if direct and not can_direct(user, profile):
+        raise PermissionDenied("Only their director or an org admin can do this.")
+    if edit and not can_edit_growth(user, profile):
+        raise PermissionDenied(NOT_YOURS)
+    return profile
+
+
+def _get_plan_item(model, request, pk, *, label: str):
+    """A goal or support of a profile the user may edit (404 out of reach, 403 read-only)."""
+    items = model.objects.select_related("coordinator").filter(
+        coordinator__organization_id=request.user.organization_id
+    )
+    item = get_in_scope_or_404(items, pk, label=label)
+    get_growth_profile_for_user(request, item.coordinator_id, edit=True)
+    return item
+
+
+def get_goal_for_user(request, pk) -> Goal:
+    return _get_plan_item(Goal, request, pk, label="goal")
+
+
+def get_support_for_user(request, pk) -> Support:
+    return _get_plan_item(Support, request, pk, label="support")
+
+
+def get_career_stage_for_user(request, pk) -> CareerStage:
+    """A career stage of the admin's organization, else 404 (403 for other roles)."""
+    return get_for_admin_or_404(CareerStage.objects.all(), request, pk, label="career stage")
+
+
+def get_catalogue_entry_for_user(request, pk, *, manage: bool = False) -> SupportCatalogEntry:
+    """A support catalogue entry of the user's organization, else 404; ``manage`` (change or
+    remove it) is the org admin's, else 403 whatever the id."""
+    if manage:
+        check_role(request.user, Role.ADMIN)
+    entries = SupportCatalogEntry.objects.filter(organization_id=request.user.organization_id)
+    return get_in_scope_or_404(entries, pk, label="catalogue entry")
