@@ -1,5 +1,5 @@
-"""Forms of the org admin's schools, teams and people: validation and normalising only
-(STYLE.md). Every choice is scoped to the admin's organization, so an id of another
+"""Forms of the org admin's schools, teams and people: validation and normalising only.
+Every choice is scoped to the admin's organization, so an id of another
 organization is a wrong choice, never a server error."""
 
 import django_filters

@@ -1,4 +1,4 @@
-"""The flags of DESIGN.md ("Dashboards and flags"), as pure functions of plain data.
+"""The dashboards' flags, as pure functions of plain data.
 
 No database access here: selectors turn rows into the dataclasses below, and the
 dashboards, exports, emails and the coordinator page all call :func:`flags_for` (or one rule)
@@ -76,7 +76,7 @@ SUBMITTED_STATES = ("submitted", "finalized")
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """An organization's tunable rules; the defaults are those of DESIGN.md."""
+    """An organization's tunable rules; the defaults are the product's own."""
 
     site_gap_levels: int = 1
     support_gap_levels: int = 1

@@ -1,4 +1,4 @@
-"""Forms of the growth path: validation and normalising only (STYLE.md)."""
+"""Forms of the growth path: validation and normalising only."""
 
 from django import forms
 from django.utils import timezone

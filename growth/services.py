@@ -1,5 +1,5 @@
-"""Writes of the growth path: goals, supports, the support catalogue and promotions
-(STYLE.md, services)."""
+"""Writes of the growth path: goals, supports, the support catalogue, career positions and
+promotions."""
 
 from datetime import date
 

@@ -193,7 +193,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 
-# Content-Security-Policy: no inline script or style anywhere (STYLE.md).
+# Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

@@ -1,4 +1,4 @@
-"""Forms of the rubric editor: validation and normalising only (STYLE.md)."""
+"""Forms of the rubric editor: validation and normalising only."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit

@@ -1,4 +1,4 @@
-"""Who may do what, as one table (DESIGN.md, Security; STYLE.md, Access).
+"""Who may do what, as one table.
 
 Every URL pattern of the project is read from the resolver; each must have a row here that
 declares, for each person, the outcome of a GET and, for forms and actions, of a POST made

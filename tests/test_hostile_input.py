@@ -1,4 +1,4 @@
-"""Bad input never breaks anything (DESIGN.md, Reliability).
+"""Bad input never breaks anything.
 
 Every form and action of the project (the URL names with a POST body in tests/url_cases.py,
 so a new one is never forgotten) is posted, by someone allowed to use it, with its valid
@@ -103,7 +103,7 @@ def representatives(body: dict) -> list[str]:
 def refused(response) -> bool:
     """A 4xx, a form shown again with errors, or an error message. Submitting and finalizing
     save what is on the page before checking it is complete, and say so ("your draft is
-    saved"): nothing typed is lost (DESIGN.md), so that save is not a refusal."""
+    saved"): nothing typed is lost, so that save is not a refusal."""
     if any("is saved" in message for message in error_messages(response)):
         return False
     return (

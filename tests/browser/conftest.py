@@ -1,4 +1,4 @@
-"""Playwright on Debian's Chromium against pytest-django's live server (BROWSER-TESTS.md)."""
+"""Playwright on Debian's Chromium against pytest-django's live server."""
 
 import os
 

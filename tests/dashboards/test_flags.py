@@ -1,4 +1,4 @@
-"""The flag rules of DESIGN.md: each at, below and above its threshold, with its words."""
+"""The flag rules: each at, below and above its threshold, with its words."""
 
 from datetime import date, timedelta
 
