@@ -10,14 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coordinators.models import CoordinatorProfile, Membership, School, Team, User
-from growthmatrix.roster.importing import (
-    MAX_BYTES,
-    ImportFileError,
-    RosterInvalid,
-    roster_check,
-    roster_import_apply,
-    roster_read,
-)
+from growthmatrix.roster.applying import RosterInvalid, roster_import_apply
+from growthmatrix.roster.planning import roster_check
+from growthmatrix.roster.reading import MAX_BYTES, ImportFileError, roster_read
 from tests.factories import SchoolFactory, UserFactory
 from tests.roster.import_files import csv_file, xlsx_file
 
