@@ -25,7 +25,7 @@ from rubrics.models import (
     Indicator,
     RubricVersion,
 )
-from rubrics.text import rubric_text
+from rubrics.text import RubricText, rubric_text
 
 
 def category_scores_refresh(*, assessment: Assessment) -> list[CategoryScore]:
@@ -645,6 +645,7 @@ class _RouteMoves:
         self.ratings: dict[int, dict[int, Rating]] = defaultdict(dict)
         for rating in Rating.objects.filter(assessment_id__in=ids):
             self.ratings[rating.assessment_id][rating.indicator_id] = rating
+        self.words: dict[int, RubricText] = {}  # by rubric version id, read once
         self.changed: dict[int, Rating] = {}  # ratings to write, by id
         self.rescored: set[int] = set()  # assessments whose ratings changed
         self.rating_copies: list[Rating] = []
@@ -741,7 +742,7 @@ class _RouteMoves:
             if by_reviewer
             else ("self_level", "self_evidence")
         )
-        words = rubric_text(assessment.rubric_version)
+        words = self._words(assessment)
         known = {indicator.pk for _, indicators in words.categories for indicator, _ in indicators}
         level_values = {level.value for level in words.levels}
         rows = self.ratings[assessment.pk]
@@ -767,7 +768,7 @@ class _RouteMoves:
         return changed
 
     def _require_levels(self, assessment, field: str, choose: str, doing: str) -> None:
-        words = rubric_text(assessment.rubric_version)
+        words = self._words(assessment)
         rows = self.ratings[assessment.pk]
         missing = [
             indicator
@@ -781,6 +782,12 @@ class _RouteMoves:
                 f"{'has' if len(missing) == 1 else 'have'} none yet.",
                 missing=missing,
             )
+
+    def _words(self, assessment: Assessment) -> RubricText:
+        version_id = assessment.rubric_version_id
+        if version_id not in self.words:
+            self.words[version_id] = rubric_text(assessment.rubric_version)
+        return self.words[version_id]
 
     def _save(self, assessment: Assessment, actor, **values) -> None:
         for field, value in values.items():
