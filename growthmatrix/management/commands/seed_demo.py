@@ -2,7 +2,7 @@
 
 Running it again changes nothing. ``--coordinators`` and ``--cycles`` scale it up for the
 benchmark. People, schools and teams are written with bulk inserts; assessments go through
-the product's workflow (see ``_demo_history``), so 1,000 × 10 takes seconds.
+the product's workflow, many at a time (see ``_demo_history``).
 """
 
 import math
