@@ -1,6 +1,8 @@
 """Every write of the assessments app: cycles (``cycles``), the moves of one assessment
-(``workflow``) and the stored category levels (``scores``). Import them from here."""
+(``workflow``), many moves at once (``bulk``) and the stored category levels
+(``scores``). Import them from here."""
 
+from assessments.services.bulk import AssessmentRoute, assessments_advance
 from assessments.services.cycles import (
     assessment_start,
     cycle_accepts_changes,
@@ -12,7 +14,7 @@ from assessments.services.errors import (
     StaleAssessmentError,
     WorkflowError,
 )
-from assessments.services.scores import category_scores_refresh
+from assessments.services.scores import category_scores_refresh, category_scores_refresh_many
 from assessments.services.workflow import (
     STATE_REFUSALS,
     RatingInput,
@@ -25,6 +27,9 @@ from assessments.services.workflow import (
 )
 
 __all__ = [
+    "AssessmentRoute",
+    "assessments_advance",
+    "category_scores_refresh_many",
     "STATE_REFUSALS",
     "IncompleteAssessmentError",
     "RatingInput",

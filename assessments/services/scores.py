@@ -1,8 +1,9 @@
 """The stored category levels of an assessment, kept in step with its ratings."""
 
 from collections import defaultdict
+from collections.abc import Collection
 
-from assessments.models import Assessment, CategoryScore
+from assessments.models import Assessment, CategoryScore, Rating
 from assessments.scoring import category_level
 from rubrics.models import CategoryKey
 
@@ -33,4 +34,30 @@ def category_scores_refresh(*, assessment: Assessment) -> list[CategoryScore]:
         update_conflicts=True,
         unique_fields=["assessment", "category_key"],
         update_fields=["self_level", "supervisor_level"],
+    )
+
+
+def category_scores_refresh_many(*, assessment_ids: Collection[int]) -> list[CategoryScore]:
+    """``category_scores_refresh`` for many assessments, in two queries."""
+    levels: dict[tuple[int, str], tuple[list, list]] = defaultdict(lambda: ([], []))
+    for assessment_id, key, self_level, supervisor_level in Rating.objects.filter(
+        assessment_id__in=assessment_ids
+    ).values_list("assessment_id", "indicator__category__key", "self_level", "supervisor_level"):
+        levels[assessment_id, key][0].append(self_level)
+        levels[assessment_id, key][1].append(supervisor_level)
+    return CategoryScore.objects.bulk_create(
+        [
+            CategoryScore(
+                assessment_id=assessment_id,
+                category_key=key,
+                self_level=category_level(levels[assessment_id, key][0]),
+                supervisor_level=category_level(levels[assessment_id, key][1]),
+            )
+            for assessment_id in assessment_ids
+            for key in CategoryKey.values
+        ],
+        update_conflicts=True,
+        unique_fields=["assessment", "category_key"],
+        update_fields=["self_level", "supervisor_level"],
+        batch_size=2000,
     )

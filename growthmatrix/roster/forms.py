@@ -2,7 +2,7 @@
 
 from django import forms
 
-from growthmatrix.roster.importing import MAX_BYTES, ImportFileError, roster_read
+from growthmatrix.roster.reading import MAX_BYTES, ImportFileError, roster_read
 
 
 class RosterUploadForm(forms.Form):

@@ -13,17 +13,11 @@ from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from coordinators.access import role_required
 from coordinators.models import Role
 from growthmatrix.roster.forms import RosterUploadForm
-from growthmatrix.roster.importing import (
-    COLUMN_HELP,
-    COLUMNS,
-    KIND_LABELS,
-    RowError,
-    roster_check,
-    roster_import_run,
-    template_columns,
-    template_csv,
-    template_xlsx,
-)
+from growthmatrix.roster.importing import roster_import_run
+from growthmatrix.roster.plan import RowError
+from growthmatrix.roster.planning import roster_check
+from growthmatrix.roster.sheets import KIND_LABELS, SHEETS
+from growthmatrix.roster.template_files import template_csv, template_xlsx
 
 SESSION_KEY = "roster_import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,12 +25,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _columns_help():
     return [
-        (
-            KIND_LABELS[kind],
-            kind,
-            [(c, c in COLUMNS[kind][0], COLUMN_HELP[kind][c]) for c in template_columns(kind)],
-        )
-        for kind in COLUMNS
+        (sheet.label, kind, [(c.name, c.required, c.help) for c in sheet.ordered_columns])
+        for kind, sheet in SHEETS.items()
     ]
 
 
@@ -145,7 +135,7 @@ def roster_template(request, kind):
         response = HttpResponse(template_xlsx(), content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="growth-matrix-roster.xlsx"'
         return response
-    if kind not in COLUMNS:
+    if kind not in SHEETS:
         raise Http404("No such template.")
     response = HttpResponse(template_csv(kind), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="growth-matrix-{kind}.csv"'

@@ -1,4 +1,7 @@
+import io
+
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 
 from assessments.models import Assessment, CategoryScore, Rating
@@ -99,3 +102,48 @@ def test_seed_demo_gives_the_growth_pages_something_to_show(db, settings, client
     client.force_login(mentor)
     page = client.get("/growth/mentees/").content.decode()
     assert User.objects.get(email="demo-coordinator-1@example.org").display_name in page
+
+
+def test_seed_demo_writes_what_the_workflow_writes(db, settings):
+    """Reviewed by each coordinator's director, with the history of each move and the scores
+    the product computes."""
+    from assessments.services import category_scores_refresh
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    finalized = Assessment.objects.filter(
+        cycle__organization__slug="demo", state="finalized"
+    ).select_related("coordinator__team")
+    assert finalized.count() > 24
+    for assessment in finalized:
+        assert assessment.finalized_by_id == assessment.coordinator.team.director_id
+        moves = list(assessment.history.order_by("history_id").values_list("history_type", "state"))
+        assert moves == [("+", "draft"), ("~", "submitted"), ("~", "submitted"), ("~", "finalized")]
+    rated = Rating.objects.filter(self_level__isnull=False).select_related(
+        "assessment__coordinator"
+    )
+    for rating in rated[:50]:
+        assert rating.history.filter(history_user=rating.assessment.coordinator.user_id).exists()
+    scores = sorted(
+        CategoryScore.objects.values_list(
+            "assessment", "category_key", "self_level", "supervisor_level"
+        )
+    )
+    for assessment in Assessment.objects.all():
+        category_scores_refresh(assessment=assessment)
+    assert (
+        sorted(
+            CategoryScore.objects.values_list(
+                "assessment", "category_key", "self_level", "supervisor_level"
+            )
+        )
+        == scores
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_emails_nobody(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", coordinators=8, cycles=1, stdout=io.StringIO())
+    assert Assessment.objects.filter(state="submitted").exists()
+    assert mail.outbox == []

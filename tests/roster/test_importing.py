@@ -11,14 +11,9 @@ from django.utils import timezone
 
 from coordinators.models import CoordinatorProfile, Membership, School, Team, User
 from growth.models import CareerPosition
-from growthmatrix.roster.importing import (
-    MAX_BYTES,
-    ImportFileError,
-    RosterInvalid,
-    roster_check,
-    roster_import_apply,
-    roster_read,
-)
+from growthmatrix.roster.applying import RosterInvalid, roster_import_apply
+from growthmatrix.roster.planning import roster_check
+from growthmatrix.roster.reading import MAX_BYTES, ImportFileError, roster_read
 from tests.factories import UserFactory
 from tests.roster.import_files import PEOPLE_HEADER, csv_file, xlsx_file
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from coordinators.models import User
-from growthmatrix.roster.importing import MAX_BYTES
+from growthmatrix.roster.reading import MAX_BYTES
 from tests.roster.import_files import csv_file
 
 IMPORT = reverse("roster:roster-import")

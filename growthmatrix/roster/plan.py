@@ -1,0 +1,54 @@
+"""What checking a roster produces: every bad row, and what each good row would change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from growthmatrix.roster.columns import KINDS
+
+
+@dataclass(frozen=True)
+class RowError:
+    sheet: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class Change:
+    kind: str  # schools, teams, people
+    action: str  # create, update, unchanged
+    label: str
+    row: int
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RosterPlan:
+    payload: dict
+    errors: list[RowError] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, dict[str, int]]:
+        counts = {kind: {"create": 0, "update": 0, "unchanged": 0} for kind in KINDS}
+        for change in self.changes:
+            counts[change.kind][change.action] += 1
+        return counts
+
+    @property
+    def has_work(self) -> bool:
+        return any(c.action != "unchanged" for c in self.changes)
+
+    def changed(self, kind: str) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind and c.action != "unchanged"]
+
+    def error(self, item: dict, column: str, value, message: str) -> None:
+        """Report a normalized row that does not fit the database or the rest of the file."""
+        self.errors.append(RowError(item["sheet"], item["row"], column, str(value)[:80], message))
