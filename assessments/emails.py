@@ -104,15 +104,14 @@ def assessment_submitted_notify(*, assessment_id: int) -> int:
     )
 
 
-@task()
-def assessment_returned_notify(*, assessment_id: int) -> int:
-    assessment = _assessment(assessment_id)
+def _send_to_coordinator(assessment: Assessment, *, subject: str, template: str) -> int:
+    """Tell the assessment's coordinator, with a link to their own sheet."""
     return _send(
         [
             _message(
                 to=assessment.coordinator.user,
-                subject=f"Your self-assessment for {assessment.cycle.name} was returned",
-                template="assessment_returned",
+                subject=subject,
+                template=template,
                 context={
                     "assessment": assessment,
                     "url": absolute_url("assessments:assessment-detail", assessment.pk),
@@ -123,20 +122,22 @@ def assessment_returned_notify(*, assessment_id: int) -> int:
 
 
 @task()
+def assessment_returned_notify(*, assessment_id: int) -> int:
+    assessment = _assessment(assessment_id)
+    return _send_to_coordinator(
+        assessment,
+        subject=f"Your self-assessment for {assessment.cycle.name} was returned",
+        template="assessment_returned",
+    )
+
+
+@task()
 def assessment_finalized_notify(*, assessment_id: int) -> int:
     assessment = _assessment(assessment_id)
-    return _send(
-        [
-            _message(
-                to=assessment.coordinator.user,
-                subject=f"Your review for {assessment.cycle.name} is finalized",
-                template="assessment_finalized",
-                context={
-                    "assessment": assessment,
-                    "url": absolute_url("assessments:assessment-detail", assessment.pk),
-                },
-            )
-        ]
+    return _send_to_coordinator(
+        assessment,
+        subject=f"Your review for {assessment.cycle.name} is finalized",
+        template="assessment_finalized",
     )
 
 

@@ -100,6 +100,20 @@ class Assessment(models.Model):
         return self.state in (self.State.DRAFT, self.State.RETURNED)
 
 
+def _levels_empty_or_in_range(
+    *, self_name: str, supervisor_name: str
+) -> list[models.CheckConstraint]:
+    """The check constraints of a row with a self_level and a supervisor_level: each is either
+    not given yet or a level of the scale. The names are the constraints' names in the database."""
+    return [
+        models.CheckConstraint(
+            condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__range": LEVEL_IN_RANGE}),
+            name=name,
+        )
+        for field, name in (("self_level", self_name), ("supervisor_level", supervisor_name))
+    ]
+
+
 class Rating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="ratings")
@@ -115,14 +129,9 @@ class Rating(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "indicator"], name="rating_one_per_indicator"
             ),
-            models.CheckConstraint(
-                condition=Q(self_level__isnull=True) | Q(self_level__range=LEVEL_IN_RANGE),
-                name="rating_self_level_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(supervisor_level__isnull=True)
-                | Q(supervisor_level__range=LEVEL_IN_RANGE),
-                name="rating_supervisor_level_in_range",
+            *_levels_empty_or_in_range(
+                self_name="rating_self_level_in_range",
+                supervisor_name="rating_supervisor_level_in_range",
             ),
         ]
 
@@ -145,14 +154,9 @@ class CategoryScore(models.Model):
             models.UniqueConstraint(
                 fields=["assessment", "category_key"], name="category_score_unique"
             ),
-            models.CheckConstraint(
-                condition=Q(self_level__isnull=True) | Q(self_level__range=LEVEL_IN_RANGE),
-                name="category_score_self_in_range",
-            ),
-            models.CheckConstraint(
-                condition=Q(supervisor_level__isnull=True)
-                | Q(supervisor_level__range=LEVEL_IN_RANGE),
-                name="category_score_supervisor_in_range",
+            *_levels_empty_or_in_range(
+                self_name="category_score_self_in_range",
+                supervisor_name="category_score_supervisor_in_range",
             ),
         ]
 

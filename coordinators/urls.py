@@ -4,47 +4,52 @@ from coordinators import views
 
 app_name = "coordinators"
 
+
+def _admin_pages(
+    kind: str, folder: str, *, listing, create, update, deactivate=None, reactivate=None
+):
+    """One kind of thing the org admin keeps: its list, new and edit pages at
+    ``organization/<folder>/``, named ``<kind>-list``, ``-create``, ``-update``, and, for what is
+    deactivated rather than deleted, its deactivate and reactivate actions."""
+    prefix = f"organization/{folder}/"
+    pages = [
+        path(prefix, listing, name=f"{kind}-list"),
+        path(f"{prefix}new/", create, name=f"{kind}-create"),
+        path(f"{prefix}<int:pk>/edit/", update, name=f"{kind}-update"),
+    ]
+    if deactivate is not None:
+        pages += [
+            path(f"{prefix}<int:pk>/deactivate/", deactivate, name=f"{kind}-deactivate"),
+            path(f"{prefix}<int:pk>/reactivate/", reactivate, name=f"{kind}-reactivate"),
+        ]
+    return pages
+
+
 # The org admin's schools, teams and people, one at a time (coordinators/views.py).
 urlpatterns = [
-    path("organization/schools/", views.SchoolListView.as_view(), name="school-list"),
-    path("organization/schools/new/", views.SchoolCreateView.as_view(), name="school-create"),
-    path(
-        "organization/schools/<int:pk>/edit/",
-        views.SchoolUpdateView.as_view(),
-        name="school-update",
+    *_admin_pages(
+        "school",
+        "schools",
+        listing=views.SchoolListView.as_view(),
+        create=views.SchoolCreateView.as_view(),
+        update=views.SchoolUpdateView.as_view(),
+        deactivate=views.school_deactivate,
+        reactivate=views.school_reactivate,
     ),
-    path(
-        "organization/schools/<int:pk>/deactivate/",
-        views.school_deactivate,
-        name="school-deactivate",
+    *_admin_pages(
+        "team",
+        "teams",
+        listing=views.TeamListView.as_view(),
+        create=views.TeamCreateView.as_view(),
+        update=views.TeamUpdateView.as_view(),
     ),
-    path(
-        "organization/schools/<int:pk>/reactivate/",
-        views.school_reactivate,
-        name="school-reactivate",
-    ),
-    path("organization/teams/", views.TeamListView.as_view(), name="team-list"),
-    path("organization/teams/new/", views.TeamCreateView.as_view(), name="team-create"),
-    path(
-        "organization/teams/<int:pk>/edit/",
-        views.TeamUpdateView.as_view(),
-        name="team-update",
-    ),
-    path("organization/people/", views.PersonListView.as_view(), name="person-list"),
-    path("organization/people/new/", views.PersonCreateView.as_view(), name="person-create"),
-    path(
-        "organization/people/<int:pk>/edit/",
-        views.PersonUpdateView.as_view(),
-        name="person-update",
-    ),
-    path(
-        "organization/people/<int:pk>/deactivate/",
-        views.person_deactivate,
-        name="person-deactivate",
-    ),
-    path(
-        "organization/people/<int:pk>/reactivate/",
-        views.person_reactivate,
-        name="person-reactivate",
+    *_admin_pages(
+        "person",
+        "people",
+        listing=views.PersonListView.as_view(),
+        create=views.PersonCreateView.as_view(),
+        update=views.PersonUpdateView.as_view(),
+        deactivate=views.person_deactivate,
+        reactivate=views.person_reactivate,
     ),
 ]

@@ -96,6 +96,35 @@ def _stale_form(form_class, request, current: Assessment, sheet: AssessmentSheet
     return form
 
 
+def _move_saved(
+    request,
+    saved: Assessment,
+    move,
+    *,
+    render_page,
+    page_form,
+    url_name: str,
+    not_yet: str,
+    done: str,
+):
+    """Submit or finalize the assessment just saved from the page (rendered by ``render_page``
+    with ``page_form``, at ``url_name``). Missing levels re-show it with them listed and linked,
+    the save kept; any other refusal, such as a change made meanwhile, is a message on it."""
+    try:
+        move(assessment=saved, actor=request.user, expected_version=saved.version)
+    except IncompleteAssessmentError as exc:
+        messages.error(request, f"{not_yet} {exc}")
+        sheet = assessment_sheet(assessment=saved)
+        return render_page(
+            request, saved, sheet, page_form(saved, sheet), status=400, missing=exc.missing
+        )
+    except WorkflowError as exc:
+        messages.error(request, STALE_ELSEWHERE if isinstance(exc, StaleAssessmentError) else exc)
+        return redirect(url_name, pk=saved.pk)
+    messages.success(request, done)
+    return redirect(url_name, pk=saved.pk)
+
+
 def _save_self(request, assessment: Assessment, sheet: AssessmentSheet):
     """Save the posted sheet. Returns (saved assessment, None) or (None, response)."""
     form = _self_form(assessment, sheet, data=request.POST)
@@ -202,25 +231,17 @@ def assessment_submit(request, pk):
     saved, response = _save_self(request, assessment, assessment_sheet(assessment=assessment))
     if response is not None:
         return response
-    try:
-        services.assessment_submit(
-            assessment=saved, actor=request.user, expected_version=saved.version
-        )
-    except IncompleteAssessmentError as exc:
-        messages.error(request, f"Not submitted yet (your draft is saved). {exc}")
-        sheet = assessment_sheet(assessment=saved)
-        return _render_sheet(
-            request, saved, sheet, _self_form(saved, sheet), status=400, missing=exc.missing
-        )
-    except WorkflowError as exc:
-        messages.error(request, STALE_ELSEWHERE if isinstance(exc, StaleAssessmentError) else exc)
-        return redirect("assessments:assessment-detail", pk=assessment.pk)
-    messages.success(
+    return _move_saved(
         request,
-        "Submitted. Your director has been told and will review it with you. You can recall "
+        saved,
+        services.assessment_submit,
+        render_page=_render_sheet,
+        page_form=_self_form,
+        url_name="assessments:assessment-detail",
+        not_yet="Not submitted yet (your draft is saved).",
+        done="Submitted. Your director has been told and will review it with you. You can recall "
         "it until they start the review.",
     )
-    return redirect("assessments:assessment-detail", pk=assessment.pk)
 
 
 @require_POST
@@ -359,25 +380,17 @@ def assessment_finalize(request, pk):
     )
     if response is not None:
         return response
-    try:
-        services.assessment_finalize(
-            assessment=saved, actor=request.user, expected_version=saved.version
-        )
-    except IncompleteAssessmentError as exc:
-        messages.error(request, f"Not finalized yet (your review is saved). {exc}")
-        sheet = assessment_sheet(assessment=saved)
-        return _render_review(
-            request, saved, sheet, _review_form(saved, sheet), status=400, missing=exc.missing
-        )
-    except WorkflowError as exc:
-        messages.error(request, STALE_ELSEWHERE if isinstance(exc, StaleAssessmentError) else exc)
-        return redirect("assessments:assessment-review", pk=assessment.pk)
-    messages.success(
+    return _move_saved(
         request,
-        f"Finalized. {assessment.coordinator.user.display_name} can now see your levels, notes "
-        "and next steps.",
+        saved,
+        services.assessment_finalize,
+        render_page=_render_review,
+        page_form=_review_form,
+        url_name="assessments:assessment-review",
+        not_yet="Not finalized yet (your review is saved).",
+        done=f"Finalized. {assessment.coordinator.user.display_name} can now see your levels, "
+        "notes and next steps.",
     )
-    return redirect("assessments:assessment-review", pk=assessment.pk)
 
 
 @require_POST

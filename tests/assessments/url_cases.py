@@ -78,6 +78,21 @@ def _review_page(world) -> str:
     return reverse("assessments:assessment-review", args=[world.mine.submitted.pk])
 
 
+# The coordinator's sheet posted on their draft, and the director's review on the submitted
+# assessment: every action of each page takes the same body and shows the text on that page.
+ON_THE_DRAFT = {
+    "kwargs": pk_of("draft"),
+    "post": _self_post_of_draft,
+    "texts": MATRIX_TEXTS,
+    "show": _matrix_page,
+}
+ON_THE_REVIEW = {
+    "kwargs": pk_of("submitted"),
+    "post": _review_post_of_submitted,
+    "texts": REVIEW_TEXTS,
+    "show": _review_page,
+}
+
 CASES = [
     UrlCase("assessments:cycle-list"),
     UrlCase(
@@ -101,47 +116,17 @@ CASES = [
         post=no_fields,
     ),
     # The coordinator's matrix: the page, its background save, submitting and recalling.
-    UrlCase(
-        "assessments:assessment-detail",
-        kwargs=pk_of("draft"),
-        post=_self_post_of_draft,
-        texts=MATRIX_TEXTS,
-        show=_matrix_page,
-    ),
-    UrlCase(
-        "assessments:assessment-autosave",
-        kwargs=pk_of("draft"),
-        post=_self_post_of_draft,
-        texts=MATRIX_TEXTS,
-        show=_matrix_page,
-    ),
-    UrlCase(
-        "assessments:assessment-submit",
-        kwargs=pk_of("draft"),
-        post=_self_post_of_draft,
-        texts=MATRIX_TEXTS,
-        show=_matrix_page,
-    ),
+    UrlCase("assessments:assessment-detail", **ON_THE_DRAFT),
+    UrlCase("assessments:assessment-autosave", **ON_THE_DRAFT),
+    UrlCase("assessments:assessment-submit", **ON_THE_DRAFT),
     UrlCase(
         "assessments:assessment-recall",
         kwargs=pk_of("submitted"),
         post=lambda world, actor, client: {"version": str(world.mine.submitted.version)},
     ),
     # The director's review: saving, finalizing, returning it; and its history.
-    UrlCase(
-        "assessments:assessment-review",
-        kwargs=pk_of("submitted"),
-        post=_review_post_of_submitted,
-        texts=REVIEW_TEXTS,
-        show=_review_page,
-    ),
-    UrlCase(
-        "assessments:assessment-finalize",
-        kwargs=pk_of("submitted"),
-        post=_review_post_of_submitted,
-        texts=REVIEW_TEXTS,
-        show=_review_page,
-    ),
+    UrlCase("assessments:assessment-review", **ON_THE_REVIEW),
+    UrlCase("assessments:assessment-finalize", **ON_THE_REVIEW),
     UrlCase(
         "assessments:assessment-return",
         kwargs=pk_of("submitted"),

@@ -222,6 +222,49 @@ def journey(name, person):
     return register
 
 
+def page_at(name, person, path, button=None):
+    """Register a page state that is just the page at ``path`` (``{key}`` in it stands for
+    ``site.ids[key]``), showing ``button`` when one is named."""
+
+    def walk(page, site):
+        go(page, site, path.format(**site.ids))
+        if button:
+            expect(page.get_by_role("button", name=button)).to_be_visible()
+
+    PAGES[name] = (person, walk)
+
+
+def form_with_errors(name, person, path, button, fill=None):
+    """Register the form at ``path`` sent with ``fill`` ({label: value}) and the browser's own
+    checks off, so the page shows the server's errors."""
+
+    def walk(page, site):
+        go(page, site, path.format(**site.ids))
+        for label, value in (fill or {}).items():
+            page.get_by_label(label).fill(value)
+        submit_without_browser_checks(page, button)
+        expect(page.locator(".invalid-feedback").first).to_be_visible()
+
+    PAGES[name] = (person, walk)
+
+
+def missing_levels_listed(name, person, path, button, *, refusal, on_the_radios):
+    """Register pressing ``button`` (and confirming) on the sheet at ``path`` with levels
+    missing: the page says ``refusal``, and a screen reader hears what is missing on the radio
+    buttons themselves."""
+
+    def walk(page, site):
+        accept_dialogs(page)
+        go(page, site, path.format(**site.ids))
+        page.get_by_role("button", name=button).click()
+        expect(page.get_by_text(re.compile(refusal))).to_be_visible()
+        expect(
+            page.locator(".matrix-indicator-invalid input[type=radio]").first
+        ).to_have_accessible_description(on_the_radios)
+
+    PAGES[name] = (person, walk)
+
+
 def go(page, site, path):
     page.goto(site.url + path)
 
@@ -241,9 +284,7 @@ def accept_dialogs(page):
 # Anonymous
 
 
-@journey("anonymous/login", None)
-def _login(page, site):
-    go(page, site, "/accounts/login/")
+page_at("anonymous/login", None, "/accounts/login/")
 
 
 @journey("anonymous/login-error", None)
@@ -266,9 +307,7 @@ def _locked_out(page, site):
     expect(page.get_by_role("heading", name="Too many failed logins")).to_be_visible()
 
 
-@journey("anonymous/password-reset", None)
-def _password_reset(page, site):
-    go(page, site, "/accounts/password_reset/")
+page_at("anonymous/password-reset", None, "/accounts/password_reset/")
 
 
 @journey("anonymous/password-reset-error", None)
@@ -279,20 +318,9 @@ def _password_reset_error(page, site):
     expect(page.locator(".invalid-feedback").first).to_be_visible()
 
 
-@journey("anonymous/password-reset-sent", None)
-def _password_reset_sent(page, site):
-    go(page, site, "/accounts/password_reset/done/")
-
-
-@journey("anonymous/password-reset-new-password", None)
-def _password_reset_confirm(page, site):
-    go(page, site, site.ids["reset_path"])
-    expect(page.get_by_role("button", name="Set password")).to_be_visible()
-
-
-@journey("anonymous/password-reset-complete", None)
-def _password_reset_complete(page, site):
-    go(page, site, "/accounts/reset/done/")
+page_at("anonymous/password-reset-sent", None, "/accounts/password_reset/done/")
+page_at("anonymous/password-reset-new-password", None, "{reset_path}", button="Set password")
+page_at("anonymous/password-reset-complete", None, "/accounts/reset/done/")
 
 
 @journey("anonymous/no-role-yet", NO_ROLE)
@@ -304,119 +332,59 @@ def _no_role(page, site):
 # Coordinator
 
 
-@journey("coordinator/my-growth", COORDINATOR)
-def _my_growth(page, site):
-    go(page, site, "/me/")
-
-
-@journey("coordinator/matrix-draft", DRAFTING)
-def _matrix_draft(page, site):
-    go(page, site, f"/assessments/{site.ids['draft']}/")
-    expect(page.get_by_role("button", name="Submit for review")).to_be_visible()
-
-
-@journey("coordinator/matrix-submit-missing-levels", FRESH)
-def _matrix_missing(page, site):
-    accept_dialogs(page)
-    go(page, site, f"/assessments/{site.ids['fresh']}/")
-    page.get_by_role("button", name="Submit for review").click()
-    expect(page.get_by_text(re.compile("Not submitted yet"))).to_be_visible()
-    # A screen reader hears what is missing on the radio buttons themselves.
-    expect(
-        page.locator(".matrix-indicator-invalid input[type=radio]").first
-    ).to_have_accessible_description("Choose a level for this indicator.")
-
-
-@journey("coordinator/matrix-submitted-read-only", SUBMITTED)
-def _matrix_submitted(page, site):
-    go(page, site, f"/assessments/{site.ids['submitted']}/")
-    expect(page.get_by_role("button", name="Recall submission")).to_be_visible()
-
-
-@journey("coordinator/matrix-returned", RETURNED)
-def _matrix_returned(page, site):
-    go(page, site, f"/assessments/{site.ids['returned']}/")
-
-
-@journey("coordinator/matrix-finalized", COORDINATOR)
-def _matrix_finalized(page, site):
-    go(page, site, f"/assessments/{site.ids['finalized']}/")
-
-
-@journey("coordinator/history", COORDINATOR)
-def _history(page, site):
-    go(page, site, f"/assessments/{site.ids['finalized']}/history/")
-
-
-@journey("coordinator/coordinator-page", COORDINATOR)
-def _own_coordinator_page(page, site):
-    go(page, site, f"/people/{site.ids['profile']}/")
-
-
-@journey("coordinator/growth-page", COORDINATOR)
-def _own_growth_page(page, site):
-    go(page, site, f"/growth/people/{site.ids['profile']}/")
-
-
-@journey("coordinator/goal-form-errors", COORDINATOR)
-def _goal_form_errors(page, site):
-    go(page, site, f"/growth/people/{site.ids['profile']}/goals/new/")
-    page.get_by_label("Target date").fill((timezone.localdate() - timedelta(days=3)).isoformat())
-    submit_without_browser_checks(page, "Save goal")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("coordinator/support-form-errors", COORDINATOR)
-def _support_form_errors(page, site):
-    go(page, site, f"/growth/people/{site.ids['profile']}/supports/new/")
-    page.get_by_label("Hours").fill("-4")
-    submit_without_browser_checks(page, "Save support")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("coordinator/mentees", MENTOR)
-def _mentees(page, site):
-    go(page, site, "/growth/mentees/")
-
-
-@journey("coordinator/password-change-errors", COORDINATOR)
-def _password_change_errors(page, site):
-    go(page, site, "/accounts/password_change/")
-    submit_without_browser_checks(page, "Change password")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("coordinator/password-change-done", COORDINATOR)
-def _password_change_done(page, site):
-    go(page, site, "/accounts/password_change/done/")
-
-
-@journey("coordinator/forbidden-page", COORDINATOR)
-def _forbidden(page, site):
-    go(page, site, "/cycles/")
-
-
-@journey("coordinator/not-found-page", COORDINATOR)
-def _not_found(page, site):
-    go(page, site, "/people/987654321/")
+page_at("coordinator/my-growth", COORDINATOR, "/me/")
+page_at("coordinator/matrix-draft", DRAFTING, "/assessments/{draft}/", button="Submit for review")
+missing_levels_listed(
+    "coordinator/matrix-submit-missing-levels",
+    FRESH,
+    "/assessments/{fresh}/",
+    "Submit for review",
+    refusal="Not submitted yet",
+    on_the_radios="Choose a level for this indicator.",
+)
+page_at(
+    "coordinator/matrix-submitted-read-only",
+    SUBMITTED,
+    "/assessments/{submitted}/",
+    button="Recall submission",
+)
+page_at("coordinator/matrix-returned", RETURNED, "/assessments/{returned}/")
+page_at("coordinator/matrix-finalized", COORDINATOR, "/assessments/{finalized}/")
+page_at("coordinator/history", COORDINATOR, "/assessments/{finalized}/history/")
+page_at("coordinator/coordinator-page", COORDINATOR, "/people/{profile}/")
+page_at("coordinator/growth-page", COORDINATOR, "/growth/people/{profile}/")
+form_with_errors(
+    "coordinator/goal-form-errors",
+    COORDINATOR,
+    "/growth/people/{profile}/goals/new/",
+    "Save goal",
+    fill={"Target date": (timezone.localdate() - timedelta(days=3)).isoformat()},
+)
+form_with_errors(
+    "coordinator/support-form-errors",
+    COORDINATOR,
+    "/growth/people/{profile}/supports/new/",
+    "Save support",
+    fill={"Hours": "-4"},
+)
+page_at("coordinator/mentees", MENTOR, "/growth/mentees/")
+form_with_errors(
+    "coordinator/password-change-errors",
+    COORDINATOR,
+    "/accounts/password_change/",
+    "Change password",
+)
+page_at("coordinator/password-change-done", COORDINATOR, "/accounts/password_change/done/")
+page_at("coordinator/forbidden-page", COORDINATOR, "/cycles/")
+page_at("coordinator/not-found-page", COORDINATOR, "/people/987654321/")
 
 
 # Director
 
 
-@journey("director/my-growth", DIRECTOR)
-def _director_my_growth(page, site):
-    go(page, site, "/me/")
-
-
-@journey("director/my-team", DIRECTOR)
-def _my_team(page, site):
-    go(page, site, "/team/")
-
-
-@journey("director/dashboard", DIRECTOR)
-def _dashboard(page, site):
-    go(page, site, "/dashboard/")
+page_at("director/my-growth", DIRECTOR, "/me/")
+page_at("director/my-team", DIRECTOR, "/team/")
+page_at("director/dashboard", DIRECTOR, "/dashboard/")
 
 
 @journey("director/dashboard-filtered", DIRECTOR)
@@ -427,9 +395,9 @@ def _dashboard_filtered(page, site):
     expect(page.get_by_role("link", name="Clear filters")).to_be_visible()
 
 
-@journey("director/dashboard-past-cycle-sorted", DIRECTOR)
-def _dashboard_past(page, site):
-    go(page, site, f"/dashboard/?cycle={site.ids['past_cycle']}&sort=-site")
+page_at(
+    "director/dashboard-past-cycle-sorted", DIRECTOR, "/dashboard/?cycle={past_cycle}&sort=-site"
+)
 
 
 @journey("director/dashboard-empty", DIRECTOR)
@@ -438,115 +406,47 @@ def _dashboard_empty(page, site):
     expect(page.get_by_text("No coordinator matches these filters")).to_be_visible()
 
 
-@journey("director/review", DIRECTOR)
-def _review(page, site):
-    go(page, site, f"/assessments/{site.ids['submitted']}/review/")
-    expect(page.get_by_role("button", name="Finalize review")).to_be_visible()
-
-
-@journey("director/finalize-missing-levels", DIRECTOR)
-def _finalize_missing(page, site):
-    accept_dialogs(page)
-    go(page, site, f"/assessments/{site.ids['to_finalize']}/review/")
-    page.get_by_role("button", name="Finalize review").click()
-    expect(page.get_by_text(re.compile("Not finalized yet"))).to_be_visible()
-    expect(
-        page.locator(".matrix-indicator-invalid input[type=radio]").first
-    ).to_have_accessible_description("Choose your level for this indicator.")
-
-
-@journey("director/review-history", DIRECTOR)
-def _review_history(page, site):
-    go(page, site, f"/assessments/{site.ids['submitted']}/history/")
-
-
-@journey("director/coordinator-page", DIRECTOR)
-def _coordinator_page(page, site):
-    go(page, site, f"/people/{site.ids['submitted_profile']}/")
-
-
-@journey("director/growth-page", DIRECTOR)
-def _director_growth_page(page, site):
-    go(page, site, f"/growth/people/{site.ids['submitted_profile']}/")
-
-
-@journey("director/goal-form-errors", DIRECTOR)
-def _director_goal_errors(page, site):
-    go(page, site, f"/growth/people/{site.ids['submitted_profile']}/goals/new/")
-    page.get_by_label("Target date").fill((timezone.localdate() - timedelta(days=1)).isoformat())
-    submit_without_browser_checks(page, "Save goal")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("director/promotion-form-errors", DIRECTOR)
-def _promotion_errors(page, site):
-    go(page, site, f"/growth/people/{site.ids['submitted_profile']}/promotion/")
-    submit_without_browser_checks(page, "Record the stage change")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("director/mentees", DIRECTOR)
-def _director_mentees(page, site):
-    go(page, site, "/growth/mentees/")
+page_at("director/review", DIRECTOR, "/assessments/{submitted}/review/", button="Finalize review")
+missing_levels_listed(
+    "director/finalize-missing-levels",
+    DIRECTOR,
+    "/assessments/{to_finalize}/review/",
+    "Finalize review",
+    refusal="Not finalized yet",
+    on_the_radios="Choose your level for this indicator.",
+)
+page_at("director/review-history", DIRECTOR, "/assessments/{submitted}/history/")
+page_at("director/coordinator-page", DIRECTOR, "/people/{submitted_profile}/")
+page_at("director/growth-page", DIRECTOR, "/growth/people/{submitted_profile}/")
+form_with_errors(
+    "director/goal-form-errors",
+    DIRECTOR,
+    "/growth/people/{submitted_profile}/goals/new/",
+    "Save goal",
+    fill={"Target date": (timezone.localdate() - timedelta(days=1)).isoformat()},
+)
+form_with_errors(
+    "director/promotion-form-errors",
+    DIRECTOR,
+    "/growth/people/{submitted_profile}/promotion/",
+    "Record the stage change",
+)
+page_at("director/mentees", DIRECTOR, "/growth/mentees/")
 
 
 # Org admin
 
 
-@journey("admin/organization", ADMIN)
-def _organization(page, site):
-    go(page, site, "/organization/")
-
-
-@journey("admin/people", ADMIN)
-def _people(page, site):
-    go(page, site, "/organization/people/")
-
-
-@journey("admin/person-form-errors", ADMIN)
-def _person_errors(page, site):
-    go(page, site, "/organization/people/new/")
-    submit_without_browser_checks(page, "Add person")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("admin/person-edit", ADMIN)
-def _person_edit(page, site):
-    go(page, site, f"/organization/people/{site.ids['person']}/edit/")
-
-
-@journey("admin/schools", ADMIN)
-def _schools(page, site):
-    go(page, site, "/organization/schools/")
-
-
-@journey("admin/school-form-errors", ADMIN)
-def _school_errors(page, site):
-    go(page, site, "/organization/schools/new/")
-    submit_without_browser_checks(page, "Save school")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("admin/teams", ADMIN)
-def _teams(page, site):
-    go(page, site, "/organization/teams/")
-
-
-@journey("admin/team-form-errors", ADMIN)
-def _team_errors(page, site):
-    go(page, site, "/organization/teams/new/")
-    submit_without_browser_checks(page, "Save team")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("admin/overview", ADMIN)
-def _overview(page, site):
-    go(page, site, "/overview/")
-
-
-@journey("admin/overview-every-school", ADMIN)
-def _overview_all(page, site):
-    go(page, site, f"/overview/?cycle={site.ids['past_cycle']}&schools=all")
+page_at("admin/organization", ADMIN, "/organization/")
+page_at("admin/people", ADMIN, "/organization/people/")
+form_with_errors("admin/person-form-errors", ADMIN, "/organization/people/new/", "Add person")
+page_at("admin/person-edit", ADMIN, "/organization/people/{person}/edit/")
+page_at("admin/schools", ADMIN, "/organization/schools/")
+form_with_errors("admin/school-form-errors", ADMIN, "/organization/schools/new/", "Save school")
+page_at("admin/teams", ADMIN, "/organization/teams/")
+form_with_errors("admin/team-form-errors", ADMIN, "/organization/teams/new/", "Save team")
+page_at("admin/overview", ADMIN, "/overview/")
+page_at("admin/overview-every-school", ADMIN, "/overview/?cycle={past_cycle}&schools=all")
 
 
 @journey("admin/dashboard-one-team", ADMIN)
@@ -557,14 +457,8 @@ def _admin_dashboard(page, site):
     expect(page.get_by_role("heading", name="Team dashboard: Valley")).to_be_visible()
 
 
-@journey("admin/review-finalized", ADMIN)
-def _admin_review_finalized(page, site):
-    go(page, site, f"/assessments/{site.ids['finalized']}/review/")
-
-
-@journey("admin/cycles", ADMIN)
-def _cycles(page, site):
-    go(page, site, "/cycles/")
+page_at("admin/review-finalized", ADMIN, "/assessments/{finalized}/review/")
+page_at("admin/cycles", ADMIN, "/cycles/")
 
 
 @journey("admin/cycle-form-date-errors", ADMIN)
@@ -579,34 +473,12 @@ def _cycle_errors(page, site):
     expect(page.locator(".invalid-feedback").first).to_be_visible()
 
 
-@journey("admin/rubrics", ADMIN)
-def _rubrics(page, site):
-    go(page, site, "/rubrics/")
-
-
-@journey("admin/rubric", ADMIN)
-def _rubric(page, site):
-    go(page, site, f"/rubrics/families/{site.ids['family']}/")
-
-
-@journey("admin/rubric-version", ADMIN)
-def _rubric_version(page, site):
-    go(page, site, f"/rubrics/versions/{site.ids['published']}/")
-
-
-@journey("admin/rubric-draft", ADMIN)
-def _rubric_draft(page, site):
-    go(page, site, f"/rubrics/versions/{site.ids['rubric_draft']}/edit/")
-
-
-@journey("admin/rubric-category-editor", ADMIN)
-def _rubric_category(page, site):
-    go(page, site, f"/rubrics/versions/{site.ids['rubric_draft']}/edit/site/")
-
-
-@journey("admin/rubric-compare", ADMIN)
-def _rubric_compare(page, site):
-    go(page, site, f"/rubrics/versions/{site.ids['rubric_draft']}/compare/")
+page_at("admin/rubrics", ADMIN, "/rubrics/")
+page_at("admin/rubric", ADMIN, "/rubrics/families/{family}/")
+page_at("admin/rubric-version", ADMIN, "/rubrics/versions/{published}/")
+page_at("admin/rubric-draft", ADMIN, "/rubrics/versions/{rubric_draft}/edit/")
+page_at("admin/rubric-category-editor", ADMIN, "/rubrics/versions/{rubric_draft}/edit/site/")
+page_at("admin/rubric-compare", ADMIN, "/rubrics/versions/{rubric_draft}/compare/")
 
 
 @journey("admin/rubric-publish-with-problems", ADMIN)
@@ -617,56 +489,23 @@ def _rubric_publish(page, site):
     expect(page.get_by_text(re.compile("Not published"))).to_be_visible()
 
 
-@journey("admin/rubric-history", ADMIN)
-def _rubric_history(page, site):
-    go(page, site, f"/rubrics/versions/{site.ids['published']}/history/")
-
-
-@journey("admin/role-family-form-errors", ADMIN)
-def _role_family_errors(page, site):
-    go(page, site, "/rubrics/families/new/")
-    submit_without_browser_checks(page, "Create role family")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("admin/role-family-people", ADMIN)
-def _role_family_people(page, site):
-    go(page, site, "/rubrics/people/")
-
-
-@journey("admin/flag-thresholds", ADMIN)
-def _thresholds(page, site):
-    go(page, site, "/settings/flags/")
-
-
-@journey("admin/career-stages", ADMIN)
-def _stages(page, site):
-    go(page, site, "/growth/stages/")
-
-
-@journey("admin/career-stage-form-errors", ADMIN)
-def _stage_errors(page, site):
-    go(page, site, f"/growth/stages/{site.ids['stage']}/edit/")
-    page.get_by_label("Title").fill("")
-    submit_without_browser_checks(page, "Save stage")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("admin/catalogue", ADMIN)
-def _catalogue(page, site):
-    go(page, site, "/growth/catalogue/")
-
-
-@journey("admin/catalogue-form-errors", ADMIN)
-def _catalogue_errors(page, site):
-    go(page, site, "/growth/catalogue/new/")
-    submit_without_browser_checks(page, "Save")
-    expect(page.locator(".invalid-feedback").first).to_be_visible()
-
-
-@journey("admin/roster-import", ADMIN)
-def _roster(page, site):
-    go(page, site, "/organization/import/")
+page_at("admin/rubric-history", ADMIN, "/rubrics/versions/{published}/history/")
+form_with_errors(
+    "admin/role-family-form-errors", ADMIN, "/rubrics/families/new/", "Create role family"
+)
+page_at("admin/role-family-people", ADMIN, "/rubrics/people/")
+page_at("admin/flag-thresholds", ADMIN, "/settings/flags/")
+page_at("admin/career-stages", ADMIN, "/growth/stages/")
+form_with_errors(
+    "admin/career-stage-form-errors",
+    ADMIN,
+    "/growth/stages/{stage}/edit/",
+    "Save stage",
+    fill={"Title": ""},
+)
+page_at("admin/catalogue", ADMIN, "/growth/catalogue/")
+form_with_errors("admin/catalogue-form-errors", ADMIN, "/growth/catalogue/new/", "Save")
+page_at("admin/roster-import", ADMIN, "/organization/import/")
 
 
 @journey("admin/roster-import-row-errors", ADMIN)

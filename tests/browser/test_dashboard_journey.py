@@ -6,25 +6,15 @@ admin's overview count opens the same list. No WCAG A/AA issue, no CSP violation
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.checks import serious_violations, watch_csp
 from tests.dashboards.dashboard_data import assess, open_cycle, past_cycles
 from tests.factories import ProfileFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 EXPLANATION = "School site: Novice, Coordinator: Expert — two levels apart"
-
-
-def serious_violations(page):
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def tooltip_shown(page):
@@ -36,18 +26,6 @@ def tooltip_shown(page):
         "() => document.getAnimations().every(animation => animation.playState === 'finished')"
     )
     return tooltip
-
-
-def watch_csp(page):
-    """Collect Content-Security-Policy complaints from the console."""
-    complaints = []
-    page.on(
-        "console",
-        lambda message: (
-            complaints.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    return complaints
 
 
 @pytest.fixture

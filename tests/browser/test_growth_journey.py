@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -16,30 +15,10 @@ from assessments.services import category_scores_refresh
 from dashboards.models import FlagThresholds
 from growth.models import CareerStage, Goal, Support
 from growth.services import career_position_set, support_create
+from tests.browser.checks import serious_violations, watch
 from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def serious_violations(page):
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def watch(page):
-    complaints = []
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.on(
-        "console",
-        lambda m: complaints.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    return complaints
 
 
 @pytest.fixture

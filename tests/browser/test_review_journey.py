@@ -5,24 +5,13 @@ two tabs on the same matrix lose nothing."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from assessments.models import Assessment, Rating
 from tests.assessments.workflow_helpers import indicators_of, make_assessment
+from tests.browser.checks import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-
-
-def serious_violations(page):
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def accept_confirmations(page):

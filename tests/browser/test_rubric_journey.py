@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -15,32 +14,12 @@ from assessments.models import Assessment
 from assessments.services import cycle_open
 from coordinators.models import User
 from rubrics.models import Descriptor, Indicator, RubricVersion
+from tests.browser.checks import serious_violations, watch
 from tests.factories import AssessmentFactory, CycleFactory, SchoolFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 NEW_TEXT = "The principal meets the coordinator every week and co-leads the site team."
-
-
-def serious_violations(page):
-    results = Axe().run(page, options=WCAG_AA)
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]][:3])
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def watch(page):
-    """Accept every confirmation and collect Content-Security-Policy complaints."""
-    complaints = []
-    page.on("dialog", lambda dialog: dialog.accept())
-    page.on(
-        "console",
-        lambda m: complaints.append(m.text) if "Content Security Policy" in m.text else None,
-    )
-    return complaints
 
 
 def test_admin_publishes_a_new_version_and_the_next_cycle_uses_it(

@@ -1,0 +1,33 @@
+"""What the browser journeys check on every page they pass: serious WCAG A/AA violations
+(axe) and Content-Security-Policy complaints in the console."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def serious_violations(page):
+    results = Axe().run(page, options=WCAG_AA)
+    return [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def watch_csp(page):
+    """Collect Content-Security-Policy complaints from the console."""
+    complaints = []
+    page.on(
+        "console",
+        lambda message: (
+            complaints.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return complaints
+
+
+def watch(page):
+    """Accept every confirmation and collect Content-Security-Policy complaints."""
+    page.on("dialog", lambda dialog: dialog.accept())
+    return watch_csp(page)
