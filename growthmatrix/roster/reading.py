@@ -20,6 +20,16 @@ from growthmatrix.roster.sheets import ALIASES, SHEETS
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_COLUMNS = 30
+# What an .xlsx roster can hold, checked on the archive before any part is decompressed: a
+# 5,000-row roster is a few megabytes of XML, so anything far beyond is not a roster.
+MAX_PARTS = 300
+MAX_PART_BYTES = 32 * 1024 * 1024
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
+MAX_RATIO = 100  # uncompressed ÷ compressed, for parts over a megabyte
+# Cells in one row of a worksheet's XML, counted while streaming it before openpyxl reads
+# it: formatting can reach past the roster's columns, a million cells cannot.
+MAX_ROW_CELLS = 1000
 
 
 class ImportFileError(Exception):
@@ -100,10 +110,90 @@ def _csv_rows(data: bytes, name: str) -> list[list]:
         raise ImportFileError(f"{name} could not be read as CSV: {exc}.") from exc
 
 
+def _too_big(name: str) -> ImportFileError:
+    return ImportFileError(
+        f"{name} holds far more than a roster can (its contents unpack to more than a "
+        "roster's size). Save only the schools, teams and people sheets in a new workbook, or "
+        "save them as CSV UTF-8."
+    )
+
+
+def xlsx_archive_check(data: bytes, name: str) -> None:
+    """Refuse a workbook whose archive could not be a roster, from its directory alone: too
+    many parts, a part or the whole too large once unpacked, a suspicious compression ratio,
+    or a shared-strings part beyond any roster's text. Nothing is decompressed here, and a
+    part never unpacks to more than the size its directory declares."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError(
+            f"{name} is not a readable Excel workbook (.xlsx). Open it in your spreadsheet and "
+            "save it again as .xlsx, or as CSV UTF-8."
+        ) from exc
+    if len(parts) > MAX_PARTS:
+        raise _too_big(name)
+    if sum(part.file_size for part in parts) > MAX_UNCOMPRESSED_BYTES:
+        raise _too_big(name)
+    for part in parts:
+        if part.file_size > MAX_PART_BYTES:
+            raise _too_big(name)
+        if part.filename.lower().endswith("sharedstrings.xml") and (
+            part.file_size > MAX_SHARED_STRINGS_BYTES
+        ):
+            raise _too_big(name)
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > 1024 * 1024 and ratio > MAX_RATIO:
+            raise _too_big(name)
+
+
+def xlsx_rows_check(data: bytes, name: str) -> None:
+    """Stream each worksheet's XML (bounded by the archive check) and stop at the first row
+    with more than MAX_ROW_CELLS cells or the first row past MAX_ROWS: openpyxl would parse
+    every cell of a row before cutting it at the roster's columns."""
+    from xml.etree.ElementTree import XMLPullParser
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        sheets = [
+            p for p in archive.namelist() if p.startswith("xl/worksheets/") and p.endswith(".xml")
+        ]
+        for sheet in sheets:
+            parser = XMLPullParser(events=("start", "end"))
+            rows = cells = 0
+            with archive.open(sheet) as stream:
+                while chunk := stream.read(64 * 1024):
+                    parser.feed(chunk)
+                    for event, element in parser.read_events():
+                        tag = element.tag.rpartition("}")[2]
+                        if event == "end":
+                            if tag == "row":
+                                element.clear()  # keep memory to one row at a time
+                        elif tag == "row":
+                            rows, cells = rows + 1, 0
+                            if rows > MAX_ROWS + 1:
+                                raise ImportFileError(
+                                    f"A sheet of {name} has more than {MAX_ROWS} rows; split it."
+                                )
+                        elif tag == "c":
+                            cells += 1
+                            if cells > MAX_ROW_CELLS:
+                                raise ImportFileError(
+                                    f"Row {rows} of a sheet of {name} has more than "
+                                    f"{MAX_ROW_CELLS} cells; a roster has at most "
+                                    f"{MAX_COLUMNS} columns. Delete the columns after the "
+                                    "roster's and save again."
+                                )
+
+
 def _xlsx_sheets(data: bytes, name: str) -> list[tuple[str, list[list]]]:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    xlsx_archive_check(data, name)
+    try:
+        xlsx_rows_check(data, name)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError) as exc:
+        raise ImportFileError(f"{name} could not be read: the workbook seems damaged.") from exc
     try:
         # Formulas come through as formulas (not their cached results) so that they are
         # refused by name instead of imported as whatever the spreadsheet last computed.
