@@ -1,5 +1,6 @@
 """Every write of the assessments app: cycles (``cycles``), the moves of one assessment
-(``workflow``) and the stored category levels (``scores``). Import them from here."""
+(``workflow``), the stored category levels (``scores``) and sharing a review's coaching
+notes with a new director (``sharing``). Import them from here."""
 
 from assessments.services.cycles import (
     assessment_start,
@@ -13,6 +14,7 @@ from assessments.services.errors import (
     WorkflowError,
 )
 from assessments.services.scores import category_scores_refresh
+from assessments.services.sharing import coaching_notes_share, coaching_notes_unshare
 from assessments.services.workflow import (
     STATE_REFUSALS,
     RatingInput,
@@ -38,6 +40,8 @@ __all__ = [
     "assessment_start",
     "assessment_submit",
     "category_scores_refresh",
+    "coaching_notes_share",
+    "coaching_notes_unshare",
     "cycle_accepts_changes",
     "cycle_close",
     "cycle_open",
