@@ -150,7 +150,8 @@ def assessment_history(
     were shared with, newest first, in words ("Maria Lopez set Relationship building to
     Proficient"). Supervisor levels and notes are left out when ``include_supervisor`` is
     false (the coordinator before the review is finalized), changes of the coaching notes
-    when ``include_coaching_notes`` is. Five queries whatever the length of the history."""
+    when ``include_coaching_notes`` is false (a director who inherited the coordinator).
+    Five queries whatever the length of the history."""
     version_id = assessment.rubric_version_id
     level_names = dict(Level.objects.filter(version_id=version_id).values_list("value", "name"))
     indicators = dict(
