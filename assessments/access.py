@@ -11,12 +11,15 @@ from assessments.models import Assessment, AssessmentCycle
 from coordinators.access import (
     can_direct,
     get_in_scope_or_404,
+    has_role,
     is_own_profile,
     profiles_visible_to,
 )
+from coordinators.models import Role
 
 OWNER_ONLY = "Only the coordinator changes their own self-assessment."
 REVIEWER_ONLY = "Only the director of this coordinator's team or an org admin reviews it."
+SHARER_ONLY = "Only the coordinator or an org admin shares the coaching notes of a review."
 
 
 # Scoped getters ---------------------------------------------------------------------------
@@ -70,9 +73,55 @@ def can_review(user, assessment: Assessment) -> bool:
 
 
 def can_see_supervisor_side(user, assessment: Assessment) -> bool:
-    """Supervisor levels, notes and coaching notes: the reviewers see them at once, the
-    coordinator once the review is finalized."""
+    """Supervisor levels, notes on indicators and next steps: the reviewers see them at once,
+    the coordinator once the review is finalized (the coaching notes have their own rule,
+    ``can_read_coaching_notes``)."""
     return not is_owner(user, assessment) or assessment.state == Assessment.State.FINALIZED
+
+
+def wrote_coaching_notes(user, assessment: Assessment) -> bool:
+    """The user led the conversation the notes record: they finalized the review, or the
+    history shows them saving the review while it held coaching notes."""
+    if assessment.finalized_by_id is not None and assessment.finalized_by_id == user.pk:
+        return True
+    return (
+        Assessment.history.filter(id=assessment.pk, history_user_id=user.pk)
+        .exclude(coaching_notes="")
+        .exists()
+    )
+
+
+def can_read_coaching_notes(user, assessment: Assessment) -> bool:
+    """Who reads the coaching notes of a review. While it is open, whoever reviews it now
+    writes them (the coordinator waits for the finalized review). Once finalized they belong
+    to the conversation: the coordinator, an org admin, the director who wrote them, and a
+    director the coordinator or an admin shared them with. A director who inherits the
+    coordinator sees the levels, the notes on indicators and the next steps, not these."""
+    if is_owner(user, assessment):
+        return assessment.state == Assessment.State.FINALIZED
+    if assessment.state != Assessment.State.FINALIZED:
+        return can_review(user, assessment)
+    if assessment.coordinator.organization_id != user.organization_id:
+        return False
+    if has_role(user, Role.ADMIN):
+        return True
+    if not has_role(user, Role.DIRECTOR):
+        return False
+    return (
+        assessment.coaching_notes_shares.filter(director_id=user.pk).exists()
+        or wrote_coaching_notes(user, assessment)
+    )
+
+
+def can_share_coaching_notes(user, assessment: Assessment) -> bool:
+    """The coordinator or an org admin of theirs lets another director read the coaching
+    notes of the review (once it is finalized: the services refuse an open one)."""
+    if is_owner(user, assessment):
+        return True
+    return (
+        assessment.coordinator.organization_id == user.organization_id
+        and has_role(user, Role.ADMIN)
+    )
 
 
 def check_can_edit_self(user, assessment: Assessment) -> None:
@@ -83,3 +132,8 @@ def check_can_edit_self(user, assessment: Assessment) -> None:
 def check_can_review(user, assessment: Assessment) -> None:
     if not can_review(user, assessment):
         raise PermissionDenied(REVIEWER_ONLY)
+
+
+def check_can_share_coaching_notes(user, assessment: Assessment) -> None:
+    if not can_share_coaching_notes(user, assessment):
+        raise PermissionDenied(SHARER_ONLY)

@@ -1,7 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from assessments.models import Assessment, AssessmentCycle, CategoryScore, Rating, ReminderLog
+from assessments.models import (
+    Assessment,
+    AssessmentCycle,
+    CategoryScore,
+    CoachingNotesShare,
+    Rating,
+    ReminderLog,
+)
 
 
 @admin.register(AssessmentCycle)
@@ -31,6 +38,13 @@ class AssessmentAdmin(SimpleHistoryAdmin):
     search_fields = ["coordinator__user__email", "coordinator__user__last_name"]
     raw_id_fields = ["coordinator", "rubric_version", "finalized_by"]
     inlines = [RatingInline]
+
+
+@admin.register(CoachingNotesShare)
+class CoachingNotesShareAdmin(SimpleHistoryAdmin):
+    list_display = ["assessment", "director", "shared_by", "shared_at"]
+    search_fields = ["assessment__coordinator__user__email", "director__email"]
+    raw_id_fields = ["assessment", "director", "shared_by"]
 
 
 @admin.register(Rating)

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from assessments.models import Assessment, AssessmentCycle, ReminderLog
+from assessments.models import Assessment, AssessmentCycle, CoachingNotesShare, ReminderLog
 from coordinators.models import Role, User
 
 
@@ -138,6 +138,38 @@ def assessment_finalized_notify(*, assessment_id: int) -> int:
         assessment,
         subject=f"Your review for {assessment.cycle.name} is finalized",
         template="assessment_finalized",
+    )
+
+
+@task()
+def coaching_notes_shared_notify(*, share_id: int) -> int:
+    """Tell a director that the coaching notes of a past review were shared with them. The
+    email names the review and links to it; the notes stay on the page. Nothing is sent when
+    the share was stopped before the task ran."""
+    share = (
+        CoachingNotesShare.objects.select_related(
+            "director", "shared_by", "assessment__cycle", "assessment__coordinator__user"
+        )
+        .filter(pk=share_id)
+        .first()
+    )
+    if share is None or not share.director.is_active:
+        return 0
+    coordinator = share.assessment.coordinator.user
+    return _send(
+        [
+            _message(
+                to=share.director,
+                subject=f"Coaching notes shared with you: {coordinator.display_name}, "
+                f"{share.assessment.cycle.name}",
+                template="coaching_notes_shared",
+                context={
+                    "share": share,
+                    "coordinator": coordinator,
+                    "url": absolute_url("assessments:assessment-review", share.assessment_id),
+                },
+            )
+        ]
     )
 
 

@@ -114,6 +114,35 @@ def _levels_empty_or_in_range(
     ]
 
 
+class CoachingNotesShare(models.Model):
+    """The coordinator or an org admin let one named director read the coaching notes of a
+    finalized review that another director wrote (a director who inherits the coordinator
+    sees the levels, notes on indicators and next steps, but not the coaching notes).
+    Stopping the share deletes the row; the history keeps who shared and stopped, and when."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="coaching_notes_shares"
+    )
+    director = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    shared_at = models.DateTimeField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "director"], name="coaching_notes_shared_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Coaching notes of {self.assessment} shared with {self.director}"
+
+
 class Rating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="ratings")

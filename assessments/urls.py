@@ -1,11 +1,12 @@
 from django.urls import path
 
-from assessments.views import cycles, workflow
+from assessments.views import cycles, sharing, workflow
 
 app_name = "assessments"
 
 # Cycles (org admin) and the assessment workflow: the coordinator's matrix, the director's
-# review, history (assessments/views/cycles.py, assessments/views/workflow.py).
+# review, history (assessments/views/cycles.py, assessments/views/workflow.py); sharing a
+# finalized review's coaching notes with a new director (assessments/views/sharing.py).
 urlpatterns = [
     path("cycles/", cycles.CycleListView.as_view(), name="cycle-list"),
     path("cycles/new/", cycles.CycleCreateView.as_view(), name="cycle-create"),
@@ -28,5 +29,15 @@ urlpatterns = [
         "assessments/<int:pk>/history/",
         workflow.assessment_history_view,
         name="assessment-history",
+    ),
+    path(
+        "assessments/<int:pk>/coaching-notes/share/",
+        sharing.coaching_notes_share,
+        name="coaching-notes-share",
+    ),
+    path(
+        "assessments/<int:pk>/coaching-notes/unshare/",
+        sharing.coaching_notes_unshare,
+        name="coaching-notes-unshare",
     ),
 ]

@@ -28,11 +28,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from assessments.models import Assessment, AssessmentCycle
+from assessments.services import RatingInput, assessment_finalize, assessment_save_review
 from coordinators.models import RoleFamily
 from growth.models import CareerStage, SupportCatalogEntry
 from growth.services import goal_create, support_create
 from growthmatrix.roster.importing import roster_import_run
-from rubrics.models import RubricVersion
+from rubrics.models import Indicator, RubricVersion
 from rubrics.services import rubric_version_new_draft
 from tests.factories import (
     AssessmentFactory,
@@ -46,6 +47,9 @@ from tests.factories import (
 PASSWORD = "correct horse battery staple"
 TODAY = timezone.localdate()
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# What the coordinator's former director wrote in the coaching conversation of a past review.
+INHERITED_NOTES = "Talked through the hard year at Lincoln and what it cost; kept between us."
+INHERITED_NEXT_STEPS = "Meet the new principal in the first month."
 
 # The people of the table, in its column order. "mentor" is a coordinator of another team
 # of the same organization who mentors the coordinator ("self").
@@ -150,6 +154,7 @@ def world_build() -> World:
         profile=profile, actor=director, kind="pd", title="Facilitation course", hours=6
     )
     support_create(profile=profile, actor=director, kind="mentoring", title="", mentor=mentor.user)
+    mine.inherited = _review_by_former_director(profile, team=team, former_team=other_team)
     # A stage nobody is at (deleting it works) besides the ones people are at.
     mine.free_stage = CareerStage.objects.create(
         organization=org, title="Fellow", order=9, expected_years_from=9
@@ -194,6 +199,47 @@ def world_build() -> World:
         reset_uid=urlsafe_base64_encode(force_bytes(profile.user.pk)),
         reset_token=default_token_generator.make_token(profile.user),
     )
+
+
+def _review_by_former_director(profile, *, team, former_team) -> Assessment:
+    """A finalized review of two years ago, from when the coordinator was on ``former_team``:
+    its director ("other_director") wrote the coaching notes and finalized it, then the
+    coordinator moved to ``team``, whose director inherits them."""
+    cycle = CycleFactory(
+        organization=profile.organization,
+        name="2029 Fall",
+        opens_on=TODAY - timedelta(days=700),
+        state=AssessmentCycle.State.CLOSED,
+    )
+    profile.team = former_team
+    profile.save(update_fields=["team"])
+    submitted = AssessmentFactory(
+        coordinator=profile,
+        cycle=cycle,
+        ratings=2,
+        state=Assessment.State.SUBMITTED,
+        submitted_at=timezone.now() - timedelta(days=650),
+    )
+    former_director = former_team.director
+    reviewed = assessment_save_review(
+        assessment=submitted,
+        actor=former_director,
+        expected_version=submitted.version,
+        ratings={
+            pk: RatingInput(2, "Agreed.")
+            for pk in Indicator.objects.filter(
+                category__version=submitted.rubric_version
+            ).values_list("pk", flat=True)
+        },
+        coaching_notes=INHERITED_NOTES,
+        next_steps=INHERITED_NEXT_STEPS,
+    )
+    finalized = assessment_finalize(
+        assessment=reviewed, actor=former_director, expected_version=reviewed.version
+    )
+    profile.team = team
+    profile.save(update_fields=["team"])
+    return Assessment.objects.get(pk=finalized.pk)
 
 
 # How a request reaches one URL name -------------------------------------------------------

@@ -20,18 +20,23 @@ On top of the declared outcome, a refusal must not depend on the object existing
 who never reach the coordinator's records, a real id and an unknown id answer alike.
 """
 
+import io
+import zipfile
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
 
 from tests.access_world import (
     ACTORS,
+    INHERITED_NOTES,
     client_for,
     error_messages,
     form_errors,
     outcome,
     rolled_back,
 )
+from tests.assessments.url_cases import share_with_the_director
 from tests.url_cases import CASES, url_names, url_of
 
 GET, POST = "GET", "POST"
@@ -172,6 +177,15 @@ assessments:assessment-return          GET  login 405   405   405   405   405   
 assessments:assessment-return          POST login 403   403   ok    404   ok    404   403
 assessments:assessment-history         GET  login ok    404   ok    404   ok    404   404
 
+# Sharing the coaching notes of a finalized review (the one "self"'s former director wrote,
+# tests/access_world.py) with the director now: the coordinator or an org admin; the
+# director who inherited them may look but not share them with themself.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+assessments:coaching-notes-share       GET  login 405   405   405   405   405   405   405
+assessments:coaching-notes-share       POST login ok    404   403   404   ok    404   404
+assessments:coaching-notes-unshare     GET  login 405   405   405   405   405   405   405
+assessments:coaching-notes-unshare     POST login ok    404   403   404   ok    404   404
+
 # Flag thresholds.
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
 dashboards:flag-thresholds            GET  login 403   403   403   403   ok    ok    403
@@ -223,6 +237,33 @@ growth:catalogue-delete                POST login 403   403   403   403   ok    
 """
 
 
+# Coaching notes after a move. "self" used to be on o.dir's team: o.dir reviewed their 2029
+# self-assessment, wrote the coaching notes and finalized it; then "self" moved to dir's
+# team (tests/access_world.py). Each page that can show coaching notes, on that review,
+# before and after "self" shares the notes with dir:
+#
+#   notes     the page shows the notes (the history: that they were written and changed)
+#   kept      the page opens with the levels and next steps, without the notes
+#   redirect  a redirect to another page of this table
+#
+# and the refusals of the table above. o.dir wrote the notes but no longer reaches the
+# coordinator at all. No page outside this table shows coaching notes to anyone
+# (``test_access`` checks every page of the table above before sharing,
+# ``test_no_other_page_shows_shared_notes`` after it).
+INHERITED_NOTES_ACCESS = """
+# URL name                           shared anon  self  mate  dir      o.dir admin    o.adm mentor
+assessments:assessment-detail        before login notes 404   redirect 404   redirect 404   404
+assessments:assessment-detail        after  login notes 404   redirect 404   redirect 404   404
+assessments:assessment-review        before login 403   403   kept     404   notes    404   403
+assessments:assessment-review        after  login 403   403   notes    404   notes    404   403
+assessments:assessment-history       before login notes 404   kept     404   notes    404   404
+assessments:assessment-history       after  login notes 404   notes    404   notes    404   404
+"""
+NOTES_OUTCOMES = {"notes", "kept", "redirect", "login", "403", "404"}
+# What only a reader of the notes sees: the text itself, or in the history that it changed.
+NOTES_SHOWN = (INHERITED_NOTES, "updated the coaching notes")
+
+
 def parse(text: str) -> dict[str, dict[str, dict[str, str]]]:
     """URL name → method → actor → outcome, from the table above."""
     table: dict[str, dict[str, dict[str, str]]] = {}
@@ -239,6 +280,44 @@ def parse(text: str) -> dict[str, dict[str, dict[str, str]]]:
 
 
 TABLE = parse(ACCESS)
+
+
+def parse_notes(text: str) -> dict[tuple[str, str], dict[str, str]]:
+    """(URL name, before/after sharing) → actor → outcome, from the inherited-notes table."""
+    table = {}
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, shared, *outcomes = line.split()
+        assert shared in ("before", "after"), line
+        assert len(outcomes) == len(ACTORS), f"a row needs {len(ACTORS)} outcomes: {line}"
+        assert set(outcomes) <= NOTES_OUTCOMES, line
+        assert (name, shared) not in table, f"two rows for {name} {shared} sharing"
+        table[(name, shared)] = dict(zip(ACTORS, outcomes, strict=True))
+    return table
+
+
+NOTES_TABLE = parse_notes(INHERITED_NOTES_ACCESS)
+PAGES_WITH_NOTES = {name for name, _shared in NOTES_TABLE}
+
+
+def shows_notes(response) -> bool:
+    """The response carries the notes: a page, a CSV, or inside a spreadsheet's archive."""
+    content = response.content
+    if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            content = b"".join(archive.read(member) for member in archive.namelist())
+    content = content.decode(errors="replace")
+    return any(marker in content for marker in NOTES_SHOWN)
+
+
+def notes_outcome(response) -> str:
+    got = outcome(response)
+    if response.status_code == 302 and got == "ok":
+        return "redirect"
+    if got == "ok":
+        return "notes" if shows_notes(response) else "kept"
+    return got
 
 
 def send(world, name, method, actor, kwargs=None):
@@ -283,6 +362,8 @@ def test_access(db, world, name, method):
             problems.append(f"{actor}: the POST body was refused: {form_errors(response)}")
         elif method == POST and got == "ok" and error_messages(response):
             problems.append(f"{actor}: the action was refused: {error_messages(response)}")
+        if method == GET and name not in PAGES_WITH_NOTES and shows_notes(response):
+            problems.append(f"{actor}: the page shows coaching notes (a row of the notes table?)")
     kwargs = CASES[name].kwargs(world)
     ids = {key: UNKNOWN_ID for key, value in kwargs.items() if isinstance(value, int)}
     if ids:
@@ -296,6 +377,43 @@ def test_access(db, world, name, method):
                     "which tells whether the id exists"
                 )
     assert not problems, f"{method} {name}:\n  " + "\n  ".join(problems)
+
+
+NOTES_CELLS = list(NOTES_TABLE)
+
+
+@pytest.mark.parametrize(
+    ("name", "shared"), NOTES_CELLS, ids=[f"{n} {s} sharing" for n, s in NOTES_CELLS]
+)
+def test_inherited_coaching_notes(db, world, name, shared):
+    want = NOTES_TABLE[(name, shared)]
+    kwargs = {"pk": world.mine.inherited.pk}
+    problems = []
+    for actor in ACTORS:
+        with rolled_back():
+            if shared == "after":
+                share_with_the_director(world)
+            response = client_for(world.users[actor]).get(url_of(world, name, kwargs=kwargs))
+            got = notes_outcome(response)
+        if got != want[actor]:
+            problems.append(f"{actor}: expected {want[actor]}, got {got}")
+    assert not problems, f"{name}, {shared} sharing:\n  " + "\n  ".join(problems)
+
+
+def test_no_other_page_shows_shared_notes(db, world):
+    """Sharing lets the director read the notes on the review and its history, nowhere else
+    (before sharing, ``test_access`` checks every page for everyone)."""
+    pages = sorted(
+        name for name, row in TABLE.items() if GET in row and name not in PAGES_WITH_NOTES
+    )
+    shown = []
+    for name in pages:
+        with override_settings(**CASES[name].settings), rolled_back():
+            share_with_the_director(world)
+            response = client_for(world.users["director"]).get(url_of(world, name))
+            if shows_notes(response):
+                shown.append(name)
+    assert not shown, "Pages showing the shared coaching notes: " + ", ".join(shown)
 
 
 @pytest.mark.parametrize("actor", [*ACTORS, "superuser"])

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, CoachingNotesShare, Rating
 from rubrics.models import Indicator, Level
 
 
@@ -34,7 +34,9 @@ def _who(record) -> str:
     return record.history_user.display_name if record.history_user else "Growth Matrix"
 
 
-def _assessment_entries(records, include_supervisor: bool) -> list[AssessmentHistoryEntry]:
+def _assessment_entries(
+    records, include_supervisor: bool, include_coaching_notes: bool
+) -> list[AssessmentHistoryEntry]:
     entries, previous = [], None
     for record in records:
         who, when = _who(record), record.history_date
@@ -54,13 +56,12 @@ def _assessment_entries(records, include_supervisor: bool) -> list[AssessmentHis
             if record.review_started_at and not previous.review_started_at:
                 if record.state == previous.state:
                     entries.append(AssessmentHistoryEntry(when, who, "started the review"))
-            if include_supervisor:
-                for name, words in (
-                    ("coaching_notes", "coaching notes"),
-                    ("next_steps", "next steps"),
-                ):
-                    if getattr(record, name) != getattr(previous, name):
-                        entries.append(AssessmentHistoryEntry(when, who, f"updated the {words}"))
+            for name, words, shown in (
+                ("coaching_notes", "coaching notes", include_coaching_notes),
+                ("next_steps", "next steps", include_supervisor),
+            ):
+                if shown and getattr(record, name) != getattr(previous, name):
+                    entries.append(AssessmentHistoryEntry(when, who, f"updated the {words}"))
         previous = record
     return entries
 
@@ -123,13 +124,34 @@ def _rating_entries(
     return entries
 
 
+def _sharing_entries(assessment: Assessment) -> list[AssessmentHistoryEntry]:
+    entries = []
+    records = (
+        CoachingNotesShare.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user", "director")
+        .order_by("history_date", "history_id")
+    )
+    for record in records:
+        director = record.director.display_name if record.director else "a former director"
+        if record.history_type == "+":
+            text = f"shared the coaching notes with {director}"
+        elif record.history_type == "-":
+            text = f"stopped sharing the coaching notes with {director}"
+        else:
+            continue
+        entries.append(AssessmentHistoryEntry(record.history_date, _who(record), text))
+    return entries
+
+
 def assessment_history(
-    *, assessment: Assessment, include_supervisor: bool
+    *, assessment: Assessment, include_supervisor: bool, include_coaching_notes: bool
 ) -> list[AssessmentHistoryEntry]:
-    """Every recorded change of the assessment and its ratings, newest first, in words
-    ("Maria Lopez set Relationship building to Proficient"). Supervisor levels, notes and
-    coaching notes are left out when ``include_supervisor`` is false (the coordinator before
-    the review is finalized). Four queries whatever the length of the history."""
+    """Every recorded change of the assessment and its ratings, and whom its coaching notes
+    were shared with, newest first, in words ("Maria Lopez set Relationship building to
+    Proficient"). Supervisor levels and notes are left out when ``include_supervisor`` is
+    false (the coordinator before the review is finalized), changes of the coaching notes
+    when ``include_coaching_notes`` is false (a director who inherited the coordinator).
+    Five queries whatever the length of the history."""
     version_id = assessment.rubric_version_id
     level_names = dict(Level.objects.filter(version_id=version_id).values_list("value", "name"))
     indicators = dict(
@@ -145,7 +167,9 @@ def assessment_history(
         .select_related("history_user")
         .order_by("history_date", "history_id")
     )
-    entries = _assessment_entries(assessment_records, include_supervisor) + _rating_entries(
-        rating_records, indicators, level_names, include_supervisor
+    entries = (
+        _assessment_entries(assessment_records, include_supervisor, include_coaching_notes)
+        + _rating_entries(rating_records, indicators, level_names, include_supervisor)
+        + _sharing_entries(assessment)
     )
     return sorted(entries, key=lambda entry: entry.when, reverse=True)

@@ -1,6 +1,7 @@
 """Every write of the assessments app: cycles (``cycles``), the moves of one assessment
-(``workflow``), many moves at once (``bulk``) and the stored category levels
-(``scores``). Import them from here."""
+(``workflow``), many moves at once (``bulk``), the stored category levels (``scores``)
+and sharing a review's coaching notes with a new director (``sharing``). Import them from
+here."""
 
 from assessments.services.bulk import AssessmentRoute, assessments_advance
 from assessments.services.cycles import (
@@ -15,6 +16,7 @@ from assessments.services.errors import (
     WorkflowError,
 )
 from assessments.services.scores import category_scores_refresh, category_scores_refresh_many
+from assessments.services.sharing import coaching_notes_share, coaching_notes_unshare
 from assessments.services.workflow import (
     STATE_REFUSALS,
     RatingInput,
@@ -43,6 +45,8 @@ __all__ = [
     "assessment_start",
     "assessment_submit",
     "category_scores_refresh",
+    "coaching_notes_share",
+    "coaching_notes_unshare",
     "cycle_accepts_changes",
     "cycle_close",
     "cycle_open",

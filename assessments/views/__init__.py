@@ -1,1 +1,2 @@
-"""Views of the assessments app, one module per area: the workflow and the cycles."""
+"""Views of the assessments app, one module per area: the workflow, the cycles and
+sharing a review's coaching notes."""

@@ -10,8 +10,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments import services
 from assessments.access import (
+    can_read_coaching_notes,
     can_review,
     can_see_supervisor_side,
+    can_share_coaching_notes,
     check_can_edit_self,
     check_can_review,
     get_assessment_for_user,
@@ -24,6 +26,7 @@ from assessments.selectors import (
     AssessmentSheet,
     assessment_history,
     assessment_sheet,
+    coaching_notes_sharing,
     sheet_conflicts,
     sheet_rows,
 )
@@ -78,12 +81,23 @@ def _render_sheet(request, assessment, sheet, form=None, *, status=200, **extra)
             ),
             "missing": extra.get("missing", ()),
             "show_supervisor": assessment.state == Assessment.State.FINALIZED,
+            "show_coaching_notes": can_read_coaching_notes(request.user, assessment),
+            "sharing": _sharing_of(request.user, assessment),
             "can_recall": assessment.state == Assessment.State.SUBMITTED
             and assessment.review_started_at is None,
             "saved_at": _saved_at(assessment),
         },
         status=status,
     )
+
+
+def _sharing_of(user, assessment: Assessment):
+    """The sharing box of a finalized review, for those who may share its coaching notes."""
+    if assessment.state != Assessment.State.FINALIZED:
+        return None
+    if not can_share_coaching_notes(user, assessment):
+        return None
+    return coaching_notes_sharing(assessment=assessment)
 
 
 def _stale_form(form_class, request, current: Assessment, sheet: AssessmentSheet, **kwargs):
@@ -309,6 +323,8 @@ def _render_review(request, assessment, sheet, form=None, *, status=200, **extra
             "show_self": assessment.state
             in (Assessment.State.SUBMITTED, Assessment.State.FINALIZED),
             "show_supervisor": True,
+            "show_coaching_notes": can_read_coaching_notes(request.user, assessment),
+            "sharing": _sharing_of(request.user, assessment),
         },
         status=status,
     )
@@ -439,6 +455,7 @@ def assessment_history_view(request, pk):
             "entries": assessment_history(
                 assessment=assessment,
                 include_supervisor=can_see_supervisor_side(request.user, assessment),
+                include_coaching_notes=can_read_coaching_notes(request.user, assessment),
             ),
             "back_url_name": "assessments:assessment-detail"
             if owner

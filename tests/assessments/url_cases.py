@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from assessments.services import cycle_close
+from assessments.services import coaching_notes_share, cycle_close
 from rubrics.models import Indicator
 from tests.access_world import TODAY, UrlCase, no_fields, pk_of
 
@@ -68,6 +68,31 @@ def _self_post_of_draft(world, actor, client) -> dict:
 
 def _review_post_of_submitted(world, actor, client) -> dict:
     return review_post(world.mine.submitted)
+
+
+def _to_the_director(world, actor, client) -> dict:
+    """The body of sharing the inherited review's coaching notes with the director now."""
+    return {"director": str(world.users["director"].pk)}
+
+
+def _shared_with_the_director(world, actor, client) -> dict:
+    """Stopping a share needs one: the coordinator shared first (undone with the request)."""
+    share_with_the_director(world)
+    return _to_the_director(world, actor, client)
+
+
+def share_with_the_director(world) -> None:
+    """The coordinator shares the coaching notes their former director wrote with the
+    director who inherited them."""
+    coaching_notes_share(
+        assessment=world.mine.inherited,
+        actor=world.users["self"],
+        director=world.users["director"],
+    )
+
+
+def _other_directors(world) -> dict:
+    return {"director": str(world.theirs.team.director.pk)}
 
 
 def _matrix_page(world) -> str:
@@ -137,4 +162,19 @@ CASES = [
         show=_review_page,
     ),
     UrlCase("assessments:assessment-history", kwargs=pk_of("submitted")),
+    # Sharing the coaching notes a former director wrote with the one who inherited them.
+    UrlCase(
+        "assessments:coaching-notes-share",
+        kwargs=pk_of("inherited"),
+        post=_to_the_director,
+        ids=("director",),
+        foreign=_other_directors,
+    ),
+    UrlCase(
+        "assessments:coaching-notes-unshare",
+        kwargs=pk_of("inherited"),
+        post=_shared_with_the_director,
+        ids=("director",),
+        foreign=_other_directors,
+    ),
 ]

@@ -1,14 +1,16 @@
 """The heart of the product in a real browser: a coordinator fills the matrix with the keyboard,
 saves and submits; the director reviews and finalizes; the coordinator sees the result. And
-two tabs on the same matrix lose nothing."""
+two tabs on the same matrix lose nothing; a coordinator who moved shares a past review's
+coaching notes with their new director."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from assessments import services
 from assessments.models import Assessment, Rating
-from tests.assessments.workflow_helpers import indicators_of, make_assessment
+from tests.assessments.workflow_helpers import all_levels, indicators_of, make_assessment
 from tests.browser.checks import serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -189,3 +191,50 @@ def test_too_many_saves_keep_the_text_and_save_it_after_the_wait(
     assert Rating.objects.get(assessment=assessment, indicator=first).self_evidence == (
         refused_text
     )
+
+
+def test_a_moved_coordinator_shares_past_notes_with_their_new_director(
+    browser, live_server, login, profile, director, other_team
+):
+    submitted = make_assessment(profile, ratings=2, state=Assessment.State.SUBMITTED)
+    reviewed = services.assessment_save_review(
+        assessment=submitted,
+        actor=director,
+        expected_version=submitted.version,
+        ratings=all_levels(submitted, level=2, text="Agreed."),
+        coaching_notes="Talked about the hard year.",
+        next_steps="Visit two other sites.",
+    )
+    services.assessment_finalize(
+        assessment=reviewed, actor=director, expected_version=reviewed.version
+    )
+    profile.team = other_team
+    profile.save(update_fields=["team"])
+    new_director = other_team.director
+    review_url = f"{live_server.url}/assessments/{submitted.pk}/review/"
+
+    director_page = browser.new_context().new_page()
+    login(director_page, new_director)
+    director_page.goto(review_url)
+    expect(director_page.get_by_text("Visit two other sites.")).to_be_visible()
+    expect(director_page.get_by_text("can share them with you")).to_be_visible()
+    expect(director_page.get_by_text("Talked about the hard year.")).to_have_count(0)
+
+    coordinator_page = browser.new_context().new_page()
+    accept_confirmations(coordinator_page)
+    login(coordinator_page, profile.user)
+    coordinator_page.goto(f"{live_server.url}/assessments/{submitted.pk}/")
+    assert serious_violations(coordinator_page) == []
+    coordinator_page.get_by_role(
+        "button", name=f"Share with {new_director.display_name}, your director now"
+    ).click()
+    expect(coordinator_page.get_by_text(re.compile(r"^Shared: "))).to_be_visible()
+    expect(
+        coordinator_page.get_by_role(
+            "button", name=f"Stop sharing with {new_director.display_name}"
+        )
+    ).to_be_visible()
+    assert serious_violations(coordinator_page) == []
+
+    director_page.reload()
+    expect(director_page.get_by_text("Talked about the hard year.")).to_be_visible()
