@@ -1,5 +1,6 @@
 """Writes about organizations and people that touch more than one row."""
 
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -17,12 +18,43 @@ from coordinators.models import (
     Team,
     User,
 )
+from coordinators.ratelimits import rate_check, signed_in_user
 
 # Schools and people, one at a time (the org admin's pages) -------------------------------
 
 
 class PeopleError(Exception):
     """A change to a school or person that cannot be done as asked; the message says why."""
+
+
+# An email address is one login across the installation. An admin is told only that an
+# address of another organization cannot be used here; the reason goes to the log, for a
+# superuser, and the refusals count against a limit so that nobody can probe many addresses.
+ADDRESS_UNUSABLE = "This email address cannot be used here. Use another address for this person."
+ADDRESS_REFUSALS_TOO_MANY = (
+    "Too many email addresses were refused in a short time. Check the addresses with the "
+    "people concerned, then try again later."
+)
+security_log = logging.getLogger("growthmatrix.security")
+
+
+def address_refusals_record(request, refusals: list[tuple[str, str]]) -> None:
+    """Log each refused address with its real reason and count it against the admin's limit;
+    past the limit, raises RateLimited."""
+    for email, reason in refusals:
+        security_log.warning(
+            "Address %s refused to user %s of organization %s: %s",
+            email,
+            request.user.pk,
+            request.user.organization_id,
+            reason,
+        )
+        rate_check(
+            request,
+            limit="address-refusals",
+            key=signed_in_user,
+            message=ADDRESS_REFUSALS_TOO_MANY,
+        )
 
 
 EMAIL_TAKEN = (

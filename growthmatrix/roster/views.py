@@ -12,6 +12,8 @@ from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from coordinators.access import role_required
 from coordinators.models import Role
+from coordinators.ratelimits import RateLimited, too_many
+from coordinators.services import ADDRESS_UNUSABLE, address_refusals_record
 from growthmatrix.roster.forms import RosterUploadForm
 from growthmatrix.roster.importing import roster_import_run
 from growthmatrix.roster.plan import RowError
@@ -39,6 +41,15 @@ def roster_import(request):
         plan = roster_check(
             organization=request.user.organization, tables=form.cleaned_data["tables"]
         )
+        refused = [
+            (e.value, "an account of another organization")
+            for e in plan.errors
+            if e.message == ADDRESS_UNUSABLE
+        ]
+        try:
+            address_refusals_record(request, refused)
+        except RateLimited as refusal:
+            return too_many(request, refusal)
         token = secrets.token_urlsafe(16)
         name = form.cleaned_data["file"].name
         if plan.is_valid and plan.has_work:

@@ -222,7 +222,10 @@ def test_an_email_of_another_organization_is_refused(org, other_org, team, linco
     UserFactory(organization=other_org, email="ana@example.org")
     plan = check(org, csv_file(good_people(team)))
     assert [(e.row, e.column) for e in plan.errors] == [(2, "email")]
-    assert "outside your organization" in plan.errors[0].message
+    assert (
+        plan.errors[0].message
+        == "This email address cannot be used here. Use another address for this person."
+    )
 
 
 def test_a_director_must_be_a_director(org):

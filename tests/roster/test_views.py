@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 
 from coordinators.models import User
 from growthmatrix.roster.reading import MAX_BYTES
+from tests.factories import UserFactory
 from tests.roster.import_files import csv_file
 
 IMPORT = reverse("roster:roster-import")
@@ -123,3 +124,23 @@ def test_another_organization_cannot_reach_a_preview(
 def test_another_organizations_schools_are_unknown(client_for, other_admin, lincoln):
     body = client_for(other_admin).post(IMPORT, {"file": people()}).content.decode()
     assert "Unknown school" in body
+
+
+def test_addresses_of_other_organizations_are_refused_without_saying_why_and_limited(
+    client_for, admin_user, other_org, team, lincoln, settings, caplog
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "address-refusals": "2/h"}
+    UserFactory(organization=other_org, email="ana@example.org")
+    client = client_for(admin_user)
+
+    with caplog.at_level("WARNING", logger="growthmatrix.security"):
+        body = client.post(IMPORT, {"file": people()}).content.decode()
+    assert "This email address cannot be used here" in body
+    assert "organization" not in body.split("cannot be used here")[1][:80]
+    assert "ana@example.org" in caplog.text and "another organization" in caplog.text
+
+    client.post(IMPORT, {"file": people()})  # the second refusal in the hour
+    refused = client.post(IMPORT, {"file": people()})
+    assert refused.status_code == 429
+    assert "Too many email addresses were refused" in refused.content.decode()
+    assert int(refused["Retry-After"]) > 0

@@ -23,6 +23,7 @@ from coordinators.models import (
     Team,
     User,
 )
+from coordinators.services import ADDRESS_UNUSABLE
 from growth.models import CareerPosition, CareerStage
 from growth.services import career_position_set
 from growthmatrix.roster.cells import SheetRows, cell_date, cell_text
@@ -192,7 +193,7 @@ def people_plan(plan: RosterPlan, items: list[dict], lookup: RosterLookup) -> No
                 item,
                 "email",
                 email,
-                "This email address belongs to an account outside your organization.",
+                ADDRESS_UNUSABLE,
             )
             continue
         profile = lookup.profiles.get(user.pk) if user else None

@@ -61,14 +61,8 @@ def _director_check(plan: RosterPlan, item: dict, director: str, lookup: RosterL
     """A director is a person of the organization with the director role, now or by this file."""
     user = lookup.users.get(director)
     person = lookup.file_people.get(director)
-    if user is not None and user.organization_id != lookup.organization_id:
-        plan.error(
-            item,
-            "director_email",
-            director,
-            "This email belongs to an account outside your organization.",
-        )
-    elif user is None and person is None:
+    if (user is None or user.organization_id != lookup.organization_id) and person is None:
+        # Another organization's account is "unknown" here too: nothing tells it exists.
         plan.error(item, "director_email", director, "Unknown person: add them to the people list.")
     else:
         has_role = (user is not None and Role.DIRECTOR in lookup.roles.get(user.pk, set())) or (
