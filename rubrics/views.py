@@ -6,13 +6,13 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, UpdateView
 
 from coordinators.access import RoleRequiredMixin, role_required
 from coordinators.form_helpers import int_or_none
 from coordinators.models import CoordinatorProfile, Role, RoleFamily
+from coordinators.redirects import redirect_to_next
 from rubrics.access import get_role_family_for_user, get_rubric_version_for_user
 from rubrics.forms import (
     CategoryEditForm,
@@ -166,10 +166,7 @@ def role_family_assign_view(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    back = request.POST.get("next", "")
-    if not back or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("rubrics:role-family-people")
-    return redirect(back)
+    return redirect_to_next(request, reverse("rubrics:role-family-people"))
 
 
 # A rubric and its versions ----------------------------------------------------------------
