@@ -1,6 +1,8 @@
-"""Form helpers every app shares: reading an id typed by a person or a browser, and a many-ids
-field that treats impossible ids as a wrong choice instead of a server error."""
+"""Form helpers every app shares: reading an id typed by a person or a browser, a filter of
+one id, and a many-ids field, each treating an impossible id as a wrong value instead of a
+server error."""
 
+import django_filters
 from django import forms
 
 # The largest id a 64-bit integer column holds has 19 digits.
@@ -16,6 +18,28 @@ def int_or_none(value) -> int | None:
     if len(value) > MAX_ID_DIGITS:
         return None
     return int(value)
+
+
+class IdField(forms.Field):
+    """One id from a query string or form: digits only, at least 1, at most MAX_ID_DIGITS
+    digits (``int_or_none``), so every database answers it the same way."""
+
+    default_error_messages = {"invalid": "That is not a valid link: no such record."}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        pk = int_or_none(str(value).strip())
+        if pk is None or pk < 1:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return pk
+
+
+class IdFilter(django_filters.Filter):
+    """A filter on one id: a value no row can have is a filter error, never a query."""
+
+    field_class = IdField
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

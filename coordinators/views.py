@@ -11,7 +11,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
@@ -25,18 +24,9 @@ from coordinators.access import (
 )
 from coordinators.forms import PersonFilterSet, PersonForm, SchoolFilterSet, SchoolForm, TeamForm
 from coordinators.models import CoordinatorProfile, Membership, Role, RoleFamily, School, Team, User
+from coordinators.redirects import redirect_to_next
 
 PER_PAGE = 50
-
-
-def _back(request, default: str) -> str:
-    """Back to the list as it was filtered (a ``next`` of this site only)."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 class AdminPaginationMixin:
@@ -133,7 +123,7 @@ class SchoolUpdateView(SchoolFormMixin, UpdateView):
 
 def _school_active_view(request, pk, *, active: bool):
     school = get_school_for_user(request, pk)
-    back = _back(request, reverse("coordinators:school-list"))
+    back = reverse("coordinators:school-list")
     if not services.school_active_set(school=school, active=active):
         state = "active" if active else "deactivated"
         messages.info(request, f"“{school.name}” was already {state}.")
@@ -145,7 +135,7 @@ def _school_active_view(request, pk, *, active: bool):
             f"“{school.name}” is deactivated: it keeps its people and assessments but is no "
             "longer offered as a school site. Find it under Status: Deactivated.",
         )
-    return redirect(back)
+    return redirect_to_next(request, back)
 
 
 @require_POST
@@ -327,11 +317,11 @@ class PersonUpdateView(PersonFormMixin, FormView):
 
 def _person_active_view(request, pk, *, active: bool):
     person = get_person_for_user(request, pk)
-    back = _back(request, reverse("coordinators:person-list"))
+    back = reverse("coordinators:person-list")
     if person.is_active == active:
         state = "active" if active else "deactivated"
         messages.info(request, f"{person.display_name} was already {state}.")
-        return redirect(back)
+        return redirect_to_next(request, back)
     try:
         if active:
             result = services.person_reactivate(person=person, actor=request.user)
@@ -339,7 +329,7 @@ def _person_active_view(request, pk, *, active: bool):
             result = services.person_deactivate(person=person, actor=request.user)
     except services.PeopleError as error:
         messages.error(request, str(error))
-        return redirect(back)
+        return redirect_to_next(request, back)
     if active:
         messages.success(
             request,
@@ -356,7 +346,7 @@ def _person_active_view(request, pk, *, active: bool):
         messages.warning(
             request, f"Team “{team.name}” has no director now: choose one on the team's page."
         )
-    return redirect(back)
+    return redirect_to_next(request, back)
 
 
 @require_POST

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.http import QueryDict
 
+from coordinators.form_helpers import IdFilter
 from coordinators.models import CoordinatorProfile, SchoolLevel, SchoolSetting
 from dashboards.flags import FLAG_LABELS
 from dashboards.selectors.common import CATEGORY_KEYS, STATUS_LABELS
@@ -63,9 +64,7 @@ class DashboardFilterSet(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": "Name or email", "autocomplete": "off"}
         ),
     )
-    school = django_filters.NumberFilter(
-        method="filter_school", widget=forms.HiddenInput, min_value=1
-    )
+    school = IdFilter(method="filter_school", widget=forms.HiddenInput)
     sort = django_filters.ChoiceFilter(
         choices=SORT_CHOICES, method=_not_a_queryset_filter, widget=forms.HiddenInput
     )

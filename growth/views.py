@@ -6,13 +6,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, Q, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
 from coordinators.access import RoleRequiredMixin, role_required, user_roles
 from coordinators.form_helpers import int_or_none
 from coordinators.models import Role
+from coordinators.redirects import next_path, redirect_to_next
 from growth.access import (
     get_career_stage_for_user,
     get_catalogue_entry_for_user,
@@ -37,17 +37,6 @@ from growth.services import (
     support_update,
 )
 from rubrics.models import CategoryKey
-
-
-def _next_url(request, default: str) -> str:
-    """Back to the page the form was opened from, if it is ours."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
-
 
 # The growth page of one coordinator ---------------------------------------------------------
 
@@ -84,7 +73,7 @@ class ProfileFormMixin:
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             profile=self.profile,
-            next=_next_url(self.request, ""),
+            next=next_path(self.request),
             cancel_url=self.success_default(),
             **kwargs,
         )
@@ -93,7 +82,8 @@ class ProfileFormMixin:
         return reverse("growth:profile-growth", args=[self.profile.pk])
 
     def get_success_url(self):
-        return _next_url(self.request, self.success_default())
+        """Back to the page the form was opened from, if it is ours, else the growth page."""
+        return next_path(self.request) or self.success_default()
 
 
 class GoalCreateView(ProfileFormMixin, FormView):
@@ -159,9 +149,7 @@ def goal_status(request, pk):
         messages.error(request, str(error))
     else:
         messages.success(request, f"Goal marked {goal.get_status_display().lower()}.")
-    return redirect(
-        _next_url(request, reverse("growth:profile-growth", args=[goal.coordinator_id]))
-    )
+    return redirect_to_next(request, reverse("growth:profile-growth", args=[goal.coordinator_id]))
 
 
 @require_POST
@@ -170,7 +158,7 @@ def goal_delete_view(request, pk):
     profile_id = goal.coordinator_id
     goal_delete(goal=goal)
     messages.success(request, "Goal deleted.")
-    return redirect(_next_url(request, reverse("growth:profile-growth", args=[profile_id])))
+    return redirect_to_next(request, reverse("growth:profile-growth", args=[profile_id]))
 
 
 class SupportCreateView(ProfileFormMixin, FormView):
@@ -242,7 +230,7 @@ def support_delete_view(request, pk):
     profile_id = support.coordinator_id
     support_delete(support=support)
     messages.success(request, "Support removed.")
-    return redirect(_next_url(request, reverse("growth:profile-growth", args=[profile_id])))
+    return redirect_to_next(request, reverse("growth:profile-growth", args=[profile_id]))
 
 
 @require_POST
@@ -250,7 +238,7 @@ def support_attach(request, pk, entry_pk):
     """A director attaches a suggested catalogue support in one click."""
     profile = get_growth_profile_for_user(request, pk, direct=True)
     entry = get_catalogue_entry_for_user(request, entry_pk)
-    back = _next_url(request, reverse("growth:profile-growth", args=[profile.pk]))
+    back = reverse("growth:profile-growth", args=[profile.pk])
     goal = None
     if request.POST.get("goal"):
         # The goal the suggestion serves; one that is not theirs (a stale or altered page)
@@ -259,19 +247,19 @@ def support_attach(request, pk, entry_pk):
         goal = Goal.objects.filter(pk=goal_pk, coordinator=profile).first() if goal_pk else None
         if goal is None:
             messages.error(request, "That goal is no longer on this growth plan; nothing added.")
-            return redirect(back)
+            return redirect_to_next(request, back)
     try:
         support, created = support_attach_from_catalogue(
             profile=profile, entry=entry, actor=request.user, goal=goal
         )
     except GrowthError as error:
         messages.error(request, str(error))
-        return redirect(back)
+        return redirect_to_next(request, back)
     if created:
         messages.success(request, f"“{support.title}” added to {profile}'s supports.")
     else:
         messages.info(request, f"{profile} already has “{support.title}”.")
-    return redirect(back)
+    return redirect_to_next(request, back)
 
 
 class PromotionCreateView(ProfileFormMixin, FormView):

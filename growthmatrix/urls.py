@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
 from django.urls import include, path
 
 from growthmatrix import pages, views
@@ -19,8 +18,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     # Browsers ask for /favicon.ico on pages that name no icon (a JSON error, a file download).
     path("favicon.ico", views.favicon, name="favicon"),
-    # Django's login view with a form that checks the email's length (growthmatrix/forms.py).
-    path("accounts/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    # Django's login and logout views, following only a ``next`` of this site, with a form
+    # that checks the email's length (growthmatrix/forms.py).
+    path("accounts/login/", views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
     path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

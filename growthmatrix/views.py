@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from coordinators.access import user_roles
 from coordinators.models import Role
 from coordinators.ratelimits import RateLimited, client_address, rate_check, too_many
+from coordinators.redirects import next_path
 
 logger = logging.getLogger(__name__)
 
@@ -94,3 +95,19 @@ class PasswordResetView(auth_views.PasswordResetView):
         except RateLimited as refusal:
             return too_many(request, refusal)
         return super().post(request, *args, **kwargs)
+
+
+class LocalNextMixin:
+    """Django's account views follow any ``next`` their host check allows, a bare word
+    included (a relative URL); these follow only a path of this site."""
+
+    def get_redirect_url(self):
+        return next_path(self.request)
+
+
+class LoginView(LocalNextMixin, auth_views.LoginView):
+    pass
+
+
+class LogoutView(LocalNextMixin, auth_views.LogoutView):
+    pass

@@ -224,6 +224,33 @@ class CategoryEditForm(LockedForm):
             "cells": [self[f"new-d{level.value}"] for level in self.levels],
         }
 
+    # What was typed, for a page that cannot save it --------------------------------------
+
+    def typed_fields(self) -> list[dict]:
+        """Every text field with where it goes, what was sent and what is stored: the page
+        that refuses a save shows the changed ones and carries them all on."""
+        labels = {
+            "category-name": "Category name",
+            "category-description": "What this category is about",
+        }
+        for row in self.indicator_rows():
+            where = f"Indicator {row['position']} ({row['indicator'].name})"
+            labels[row["name"].html_name] = f"Indicator {row['position']}: name"
+            for field in row["cells"]:
+                labels[field.html_name] = f"{where} at {field.label}"
+        labels["new-name"] = "New indicator: name"
+        for field in self.new_row()["cells"]:
+            labels[field.html_name] = f"New indicator at {field.label}"
+        fields = []
+        for name, label in labels.items():
+            typed = self.data.get(name, "")
+            stored = self.fields[name].initial or ""
+            changed = typed.strip() != stored.strip()
+            fields.append(
+                {"name": name, "label": label, "typed": typed, "stored": stored, "changed": changed}
+            )
+        return fields
+
     # Cleaned data for the service ---------------------------------------------------------
 
     def clean_action(self):
@@ -279,3 +306,15 @@ class CategoryEditForm(LockedForm):
             "move": move,
             "remove": remove,
         }
+
+
+def category_text_fields(indicators: list[Indicator], levels: list[Level]) -> list[str]:
+    """The names of the category editor's text fields for these indicators, in the same order
+    for any two versions whose category has as many indicators (a draft and the version it
+    was copied from)."""
+    names = ["category-name", "category-description", "new-name"]
+    names += [f"new-d{level.value}" for level in levels]
+    for indicator in indicators:
+        names.append(f"ind-{indicator.pk}-name")
+        names += [f"ind-{indicator.pk}-d{level.value}" for level in levels]
+    return names

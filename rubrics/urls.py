@@ -28,6 +28,11 @@ urlpatterns = [
         views.rubric_category_edit,
         name="rubric-category-edit",
     ),
+    path(
+        "rubrics/versions/<int:pk>/edit/<str:key>/carry/",
+        views.rubric_category_carry,
+        name="rubric-category-carry",
+    ),
     path("rubrics/versions/<int:pk>/compare/", views.rubric_compare, name="rubric-compare"),
     path("rubrics/versions/<int:pk>/publish/", views.rubric_publish, name="rubric-publish"),
     path("rubrics/versions/<int:pk>/discard/", views.rubric_discard, name="rubric-discard"),

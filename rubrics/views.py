@@ -3,16 +3,17 @@ screen, comparison, publishing and history. Admins only, always within their org
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.db.models import Max
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import FormView, UpdateView
 
 from coordinators.access import RoleRequiredMixin, role_required
 from coordinators.form_helpers import int_or_none
 from coordinators.models import CoordinatorProfile, Role, RoleFamily
+from coordinators.redirects import redirect_to_next
 from rubrics.access import get_role_family_for_user, get_rubric_version_for_user
 from rubrics.forms import (
     CategoryEditForm,
@@ -20,6 +21,7 @@ from rubrics.forms import (
     RoleFamilyAssignForm,
     RoleFamilyCreateForm,
     RoleFamilyRenameForm,
+    category_text_fields,
 )
 from rubrics.models import CategoryKey, RubricVersion
 from rubrics.selectors import (
@@ -48,6 +50,21 @@ CONFLICT_MESSAGE = (
     "Your text is still in the form below, with what was saved meanwhile shown under each "
     "field that differs. Review it, then save again."
 )
+CARRY_CONFLICT = (
+    "Draft v{number} was already open and this category changed in it since it was copied, "
+    "so your text was not saved yet. It is in the form below, with the draft's words shown "
+    "under each field that differs. Review it, then save."
+)
+CARRY_INCOMPLETE = (
+    "Your text was not applied: the page sent only part of it. Nothing was changed; copy what "
+    "you need from below."
+)
+CARRY_OTHER_INDICATORS = (
+    "Your text was not applied to draft v{number}: this category has other indicators there, "
+    "so there is no sure place for each text. Nothing was changed in the draft; copy what you "
+    "need from below."
+)
+STILL_A_DRAFT = "This version is still a draft: your text is in the form below. Save it there."
 NOT_DRAFT_MESSAGE = "This version is no longer a draft (it was published or discarded meanwhile)."
 
 
@@ -166,10 +183,7 @@ def role_family_assign_view(request):
         for errors in form.errors.values():
             for error in errors:
                 messages.error(request, error)
-    back = request.POST.get("next", "")
-    if not back or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = reverse("rubrics:role-family-people")
-    return redirect(back)
+    return redirect_to_next(request, reverse("rubrics:role-family-people"))
 
 
 # A rubric and its versions ----------------------------------------------------------------
@@ -322,12 +336,15 @@ def _category_form(version, key, data=None):
 
 
 def rubric_category_edit(request, pk, key):
-    """One category of a draft with every indicator and every descriptor on one screen."""
-    version = get_rubric_version_for_user(request, pk, draft=True)
+    """One category of a draft with every indicator and every descriptor on one screen. A save
+    that finds the version published meanwhile keeps what was typed (_render_published)."""
+    version = get_rubric_version_for_user(request, pk, draft=request.method != "POST")
     key = _category_key_or_404(key)
     if request.method != "POST":
         form, matrix, _cells = _category_form(version, key)
         return _render_category(request, version, key, form, matrix)
+    if not version.is_editable:
+        return _render_published(request, version, key, request.POST)
 
     form, matrix, _cells = _category_form(version, key, request.POST)
     if not form.is_valid():
@@ -337,8 +354,8 @@ def rubric_category_edit(request, pk, key):
             version=version, category_key=key, actor=request.user, **form.service_kwargs()
         )
     except RubricNotEditable:
-        messages.error(request, NOT_DRAFT_MESSAGE)
-        return redirect("rubrics:rubric-detail", pk=version.rubric.role_family_id)
+        version = get_rubric_version_for_user(request, pk)
+        return _render_published(request, version, key, request.POST)
     except RubricEditConflict as conflict:
         return _render_conflict(request, version, key, conflict.version)
     messages.success(request, "Saved.")
@@ -349,13 +366,14 @@ def rubric_category_edit(request, pk, key):
     return redirect(reverse("rubrics:rubric-category-edit", args=[version.pk, key]) + anchor)
 
 
-def _render_conflict(request, version, key, fresh_version):
-    """Keep what the admin typed, show what was saved meanwhile beside it, and arm the form
-    with the current lock so that saving again is a deliberate choice."""
+def _render_conflict(request, version, key, fresh_version, data=None, message=CONFLICT_MESSAGE):
+    """Keep what the admin typed (``data``, else the POST), show what was saved meanwhile
+    beside it, and arm the form with the current lock so that saving again is a deliberate
+    choice."""
     version.lock_version = fresh_version.lock_version
     _blank, matrix, current_cells = _category_form(version, key)
     category = matrix.category(key)
-    data = request.POST.copy()
+    data = (request.POST if data is None else data).copy()
     data["lock_version"] = str(fresh_version.lock_version)
     data.pop("action", None)
     current = {
@@ -375,8 +393,90 @@ def _render_conflict(request, version, key, fresh_version):
     form, matrix, _cells = _category_form(version, key, data)
     form.is_valid()
     form.conflicts = conflicts
-    messages.error(request, CONFLICT_MESSAGE)
+    messages.error(request, message)
     return _render_category(request, version, key, form, matrix, status=409)
+
+
+# A save that found the version published meanwhile ------------------------------------------
+
+
+def _render_published(request, version, key, data, *, refusal="", draft=None):
+    """The version was published while the admin typed: say by whom and when, show what was
+    typed, and offer to carry it to the rubric's draft (a new one if none is open). With a
+    ``refusal``, carrying it was tried and did not happen, for that reason."""
+    typed, _matrix, _cells = _category_form(version, key, data)
+    fields = typed.typed_fields()
+    versions = RubricVersion.objects.filter(rubric_id=version.rubric_id)
+    return render(
+        request,
+        "rubrics/rubric_category_published.html",
+        {
+            "version": version,
+            "family": version.rubric.role_family,
+            "category": typed.category,
+            "fields": fields,
+            "changed": [field for field in fields if field["changed"]],
+            "draft": draft or versions.filter(state=RubricVersion.State.DRAFT).first(),
+            "current": versions.filter(state=RubricVersion.State.PUBLISHED).first(),
+            "next_number": (versions.aggregate(top=Max("number"))["top"] or 0) + 1,
+            "refusal": refusal,
+        },
+        status=409,
+    )
+
+
+def _grid_category(version, key):
+    grid = rubric_version_matrix(version=version)
+    category = grid.category(key)
+    if category is None:
+        raise Http404("No such category in this version.")
+    return category, grid.levels
+
+
+@require_POST
+def rubric_category_carry(request, pk, key):
+    """Text typed against version ``pk`` after it was published, saved into the rubric's draft
+    (made from the published version if none is open) with the normal save. A draft whose
+    category changed meanwhile shows both texts first; one with other indicators is left alone,
+    and the page says so."""
+    source = get_rubric_version_for_user(request, pk)
+    key = _category_key_or_404(key)
+    if source.is_editable:
+        return _render_conflict(request, source, key, source, message=STILL_A_DRAFT)
+    before, levels = _grid_category(source, key)
+    sent = category_text_fields([row.indicator for row in before.indicators], levels)
+    if any(name not in request.POST for name in sent):
+        return _render_published(request, source, key, request.POST, refusal=CARRY_INCOMPLETE)
+    draft, created = rubric_version_new_draft(rubric=source.rubric, actor=request.user)
+    after, _levels = _grid_category(draft, key)
+    target = category_text_fields([row.indicator for row in after.indicators], levels)
+    if len(target) != len(sent):
+        refusal = CARRY_OTHER_INDICATORS.format(number=draft.number)
+        return _render_published(request, source, key, request.POST, refusal=refusal, draft=draft)
+    data = QueryDict(mutable=True)
+    data["lock_version"] = str(draft.lock_version)
+    for old, new in zip(sent, target, strict=True):
+        data[new] = request.POST[old]
+    if not created and before.words() != after.words():
+        message = CARRY_CONFLICT.format(number=draft.number)
+        return _render_conflict(request, draft, key, draft, data=data, message=message)
+    form, matrix, _cells = _category_form(draft, key, data)
+    if not form.is_valid():
+        return _render_category(request, draft, key, form, matrix, status=400)
+    try:
+        rubric_category_save(
+            version=draft, category_key=key, actor=request.user, **form.service_kwargs()
+        )
+    except RubricNotEditable:
+        return _render_published(request, get_rubric_version_for_user(request, draft.pk), key, data)
+    except RubricEditConflict as conflict:
+        return _render_conflict(request, draft, key, conflict.version, data=data)
+    if created:
+        text = f"Draft v{draft.number} created from version {source.number} with your text."
+    else:
+        text = f"Your text is saved in draft v{draft.number}, which was already open."
+    messages.success(request, text + " Nothing changes for anyone until it is published.")
+    return redirect("rubrics:rubric-category-edit", pk=draft.pk, key=key)
 
 
 def _render_category(request, version, key, form, matrix, status=200):

@@ -125,6 +125,8 @@ rubrics:rubric-draft               GET  login 403   403   403   403   ok    404 
 rubrics:rubric-draft               POST login 403   403   403   403   ok    404   403
 rubrics:rubric-category-edit       GET  login 403   403   403   403   ok    404   403
 rubrics:rubric-category-edit       POST login 403   403   403   403   ok    404   403
+rubrics:rubric-category-carry      GET  login 405   405   405   405   405   405   405
+rubrics:rubric-category-carry      POST login 403   403   403   403   ok    404   403
 rubrics:rubric-compare             GET  login 403   403   403   403   ok    404   403
 rubrics:rubric-publish             GET  login 405   405   405   405   405   405   405
 rubrics:rubric-publish             POST login 403   403   403   403   ok    404   403

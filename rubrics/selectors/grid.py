@@ -50,6 +50,15 @@ class GridCategory:
     def name(self) -> str:
         return self.category.name
 
+    def words(self) -> tuple:
+        """Its name, description and every indicator's name and descriptors, in order: equal
+        for two versions whose category reads the same."""
+        return (
+            self.category.name,
+            self.category.description,
+            tuple((row.name, tuple(cell.text for cell in row.cells)) for row in self.indicators),
+        )
+
 
 @dataclass
 class RubricGrid:

@@ -1,7 +1,8 @@
 """The org admin's rubric journey in a real browser: a new draft from the current version, one
 descriptor rewritten in the per-category editor, the comparison, publishing, and a new cycle
-whose assessments show the new text while a past assessment still reads as it was. Then a
-roster import with a mistake, fixed and imported. No WCAG A/AA issue, no CSP violation."""
+whose assessments show the new text while a past assessment still reads as it was. A save
+after another admin published the draft, whose text starts the next draft. Then a roster
+import with a mistake, fixed and imported. No WCAG A/AA issue, no CSP violation."""
 
 import re
 from datetime import timedelta
@@ -14,8 +15,9 @@ from assessments.models import Assessment
 from assessments.services import cycle_open
 from coordinators.models import User
 from rubrics.models import Descriptor, Indicator, RubricVersion
+from rubrics.services import rubric_version_new_draft, rubric_version_publish
 from tests.browser.checks import serious_violations, watch
-from tests.factories import AssessmentFactory, CycleFactory, SchoolFactory
+from tests.factories import AssessmentFactory, CycleFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -134,4 +136,40 @@ def test_admin_imports_a_roster_with_a_mistake_then_fixes_it(
     page.get_by_role("button", name="Import now").click()
     expect(page.get_by_role("heading", name="Roster imported")).to_be_visible()
     assert User.objects.get(email="nia@example.org").profile.team == team
+    assert csp == []
+
+
+def test_a_draft_published_meanwhile_keeps_the_typed_text_for_a_new_draft(
+    browser, live_server, login, admin_user
+):
+    family = admin_user.organization.role_families.get()
+    draft, _created = rubric_version_new_draft(rubric=family.rubric, actor=admin_user)
+    publisher = UserFactory(
+        organization=admin_user.organization, roles=["admin"], first_name="Rosa", last_name="Park"
+    )
+    indicator = Indicator.objects.get(category__version=draft, category__key="site", order=1)
+
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    csp = watch(page)
+    login(page, admin_user)
+    page.goto(f"{live_server.url}/rubrics/versions/{draft.pk}/edit/site/")
+    page.locator(f"#id_ind-{indicator.pk}-d2").fill(NEW_TEXT)
+    rubric_version_publish(version=draft, actor=publisher)  # another admin, meanwhile
+    page.get_by_role("button", name="Save", exact=True).first.click()
+
+    expect(
+        page.get_by_role("heading", name="Not saved: version 2 is no longer a draft")
+    ).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Version 2 was published by Rosa Park on"))).to_be_visible()
+    expect(page.get_by_text(NEW_TEXT)).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Start draft v3 with my text").click()
+
+    expect(
+        page.get_by_text(re.compile(r"Draft v3 created from version 2 with your text"))
+    ).to_be_visible()
+    new_draft = RubricVersion.objects.get(rubric=family.rubric, state="draft")
+    twin = Indicator.objects.get(category__version=new_draft, category__key="site", order=1)
+    expect(page.locator(f"#id_ind-{twin.pk}-d2")).to_have_value(NEW_TEXT)
+    assert Descriptor.objects.get(indicator=indicator, level__value=2).text != NEW_TEXT
     assert csp == []

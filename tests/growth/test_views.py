@@ -166,6 +166,22 @@ def test_next_must_stay_on_this_site(client_for, coordinator, goal):
     assert response.url == reverse("growth:profile-growth", args=[goal.coordinator_id])
 
 
+def test_a_goal_saved_with_next_oops_is_saved_once_and_goes_back_to_the_growth_page(
+    client_for, director, profile
+):
+    """``oops`` is a relative URL, not a page: the saved goal goes back to the growth page
+    instead of answering an error that invites a second, duplicate save."""
+    client = client_for(director)
+    client.raise_request_exception = False
+    url = reverse("growth:goal-create", args=[profile.pk]) + "?next=oops"
+    page = client.get(url)
+    assert 'value="oops"' not in page.content.decode()
+    response = client.post(url, goal_data(next="oops"))
+    assert response.status_code == 302
+    assert response.url == reverse("growth:profile-growth", args=[profile.pk])
+    assert Goal.objects.filter(coordinator=profile).count() == 1
+
+
 # Supports ----------------------------------------------------------------------------------
 
 

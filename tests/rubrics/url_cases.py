@@ -99,6 +99,16 @@ CASES = [
         ),
     ),
     UrlCase(
+        # Text typed against the published version, carried to the draft open in the world.
+        "rubrics:rubric-category-carry",
+        kwargs=lambda world: {"pk": world.mine.published.pk, "key": "coordinator"},
+        post=lambda world, actor, client: category_post(world.mine.published),
+        texts=("category-name", "category-description", "ind-*", "new-*"),
+        show=lambda world: reverse(
+            "rubrics:rubric-category-edit", args=[world.mine.rubric_draft.pk, "coordinator"]
+        ),
+    ),
+    UrlCase(
         "rubrics:rubric-compare",
         kwargs=_draft_pk,
         query=lambda world: {"against": str(world.mine.published.pk)},

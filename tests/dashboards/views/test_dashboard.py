@@ -145,6 +145,17 @@ def test_malformed_filters_are_ignored_not_a_server_error(client_for, director, 
     assert names_in(response) == [gap.user.display_name]
 
 
+def test_a_school_id_no_row_can_have_is_left_out_and_said(client_for, director, gap):
+    """A school link from the overview, edited or mangled: every school is shown, and the page
+    says the link was not valid rather than claiming to show one school."""
+    for value in ("99999999999999999999", "-3", "abc"):
+        response = client_for(director).get(URL, {"school": value})
+        assert response.status_code == 200, value
+        assert names_in(response) == [gap.user.display_name]
+        assert "The school in this link is not valid" in response.text
+        assert "one school site only" not in response.text
+
+
 def test_empty_states_say_what_to_do(client_for, org, director, profile):
     assert "There is no assessment cycle yet" in client_for(director).get(URL).text
     current = open_cycle(org)
