@@ -42,7 +42,7 @@ def pure_modules() -> list[str]:
     return list(config["only_mutate"])
 
 
-def tests_of(module: str) -> str:
+def own_tests(module: str) -> str:
     """``dashboards/flags.py`` is tested by ``tests/dashboards/test_flags.py``."""
     path = Path(module)
     return str(Path("tests", *path.parent.parts, f"test_{path.name}"))
@@ -70,7 +70,7 @@ def test_one(module: str, children: int, report: Path) -> None:
     configuration._config = dataclasses.replace(
         configuration.config(),
         only_mutate=[module],
-        pytest_add_cli_args_test_selection=[tests_of(module)],
+        pytest_add_cli_args_test_selection=[own_tests(module)],
     )
     from mutmut.__main__ import cli
 
@@ -117,14 +117,22 @@ def main() -> int:
         parser.error(f"not a pure module in [tool.mutmut] only_mutate: {', '.join(unknown)}")
     scores, failed, survivors = [], [], 0
     for module in modules:
-        print(f"\n== {module} against {tests_of(module)}", flush=True)
+        print(f"\n== {module} against {own_tests(module)}", flush=True)
         with tempfile.TemporaryDirectory() as scratch:
             report = Path(scratch) / "report.json"
-            # One process per module: mutmut keeps its configuration and state in globals.
+            # One process per module: mutmut keeps its configuration and state in globals. Its
+            # progress redraws one line, which only a terminal shows as such; a log gets it
+            # only when the run fails.
+            quiet = not sys.stdout.isatty()
             finished = subprocess.run(
-                [sys.executable, __file__, "--one", module, "--report", str(report)], cwd=ROOT
+                [sys.executable, __file__, "--one", module, "--report", str(report)],
+                cwd=ROOT,
+                capture_output=quiet,
+                text=True,
             )
             if finished.returncode != 0 or not report.exists():
+                if quiet:
+                    print(finished.stdout[-4000:], finished.stderr[-4000:], sep="\n")
                 failed.append(module)
                 continue
             result = json.loads(report.read_text())
