@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev bench load browser-test clean
+.PHONY: run test install install-dev bench load mutation browser-test clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: install-dev
 
 load: install-dev
 	$(PY) load/run.py
+
+# Mutation testing of the pure modules against their own tests; minutes, so not part of `make
+# test`: run it after changing one. `make mutation MODULES=growth/careers.py` tests one.
+mutation: install-dev
+	$(PY) mutation/run.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

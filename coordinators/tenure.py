@@ -22,10 +22,9 @@ def add_years(start: date, years: int) -> date:
 
 
 def whole_years(start: date, today: date) -> int:
-    """Whole years from ``start`` to ``today`` (0 before the first anniversary)."""
-    if today < start:
-        return 0
+    """Whole years from ``start`` to ``today`` (0 before the first anniversary, and for a start
+    still to come)."""
     years = today.year - start.year
     if add_years(start, years) > today:
         years -= 1
-    return years
+    return max(years, 0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import pairwise
 
 from coordinators.tenure import add_years, day_words, whole_years, years_words
 from growth.careers import Stage
@@ -281,7 +282,7 @@ def stalled(history: Sequence[CategoryLevels], thresholds: Thresholds) -> Flag |
     span = f"{first.cycle_name} to {last.cycle_name}"
     falls = []
     for key in CATEGORY_KEYS:
-        for before, after in zip(recent, recent[1:], strict=False):
+        for before, after in pairwise(recent):
             old, new = before.level(key), after.level(key)
             if old is not None and new is not None and new < old:
                 falls.append(

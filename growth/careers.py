@@ -36,7 +36,6 @@ class Requirement:
     now: str  # "Novice", "Not rated yet" or "3 years"
     met: bool
     category_key: str | None = None
-    needed_level: int | None = None
 
     @property
     def sentence(self) -> str:
@@ -108,7 +107,6 @@ def stage_readiness(
                 now=names.level(level) if level is not None else "Not rated yet",
                 met=level is not None and level >= needed,
                 category_key=key,
-                needed_level=needed,
             )
         )
     years_needed = stage.expected_years_from
@@ -141,7 +139,7 @@ def time_in_words(since: date | None, today: date) -> str:
     months = (today.year - since.year) * 12 + (today.month - since.month)
     if today.day < since.day:
         months -= 1
-    years, months = divmod(max(months, 0), 12)
+    years, months = divmod(months, 12)
     parts = []
     if years:
         parts.append(f"{years} year{'s' if years != 1 else ''}")

@@ -1,11 +1,10 @@
+"""The category score rule: the median of the rated indicator levels, rounded down."""
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.models import CategoryScore
 from assessments.scoring import category_level
-from assessments.services import category_scores_refresh
-from tests.factories import AssessmentFactory
 
 
 @pytest.mark.parametrize(
@@ -30,20 +29,3 @@ def test_category_level_is_the_median_rounded_down(levels, expected):
 @given(st.lists(st.integers(min_value=1, max_value=3), min_size=1, max_size=12))
 def test_category_level_lies_between_lowest_and_highest(levels):
     assert min(levels) <= category_level(levels) <= max(levels)
-
-
-def test_scores_are_stored_for_all_four_categories(profile):
-    assessment = AssessmentFactory(coordinator=profile, ratings={"self": 3, "supervisor": 1})
-    category_scores_refresh(assessment=assessment)
-    assessment.ratings.filter(indicator__category__key="site").update(self_level=1)
-    category_scores_refresh(assessment=assessment)
-    scores = {
-        s.category_key: (s.self_level, s.supervisor_level)
-        for s in CategoryScore.objects.filter(assessment=assessment)
-    }
-    assert scores == {
-        "coordinator": (3, 1),
-        "site": (1, 1),
-        "organization": (3, 1),
-        "development": (3, 1),
-    }

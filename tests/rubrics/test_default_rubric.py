@@ -1,7 +1,8 @@
 import pytest
 
+from rubrics import vocabulary
 from rubrics.defaults import CATEGORY_KEYS, DEFAULT_RUBRICS, LEVELS
-from rubrics.models import Descriptor, Indicator, RubricVersion
+from rubrics.models import CategoryKey, Descriptor, Indicator, RubricVersion
 
 
 @pytest.mark.parametrize("rubric", DEFAULT_RUBRICS, ids=lambda r: r["family"])
@@ -34,3 +35,7 @@ def test_new_organization_has_the_default_rubric_published_in_full(org):
     names = set(indicators.values_list("name", flat=True))
     assert {"Relationship building and trust", "Principal support", "Staff buy-in"} <= names
     assert Descriptor.objects.filter(indicator__in=indicators).count() == 3 * indicators.count()
+
+
+def test_category_keys_match_the_models():
+    assert list(vocabulary.CATEGORY_KEYS) == CategoryKey.values
