@@ -1,7 +1,16 @@
-"""Form helpers every app shares: reading an id typed by a person or a browser, and a many-ids
-field that treats impossible ids as a wrong choice instead of a server error."""
+"""Form helpers every app shares: reading an id typed by a person or a browser, a many-ids
+field that treats impossible ids as a wrong choice instead of a server error, and the version
+an edit form carries (with the view mixin that shows a save refused as stale)."""
+
+from datetime import date
 
 from django import forms
+from django.db import transaction
+from django.http import Http404
+from django.utils.html import format_html
+
+from coordinators.tenure import day_words
+from coordinators.versioning import MAX_VERSION, StaleEdit, versioned_save
 
 # The largest id a 64-bit integer column holds has 19 digits.
 MAX_ID_DIGITS = 18
@@ -32,3 +41,154 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": text[:20] + "…"},
                 )
         return super()._check_values(value)
+
+
+# The version an edit form was read at ------------------------------------------------------
+
+OUT_OF_DATE = (
+    "This page is out of date (it was opened before a change to Growth Matrix): reload it "
+    "and make your change again."
+)
+STALE_EDIT = (
+    "Someone else saved this after you opened it, so your changes were not saved. What you "
+    "typed is still below; under each field where it differs from what is saved now, "
+    "“Saved meanwhile” shows the saved value. Check them, then save again."
+)
+
+
+class VersionField(forms.IntegerField):
+    """The hidden version of an edit form. A missing or impossible value cleans to None, and
+    the form says so above its fields (an error of a hidden field would show nowhere)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_VERSION, **kwargs)
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError:
+            return None
+
+
+class VersionedFormMixin:
+    """For the form of a versioned row (coordinators/versioning.py): an existing row's form
+    carries the version it was read at in the hidden field ``version``. A model form saves
+    through ``versioned_save``; a form saved by a service hands ``expected_version`` to it."""
+
+    def versioned_row(self):
+        """The row the form edits; None or an unsaved row for a form that adds one."""
+        return getattr(self, "instance", None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = self.versioned_row()
+        if row is not None and row.pk is not None:
+            self.fields["version"] = VersionField(initial=row.version)
+            helper = getattr(self, "helper", None)
+            if helper is not None:  # a crispy layout leaves out fields it does not name
+                helper.render_hidden_fields = True
+
+    @property
+    def edits_saved_row(self) -> bool:
+        return "version" in self.fields
+
+    @property
+    def expected_version(self) -> int:
+        return self.cleaned_data["version"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.edits_saved_row and cleaned.get("version") is None:
+            raise forms.ValidationError(OUT_OF_DATE)
+        return cleaned
+
+    def save(self, commit=True):
+        """A model form's save of an existing row: the form's fields, if the row is still at
+        the version the form was read at (else ``StaleEdit``, and nothing is written)."""
+        if not self.edits_saved_row:
+            return super().save(commit=commit)
+        if not commit:
+            raise TypeError("A versioned edit is saved in one step, with its version check.")
+        if self.errors:
+            raise ValueError("The form does not validate; there is nothing to save.")
+        columns = {f.name for f in self.instance._meta.concrete_fields}
+        with transaction.atomic():
+            versioned_save(
+                self.instance,
+                fields=[name for name in self.fields if name in columns],
+                expected=self.expected_version,
+            )
+            self._save_m2m()
+        return self.instance
+
+    def saved_meanwhile(self, fresh) -> None:
+        """After a save refused as stale: keep what was typed, show under every field where
+        it differs the value saved now (``fresh`` is the same form built for the row as saved
+        now), say why, and carry the version saved now so that saving again is a choice."""
+        data = self.data.copy()
+        data["version"] = str(fresh.versioned_row().version)
+        self.data = data
+        for name, field in self.fields.items():
+            if name == "version" or name not in fresh.fields:
+                continue
+            saved, typed = fresh[name], self[name]
+            if field.has_changed(saved.initial, typed.data):
+                # The bound field keeps its own copy of the help text.
+                typed.help_text = field.help_text = format_html(
+                    '{}<span class="saved-meanwhile">Saved meanwhile: {}</span>',
+                    field.help_text,
+                    shown_value(saved),
+                )
+        self.add_error(None, STALE_EDIT)
+
+
+def shown_value(bound) -> str:
+    """A field's initial value as the person reads it: choice labels, dates in words."""
+    field, value = bound.field, bound.value()
+    values = list(value) if isinstance(value, (list, tuple)) else [value]
+    values = [v for v in values if v not in (None, "")]
+    if not values:
+        return "(empty)"
+    if hasattr(field, "choices"):
+        labels = {}
+        for key, label in field.choices:
+            if isinstance(label, (list, tuple)):  # a group of choices
+                labels.update((str(k), text) for k, text in label)
+            else:
+                labels[str(key)] = label
+        return ", ".join(str(labels.get(str(v), v)) for v in values)
+    if isinstance(values[0], date):
+        return day_words(values[0])
+    if isinstance(values[0], bool):
+        return "Yes" if values[0] else "No"
+    return str(values[0])
+
+
+class StaleEditMixin:
+    """For the edit page of a versioned row: a save refused as stale (``StaleEdit``, wherever
+    the view's ``form_valid`` raised it) shows the form again (409) with what was typed, what
+    was saved meanwhile beside it, and the version saved now. A view whose row is not
+    ``self.object`` says how to take the fresh one (``row_reload``)."""
+
+    def get_form(self, form_class=None):
+        self.posted_form = super().get_form(form_class)
+        return self.posted_form
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return super().post(request, *args, **kwargs)
+        except StaleEdit as stale:
+            if stale.current is None:
+                raise Http404("It was deleted meanwhile.") from stale
+            self.row_reload(stale.current)
+            kwargs = self.get_form_kwargs()
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
+            form = self.posted_form
+            form.saved_meanwhile(self.get_form_class()(**kwargs))
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+
+    def row_reload(self, current) -> None:
+        self.object = current

@@ -38,6 +38,16 @@ urlpatterns = [
         name="person-update",
     ),
     path(
+        "organization/people/<int:pk>/roles/add/",
+        views.person_role_add,
+        name="person-role-add",
+    ),
+    path(
+        "organization/people/<int:pk>/roles/remove/",
+        views.person_role_remove,
+        name="person-role-remove",
+    ),
+    path(
         "organization/people/<int:pk>/deactivate/",
         views.person_deactivate,
         name="person-deactivate",

@@ -97,6 +97,10 @@ coordinators:person-create             GET  login 403   403   403   403   ok    
 coordinators:person-create             POST login 403   403   403   403   ok    ok    403
 coordinators:person-update             GET  login 403   403   403   403   ok    404   403
 coordinators:person-update             POST login 403   403   403   403   ok    404   403
+coordinators:person-role-add           GET  login 405   405   405   405   405   405   405
+coordinators:person-role-add           POST login 403   403   403   403   ok    404   403
+coordinators:person-role-remove        GET  login 405   405   405   405   405   405   405
+coordinators:person-role-remove        POST login 403   403   403   403   ok    404   403
 coordinators:person-deactivate         GET  login 405   405   405   405   405   405   405
 coordinators:person-deactivate         POST login 403   403   403   403   ok    404   403
 coordinators:person-reactivate         GET  login 405   405   405   405   405   405   405
