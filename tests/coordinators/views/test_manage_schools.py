@@ -117,7 +117,9 @@ def test_admin_edits_a_school(client_for, admin_user, org):
     url = reverse("coordinators:school-update", args=[school.pk])
     client = client_for(admin_user)
     assert 'value="Harbor"' in client.get(url).content.decode()
-    response = client.post(url, school_post(name="Harbor Middle", level="k8", setting="rural"))
+    response = client.post(
+        url, school_post(name="Harbor Middle", level="k8", setting="rural", version=school.version)
+    )
     assert response.status_code == 302
     school.refresh_from_db()
     assert (school.name, school.level, school.setting) == ("Harbor Middle", "k8", "rural")
@@ -126,7 +128,8 @@ def test_admin_edits_a_school(client_for, admin_user, org):
 def test_keeping_its_own_name_is_not_a_clash(client_for, admin_user, org):
     school = SchoolFactory(organization=org, name="Harbor Middle")
     response = client_for(admin_user).post(
-        reverse("coordinators:school-update", args=[school.pk]), school_post(setting="rural")
+        reverse("coordinators:school-update", args=[school.pk]),
+        school_post(setting="rural", version=school.version),
     )
     assert response.status_code == 302
 

@@ -96,7 +96,9 @@ def test_admin_edits_a_team(client_for, admin_user, team, org):
     url = reverse("coordinators:team-update", args=[team.pk])
     client = client_for(admin_user)
     assert 'value="East"' in client.get(url).content.decode()
-    response = client.post(url, {"name": "East Bay", "director": new_director.pk})
+    response = client.post(
+        url, {"name": "East Bay", "director": new_director.pk, "version": team.version}
+    )
     assert response.status_code == 302
     team.refresh_from_db()
     assert (team.name, team.director) == ("East Bay", new_director)
@@ -106,7 +108,7 @@ def test_the_current_director_stays_a_choice_after_losing_the_role(client_for, a
     team.director.memberships.all().delete()
     response = client_for(admin_user).post(
         reverse("coordinators:team-update", args=[team.pk]),
-        {"name": "East Bay", "director": team.director.pk},
+        {"name": "East Bay", "director": team.director.pk, "version": team.version},
     )
     assert response.status_code == 302
 
