@@ -4,6 +4,7 @@ is a 404 (coordinators/access.py)."""
 
 import copy
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -407,30 +408,43 @@ def _person_role_view(request, pk, *, add: bool):
                 messages.error(request, error)
         return redirect(back)
     role = form.cleaned_data["role"]
-    label = Role(role).label
-    try:
-        if add:
-            result = services.person_role_add(
+    name, label = person.display_name, Role(role).label
+    if add:
+        return _person_transition(
+            request,
+            back,
+            partial(
+                services.person_role_add,
                 person=person,
                 actor=request.user,
                 role=role,
                 role_family=form.cleaned_data["role_family"],
                 role_start_date=form.cleaned_data["role_start_date"],
-            )
-        else:
-            result = services.person_role_remove(person=person, actor=request.user, role=role)
+            ),
+            found=f"{name} already held the {label} role.",
+            done=f"{name} now holds the {label} role.",
+        )
+    return _person_transition(
+        request,
+        back,
+        partial(services.person_role_remove, person=person, actor=request.user, role=role),
+        found=f"{name} did not hold the {label} role.",
+        done=f"{name} no longer holds the {label} role.",
+    )
+
+
+def _person_transition(request, back: str, run, *, found: str, done: str):
+    """Run one change of a person's state and say what it found: ``found`` when they already
+    were as asked, ``done`` when it changed them; teams left without a director are named."""
+    try:
+        result = run()
     except services.PeopleError as error:
         messages.error(request, str(error))
         return redirect(back)
-    name = result.person.display_name
-    if not result.changed:
-        messages.info(
-            request, f"{name} {'already held' if add else 'did not hold'} the {label} role."
-        )
-    elif add:
-        messages.success(request, f"{name} now holds the {label} role.")
+    if result.changed:
+        messages.success(request, done)
     else:
-        messages.success(request, f"{name} no longer holds the {label} role.")
+        messages.info(request, found)
     _report_teams(request, result)
     return redirect(back)
 
@@ -450,31 +464,21 @@ def person_role_remove(request, pk):
 def _person_active_view(request, pk, *, active: bool):
     person = get_person_for_user(request, pk)
     back = _back(request, reverse("coordinators:person-list"))
-    try:
-        if active:
-            result = services.person_reactivate(person=person, actor=request.user)
-        else:
-            result = services.person_deactivate(person=person, actor=request.user)
-    except services.PeopleError as error:
-        messages.error(request, str(error))
-        return redirect(back)
-    if not result.changed:
-        state = "active" if active else "deactivated"
-        messages.info(request, f"{person.display_name} was already {state}.")
-    elif active:
-        messages.success(
-            request,
-            f"{person.display_name} is active again and can log in with their password "
-            "(or choose a new one with “Forgot your password?”).",
+    name = person.display_name
+    if active:
+        run = partial(services.person_reactivate, person=person, actor=request.user)
+        done = (
+            f"{name} is active again and can log in with their password (or choose a new one "
+            "with “Forgot your password?”)."
         )
     else:
-        messages.success(
-            request,
-            f"{person.display_name} is deactivated: they can no longer log in, and they are "
-            "left out of dashboards and new cycles. Their history is kept.",
+        run = partial(services.person_deactivate, person=person, actor=request.user)
+        done = (
+            f"{name} is deactivated: they can no longer log in, and they are left out of "
+            "dashboards and new cycles. Their history is kept."
         )
-    _report_teams(request, result)
-    return redirect(back)
+    found = f"{name} was already {'active' if active else 'deactivated'}."
+    return _person_transition(request, back, run, found=found, done=done)
 
 
 @require_POST

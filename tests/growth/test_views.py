@@ -153,7 +153,9 @@ def test_goal_edit_status_and_delete(client_for, coordinator, goal):
     goal.refresh_from_db()
     assert goal.target_level == 3
     status = reverse("growth:goal-status", args=[goal.pk])
-    assert "Goal marked met." in client.post(status, {"status": "met"}, follow=True).content.decode()
+    assert (
+        "Goal marked met." in client.post(status, {"status": "met"}, follow=True).content.decode()
+    )
     goal.refresh_from_db()
     assert goal.status == "met"
     again = client.post(status, {"status": "met"}, follow=True)
@@ -169,7 +171,9 @@ def test_a_directors_stale_date_change_does_not_overwrite_the_coordinators_note(
     mine, theirs = client_for(coordinator), client_for(director)
     mine.get(url), theirs.get(url)
     opened = goal_data(notes="", target_date=goal.target_date.isoformat(), version=goal.version)
-    assert mine.post(url, opened | {"notes": "Ask Ms Diaz about the spring plan."}).status_code == 302
+    assert (
+        mine.post(url, opened | {"notes": "Ask Ms Diaz about the spring plan."}).status_code == 302
+    )
     later = (TODAY + timedelta(days=90)).isoformat()
     response = theirs.post(url, opened | {"target_date": later})
     assert response.status_code == 409

@@ -505,9 +505,7 @@ def test_deactivating_ends_access_and_keeps_history(client_for, admin_user, dire
     assert team.director is None
     assert profile.history.latest().history_user == admin_user
     # Their open session no longer works.
-    assert their_session.get(reverse("pages:my-team"))["Location"].startswith(
-        reverse("login")
-    )
+    assert their_session.get(reverse("pages:my-team"))["Location"].startswith(reverse("login"))
 
     admin_client.post(reverse("coordinators:person-reactivate", args=[director.pk]))
     director.refresh_from_db()
