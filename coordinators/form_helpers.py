@@ -5,6 +5,7 @@ an edit form carries (with the view mixin that shows a save refused as stale).""
 from datetime import date
 
 from django import forms
+from django.core import signing
 from django.db import transaction
 from django.http import Http404
 from django.utils.html import format_html
@@ -50,10 +51,13 @@ OUT_OF_DATE = (
     "and make your change again."
 )
 STALE_EDIT = (
-    "Someone else saved this after you opened it, so your changes were not saved. What you "
-    "typed is still below; under each field where it differs from what is saved now, "
-    "“Saved meanwhile” shows the saved value. Check them, then save again."
+    "Someone else saved this after you opened it, so your changes were not saved yet. They "
+    "are still below. Each field the other person changed says “Saved meanwhile” with their "
+    "value: a field you had not touched now shows it, one you changed too keeps yours. Check "
+    "them, then save again."
 )
+VERSION, READ_VALUES = "version", "read_values"
+READ_VALUES_SALT = "growthmatrix.edit-form.read-values"
 
 
 class VersionField(forms.IntegerField):
@@ -74,8 +78,10 @@ class VersionField(forms.IntegerField):
 
 class VersionedFormMixin:
     """For the form of a versioned row (coordinators/versioning.py): an existing row's form
-    carries the version it was read at in the hidden field ``version``. A model form saves
-    through ``versioned_save``; a form saved by a service hands ``expected_version`` to it."""
+    carries the version it was read at (hidden ``version``) and, signed, the values it showed
+    then (hidden ``read_values``), which after a stale save tell the fields the person changed
+    from those someone else changed. A model form saves through ``versioned_save``; a form
+    saved by a service hands ``expected_version`` to it."""
 
     def versioned_row(self):
         """The row the form edits; None or an unsaved row for a form that adds one."""
@@ -85,22 +91,26 @@ class VersionedFormMixin:
         super().__init__(*args, **kwargs)
         row = self.versioned_row()
         if row is not None and row.pk is not None:
-            self.fields["version"] = VersionField(initial=row.version)
+            self.fields[VERSION] = VersionField(initial=row.version)
+            # Read when the page is drawn, after every subclass has set its initial values.
+            self.fields[READ_VALUES] = forms.CharField(
+                widget=forms.HiddenInput, required=False, initial=self.read_values_signed
+            )
             helper = getattr(self, "helper", None)
             if helper is not None:  # a crispy layout leaves out fields it does not name
                 helper.render_hidden_fields = True
 
     @property
     def edits_saved_row(self) -> bool:
-        return "version" in self.fields
+        return VERSION in self.fields
 
     @property
     def expected_version(self) -> int:
-        return self.cleaned_data["version"]
+        return self.cleaned_data[VERSION]
 
     def clean(self):
         cleaned = super().clean()
-        if self.edits_saved_row and cleaned.get("version") is None:
+        if self.edits_saved_row and cleaned.get(VERSION) is None:
             raise forms.ValidationError(OUT_OF_DATE)
         return cleaned
 
@@ -123,25 +133,76 @@ class VersionedFormMixin:
             self._save_m2m()
         return self.instance
 
+    def edited_fields(self):
+        return [name for name in self.fields if name not in (VERSION, READ_VALUES)]
+
+    def read_values_signed(self) -> str:
+        values = {name: as_data(self[name].value()) for name in self.edited_fields()}
+        return signing.dumps(values, salt=READ_VALUES_SALT, compress=True)
+
+    def read_values(self) -> dict | None:
+        """The values the form showed when it was read; None when they are not known."""
+        try:
+            values = signing.loads(self[READ_VALUES].data or "", salt=READ_VALUES_SALT)
+        except signing.BadSignature:
+            return None
+        return values if isinstance(values, dict) else None
+
     def saved_meanwhile(self, fresh) -> None:
-        """After a save refused as stale: keep what was typed, show under every field where
-        it differs the value saved now (``fresh`` is the same form built for the row as saved
-        now), say why, and carry the version saved now so that saving again is a choice."""
+        """After a save refused as stale (``fresh`` is the same form built for the row as
+        saved now): under each field someone else changed, say what they saved; a field the
+        person had not touched takes that value, one they changed too keeps theirs. The form
+        then carries the version saved now, so that saving again is a choice."""
+        read = self.read_values()
         data = self.data.copy()
-        data["version"] = str(fresh.versioned_row().version)
-        self.data = data
-        for name, field in self.fields.items():
-            if name == "version" or name not in fresh.fields:
+        data[VERSION] = str(fresh.versioned_row().version)
+        data[READ_VALUES] = fresh.read_values_signed()
+        for name in self.edited_fields():
+            if name not in fresh.fields:
                 continue
             saved, typed = fresh[name], self[name]
-            if field.has_changed(saved.initial, typed.data):
-                # The bound field keeps its own copy of the help text.
-                typed.help_text = field.help_text = format_html(
-                    '{}<span class="saved-meanwhile">Saved meanwhile: {}</span>',
-                    field.help_text,
-                    shown_value(saved),
-                )
+            theirs, mine = as_data(saved.value()), as_data(typed.data)
+            before = as_data(read[name]) if read is not None and name in read else None
+            if same(theirs, before) or same(theirs, mine):
+                continue  # nobody else changed it, or both typed the same
+            if same(mine, before):
+                if isinstance(theirs, list):
+                    data.setlist(typed.html_name, theirs)
+                else:
+                    data[typed.html_name] = theirs
+            # The bound field keeps its own copy of the help text.
+            typed.help_text = typed.field.help_text = format_html(
+                '{}<span class="saved-meanwhile">Saved meanwhile: {}</span>',
+                typed.field.help_text,
+                shown_value(saved),
+            )
+        self.data = data
         self.add_error(None, STALE_EDIT)
+
+
+def as_data(value):
+    """A form value as a browser sends it back: text, or a list of texts."""
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def same(one, other) -> bool:
+    """Two values as sent by a browser mean the same (line breaks, outer spaces and the order
+    of ticked boxes aside); None (not known) is never the same."""
+    if one is None or other is None:
+        return False
+
+    def norm(value):
+        if isinstance(value, list):
+            return sorted(norm(v) for v in value)
+        return value.replace("\r\n", "\n").strip()
+
+    return norm(one) == norm(other)
 
 
 def shown_value(bound) -> str:

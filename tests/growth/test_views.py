@@ -169,8 +169,10 @@ def test_a_directors_stale_date_change_does_not_overwrite_the_coordinators_note(
 ):
     url = reverse("growth:goal-update", args=[goal.pk])
     mine, theirs = client_for(coordinator), client_for(director)
-    mine.get(url), theirs.get(url)
+    mine.get(url)
+    read_values = theirs.get(url).context["form"]["read_values"].value()
     opened = goal_data(notes="", target_date=goal.target_date.isoformat(), version=goal.version)
+    opened |= {"read_values": read_values}
     assert (
         mine.post(url, opened | {"notes": "Ask Ms Diaz about the spring plan."}).status_code == 302
     )
@@ -184,6 +186,15 @@ def test_a_directors_stale_date_change_does_not_overwrite_the_coordinators_note(
     assert (goal.notes, goal.target_date) == (
         "Ask Ms Diaz about the spring plan.",
         TODAY + timedelta(days=40),
+    )
+    # The note they had not touched now shows the coordinator's; saving again keeps both.
+    shown = response.context["form"].data
+    assert shown["notes"] == "Ask Ms Diaz about the spring plan."
+    assert theirs.post(url, dict(shown.lists())).status_code == 302
+    goal.refresh_from_db()
+    assert (goal.notes, goal.target_date.isoformat()) == (
+        "Ask Ms Diaz about the spring plan.",
+        later,
     )
 
 
