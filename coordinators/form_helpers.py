@@ -206,19 +206,16 @@ def same(one, other) -> bool:
 
 
 def shown_value(bound) -> str:
-    """A field's initial value as the person reads it: choice labels, dates in words."""
+    """A field's initial value as the person reads it: choice labels (an empty choice by its
+    label, such as "No director yet"), dates in words."""
     field, value = bound.field, bound.value()
     values = list(value) if isinstance(value, (list, tuple)) else [value]
     values = [v for v in values if v not in (None, "")]
+    labels = choice_labels(field) if hasattr(field, "choices") else {}
     if not values:
-        return "(empty)"
-    if hasattr(field, "choices"):
-        labels = {}
-        for key, label in field.choices:
-            if isinstance(label, (list, tuple)):  # a group of choices
-                labels.update((str(k), text) for k, text in label)
-            else:
-                labels[str(key)] = label
+        empty = str(labels.get("", ""))
+        return empty if any(c.isalpha() for c in empty) else "(empty)"
+    if labels:
         return ", ".join(str(labels.get(str(v), v)) for v in values)
     if isinstance(values[0], date):
         return day_words(values[0])
@@ -227,11 +224,22 @@ def shown_value(bound) -> str:
     return str(values[0])
 
 
+def choice_labels(field) -> dict[str, str]:
+    labels = {}
+    for key, label in field.choices:
+        if isinstance(label, (list, tuple)):  # a group of choices
+            labels.update((str(k), text) for k, text in label)
+        else:
+            labels[str(key)] = label
+    return labels
+
+
 class StaleEditMixin:
     """For the edit page of a versioned row: a save refused as stale (``StaleEdit``, wherever
-    the view's ``form_valid`` raised it) shows the form again (409) with what was typed, what
-    was saved meanwhile beside it, and the version saved now. A view whose row is not
-    ``self.object`` says how to take the fresh one (``row_reload``)."""
+    the view's ``form_valid`` raised it), or a form with errors read before someone else's save,
+    is shown again (409) with what was typed, what was saved meanwhile beside it, and the
+    version saved now. A view whose row is not ``self.object`` says how to take the fresh one
+    (``row_reload``)."""
 
     def get_form(self, form_class=None):
         self.posted_form = super().get_form(form_class)
@@ -243,13 +251,26 @@ class StaleEditMixin:
         except StaleEdit as stale:
             if stale.current is None:
                 raise Http404("It was deleted meanwhile.") from stale
-            self.row_reload(stale.current)
-            kwargs = self.get_form_kwargs()
-            kwargs.pop("data", None)
-            kwargs.pop("files", None)
-            form = self.posted_form
-            form.saved_meanwhile(self.get_form_class()(**kwargs))
-            return self.render_to_response(self.get_context_data(form=form), status=409)
+            return self.stale_edit(self.posted_form, stale.current)
+
+    def form_invalid(self, form):
+        """A form read before someone else's save may be wrong only because of that save (a
+        choice they removed): say so first."""
+        row = form.versioned_row()
+        read_at = form.cleaned_data.get(VERSION) if form.edits_saved_row else None
+        if read_at is not None:
+            current = type(row)._base_manager.filter(pk=row.pk).first()
+            if current is not None and current.version != read_at:
+                return self.stale_edit(form, current)
+        return super().form_invalid(form)
+
+    def stale_edit(self, form, current):
+        self.row_reload(current)
+        kwargs = self.get_form_kwargs()
+        kwargs.pop("data", None)
+        kwargs.pop("files", None)
+        form.saved_meanwhile(self.get_form_class()(**kwargs))
+        return self.render_to_response(self.get_context_data(form=form), status=409)
 
     def row_reload(self, current) -> None:
         self.object = current

@@ -41,7 +41,10 @@ class FlagThresholdsUpdateView(StaleEditMixin, RoleRequiredMixin, UpdateView):
         return response
 
     def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        response = super().form_invalid(form)
+        if response.status_code == 200:
+            response.status_code = 400
+        return response
 
 
 @require_POST

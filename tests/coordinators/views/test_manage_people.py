@@ -618,3 +618,11 @@ def test_the_service_refuses_a_team_of_another_organization(admin_user, org, oth
             roles=["coordinator"],
         )
     assert not User.objects.filter(email="new@example.org").exists()
+
+
+def test_deactivating_twice_says_they_already_were(client_for, admin_user, profile):
+    client = client_for(admin_user)
+    url = reverse("coordinators:person-deactivate", args=[profile.user.pk])
+    assert "is deactivated" in client.post(url, follow=True).content.decode()
+    again = client.post(url, follow=True).content.decode()
+    assert f"{profile.user.display_name} was already deactivated." in again

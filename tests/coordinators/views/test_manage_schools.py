@@ -230,3 +230,12 @@ def test_a_name_taken_at_the_same_moment_is_a_form_error(client_for, admin_user,
         "Your organization already has one by this name."
     ]
     assert School.objects.filter(organization=org).count() == 1
+
+
+def test_deactivating_twice_says_it_already_was(client_for, admin_user, org):
+    school = SchoolFactory(organization=org, name="Harbor")
+    client = client_for(admin_user)
+    url = reverse("coordinators:school-deactivate", args=[school.pk])
+    assert "is deactivated" in client.post(url, follow=True).content.decode()
+    assert "“Harbor” was already deactivated." in client.post(url, follow=True).content.decode()
+    assert not School.objects.get(pk=school.pk).active
