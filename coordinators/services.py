@@ -83,10 +83,10 @@ class PersonResult:
 NEEDS_PROFILE = "A coordinator needs a role family and the first day in their role."
 
 
-def _check_in_organization(organization: Organization, *, role_family, team, schools) -> None:
+def _check_in_organization(organization: Organization, details: PersonDetails) -> None:
     foreign = [
         thing
-        for thing in (role_family, team, *schools)
+        for thing in (details.role_family, details.team, *details.schools)
         if thing is not None and thing.organization_id != organization.pk
     ]
     if foreign:
@@ -124,9 +124,7 @@ def person_create(
     profile). After the commit they get the roster import's email to set their password."""
     if not roles:
         raise PeopleError("Choose at least one role.")
-    _check_in_organization(
-        organization, role_family=details.role_family, team=details.team, schools=details.schools
-    )
+    _check_in_organization(organization, details)
     try:
         with transaction.atomic():
             # No password: the person chooses one from the email's link.
@@ -150,12 +148,7 @@ def person_update(
     profile, if nobody changed the person since the form was read at ``expected_version``
     (else ``StaleEdit``, and nothing is written). Roles change one at a time, through
     ``person_role_add`` and ``person_role_remove``."""
-    _check_in_organization(
-        person.organization,
-        role_family=details.role_family,
-        team=details.team,
-        schools=details.schools,
-    )
+    _check_in_organization(person.organization, details)
     version_claim(person, expected=expected_version)
     person = User.objects.get(pk=person.pk)  # held by the claim until the commit
     changed = [name for name, value in details.account.items() if getattr(person, name) != value]
@@ -211,9 +204,6 @@ def person_role_add(
     if role == Role.COORDINATOR:
         profile = CoordinatorProfile.objects.filter(user=person).first()
         if profile is None:
-            _check_in_organization(
-                person.organization, role_family=role_family, team=None, schools=()
-            )
             details = PersonDetails(
                 email=person.email,
                 first_name=person.first_name,
@@ -221,6 +211,7 @@ def person_role_add(
                 role_family=role_family,
                 role_start_date=role_start_date,
             )
+            _check_in_organization(person.organization, details)
             _profile_create(person, details)
         else:
             _profile_active_set(person, active=person.is_active)
