@@ -12,6 +12,7 @@ from django import forms
 from assessments.models import AssessmentCycle
 from assessments.selectors import AssessmentSheet
 from assessments.services import RatingInput
+from coordinators.form_helpers import VersionedFormMixin
 
 TEXT_MAX_LENGTH = 5000
 NOTES_MAX_LENGTH = 10000
@@ -149,7 +150,7 @@ class ReviewForm(SheetForm):
         return note
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(VersionedFormMixin, forms.ModelForm):
     review_window_days = forms.IntegerField(
         label="Review window (days)",
         min_value=1,

@@ -4,11 +4,12 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from coordinators.models import CoordinatorProfile, Organization, School, Team
+from coordinators.versioning import Versioned
 from rubrics.models import CategoryKey, Indicator, RubricVersion
 from rubrics.vocabulary import LEVEL_IN_RANGE
 
 
-class AssessmentCycle(models.Model):
+class AssessmentCycle(Versioned, models.Model):
     class State(models.TextChoices):
         PLANNED = "planned", "Planned"
         OPEN = "open", "Open"

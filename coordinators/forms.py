@@ -8,7 +8,7 @@ from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from coordinators.form_helpers import ModelMultipleChoiceField
+from coordinators.form_helpers import ModelMultipleChoiceField, VersionedFormMixin
 from coordinators.models import (
     CoordinatorProfile,
     Membership,
@@ -21,7 +21,7 @@ from coordinators.models import (
     Team,
     User,
 )
-from coordinators.services import EMAIL_TAKEN
+from coordinators.services import EMAIL_TAKEN, PersonDetails
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMAIL_IN_ORGANIZATION = "{name} in your organization already has this email address."
@@ -50,7 +50,7 @@ def email_problem(email: str, organization: Organization, *, except_pk=None) -> 
 # Schools and teams ------------------------------------------------------------------------
 
 
-class SchoolForm(forms.ModelForm):
+class SchoolForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = School
         fields = ["name", "level", "setting"]
@@ -81,7 +81,7 @@ class DirectorChoiceField(forms.ModelChoiceField):
         return f"{obj.display_name} ({obj.email})" if obj.get_full_name() else obj.email
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(VersionedFormMixin, forms.ModelForm):
     """A team's name and director: someone of the organization holding the director role."""
 
     class Meta:
@@ -124,7 +124,12 @@ class TeamForm(forms.ModelForm):
 
 # People -----------------------------------------------------------------------------------
 
-PROFILE_FIELDS = ("team", "schools", "role_start_date", "job_title")
+ONLY_FOR_COORDINATORS = ("team", "schools", "role_start_date", "job_title")
+PROFILE_FIELDS = ("role_family", *ONLY_FOR_COORDINATORS)
+PROFILE_INTRO = (
+    '<p class="form-text mt-0">Only for people with the Coordinator role: what they are '
+    "assessed as, where they work and since when.</p>"
+)
 
 
 class SchoolChoiceField(ModelMultipleChoiceField):
@@ -132,9 +137,27 @@ class SchoolChoiceField(ModelMultipleChoiceField):
         return obj.name if obj.active else f"{obj.name} (deactivated)"
 
 
-class PersonForm(forms.Form):
-    """A person's login, name and roles; for a coordinator, also their profile (role family,
-    team, school sites, start date, job title). ``person`` is None for a new person."""
+def role_family_field(**kwargs) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Role family",
+        queryset=RoleFamily.objects.none(),
+        help_text="Decides which rubric their assessments use.",
+        **kwargs,
+    )
+
+
+def role_start_date_field(**kwargs) -> forms.DateField:
+    return forms.DateField(
+        label="First day in this role",
+        widget=DATE_INPUT,
+        help_text="Tenure counts from here (career stages, long-tenure flag).",
+        **kwargs,
+    )
+
+
+class PersonDetailsForm(forms.Form):
+    """A person's login and name and, for a coordinator, their profile (role family, team,
+    school sites, start date, job title). ``person`` is None for a new person."""
 
     email = forms.EmailField(
         label="Email address",
@@ -143,20 +166,7 @@ class PersonForm(forms.Form):
     )
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
-    roles = forms.MultipleChoiceField(
-        label="Roles",
-        choices=Role.choices,
-        widget=forms.CheckboxSelectMultiple,
-        help_text="Coordinators self-assess; directors review their team; org admins run the "
-        "programme. Someone may hold several roles.",
-        error_messages={"required": "Choose at least one role."},
-    )
-    role_family = forms.ModelChoiceField(
-        label="Role family",
-        queryset=RoleFamily.objects.none(),
-        required=False,
-        help_text="Decides which rubric their assessments use.",
-    )
+    role_family = role_family_field(required=False)
     team = forms.ModelChoiceField(
         label="Team", queryset=Team.objects.none(), required=False, empty_label="No team yet"
     )
@@ -166,13 +176,10 @@ class PersonForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    role_start_date = forms.DateField(
-        label="First day in this role",
-        required=False,
-        widget=DATE_INPUT,
-        help_text="Tenure counts from here (career stages, long-tenure flag).",
-    )
+    role_start_date = role_start_date_field(required=False)
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
+    account_fields: tuple = ("email", Row(Column("first_name"), Column("last_name")))
+    with_profile = True
 
     def __init__(
         self, *args, organization: Organization, actor: User, person: User | None = None, **kwargs
@@ -185,6 +192,28 @@ class PersonForm(forms.Form):
                 **(kwargs.get("initial") or {}),
             }
         super().__init__(*args, **kwargs)
+        if self.with_profile:
+            self._profile_choices(organization)
+        else:
+            for name in PROFILE_FIELDS:
+                del self.fields[name]
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the template's form tag has the token
+        self.helper.layout = Layout(Fieldset("Account", *self.account_fields))
+        if self.with_profile:
+            self.helper.layout.append(
+                Fieldset(
+                    "Coordinator profile",
+                    HTML(PROFILE_INTRO),
+                    "role_family",
+                    "team",
+                    Field("schools", wrapper_class="school-choices"),
+                    Row(Column("role_start_date"), Column("job_title")),
+                )
+            )
+
+    def _profile_choices(self, organization: Organization) -> None:
         families = RoleFamily.objects.filter(organization=organization).order_by("name")
         self.fields["role_family"].queryset = families
         self.fields["role_family"].empty_label = "Choose a role family"
@@ -195,31 +224,9 @@ class PersonForm(forms.Form):
         if self.profile is not None:
             schools |= Q(organization=organization, profiles=self.profile)
         self.fields["schools"].queryset = School.objects.filter(schools).distinct().order_by("name")
-        if person is None and not self.is_bound:
+        if self.person is None and not self.is_bound:
             first = families.first()
             self.initial.setdefault("role_family", first.pk if first else None)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the template's form tag has the token
-        self.helper.layout = Layout(
-            Fieldset(
-                "Account",
-                "email",
-                Row(Column("first_name"), Column("last_name")),
-                "roles",
-            ),
-            Fieldset(
-                "Coordinator profile",
-                HTML(
-                    '<p class="form-text mt-0">Only for people with the Coordinator role: '
-                    "what they are assessed as, where they work and since when.</p>"
-                ),
-                "role_family",
-                "team",
-                Field("schools", wrapper_class="school-choices"),
-                Row(Column("role_start_date"), Column("job_title")),
-            ),
-        )
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -247,24 +254,53 @@ class PersonForm(forms.Form):
             and "first_name" in cleaned
         ):
             self.add_error("first_name", "Give a first or last name.")
+        return cleaned
+
+    def require_profile(self, cleaned: dict) -> None:
+        """A coordinator's profile needs a role family and a start date."""
+        for name, message in (
+            ("role_family", "A coordinator needs a role family."),
+            ("role_start_date", "A coordinator needs the first day in their role."),
+        ):
+            if not cleaned.get(name) and name not in self.errors:
+                self.add_error(name, message)
+
+    def details(self) -> PersonDetails:
+        data = self.cleaned_data
+        return PersonDetails(
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            role_family=data.get("role_family"),
+            team=data.get("team"),
+            schools=tuple(data.get("schools") or ()),
+            role_start_date=data.get("role_start_date"),
+            job_title=data.get("job_title", ""),
+        )
+
+
+class PersonCreateForm(PersonDetailsForm):
+    """A new person with their roles (and, for a coordinator, their profile)."""
+
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Coordinators self-assess; directors review their team; org admins run the "
+        "programme. Someone may hold several roles.",
+        error_messages={"required": "Choose at least one role."},
+    )
+    account_fields = (*PersonDetailsForm.account_fields, "roles")
+
+    def clean(self):
+        cleaned = super().clean()
         roles = cleaned.get("roles")
         if roles is None:
             return cleaned
-        if self.person is not None and self.person.pk == self.actor.pk and Role.ADMIN not in roles:
-            self.add_error(
-                "roles",
-                "You cannot remove your own Org admin role (you would lose this page). "
-                "Another org admin can.",
-            )
         if Role.COORDINATOR in roles:
-            for name, message in (
-                ("role_family", "A coordinator needs a role family."),
-                ("role_start_date", "A coordinator needs the first day in their role."),
-            ):
-                if not cleaned.get(name) and name not in self.errors:
-                    self.add_error(name, message)
-        elif self.profile is None:
-            for name in PROFILE_FIELDS:
+            self.require_profile(cleaned)
+        else:
+            for name in ONLY_FOR_COORDINATORS:
                 if cleaned.get(name):
                     self.add_error(
                         name,
@@ -273,19 +309,40 @@ class PersonForm(forms.Form):
                     )
         return cleaned
 
-    def service_fields(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "email": data["email"],
-            "first_name": data["first_name"],
-            "last_name": data["last_name"],
-            "roles": list(data["roles"]),
-            "role_family": data.get("role_family"),
-            "team": data.get("team"),
-            "schools": list(data.get("schools") or []),
-            "role_start_date": data.get("role_start_date"),
-            "job_title": data.get("job_title", ""),
-        }
+
+class PersonEditForm(VersionedFormMixin, PersonDetailsForm):
+    """An existing person's login and name and, while they hold the Coordinator role, their
+    profile. Roles are not part of it: each is added or removed on its own (PersonRoleForm),
+    so a form opened earlier can never bring a removed role back."""
+
+    def __init__(self, *args, person: User, **kwargs):
+        self.with_profile = person.memberships.filter(role=Role.COORDINATOR).exists()
+        super().__init__(*args, person=person, **kwargs)
+
+    def versioned_row(self):
+        return self.person
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.with_profile:
+            self.require_profile(cleaned)
+        return cleaned
+
+
+class PersonRoleForm(forms.Form):
+    """One role to add or remove; adding the Coordinator role to someone who never had a
+    profile also starts it, with a role family and a start date."""
+
+    role = forms.ChoiceField(choices=Role.choices)
+    role_family = role_family_field(required=False)
+    role_start_date = role_start_date_field(required=False)
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role_family"].queryset = RoleFamily.objects.filter(
+            organization=organization
+        ).order_by("name")
+        self.fields["role_family"].empty_label = "Choose a role family"
 
 
 def _profile_of(person: User | None) -> CoordinatorProfile | None:
@@ -302,7 +359,6 @@ def person_initial(person: User, profile: CoordinatorProfile | None) -> dict:
         "email": person.email,
         "first_name": person.first_name,
         "last_name": person.last_name,
-        "roles": list(person.memberships.values_list("role", flat=True)),
     }
     if profile is not None:
         initial.update(

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from coordinators.versioning import Versioned
+
 
 class Organization(models.Model):
     name = models.CharField(max_length=200, unique=True)
@@ -37,8 +39,9 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra)
 
 
-class User(AbstractUser):
-    """A person who logs in with their email address; belongs to at most one organization."""
+class User(Versioned, AbstractUser):
+    """A person who logs in with their email address; belongs to at most one organization.
+    The version covers everything the person page edits: login, name, roles and profile."""
 
     username = None
     email = models.EmailField("email address", unique=True)
@@ -97,7 +100,7 @@ class SchoolSetting(models.TextChoices):
     RURAL = "rural", "Rural"
 
 
-class School(models.Model):
+class School(Versioned, models.Model):
     Level = SchoolLevel
     Setting = SchoolSetting
 
@@ -125,7 +128,7 @@ class School(models.Model):
         return self.name
 
 
-class Team(models.Model):
+class Team(Versioned, models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=200)
     director = models.ForeignKey(
@@ -144,7 +147,7 @@ class Team(models.Model):
         return self.name
 
 
-class RoleFamily(models.Model):
+class RoleFamily(Versioned, models.Model):
     """A kind of job (community school coordinator, instructional coach ...) with its own rubric."""
 
     organization = models.ForeignKey(

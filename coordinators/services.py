@@ -6,6 +6,7 @@ from datetime import date
 from functools import partial
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
 from coordinators.emails import roster_welcome_notify
 from coordinators.models import (
@@ -19,6 +20,7 @@ from coordinators.models import (
     User,
 )
 from coordinators.ratelimits import rate_check, signed_in_user
+from coordinators.versioning import version_claim, versions_bump
 
 # Schools and people, one at a time (the org admin's pages) -------------------------------
 
@@ -63,16 +65,42 @@ EMAIL_TAKEN = (
 )
 
 
-@transaction.atomic
 def school_active_set(*, school: School, active: bool) -> bool:
-    """Deactivate or reactivate a school; True when that changed anything. A deactivated
-    school keeps its people and assessments (it is never deleted) and is no longer offered
-    for new school sites."""
-    if school.active == active:
-        return False
+    """Deactivate or reactivate a school; True when that changed anything, False when it was
+    so already (of two admins doing it at once, one changes it). A deactivated school keeps
+    its people and assessments (it is never deleted) and is no longer offered for new school
+    sites."""
+    changed = School.objects.filter(pk=school.pk, active=not active).update(active=active)
     school.active = active
-    school.save(update_fields=["active"])
-    return True
+    return bool(changed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonDetails:
+    """What the person page says about someone: their login and name and, for a coordinator,
+    their profile."""
+
+    email: str
+    first_name: str
+    last_name: str
+    role_family: RoleFamily | None = None
+    team: Team | None = None
+    schools: tuple[School, ...] = ()
+    role_start_date: date | None = None
+    job_title: str = ""
+
+    @property
+    def account(self) -> dict:
+        return {"email": self.email, "first_name": self.first_name, "last_name": self.last_name}
+
+    @property
+    def profile_fields(self) -> dict:
+        return {
+            "role_family": self.role_family,
+            "team": self.team,
+            "role_start_date": self.role_start_date,
+            "job_title": self.job_title,
+        }
 
 
 @dataclass
@@ -80,12 +108,17 @@ class PersonResult:
     person: User
     # Teams whose director lost the role or was deactivated: they now have no director.
     teams_without_director: list[Team] = field(default_factory=list)
+    # False when the person already was as asked (a transition done twice, or by two admins).
+    changed: bool = True
 
 
-def _check_in_organization(organization: Organization, *, role_family, team, schools) -> None:
+NEEDS_PROFILE = "A coordinator needs a role family and the first day in their role."
+
+
+def _check_in_organization(organization: Organization, details: PersonDetails) -> None:
     foreign = [
         thing
-        for thing in (role_family, team, *schools)
+        for thing in (details.role_family, details.team, *details.schools)
         if thing is not None and thing.organization_id != organization.pk
     ]
     if foreign:
@@ -93,57 +126,46 @@ def _check_in_organization(organization: Organization, *, role_family, team, sch
 
 
 def _release_teams(person: User) -> list[Team]:
+    """The teams ``person`` directs are left without a director; a team form opened before
+    is stale (it would name them again)."""
     teams = list(Team.objects.filter(director=person).order_by("name"))
-    for team in teams:
-        team.director = None
-        team.save(update_fields=["director"])
+    Team.objects.filter(pk__in=[team.pk for team in teams]).update(
+        director=None, version=F("version") + 1
+    )
     return teams
+
+
+def _profile_create(person: User, details: PersonDetails) -> CoordinatorProfile:
+    if details.role_family is None or details.role_start_date is None:
+        raise PeopleError(NEEDS_PROFILE)
+    profile = CoordinatorProfile.objects.create(
+        user=person,
+        organization_id=person.organization_id,
+        active=person.is_active,
+        **details.profile_fields,
+    )
+    profile.schools.set(details.schools)
+    return profile
 
 
 @transaction.atomic
 def person_create(
-    *,
-    organization: Organization,
-    actor: User,
-    email: str,
-    first_name: str,
-    last_name: str,
-    roles: list[str],
-    role_family: RoleFamily | None = None,
-    team: Team | None = None,
-    schools=(),
-    role_start_date: date | None = None,
-    job_title: str = "",
+    *, organization: Organization, actor: User, details: PersonDetails, roles: list[str]
 ) -> PersonResult:
     """A new person of the organization with their roles (and, for a coordinator, their
     profile). After the commit they get the roster import's email to set their password."""
     if not roles:
         raise PeopleError("Choose at least one role.")
-    _check_in_organization(organization, role_family=role_family, team=team, schools=schools)
+    _check_in_organization(organization, details)
     try:
         with transaction.atomic():
             # No password: the person chooses one from the email's link.
-            person = User.objects.create_user(
-                email=email,
-                first_name=first_name,
-                last_name=last_name,
-                organization=organization,
-            )
+            person = User.objects.create_user(organization=organization, **details.account)
     except IntegrityError as exc:  # the same address added a moment ago by someone else
         raise PeopleError(EMAIL_TAKEN) from exc
     Membership.objects.bulk_create(Membership(user=person, role=role) for role in sorted(roles))
     if Role.COORDINATOR in roles:
-        if role_family is None or role_start_date is None:
-            raise PeopleError("A coordinator needs a role family and the first day in their role.")
-        profile = CoordinatorProfile.objects.create(
-            user=person,
-            organization=organization,
-            role_family=role_family,
-            team=team,
-            role_start_date=role_start_date,
-            job_title=job_title,
-        )
-        profile.schools.set(schools)
+        _profile_create(person, details)
     transaction.on_commit(
         partial(roster_welcome_notify.enqueue, user_ids=[person.pk], inviter_id=actor.pk)
     )
@@ -152,69 +174,34 @@ def person_create(
 
 @transaction.atomic
 def person_update(
-    *,
-    person: User,
-    actor: User,
-    email: str,
-    first_name: str,
-    last_name: str,
-    roles: list[str],
-    role_family: RoleFamily | None = None,
-    team: Team | None = None,
-    schools=(),
-    role_start_date: date | None = None,
-    job_title: str = "",
+    *, person: User, actor: User, details: PersonDetails, expected_version: int
 ) -> PersonResult:
-    """Change a person's login, name and roles, and their coordinator profile. Taking the
-    coordinator role away keeps the profile and its history but makes it inactive (no new
-    assessments, off the dashboards); taking the director role away leaves their teams
-    without a director."""
-    organization = person.organization
-    if not roles:
-        raise PeopleError("Choose at least one role.")
-    if person.pk == actor.pk and Role.ADMIN not in roles:
-        raise PeopleError("You cannot remove your own Org admin role. Another org admin can.")
-    _check_in_organization(organization, role_family=role_family, team=team, schools=schools)
-    person = User.objects.select_for_update().get(pk=person.pk)
-    account = {"email": email, "first_name": first_name, "last_name": last_name}
-    changed = [name for name, value in account.items() if getattr(person, name) != value]
+    """Change a person's login and name and, while they hold the Coordinator role, their
+    profile, if nobody changed the person since the form was read at ``expected_version``
+    (else ``StaleEdit``, and nothing is written). Roles change one at a time, through
+    ``person_role_add`` and ``person_role_remove``."""
+    _check_in_organization(person.organization, details)
+    version_claim(person, expected=expected_version)
+    person = User.objects.get(pk=person.pk)  # held by the claim until the commit
+    changed = [name for name, value in details.account.items() if getattr(person, name) != value]
     for name in changed:
-        setattr(person, name, account[name])
+        setattr(person, name, details.account[name])
     if changed:
         try:
             with transaction.atomic():
                 person.save(update_fields=changed)
         except IntegrityError as exc:
             raise PeopleError(EMAIL_TAKEN) from exc
-
-    held = set(person.memberships.values_list("role", flat=True))
-    wanted = set(roles)
-    Membership.objects.filter(user=person, role__in=held - wanted).delete()
-    Membership.objects.bulk_create(Membership(user=person, role=r) for r in sorted(wanted - held))
-    released = _release_teams(person) if Role.DIRECTOR in held - wanted else []
-
-    profile = CoordinatorProfile.objects.filter(user=person).first()
-    if Role.COORDINATOR in wanted:
-        if role_family is None or role_start_date is None:
-            raise PeopleError("A coordinator needs a role family and the first day in their role.")
-        fields = {
-            "role_family": role_family,
-            "team": team,
-            "role_start_date": role_start_date,
-            "job_title": job_title,
-            "active": person.is_active,
-        }
+    if person.memberships.filter(role=Role.COORDINATOR).exists():
+        profile = CoordinatorProfile.objects.filter(user=person).first()
         if profile is None:
-            profile = CoordinatorProfile.objects.create(
-                user=person, organization=organization, **fields
-            )
-            profile.schools.set(schools)
+            _profile_create(person, details)
         else:
-            _profile_save(profile, fields, schools)
-    elif profile is not None and profile.active:
-        profile.active = False
-        profile.save(update_fields=["active"])
-    return PersonResult(person=person, teams_without_director=released)
+            if details.role_family is None or details.role_start_date is None:
+                raise PeopleError(NEEDS_PROFILE)
+            fields = details.profile_fields | {"active": person.is_active}
+            _profile_save(profile, fields, details.schools)
+    return PersonResult(person=person)
 
 
 def _profile_save(profile: CoordinatorProfile, fields: dict, schools) -> None:
@@ -229,34 +216,105 @@ def _profile_save(profile: CoordinatorProfile, fields: dict, schools) -> None:
 
 
 @transaction.atomic
+def person_role_add(
+    *,
+    person: User,
+    actor: User,
+    role: str,
+    role_family: RoleFamily | None = None,
+    role_start_date: date | None = None,
+) -> PersonResult:
+    """Give a person one more role (``changed`` False when they already held it). The
+    Coordinator role brings back the profile kept from before, or starts one with
+    ``role_family`` and ``role_start_date``. Their edit form opened before is then stale."""
+    if role not in Role.values:
+        raise PeopleError("Choose one of the roles.")
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if person.memberships.filter(role=role).exists():
+        return PersonResult(person=person, changed=False)
+    Membership.objects.create(user=person, role=role)
+    if role == Role.COORDINATOR:
+        profile = CoordinatorProfile.objects.filter(user=person).first()
+        if profile is None:
+            details = PersonDetails(
+                email=person.email,
+                first_name=person.first_name,
+                last_name=person.last_name,
+                role_family=role_family,
+                role_start_date=role_start_date,
+            )
+            _check_in_organization(person.organization, details)
+            _profile_create(person, details)
+        else:
+            _profile_active_set(person, active=person.is_active)
+    versions_bump(User.objects.filter(pk=person.pk))
+    return PersonResult(person=person)
+
+
+@transaction.atomic
+def person_role_remove(*, person: User, actor: User, role: str) -> PersonResult:
+    """Take one role away (``changed`` False when they did not hold it). Without the
+    Coordinator role the profile and its history stay but the profile is inactive (no new
+    assessments, off the dashboards); without the Director role their teams have no director.
+    Everyone keeps at least one role, and an admin their own Org admin role."""
+    if person.pk == actor.pk and role == Role.ADMIN:
+        raise PeopleError(
+            "You cannot remove your own Org admin role (you would lose this page). Another org "
+            "admin can."
+        )
+    person = User.objects.select_for_update().get(pk=person.pk)
+    held = set(person.memberships.values_list("role", flat=True))
+    if role not in held:
+        return PersonResult(person=person, changed=False)
+    if held == {role}:
+        raise PeopleError(
+            f"{Role(role).label} is {person.display_name}'s only role: give them another role "
+            "first, or deactivate them."
+        )
+    Membership.objects.filter(user=person, role=role).delete()
+    released = _release_teams(person) if role == Role.DIRECTOR else []
+    if role == Role.COORDINATOR:
+        _profile_active_set(person, active=False)
+    versions_bump(User.objects.filter(pk=person.pk))
+    return PersonResult(person=person, teams_without_director=released)
+
+
+def _profile_active_set(person: User, *, active: bool) -> None:
+    """The person's profile, if any, in or out of the dashboards and new cycles (one history
+    row when that changes)."""
+    profile = CoordinatorProfile.objects.filter(user=person, active=not active).first()
+    if profile is not None:
+        profile.active = active
+        profile.save(update_fields=["active"])
+
+
+@transaction.atomic
 def person_deactivate(*, person: User, actor: User) -> PersonResult:
     """They can no longer log in (their open sessions end too), their profile leaves the
     dashboards and new cycles, and teams they direct are left without a director. Nothing
-    of theirs is deleted."""
+    of theirs is deleted. ``changed`` is False when they already were deactivated."""
     if person.pk == actor.pk:
         raise PeopleError("You cannot deactivate your own account. Another org admin can.")
     person = User.objects.select_for_update().get(pk=person.pk)
-    if person.is_active:
+    changed = person.is_active
+    if changed:
         person.is_active = False
         person.save(update_fields=["is_active"])
-    profile = CoordinatorProfile.objects.filter(user=person, active=True).first()
-    if profile is not None:
-        profile.active = False
-        profile.save(update_fields=["active"])
-    return PersonResult(person=person, teams_without_director=_release_teams(person))
+    _profile_active_set(person, active=False)
+    released = _release_teams(person)
+    return PersonResult(person=person, teams_without_director=released, changed=changed)
 
 
 @transaction.atomic
 def person_reactivate(*, person: User, actor: User) -> PersonResult:
     """They can log in again with their old password (or set one from "Forgot your
-    password?"); a coordinator's profile returns to the dashboards."""
+    password?"); a coordinator's profile returns to the dashboards. ``changed`` is False when
+    they already were active."""
     person = User.objects.select_for_update().get(pk=person.pk)
-    if not person.is_active:
+    changed = not person.is_active
+    if changed:
         person.is_active = True
         person.save(update_fields=["is_active"])
-    is_coordinator = person.memberships.filter(role=Role.COORDINATOR).exists()
-    profile = CoordinatorProfile.objects.filter(user=person, active=False).first()
-    if profile is not None and is_coordinator:
-        profile.active = True
-        profile.save(update_fields=["active"])
-    return PersonResult(person=person)
+    if person.memberships.filter(role=Role.COORDINATOR).exists():
+        _profile_active_set(person, active=True)
+    return PersonResult(person=person, changed=changed)

@@ -52,4 +52,15 @@ urlpatterns = [
         deactivate=views.person_deactivate,
         reactivate=views.person_reactivate,
     ),
+    # A person's roles change one at a time, never by re-posting the whole set.
+    path(
+        "organization/people/<int:pk>/roles/add/",
+        views.person_role_add,
+        name="person-role-add",
+    ),
+    path(
+        "organization/people/<int:pk>/roles/remove/",
+        views.person_role_remove,
+        name="person-role-remove",
+    ),
 ]

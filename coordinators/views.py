@@ -4,6 +4,7 @@ is a 404 (coordinators/access.py)."""
 
 import copy
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,7 +23,16 @@ from coordinators.access import (
     get_team_for_user,
     role_required,
 )
-from coordinators.forms import PersonFilterSet, PersonForm, SchoolFilterSet, SchoolForm, TeamForm
+from coordinators.form_helpers import StaleEditMixin
+from coordinators.forms import (
+    PersonCreateForm,
+    PersonEditForm,
+    PersonFilterSet,
+    PersonRoleForm,
+    SchoolFilterSet,
+    SchoolForm,
+    TeamForm,
+)
 from coordinators.models import CoordinatorProfile, Membership, Role, RoleFamily, School, Team, User
 from coordinators.redirects import redirect_to_next
 
@@ -113,7 +123,7 @@ class SchoolCreateView(SchoolFormMixin, CreateView):
         )
 
 
-class SchoolUpdateView(SchoolFormMixin, UpdateView):
+class SchoolUpdateView(StaleEditMixin, SchoolFormMixin, UpdateView):
     def get_object(self, queryset=None):
         return get_school_for_user(self.request, self.kwargs["pk"])
 
@@ -183,7 +193,7 @@ class TeamCreateView(TeamFormMixin, CreateView):
     pass
 
 
-class TeamUpdateView(TeamFormMixin, UpdateView):
+class TeamUpdateView(StaleEditMixin, TeamFormMixin, UpdateView):
     def get_object(self, queryset=None):
         return get_team_for_user(self.request, self.kwargs["pk"])
 
@@ -253,7 +263,6 @@ class PersonListView(RoleRequiredMixin, AdminPaginationMixin, ListView):
 
 class PersonFormMixin(RoleRequiredMixin):
     required_roles = (Role.ADMIN,)
-    form_class = PersonForm
     template_name = "coordinators/person_form.html"
     person = None
 
@@ -276,20 +285,26 @@ class PersonFormMixin(RoleRequiredMixin):
             form.add_error(None, str(error))
             return self.form_invalid(form)
         self.report(result)
-        for team in result.teams_without_director:
-            messages.warning(
-                self.request,
-                f"Team “{team.name}” has no director now: choose one on the team's page.",
-            )
+        _report_teams(self.request, result)
         return redirect("coordinators:person-list")
 
 
+def _report_teams(request, result: services.PersonResult) -> None:
+    for team in result.teams_without_director:
+        messages.warning(
+            request, f"Team “{team.name}” has no director now: choose one on the team's page."
+        )
+
+
 class PersonCreateView(PersonFormMixin, FormView):
+    form_class = PersonCreateForm
+
     def save(self, form):
         return services.person_create(
             organization=self.request.user.organization,
             actor=self.request.user,
-            **form.service_fields(),
+            details=form.details(),
+            roles=list(form.cleaned_data["roles"]),
         )
 
     def report(self, result):
@@ -301,52 +316,159 @@ class PersonCreateView(PersonFormMixin, FormView):
         )
 
 
-class PersonUpdateView(PersonFormMixin, FormView):
+class PersonUpdateView(StaleEditMixin, PersonFormMixin, FormView):
+    """The person page: their login, name and profile in one form, and their roles, each
+    added or removed on its own."""
+
+    form_class = PersonEditForm
+
     def dispatch(self, request, *args, **kwargs):
         self.person = get_person_for_user(request, kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
+    def row_reload(self, current):
+        self.person = current
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["roles"] = person_role_rows(
+            self.person, self.request.user, context["teams_directed"]
+        )
+        context["role_form"] = PersonRoleForm(
+            organization=self.request.user.organization, auto_id="role_%s"
+        )
+        context["has_profile"] = CoordinatorProfile.objects.filter(user=self.person).exists()
+        return context
+
     def save(self, form):
         return services.person_update(
-            person=self.person, actor=self.request.user, **form.service_fields()
+            person=self.person,
+            actor=self.request.user,
+            details=form.details(),
+            expected_version=form.expected_version,
         )
 
     def report(self, result):
         messages.success(self.request, f"{result.person.display_name} saved.")
 
 
-def _person_active_view(request, pk, *, active: bool):
+@dataclass(slots=True)
+class PersonRoleRow:
+    role: str
+    label: str
+    held: bool
+    # Why this role cannot be taken away here (empty when it can), and what removing it does.
+    kept_because: str = ""
+    consequence: str = ""
+
+
+def person_role_rows(person: User, actor: User, teams_directed: list[Team]) -> list[PersonRoleRow]:
+    held = set(person.memberships.values_list("role", flat=True))
+    name = person.display_name
+    consequences = {
+        Role.COORDINATOR: f"{name}'s profile and history are kept, but they leave the "
+        "dashboards and new cycles.",
+        Role.DIRECTOR: (
+            "Their team"
+            + ("s" if len(teams_directed) > 1 else "")
+            + f" ({', '.join(team.name for team in teams_directed)}) will have no director."
+            if teams_directed
+            else "They direct no team now."
+        ),
+        Role.ADMIN: "They will no longer manage the organization's people, rubrics and cycles.",
+    }
+    rows = []
+    for value, label in Role.choices:
+        row = PersonRoleRow(value, label, value in held, consequence=consequences[value])
+        if row.held and value == Role.ADMIN and person.pk == actor.pk:
+            row.kept_because = "You cannot remove your own Org admin role; another org admin can."
+        elif row.held and held == {value}:
+            row.kept_because = "Their only role: give them another first, or deactivate them."
+        rows.append(row)
+    return rows
+
+
+def _person_role_view(request, pk, *, add: bool):
     person = get_person_for_user(request, pk)
-    back = reverse("coordinators:person-list")
-    if person.is_active == active:
-        state = "active" if active else "deactivated"
-        messages.info(request, f"{person.display_name} was already {state}.")
-        return redirect_to_next(request, back)
+    back = reverse("coordinators:person-update", args=[person.pk])
+    form = PersonRoleForm(request.POST, organization=request.user.organization)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    role = form.cleaned_data["role"]
+    name, label = person.display_name, Role(role).label
+    if add:
+        return _person_transition(
+            request,
+            back,
+            partial(
+                services.person_role_add,
+                person=person,
+                actor=request.user,
+                role=role,
+                role_family=form.cleaned_data["role_family"],
+                role_start_date=form.cleaned_data["role_start_date"],
+            ),
+            found=f"{name} already held the {label} role.",
+            done=f"{name} now holds the {label} role.",
+        )
+    return _person_transition(
+        request,
+        back,
+        partial(services.person_role_remove, person=person, actor=request.user, role=role),
+        found=f"{name} did not hold the {label} role.",
+        done=f"{name} no longer holds the {label} role.",
+    )
+
+
+def _person_transition(request, back: str, run, *, found: str, done: str):
+    """Run one change of a person's state and say what it found: ``found`` when they already
+    were as asked, ``done`` when it changed them; teams left without a director are named."""
     try:
-        if active:
-            result = services.person_reactivate(person=person, actor=request.user)
-        else:
-            result = services.person_deactivate(person=person, actor=request.user)
+        result = run()
     except services.PeopleError as error:
         messages.error(request, str(error))
         return redirect_to_next(request, back)
+    if result.changed:
+        messages.success(request, done)
+    else:
+        messages.info(request, found)
+    _report_teams(request, result)
+    return redirect_to_next(request, back)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def person_role_add(request, pk):
+    return _person_role_view(request, pk, add=True)
+
+
+@require_POST
+@role_required(Role.ADMIN)
+def person_role_remove(request, pk):
+    return _person_role_view(request, pk, add=False)
+
+
+def _person_active_view(request, pk, *, active: bool):
+    person = get_person_for_user(request, pk)
+    back = reverse("coordinators:person-list")
+    name = person.display_name
     if active:
-        messages.success(
-            request,
-            f"{person.display_name} is active again and can log in with their password "
-            "(or choose a new one with “Forgot your password?”).",
+        run = partial(services.person_reactivate, person=person, actor=request.user)
+        done = (
+            f"{name} is active again and can log in with their password (or choose a new one "
+            "with “Forgot your password?”)."
         )
     else:
-        messages.success(
-            request,
-            f"{person.display_name} is deactivated: they can no longer log in, and they are "
-            "left out of dashboards and new cycles. Their history is kept.",
+        run = partial(services.person_deactivate, person=person, actor=request.user)
+        done = (
+            f"{name} is deactivated: they can no longer log in, and they are left out of "
+            "dashboards and new cycles. Their history is kept."
         )
-    for team in result.teams_without_director:
-        messages.warning(
-            request, f"Team “{team.name}” has no director now: choose one on the team's page."
-        )
-    return redirect_to_next(request, back)
+    found = f"{name} was already {'active' if active else 'deactivated'}."
+    return _person_transition(request, back, run, found=found, done=done)
 
 
 @require_POST

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from coordinators.form_helpers import VersionedFormMixin
 from dashboards import flags as flag_rules
 from dashboards.models import FlagThresholds
 
@@ -20,7 +21,7 @@ def threshold_defaults() -> dict[str, int]:
     return {name: FlagThresholds._meta.get_field(name).default for name in THRESHOLD_FIELDS}
 
 
-class FlagThresholdsForm(forms.ModelForm):
+class FlagThresholdsForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = FlagThresholds
         fields = list(THRESHOLD_FIELDS)

@@ -8,9 +8,10 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from coordinators.models import Organization
+from coordinators.versioning import Versioned
 
 
-class FlagThresholds(models.Model):
+class FlagThresholds(Versioned, models.Model):
     """The organization's tunable flag rules; the defaults are those of the flags module."""
 
     organization = models.OneToOneField(

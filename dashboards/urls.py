@@ -30,6 +30,6 @@ urlpatterns = [
 
 # The org admin's flag thresholds (dashboards/views/thresholds.py).
 urlpatterns += [
-    path("settings/flags/", thresholds.flag_thresholds, name="flag-thresholds"),
+    path("settings/flags/", thresholds.FlagThresholdsUpdateView.as_view(), name="flag-thresholds"),
     path("settings/flags/reset/", thresholds.flag_thresholds_reset, name="flag-thresholds-reset"),
 ]

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils import timezone
 
-from coordinators.form_helpers import ModelMultipleChoiceField
+from coordinators.form_helpers import ModelMultipleChoiceField, VersionedFormMixin
 from coordinators.models import CoordinatorProfile, User
 from coordinators.tenure import day_words
 from growth.models import (
@@ -43,7 +43,7 @@ def level_choices(version_filter: dict) -> list[tuple[int, str]]:
     ]
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(VersionedFormMixin, forms.ModelForm):
     """A growth goal of one coordinator; indicators and level names come from the current
     rubric of their role family."""
 
@@ -139,7 +139,7 @@ class GoalForm(forms.ModelForm):
         }
 
 
-class SupportForm(forms.ModelForm):
+class SupportForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Support
         fields = ["kind", "title", "mentor", "network_scope", "starts_on", "hours", "notes"]
@@ -243,7 +243,7 @@ class PromotionForm(forms.Form):
         return value
 
 
-class CareerStageForm(forms.ModelForm):
+class CareerStageForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = CareerStage
         fields = [
@@ -304,7 +304,7 @@ class CareerStageForm(forms.ModelForm):
         return cleaned
 
 
-class CatalogueEntryForm(forms.ModelForm):
+class CatalogueEntryForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = SupportCatalogEntry
         fields = ["category_key", "level", "kind", "title", "description", "network_scope", "hours"]

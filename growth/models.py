@@ -4,6 +4,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from coordinators.models import CoordinatorProfile, Organization, User
+from coordinators.versioning import Versioned
 from rubrics.models import CategoryKey, Indicator
 from rubrics.vocabulary import CATEGORY_KEYS, LEVEL_IN_RANGE
 
@@ -21,7 +22,7 @@ class NetworkScope(models.TextChoices):
     NATIONAL = "national", "National"
 
 
-class SupportCatalogEntry(models.Model):
+class SupportCatalogEntry(Versioned, models.Model):
     """A support the organization recommends for a category at a level."""
 
     organization = models.ForeignKey(
@@ -52,7 +53,7 @@ class SupportCatalogEntry(models.Model):
         return self.title
 
 
-class Support(models.Model):
+class Support(Versioned, models.Model):
     """A support given to one coordinator: a mentor, a course or event, or a network."""
 
     coordinator = models.ForeignKey(
@@ -93,7 +94,7 @@ class Support(models.Model):
         return self.title
 
 
-class Goal(models.Model):
+class Goal(Versioned, models.Model):
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         MET = "met", "Met"
@@ -132,7 +133,7 @@ class Goal(models.Model):
         return f"{self.get_category_key_display()} → level {self.target_level}"
 
 
-class CareerStage(models.Model):
+class CareerStage(Versioned, models.Model):
     """A step of the trajectory, with the tenure it expects and the levels it asks for."""
 
     organization = models.ForeignKey(

@@ -6,6 +6,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 
 from coordinators.models import CoordinatorProfile, Organization
+from coordinators.versioning import version_claim, versioned_save, versions_bump
 from growth.default_catalogue import DEFAULT_CATALOGUE
 from growth.models import (
     CareerPosition,
@@ -49,27 +50,37 @@ def goal_create(
         notes=notes,
         created_by=actor,
     )
-    goal.supports.set(_own_supports(profile, supports))
+    _goal_supports_set(goal, _own_supports(profile, supports))
     return goal
 
 
 @transaction.atomic
-def goal_update(*, goal: Goal, supports=None, **fields) -> Goal:
-    """Change the given fields of a goal (and its supports when ``supports`` is given)."""
+def goal_update(*, goal: Goal, expected_version: int, supports=None, **fields) -> Goal:
+    """Change the given fields of a goal (and its supports when ``supports`` is given) if
+    nobody saved it since its form was read at ``expected_version``, else ``StaleEdit``."""
+    version_claim(goal, expected=expected_version)
     changed = [name for name, value in fields.items() if getattr(goal, name) != value]
     for name in changed:
         setattr(goal, name, fields[name])
     if changed:
         goal.save(update_fields=changed)
     if supports is not None:
-        goal.supports.set(_own_supports(goal.coordinator, supports))
+        _goal_supports_set(goal, _own_supports(goal.coordinator, supports))
     return goal
 
 
-def goal_status_set(*, goal: Goal, status: str) -> Goal:
+@transaction.atomic
+def goal_status_set(*, goal: Goal, status: str) -> bool:
+    """Mark a goal open, met or dropped; False when it already was. An edit form of the goal
+    opened before is then stale (it would put the old status back)."""
     if status not in Goal.Status.values:
         raise GrowthError("Unknown goal status.")
-    return goal_update(goal=goal, status=status)
+    goal = Goal.objects.select_for_update().get(pk=goal.pk)
+    if goal.status == status:
+        return False
+    goal.status = status
+    versioned_save(goal, fields=["status"])
+    return True
 
 
 @transaction.atomic
@@ -80,6 +91,27 @@ def goal_delete(*, goal: Goal) -> None:
 def _own_supports(profile: CoordinatorProfile, supports) -> list[Support]:
     """Only the coordinator's own supports may serve their goals."""
     return [s for s in supports if s.coordinator_id == profile.pk]
+
+
+def _goal_supports_set(goal: Goal, supports) -> None:
+    """Link the goal to exactly ``supports``. Each support's form lists its goals, so the
+    supports linked or unlinked take their next version: a form of them opened before is
+    stale, and cannot undo the link."""
+    before = set(goal.supports.values_list("pk", flat=True))
+    goal.supports.set(supports)
+    moved = before ^ {support.pk for support in supports}
+    if moved:
+        versions_bump(Support.objects.filter(pk__in=moved))
+
+
+def _support_goals_set(support: Support, goals) -> None:
+    """The other side of ``_goal_supports_set``: the goals linked or unlinked take their next
+    version."""
+    before = set(support.goals.values_list("pk", flat=True))
+    support.goals.set(goals)
+    moved = before ^ {goal.pk for goal in goals}
+    if moved:
+        versions_bump(Goal.objects.filter(pk__in=moved))
 
 
 # Supports ---------------------------------------------------------------------------------
@@ -125,14 +157,15 @@ def support_create(
         catalog_entry=catalog_entry,
         created_by=actor,
     )
-    for goal in goals:
-        if goal.coordinator_id == profile.pk:
-            goal.supports.add(support)
+    _support_goals_set(support, [goal for goal in goals if goal.coordinator_id == profile.pk])
     return support
 
 
 @transaction.atomic
-def support_update(*, support: Support, goals=None, **fields) -> Support:
+def support_update(*, support: Support, expected_version: int, goals=None, **fields) -> Support:
+    """Change the given fields of a support (and its goals when ``goals`` is given) if nobody
+    saved it since its form was read at ``expected_version``, else ``StaleEdit``."""
+    version_claim(support, expected=expected_version)
     kind = fields.get("kind", support.kind)
     mentor = fields.get("mentor", support.mentor)
     scope = fields.get("network_scope", support.network_scope)
@@ -148,7 +181,7 @@ def support_update(*, support: Support, goals=None, **fields) -> Support:
         support.save(update_fields=changed)
     if goals is not None:
         own = [g for g in goals if g.coordinator_id == support.coordinator_id]
-        support.goals.set(own)
+        _support_goals_set(support, own)
     return support
 
 
@@ -172,8 +205,9 @@ def support_attach_from_catalogue(
     CoordinatorProfile.objects.select_for_update().get(pk=profile.pk)
     existing = Support.objects.filter(coordinator=profile, catalog_entry=entry).first()
     if existing is not None:
-        if goal is not None and goal.coordinator_id == profile.pk:
-            goal.supports.add(existing)
+        linked = goal is not None and goal.supports.filter(pk=existing.pk).exists()
+        if goal is not None and goal.coordinator_id == profile.pk and not linked:
+            _support_goals_set(existing, [*existing.goals.all(), goal])
         return existing, False
     support = support_create(
         profile=profile,

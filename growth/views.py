@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
 from coordinators.access import RoleRequiredMixin, role_required, user_roles
-from coordinators.form_helpers import int_or_none
+from coordinators.form_helpers import StaleEditMixin, int_or_none
 from coordinators.models import Role
 from coordinators.redirects import next_path, redirect_to_next
 from growth.access import (
@@ -103,10 +103,11 @@ class GoalCreateView(ProfileFormMixin, FormView):
         return redirect(self.get_success_url())
 
 
-class ProfileObjectUpdateMixin(ProfileFormMixin):
+class ProfileObjectUpdateMixin(StaleEditMixin, ProfileFormMixin):
     """Edit one goal or support: fetched through its access helper, whose coordinator is the
     profile of the page. The form gets its own copy: ModelForm validation writes into its
-    instance, and the service must compare against the row as stored."""
+    instance, and the service must compare against the row as stored. A save from a form
+    read before someone else's is refused and shown again (StaleEditMixin)."""
 
     context_name = ""
 
@@ -135,7 +136,9 @@ class GoalUpdateView(ProfileObjectUpdateMixin, FormView):
         return get_goal_for_user(request, pk)
 
     def form_valid(self, form):
-        goal_update(goal=self.object, **form.service_fields())
+        goal_update(
+            goal=self.object, expected_version=form.expected_version, **form.service_fields()
+        )
         messages.success(self.request, "Goal saved.")
         return redirect(self.get_success_url())
 
@@ -143,12 +146,17 @@ class GoalUpdateView(ProfileObjectUpdateMixin, FormView):
 @require_POST
 def goal_status(request, pk):
     goal = get_goal_for_user(request, pk)
+    status = request.POST.get("status", "")
     try:
-        goal_status_set(goal=goal, status=request.POST.get("status", ""))
+        changed = goal_status_set(goal=goal, status=status)
     except GrowthError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"Goal marked {goal.get_status_display().lower()}.")
+        label = Goal.Status(status).label.lower()
+        if changed:
+            messages.success(request, f"Goal marked {label}.")
+        else:
+            messages.info(request, f"The goal was already marked {label}.")
     return redirect_to_next(request, reverse("growth:profile-growth", args=[goal.coordinator_id]))
 
 
@@ -214,6 +222,7 @@ class SupportUpdateView(ProfileObjectUpdateMixin, FormView):
         try:
             support_update(
                 support=self.object,
+                expected_version=form.expected_version,
                 goals=form.cleaned_data.get("goals") or [],
                 **form.service_fields(),
             )
@@ -326,8 +335,9 @@ class CareerStageFormMixin(RoleRequiredMixin):
 
     def form_valid(self, form):
         form.instance.organization = self.request.user.organization
-        messages.success(self.request, f"Career stage “{form.instance.title}” saved.")
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        messages.success(self.request, f"Career stage “{self.object.title}” saved.")
+        return response
 
 
 class CareerStageCreateView(CareerStageFormMixin, CreateView):
@@ -341,7 +351,7 @@ class CareerStageCreateView(CareerStageFormMixin, CreateView):
         return {"order": (top or 0) + 1}
 
 
-class CareerStageUpdateView(CareerStageFormMixin, UpdateView):
+class CareerStageUpdateView(StaleEditMixin, CareerStageFormMixin, UpdateView):
     context_object_name = "stage"
 
     def get_object(self, queryset=None):
@@ -391,8 +401,9 @@ class CatalogueFormMixin(RoleRequiredMixin):
         return reverse("growth:catalogue-list")
 
     def form_valid(self, form):
-        messages.success(self.request, f"“{form.instance.title}” saved in the catalogue.")
-        return super().form_valid(form)
+        response = super().form_valid(form)
+        messages.success(self.request, f"“{self.object.title}” saved in the catalogue.")
+        return response
 
 
 class CatalogueCreateView(CatalogueFormMixin, CreateView):
@@ -404,7 +415,7 @@ class CatalogueCreateView(CatalogueFormMixin, CreateView):
         return initial
 
 
-class CatalogueUpdateView(CatalogueFormMixin, UpdateView):
+class CatalogueUpdateView(StaleEditMixin, CatalogueFormMixin, UpdateView):
     context_object_name = "entry"
 
     def get_object(self, queryset=None):

@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from coordinators.form_helpers import ModelMultipleChoiceField, int_or_none
+from coordinators.form_helpers import ModelMultipleChoiceField, VersionedFormMixin, int_or_none
 from coordinators.models import CoordinatorProfile, RoleFamily
 from rubrics.defaults import DEFAULT_RUBRICS
 from rubrics.models import Category, Indicator, Level
@@ -69,7 +69,7 @@ class RoleFamilyCreateForm(RoleFamilyNameMixin, forms.Form):
         return ("family", family_pk)
 
 
-class RoleFamilyRenameForm(RoleFamilyNameMixin, forms.ModelForm):
+class RoleFamilyRenameForm(VersionedFormMixin, RoleFamilyNameMixin, forms.ModelForm):
     class Meta:
         model = RoleFamily
         fields = ["name"]

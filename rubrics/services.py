@@ -8,7 +8,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from coordinators.models import Organization, RoleFamily
+from coordinators.models import Organization, RoleFamily, User
+from coordinators.versioning import versions_bump
 from rubrics.defaults import LEVELS
 from rubrics.models import (
     COPIED_REASON,
@@ -365,11 +366,13 @@ def role_family_create_from(
 @transaction.atomic
 def role_family_assign(*, profiles, role_family: RoleFamily) -> int:
     """Put people in a role family; their next assessment uses that family's rubric.
-    Returns how many changed."""
-    changed = 0
+    Returns how many changed. Their person forms opened before are then stale (they would
+    put the old family back)."""
+    moved = []
     for profile in profiles:
         if profile.role_family_id != role_family.pk:
             profile.role_family = role_family
             profile.save(update_fields=["role_family"])
-            changed += 1
-    return changed
+            moved.append(profile.user_id)
+    versions_bump(User.objects.filter(pk__in=moved))
+    return len(moved)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import FormView, UpdateView
 
 from coordinators.access import RoleRequiredMixin, role_required
-from coordinators.form_helpers import int_or_none
+from coordinators.form_helpers import StaleEditMixin, int_or_none
 from coordinators.models import CoordinatorProfile, Role, RoleFamily
 from coordinators.redirects import redirect_to_next
 from rubrics.access import get_role_family_for_user, get_rubric_version_for_user
@@ -129,7 +129,7 @@ class RoleFamilyCreateView(RoleRequiredMixin, FormView):
         return redirect("rubrics:rubric-detail", pk=family.pk)
 
 
-class RoleFamilyUpdateView(RoleRequiredMixin, UpdateView):
+class RoleFamilyUpdateView(StaleEditMixin, RoleRequiredMixin, UpdateView):
     required_roles = (Role.ADMIN,)
     form_class = RoleFamilyRenameForm
     template_name = "rubrics/role_family_form.html"

@@ -21,6 +21,7 @@ from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import constants as message_levels
 from django.db import connection, transaction
+from django.db.models import Model
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -267,7 +268,9 @@ class UrlCase:
     ``ids`` names the POST fields that carry object ids, with ``foreign(world)`` giving
     ids of the other organization for them; ``texts`` the free-text fields (``evidence_*``
     for every ``evidence_<pk>``); ``show(world)`` the page where accepted text is displayed
-    again; ``settings`` what the request needs overridden."""
+    again; ``settings`` what the request needs overridden. ``edits(world)`` is the versioned
+    row an edit form saves: its body gets the version the form carries (unless ``post`` gives
+    one), and the two-editors test (tests/test_two_editors.py) opens its form twice."""
 
     name: str
     kwargs: Callable[[World], dict] = no_arguments
@@ -278,6 +281,23 @@ class UrlCase:
     foreign: Callable[[World], dict] = no_arguments
     show: Callable[[World], str] | None = None
     settings: dict = field(default_factory=dict)
+    edits: Callable[[World], Model] | None = None
+
+    def __post_init__(self):
+        if self.edits is not None and self.post is not None:
+            object.__setattr__(self, "post", _with_version(self.post, self.edits))
+
+
+def version_of(row: Model) -> str:
+    """The version of ``row`` as saved now, as its edit form carries it."""
+    return str(type(row)._base_manager.values_list("version", flat=True).get(pk=row.pk))
+
+
+def _with_version(post, edits):
+    def body(world: World, actor: str, client: Client) -> dict:
+        return {"version": version_of(edits(world))} | post(world, actor, client)
+
+    return body
 
 
 # Running a request --------------------------------------------------------------------------

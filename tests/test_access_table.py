@@ -18,6 +18,16 @@ mentor, who coordinates on another team.
 
 On top of the declared outcome, a refusal must not depend on the object existing: for those
 who never reach the coordinator's records, a real id and an unknown id answer alike.
+
+Two editors: every URL whose recipe names the versioned row it edits (``edits=`` in
+tests/<app>/url_cases.py: goals, supports, people, schools, teams, cycles, career stages, the
+support catalogue, flag thresholds, role families) is also opened by two of the people this
+table lets POST it (a second org admin where only one may): the first saves, the second saves
+from the stale form and is refused (409) with nothing written and their typing shown back, with
+what was saved meanwhile beside it (tests/test_two_editors.py). A page whose form edits a saved
+row, or an UpdateView, without ``edits=`` and the form's version fails there. The matrix, the
+review and the rubric editor carry their own versions (tests/assessments/test_races.py,
+tests/rubrics/test_races.py).
 """
 
 import io
@@ -102,6 +112,10 @@ coordinators:person-create             GET  login 403   403   403   403   ok    
 coordinators:person-create             POST login 403   403   403   403   ok    ok    403
 coordinators:person-update             GET  login 403   403   403   403   ok    404   403
 coordinators:person-update             POST login 403   403   403   403   ok    404   403
+coordinators:person-role-add           GET  login 405   405   405   405   405   405   405
+coordinators:person-role-add           POST login 403   403   403   403   ok    404   403
+coordinators:person-role-remove        GET  login 405   405   405   405   405   405   405
+coordinators:person-role-remove        POST login 403   403   403   403   ok    404   403
 coordinators:person-deactivate         GET  login 405   405   405   405   405   405   405
 coordinators:person-deactivate         POST login 403   403   403   403   ok    404   403
 coordinators:person-reactivate         GET  login 405   405   405   405   405   405   405

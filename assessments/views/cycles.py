@@ -14,6 +14,7 @@ from assessments.forms import CycleForm
 from assessments.models import Assessment, AssessmentCycle
 from assessments.services import WorkflowError
 from coordinators.access import RoleRequiredMixin, role_required
+from coordinators.form_helpers import StaleEditMixin
 from coordinators.models import CoordinatorProfile, Role
 
 
@@ -69,7 +70,7 @@ class CycleCreateView(CycleFormMixin, CreateView):
         return kwargs
 
 
-class CycleUpdateView(CycleFormMixin, UpdateView):
+class CycleUpdateView(StaleEditMixin, CycleFormMixin, UpdateView):
     success_message = "Cycle “%(name)s” saved."
 
     def get_queryset(self):

@@ -2,11 +2,15 @@
 Dashboards read the row on every request, so a change shows at once."""
 
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import UpdateView
 
-from coordinators.access import role_required
+from coordinators.access import RoleRequiredMixin, role_required
+from coordinators.form_helpers import StaleEditMixin
 from coordinators.models import Role
+from coordinators.versioning import versioned_save
 from dashboards.forms import FlagThresholdsForm, threshold_defaults
 from dashboards.models import FlagThresholds
 
@@ -19,33 +23,41 @@ def _thresholds(request) -> FlagThresholds:
     return row
 
 
-@role_required(Role.ADMIN)
-def flag_thresholds(request):
-    row = _thresholds(request)
-    data = request.POST if request.method == "POST" else None
-    form = FlagThresholdsForm(data, instance=row)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Flag thresholds saved; the dashboards use them from now on.")
-        return redirect("dashboards:flag-thresholds")
-    return render(
-        request,
-        "dashboards/flag_thresholds.html",
-        {"form": form, "thresholds": row},
-        status=400 if form.errors else 200,
-    )
+class FlagThresholdsUpdateView(StaleEditMixin, RoleRequiredMixin, UpdateView):
+    required_roles = (Role.ADMIN,)
+    form_class = FlagThresholdsForm
+    template_name = "dashboards/flag_thresholds.html"
+    context_object_name = "thresholds"
+    success_url = reverse_lazy("dashboards:flag-thresholds")
+
+    def get_object(self, queryset=None):
+        return _thresholds(self.request)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request, "Flag thresholds saved; the dashboards use them from now on."
+        )
+        return response
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if response.status_code == 200:
+            response.status_code = 400
+        return response
 
 
 @require_POST
 @role_required(Role.ADMIN)
 def flag_thresholds_reset(request):
+    """Every threshold back to its default; a thresholds form opened before is then stale."""
     row = _thresholds(request)
     defaults = threshold_defaults()
     changed = [name for name, value in defaults.items() if getattr(row, name) != value]
     for name in changed:
         setattr(row, name, defaults[name])
     if changed:
-        row.save(update_fields=changed)
+        versioned_save(row, fields=changed)
         messages.success(request, "Every flag threshold is back to its default.")
     else:
         messages.info(request, "The thresholds were already the defaults.")

@@ -106,7 +106,7 @@ def test_edit_a_cycle(client_for, org, other_org, admin_user):
     client = client_for(admin_user)
     edit = reverse("assessments:cycle-update", args=[cycle.pk])
     assert client.get(edit).status_code == 200
-    assert client.post(edit, cycle_data(name="Renamed")).status_code == 302
+    assert client.post(edit, cycle_data(name="Renamed", version=cycle.version)).status_code == 302
     cycle.refresh_from_db()
     assert cycle.name == "Renamed"
 

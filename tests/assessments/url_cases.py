@@ -132,6 +132,7 @@ CASES = [
         post=lambda world, actor, client: cycle_post(name="2031 Fall (renamed)"),
         texts=("name",),
         show=lambda world: reverse("assessments:cycle-list"),
+        edits=lambda world: world.mine.cycle_planned,
     ),
     UrlCase("assessments:cycle-open", kwargs=pk_of("cycle_planned"), post=_close_open_cycle),
     UrlCase("assessments:cycle-close", kwargs=pk_of("cycle_open"), post=no_fields),

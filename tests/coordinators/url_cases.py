@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from coordinators.models import School
+from coordinators.models import Membership, Role, School
 from tests.access_world import TODAY, UrlCase, no_fields, pk_of
 
 PERSON_TEXTS = ("email", "first_name", "last_name", "job_title")
@@ -53,15 +53,23 @@ def person_post(objects, **changes) -> dict:
 
 
 def _person_update_post(world, actor, client) -> dict:
-    """The coordinator renamed, everything else as it is."""
+    """The coordinator renamed, everything else as it is (roles are not part of the form)."""
     user = world.mine.profile.user
-    return person_post(
+    data = person_post(
         world.mine,
         email=user.email,
         first_name="Casey",
         last_name=user.last_name,
         schools=[str(pk) for pk in world.mine.profile.schools.values_list("pk", flat=True)],
     )
+    del data["roles"]
+    return data
+
+
+def _director_role_removed(world, actor, client) -> dict:
+    """The coordinator also directs (undone with the request); the Director role goes."""
+    Membership.objects.get_or_create(user=world.mine.profile.user, role=Role.DIRECTOR)
+    return {"role": Role.DIRECTOR}
 
 
 def _person_foreign(world) -> dict:
@@ -86,6 +94,7 @@ CASES = [
         post=lambda world, actor, client: school_post(name="Harbor Middle (renamed)"),
         texts=("name",),
         show=lambda world: reverse("coordinators:school-list"),
+        edits=lambda world: _first_school(world.mine),
     ),
     UrlCase("coordinators:school-deactivate", kwargs=_first_school_pk, post=no_fields),
     UrlCase("coordinators:school-reactivate", kwargs=_first_school_pk, post=no_fields),
@@ -106,6 +115,7 @@ CASES = [
         ids=("director",),
         foreign=_team_foreign,
         show=lambda world: reverse("coordinators:team-list"),
+        edits=lambda world: world.mine.team,
     ),
     UrlCase("coordinators:person-list", query=lambda world: {"role": "coordinator"}),
     UrlCase(
@@ -124,6 +134,17 @@ CASES = [
         ids=PERSON_IDS,
         foreign=_person_foreign,
         show=lambda world: reverse("coordinators:person-list"),
+        edits=lambda world: world.mine.profile.user,
+    ),
+    UrlCase(
+        "coordinators:person-role-add",
+        kwargs=_coordinator_pk,
+        post=lambda world, actor, client: {"role": Role.DIRECTOR},
+    ),
+    UrlCase(
+        "coordinators:person-role-remove",
+        kwargs=_coordinator_pk,
+        post=_director_role_removed,
     ),
     UrlCase("coordinators:person-deactivate", kwargs=_coordinator_pk, post=no_fields),
     UrlCase("coordinators:person-reactivate", kwargs=_coordinator_pk, post=no_fields),

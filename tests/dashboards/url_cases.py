@@ -2,7 +2,8 @@
 the flag thresholds."""
 
 from dashboards.forms import threshold_defaults
-from tests.access_world import UrlCase, no_fields, pk_of
+from dashboards.models import FlagThresholds
+from tests.access_world import UrlCase, no_fields, pk_of, version_of
 
 
 def _team_query(world) -> dict:
@@ -10,8 +11,16 @@ def _team_query(world) -> dict:
     return {"team": str(world.mine.team.pk)}
 
 
+def _thresholds_of(objects) -> FlagThresholds:
+    return FlagThresholds.objects.get(organization=objects.org)
+
+
 def _thresholds_post(world, actor, client) -> dict:
-    return {key: str(value) for key, value in threshold_defaults().items()}
+    """Every threshold one step more patient than its default (another organization's admin
+    edits their own row)."""
+    values = {key: str(value) for key, value in threshold_defaults().items()}
+    values |= {"stalled_cycles": "3", "development_grace_years": "2"}
+    return values | {"version": version_of(_thresholds_of(world.org_of(actor)))}
 
 
 CASES = [
@@ -23,6 +32,10 @@ CASES = [
     ),
     UrlCase("dashboards:coordinator-detail", kwargs=pk_of("profile")),
     UrlCase("dashboards:coordinator-history-export", kwargs=pk_of("profile")),
-    UrlCase("dashboards:flag-thresholds", post=_thresholds_post),
+    UrlCase(
+        "dashboards:flag-thresholds",
+        post=_thresholds_post,
+        edits=lambda world: _thresholds_of(world.mine),
+    ),
     UrlCase("dashboards:flag-thresholds-reset", post=no_fields),
 ]

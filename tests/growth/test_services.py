@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from coordinators.versioning import StaleEdit
 from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
 from growth.services import (
     GrowthError,
@@ -46,7 +47,7 @@ def test_goal_with_supports_of_the_same_coordinator_only(profile, teammate, dire
         supports=[own, theirs],
     )
     assert list(goal.supports.all()) == [own]
-    goal_update(goal=goal, target_level=3, supports=[])
+    goal_update(goal=goal, expected_version=goal.version, target_level=3, supports=[])
     goal.refresh_from_db()
     assert goal.target_level == 3 and not goal.supports.exists()
     assert goal.history.count() == 2
@@ -60,6 +61,58 @@ def test_goal_status(profile, director):
     assert Goal.objects.get(pk=goal.pk).status == "met"
     with pytest.raises(GrowthError):
         goal_status_set(goal=goal, status="won")
+
+
+def _goal(profile, director, **fields):
+    return goal_create(
+        profile=profile,
+        actor=director,
+        category_key="site",
+        target_level=2,
+        target_date=TODAY + timedelta(days=30),
+        **fields,
+    )
+
+
+def test_a_goal_saved_from_a_stale_form_is_refused_and_nothing_written(profile, director):
+    goal = _goal(profile, director, notes="Meet monthly.")
+    goal_update(goal=goal, expected_version=1, notes="Meet monthly, with an agenda.")
+    stale = Goal.objects.get(pk=goal.pk)
+    with pytest.raises(StaleEdit) as refused:
+        goal_update(goal=stale, expected_version=1, target_date=TODAY, notes="Meet monthly.")
+    assert refused.value.current.notes == "Meet monthly, with an agenda."
+    saved = Goal.objects.get(pk=goal.pk)
+    assert (saved.notes, saved.target_date, saved.version) == (
+        "Meet monthly, with an agenda.",
+        TODAY + timedelta(days=30),
+        2,
+    )
+    assert saved.history.count() == 2
+
+
+def test_marking_a_goal_says_what_it_found_and_makes_older_forms_stale(profile, director):
+    goal = _goal(profile, director)
+    assert goal_status_set(goal=goal, status="met") is True
+    assert goal_status_set(goal=goal, status="met") is False
+    saved = Goal.objects.get(pk=goal.pk)
+    assert (saved.status, saved.version, saved.history.latest().version) == ("met", 2, 2)
+    with pytest.raises(StaleEdit):
+        goal_update(goal=saved, expected_version=1, status="open")
+    assert Goal.objects.get(pk=goal.pk).status == "met"
+
+
+def test_linking_from_one_side_makes_the_other_sides_forms_stale(profile, director):
+    """A goal's form lists its supports and a support's form its goals: a link made from
+    either side must not be undone by the other side's form opened before."""
+    support = support_create(profile=profile, actor=director, kind="pd", title="Course")
+    goal = _goal(profile, director)
+    goal_update(goal=goal, expected_version=goal.version, supports=[support])
+    assert Support.objects.get(pk=support.pk).version == 2
+    support_update(support=Support.objects.get(pk=support.pk), expected_version=2, goals=[])
+    assert Goal.objects.get(pk=goal.pk).version == 3
+    with pytest.raises(StaleEdit):
+        goal_update(goal=goal, expected_version=2, supports=[support])
+    assert not Goal.objects.get(pk=goal.pk).supports.exists()
 
 
 def test_mentoring_needs_a_mentor_of_the_same_organization(profile, director, other_admin):
@@ -85,7 +138,12 @@ def test_network_needs_its_scope_and_kind_change_clears_the_rest(profile, direct
     support = support_create(
         profile=profile, actor=director, kind="mentoring", title="M", mentor=director
     )
-    support_update(support=support, kind="network", network_scope="regional")
+    support_update(
+        support=support,
+        expected_version=support.version,
+        kind="network",
+        network_scope="regional",
+    )
     support.refresh_from_db()
     assert (support.kind, support.mentor, support.network_scope) == ("network", None, "regional")
 

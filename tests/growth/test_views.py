@@ -146,16 +146,56 @@ def test_goal_edit_status_and_delete(client_for, coordinator, goal):
     client = client_for(coordinator)
     page = reverse("growth:profile-growth", args=[goal.coordinator_id])
     response = client.post(
-        reverse("growth:goal-update", args=[goal.pk]), goal_data(target_level="3", next=page)
+        reverse("growth:goal-update", args=[goal.pk]),
+        goal_data(target_level="3", next=page, version=goal.version),
     )
     assert response.url == page
     goal.refresh_from_db()
     assert goal.target_level == 3
-    client.post(reverse("growth:goal-status", args=[goal.pk]), {"status": "met"})
+    status = reverse("growth:goal-status", args=[goal.pk])
+    assert (
+        "Goal marked met." in client.post(status, {"status": "met"}, follow=True).content.decode()
+    )
     goal.refresh_from_db()
     assert goal.status == "met"
+    again = client.post(status, {"status": "met"}, follow=True)
+    assert "The goal was already marked met." in again.content.decode()
     client.post(reverse("growth:goal-delete", args=[goal.pk]))
     assert not Goal.objects.filter(pk=goal.pk).exists()
+
+
+def test_a_directors_stale_date_change_does_not_overwrite_the_coordinators_note(
+    client_for, coordinator, director, goal
+):
+    url = reverse("growth:goal-update", args=[goal.pk])
+    mine, theirs = client_for(coordinator), client_for(director)
+    mine.get(url)
+    read_values = theirs.get(url).context["form"]["read_values"].value()
+    opened = goal_data(notes="", target_date=goal.target_date.isoformat(), version=goal.version)
+    opened |= {"read_values": read_values}
+    assert (
+        mine.post(url, opened | {"notes": "Ask Ms Diaz about the spring plan."}).status_code == 302
+    )
+    later = (TODAY + timedelta(days=90)).isoformat()
+    response = theirs.post(url, opened | {"target_date": later})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert f'value="{later}"' in html
+    assert "Saved meanwhile: Ask Ms Diaz about the spring plan." in html
+    goal.refresh_from_db()
+    assert (goal.notes, goal.target_date) == (
+        "Ask Ms Diaz about the spring plan.",
+        TODAY + timedelta(days=40),
+    )
+    # The note they had not touched now shows the coordinator's; saving again keeps both.
+    shown = response.context["form"].data
+    assert shown["notes"] == "Ask Ms Diaz about the spring plan."
+    assert theirs.post(url, dict(shown.lists())).status_code == 302
+    goal.refresh_from_db()
+    assert (goal.notes, goal.target_date.isoformat()) == (
+        "Ask Ms Diaz about the spring plan.",
+        later,
+    )
 
 
 def test_next_must_stay_on_this_site(client_for, coordinator, goal):
@@ -221,6 +261,7 @@ def test_support_edit_and_delete(client_for, coordinator, course, goal):
             "title": "Regional group",
             "network_scope": "regional",
             "goals": [goal.pk],
+            "version": course.version,
         },
     )
     course.refresh_from_db()
@@ -367,9 +408,10 @@ def test_edit_stages(client_for, admin_user, org):
         "min_organization": 1,
         "min_development": 2,
     }
-    clash = client.post(reverse("growth:stage-update", args=[stage.pk]), data)
+    data_of_stage = data | {"version": stage.version}
+    clash = client.post(reverse("growth:stage-update", args=[stage.pk]), data_of_stage)
     assert "Coordinator I is at position 1" in clash.content.decode()
-    client.post(reverse("growth:stage-update", args=[stage.pk]), data | {"order": 2})
+    client.post(reverse("growth:stage-update", args=[stage.pk]), data_of_stage | {"order": 2})
     stage.refresh_from_db()
     assert stage.min_site == 2
     client.post(

@@ -149,6 +149,7 @@ CASES = [
         ids=GOAL_IDS,
         foreign=_goal_foreign,
         show=_goal_page,
+        edits=lambda world: world.mine.goal,
     ),
     UrlCase(
         "growth:goal-status",
@@ -167,6 +168,7 @@ CASES = [
         ids=SUPPORT_IDS,
         foreign=_support_foreign,
         show=_growth_page,
+        edits=lambda world: world.mine.support,
     ),
     UrlCase("growth:support-delete", kwargs=pk_of("support"), post=no_fields),
     UrlCase("growth:mentee-list"),
@@ -184,6 +186,7 @@ CASES = [
         post=lambda world, actor, client: stage_post(title="Fellow (renamed)", order="9"),
         texts=("title",),
         show=lambda world: reverse("growth:stage-list"),
+        edits=lambda world: world.mine.free_stage,
     ),
     UrlCase("growth:stage-delete", kwargs=pk_of("free_stage"), post=no_fields),
     UrlCase("growth:catalogue-list"),
@@ -199,6 +202,7 @@ CASES = [
         post=lambda world, actor, client: catalogue_post(title="Working with principals, again"),
         texts=("title", "description"),
         show=lambda world: reverse("growth:catalogue-list"),
+        edits=lambda world: world.mine.entry,
     ),
     UrlCase("growth:catalogue-delete", kwargs=pk_of("entry"), post=no_fields),
 ]

@@ -324,7 +324,10 @@ def test_create_and_rename_a_role_family(client_for, admin_user, org, family):
         {"name": "partnership staff", "source": "default:0"},
     )
     assert "already has a role family" in duplicate.content.decode()
-    client.post(reverse("rubrics:role-family-update", args=[created.pk]), {"name": "Partners"})
+    client.post(
+        reverse("rubrics:role-family-update", args=[created.pk]),
+        {"name": "Partners", "version": created.version},
+    )
     created.refresh_from_db()
     assert created.name == "Partners"
 

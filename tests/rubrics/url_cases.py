@@ -66,6 +66,7 @@ CASES = [
         post=lambda world, actor, client: {"name": "Community school coordinator (K-8)"},
         texts=("name",),
         show=lambda world: reverse("rubrics:rubric-detail", args=[world.mine.family.pk]),
+        edits=lambda world: world.mine.family,
     ),
     UrlCase(
         "rubrics:role-family-people", query=lambda world: {"family": str(world.mine.family.pk)}

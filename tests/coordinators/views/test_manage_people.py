@@ -43,11 +43,12 @@ def person_post(org, **changes):
 def post_of(profile, **changes):
     """The edit form of an existing coordinator, unchanged."""
     user = profile.user
+    user.refresh_from_db(fields=["version"])
     data = {
+        "version": str(user.version),
         "email": user.email,
         "first_name": user.first_name,
         "last_name": user.last_name,
-        "roles": list(user.memberships.values_list("role", flat=True)),
         "role_family": str(profile.role_family_id),
         "team": str(profile.team_id or ""),
         "schools": [str(s.pk) for s in profile.schools.all()],
@@ -55,6 +56,14 @@ def post_of(profile, **changes):
         "job_title": profile.job_title,
     }
     return data | changes
+
+
+def role_url(action, user):
+    return reverse(f"coordinators:person-role-{action}", args=[user.pk])
+
+
+def roles_of(user):
+    return set(user.memberships.values_list("role", flat=True))
 
 
 def emails_of(response):
@@ -321,61 +330,146 @@ def test_a_deactivated_school_of_the_person_stays_ticked(client_for, admin_user,
 def test_taking_the_coordinator_role_away_keeps_the_profile_inactive(
     client_for, admin_user, profile
 ):
-    response = client_for(admin_user).post(
-        edit_url(profile.user), post_of(profile, roles=["director"])
-    )
-    assert response.status_code == 302
+    client = client_for(admin_user)
+    client.post(role_url("add", profile.user), {"role": "director"})
+    response = client.post(role_url("remove", profile.user), {"role": "coordinator"}, follow=True)
+    assert "no longer holds the Coordinator role" in response.content.decode()
     profile.refresh_from_db()
     assert not profile.active
-    assert set(profile.user.memberships.values_list("role", flat=True)) == {"director"}
+    assert roles_of(profile.user) == {"director"}
+    # The edit form no longer shows the profile, and saving it keeps the profile as it is.
+    form = client.get(edit_url(profile.user)).context["form"]
+    assert "team" not in form.fields
     # Given back, the same profile is active again.
-    client_for(admin_user).post(edit_url(profile.user), post_of(profile, roles=["coordinator"]))
+    client.post(role_url("add", profile.user), {"role": "coordinator"})
     profile.refresh_from_db()
     assert profile.active
     assert CoordinatorProfile.objects.filter(user=profile.user).count() == 1
 
 
 def test_a_director_becomes_also_a_coordinator(client_for, admin_user, org, director, team):
-    response = client_for(admin_user).post(
-        edit_url(director),
-        person_post(
-            org,
-            email=director.email,
-            first_name=director.first_name,
-            last_name=director.last_name,
-            roles=["director", "coordinator"],
-        ),
+    client = client_for(admin_user)
+    refused = client.post(role_url("add", director), {"role": "coordinator"}, follow=True)
+    assert "A coordinator needs a role family" in refused.content.decode()
+    assert roles_of(director) == {"director"}
+    response = client.post(
+        role_url("add", director),
+        {
+            "role": "coordinator",
+            "role_family": str(family_of(org).pk),
+            "role_start_date": "2024-08-15",
+        },
     )
     assert response.status_code == 302
-    assert director.profile.team == team
+    assert roles_of(director) == {"director", "coordinator"}
     assert director.profile.role_family == family_of(org)
+    assert director.profile.role_start_date == date(2024, 8, 15)
+    # Their team and school sites are then set in the form, as for any coordinator.
+    data = post_of(director.profile, team=str(team.pk))
+    assert client.post(edit_url(director), data).status_code == 302
+    assert CoordinatorProfile.objects.get(user=director).team == team
 
 
 def test_taking_the_director_role_away_leaves_their_team_without_director(
     client_for, admin_user, org, director, team
 ):
-    response = client_for(admin_user).post(
-        edit_url(director),
-        person_post(
-            org,
-            email=director.email,
-            roles=["coordinator"],
-        ),
-        follow=True,
-    )
+    client = client_for(admin_user)
+    client.post(role_url("add", director), {"role": "admin"})
+    page = client.get(edit_url(director)).content.decode()
+    assert "Their team (East) will have no director." in page
+    response = client.post(role_url("remove", director), {"role": "director"}, follow=True)
     assert "Team “East” has no director now" in response.content.decode()
+    team.refresh_from_db()
+    assert team.director is None
+    assert roles_of(director) == {"admin"}
+
+
+def test_an_admin_keeps_their_own_admin_role(client_for, admin_user, org):
+    client = client_for(admin_user)
+    client.post(role_url("add", admin_user), {"role": "director"})
+    page = client.get(edit_url(admin_user)).content.decode()
+    assert "You cannot remove your own Org admin role" in page
+    response = client.post(role_url("remove", admin_user), {"role": "admin"}, follow=True)
+    assert "cannot remove your own Org admin role" in response.content.decode()
+    assert Membership.objects.filter(user=admin_user, role=Role.ADMIN).exists()
+
+
+def test_everyone_keeps_at_least_one_role(client_for, admin_user, profile):
+    client = client_for(admin_user)
+    assert "Their only role" in client.get(edit_url(profile.user)).content.decode()
+    response = client.post(role_url("remove", profile.user), {"role": "coordinator"}, follow=True)
+    assert "only role" in response.content.decode()
+    assert roles_of(profile.user) == {"coordinator"}
+
+
+def test_role_changes_say_what_they_found(client_for, admin_user, profile):
+    client = client_for(admin_user)
+    added = client.post(role_url("add", profile.user), {"role": "director"}, follow=True)
+    assert "now holds the Director role" in added.content.decode()
+    again = client.post(role_url("add", profile.user), {"role": "director"}, follow=True)
+    assert "already held the Director role" in again.content.decode()
+    client.post(role_url("remove", profile.user), {"role": "director"})
+    gone = client.post(role_url("remove", profile.user), {"role": "director"}, follow=True)
+    assert "did not hold the Director role" in gone.content.decode()
+    assert roles_of(profile.user) == {"coordinator"}
+    unknown = client.post(role_url("add", profile.user), {"role": "owner"}, follow=True)
+    assert "Select a valid choice" in unknown.content.decode()
+
+
+def test_removing_a_role_asks_first_and_the_form_posts_no_roles(client_for, admin_user, profile):
+    client = client_for(admin_user)
+    client.post(role_url("add", profile.user), {"role": "director"})
+    response = client.get(edit_url(profile.user))
+    assert "roles" not in response.context["form"].fields
+    html = response.content.decode()
+    assert 'data-confirm="Remove the Director role from' in html
+    assert role_url("remove", profile.user) in html
+    assert role_url("add", profile.user) in html
+
+
+def test_a_removed_role_never_comes_back_from_a_form_opened_before(
+    client_for, admin_user, org, director, team
+):
+    """One admin takes the Director role away; another, whose form was opened earlier, saves
+    a last-name change: it is refused, their typing is kept, and the role stays removed."""
+    Membership.objects.create(user=director, role=Role.ADMIN)
+    second_admin = UserFactory(organization=org, roles=["admin"])
+    first, second = client_for(admin_user), client_for(second_admin)
+    opened = second.get(edit_url(director)).context["form"]
+    first.post(role_url("remove", director), {"role": "director"})
+    stale = {
+        "version": opened["version"].value(),
+        "email": director.email,
+        "first_name": director.first_name,
+        "last_name": "Okafor-Reyes",
+    }
+    response = second.post(edit_url(director), stale)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert 'value="Okafor-Reyes"' in html
+    assert "Someone else saved this after you opened it" in html
+    director.refresh_from_db()
+    assert director.last_name != "Okafor-Reyes"
+    assert roles_of(director) == {"admin"}
     team.refresh_from_db()
     assert team.director is None
 
 
-def test_an_admin_keeps_their_own_admin_role(client_for, admin_user, org):
-    response = client_for(admin_user).post(
-        edit_url(admin_user),
-        {"email": admin_user.email, "first_name": "A", "last_name": "B", "roles": ["director"]},
+def test_moving_someone_to_another_role_family_makes_their_open_form_stale(
+    client_for, admin_user, org, profile
+):
+    family = RoleFamily.objects.create(organization=org, name="Instructional coach")
+    client = client_for(admin_user)
+    opened, job_title = post_of(profile), profile.job_title
+    client.post(
+        reverse("rubrics:role-family-assign"),
+        {"profiles": [str(profile.pk)], "role_family": str(family.pk)},
     )
-    assert response.status_code == 200
-    assert "cannot remove your own Org admin role" in response.context["form"].errors["roles"][0]
-    assert Membership.objects.filter(user=admin_user, role=Role.ADMIN).exists()
+    response = client.post(edit_url(profile.user), opened | {"job_title": "Lead"})
+    assert response.status_code == 409
+    assert "Saved meanwhile: Instructional coach" in response.content.decode()
+    profile.refresh_from_db()
+    assert (profile.role_family, profile.job_title) == (family, job_title)
 
 
 def test_editing_an_email_to_one_in_use_is_refused(client_for, admin_user, profile, teammate):
@@ -411,9 +505,7 @@ def test_deactivating_ends_access_and_keeps_history(client_for, admin_user, dire
     assert team.director is None
     assert profile.history.latest().history_user == admin_user
     # Their open session no longer works.
-    assert their_session.get(reverse("pages:my-team"))["Location"].startswith(
-        reverse("login")
-    )
+    assert their_session.get(reverse("pages:my-team"))["Location"].startswith(reverse("login"))
 
     admin_client.post(reverse("coordinators:person-reactivate", args=[director.pk]))
     director.refresh_from_db()
@@ -496,33 +588,41 @@ def test_other_roles_are_refused(request, client_for, org, teammate, person, nam
 
 def test_an_email_taken_at_the_same_moment_is_refused_by_the_service(admin_user, org, profile):
     """The form checks first; the database decides when two admins add one address at once."""
-    from coordinators.services import PeopleError, person_create
+    from coordinators.services import PeopleError, PersonDetails, person_create
 
     with pytest.raises(PeopleError, match="already used by another Growth Matrix account"):
         person_create(
             organization=org,
             actor=admin_user,
-            email=profile.user.email,
-            first_name="Twin",
-            last_name="",
+            details=PersonDetails(email=profile.user.email, first_name="Twin", last_name=""),
             roles=["director"],
         )
     assert User.objects.filter(first_name="Twin").count() == 0
 
 
 def test_the_service_refuses_a_team_of_another_organization(admin_user, org, other_org):
-    from coordinators.services import PeopleError, person_create
+    from coordinators.services import PeopleError, PersonDetails, person_create
 
     with pytest.raises(PeopleError):
         person_create(
             organization=org,
             actor=admin_user,
-            email="new@example.org",
-            first_name="New",
-            last_name="Person",
+            details=PersonDetails(
+                email="new@example.org",
+                first_name="New",
+                last_name="Person",
+                role_family=family_of(org),
+                team=TeamFactory(organization=other_org),
+                role_start_date=date(2024, 1, 1),
+            ),
             roles=["coordinator"],
-            role_family=family_of(org),
-            team=TeamFactory(organization=other_org),
-            role_start_date=date(2024, 1, 1),
         )
     assert not User.objects.filter(email="new@example.org").exists()
+
+
+def test_deactivating_twice_says_they_already_were(client_for, admin_user, profile):
+    client = client_for(admin_user)
+    url = reverse("coordinators:person-deactivate", args=[profile.user.pk])
+    assert "is deactivated" in client.post(url, follow=True).content.decode()
+    again = client.post(url, follow=True).content.decode()
+    assert f"{profile.user.display_name} was already deactivated." in again

@@ -117,7 +117,9 @@ def test_admin_edits_a_school(client_for, admin_user, org):
     url = reverse("coordinators:school-update", args=[school.pk])
     client = client_for(admin_user)
     assert 'value="Harbor"' in client.get(url).content.decode()
-    response = client.post(url, school_post(name="Harbor Middle", level="k8", setting="rural"))
+    response = client.post(
+        url, school_post(name="Harbor Middle", level="k8", setting="rural", version=school.version)
+    )
     assert response.status_code == 302
     school.refresh_from_db()
     assert (school.name, school.level, school.setting) == ("Harbor Middle", "k8", "rural")
@@ -126,7 +128,8 @@ def test_admin_edits_a_school(client_for, admin_user, org):
 def test_keeping_its_own_name_is_not_a_clash(client_for, admin_user, org):
     school = SchoolFactory(organization=org, name="Harbor Middle")
     response = client_for(admin_user).post(
-        reverse("coordinators:school-update", args=[school.pk]), school_post(setting="rural")
+        reverse("coordinators:school-update", args=[school.pk]),
+        school_post(setting="rural", version=school.version),
     )
     assert response.status_code == 302
 
@@ -227,3 +230,12 @@ def test_a_name_taken_at_the_same_moment_is_a_form_error(client_for, admin_user,
         "Your organization already has one by this name."
     ]
     assert School.objects.filter(organization=org).count() == 1
+
+
+def test_deactivating_twice_says_it_already_was(client_for, admin_user, org):
+    school = SchoolFactory(organization=org, name="Harbor")
+    client = client_for(admin_user)
+    url = reverse("coordinators:school-deactivate", args=[school.pk])
+    assert "is deactivated" in client.post(url, follow=True).content.decode()
+    assert "“Harbor” was already deactivated." in client.post(url, follow=True).content.decode()
+    assert not School.objects.get(pk=school.pk).active

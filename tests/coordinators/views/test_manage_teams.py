@@ -96,7 +96,9 @@ def test_admin_edits_a_team(client_for, admin_user, team, org):
     url = reverse("coordinators:team-update", args=[team.pk])
     client = client_for(admin_user)
     assert 'value="East"' in client.get(url).content.decode()
-    response = client.post(url, {"name": "East Bay", "director": new_director.pk})
+    response = client.post(
+        url, {"name": "East Bay", "director": new_director.pk, "version": team.version}
+    )
     assert response.status_code == 302
     team.refresh_from_db()
     assert (team.name, team.director) == ("East Bay", new_director)
@@ -106,7 +108,7 @@ def test_the_current_director_stays_a_choice_after_losing_the_role(client_for, a
     team.director.memberships.all().delete()
     response = client_for(admin_user).post(
         reverse("coordinators:team-update", args=[team.pk]),
-        {"name": "East Bay", "director": team.director.pk},
+        {"name": "East Bay", "director": team.director.pk, "version": team.version},
     )
     assert response.status_code == 302
 
@@ -147,3 +149,30 @@ def test_other_roles_are_refused(request, client_for, team, person, name, method
     response = getattr(client, method)(reverse(f"coordinators:{name}", args=args), {"name": "X"})
     assert response.status_code == 403
     assert list(Team.objects.values_list("name", flat=True)) == ["East"]
+
+
+def test_a_team_form_opened_before_its_director_left_is_stale(client_for, admin_user, org, team):
+    """Taking the Director role away leaves the team without one; a team form opened before
+    would name them again, so it is refused."""
+    director = team.director
+    UserFactory(organization=org, roles=["admin"], email="second@example.org")
+    director.memberships.create(role="admin")
+    client = client_for(admin_user)
+    url = reverse("coordinators:team-update", args=[team.pk])
+    opened = client.get(url).context["form"]
+    client.post(
+        reverse("coordinators:person-role-remove", args=[director.pk]), {"role": "director"}
+    )
+    response = client.post(
+        url,
+        {
+            "name": "East Bay",
+            "director": director.pk,
+            "version": opened["version"].value(),
+            "read_values": opened["read_values"].value(),
+        },
+    )
+    assert response.status_code == 409
+    assert "Saved meanwhile: No director yet" in response.content.decode()
+    team.refresh_from_db()
+    assert (team.name, team.director) == ("East", None)

@@ -15,6 +15,7 @@ from tests.factories import AssessmentFactory, CycleFactory
 URL = reverse("dashboards:flag-thresholds")
 RESET = reverse("dashboards:flag-thresholds-reset")
 VALUES = {
+    "version": 1,
     "site_gap_levels": 2,
     "support_gap_levels": 1,
     "development_grace_years": 3,
@@ -43,6 +44,12 @@ def test_save_then_reset(client_for, admin_user, org):
     row.refresh_from_db()
     assert (row.site_gap_levels, row.stalled_cycles, row.development_grace_years) == (1, 2, 1)
     assert row.history.count() >= 3
+    # A form opened before the reset would put the old values back: it is refused.
+    stale = client.post(URL, VALUES | {"version": 2})
+    assert stale.status_code == 409
+    assert "Saved meanwhile: 2" in stale.content.decode()  # stalled cycles, as reset
+    row.refresh_from_db()
+    assert (row.stalled_cycles, row.version) == (2, 3)
 
 
 @pytest.mark.parametrize(
