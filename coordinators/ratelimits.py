@@ -51,6 +51,21 @@ def rate_check(request, *, limit: str, key, message: str) -> None:
         raise RateLimited(message, retry_after=max(1, math.ceil(usage["time_left"]) + 1))
 
 
+def rate_exceeded(request, *, limit: str, key) -> int | None:
+    """Without counting: the seconds until ``limit`` lets ``key`` through again, or None when
+    it does now."""
+    usage = get_usage(
+        request,
+        group=limit,
+        key=key if callable(key) else (lambda group, request: key),
+        rate=settings.RATE_LIMITS[limit],
+        increment=False,
+    )
+    if usage is not None and usage["should_limit"]:
+        return max(1, math.ceil(usage["time_left"]) + 1)
+    return None
+
+
 def too_many(request, refusal: RateLimited):
     """429 with ``Retry-After``: JSON for the pages' background saves, else a page."""
     if "application/json" in request.headers.get("Accept", ""):

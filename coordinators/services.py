@@ -19,7 +19,7 @@ from coordinators.models import (
     Team,
     User,
 )
-from coordinators.ratelimits import rate_check, signed_in_user
+from coordinators.ratelimits import RateLimited, rate_check, rate_exceeded, signed_in_user
 from coordinators.versioning import version_claim, versions_bump
 
 # Schools and people, one at a time (the org admin's pages) -------------------------------
@@ -38,6 +38,14 @@ ADDRESS_REFUSALS_TOO_MANY = (
     "people concerned, then try again later."
 )
 security_log = logging.getLogger("growthmatrix.security")
+
+
+def address_refusals_check(request) -> None:
+    """Past the limit nothing tells which addresses are refused: every attempt is refused
+    until the wait is over, whatever its addresses."""
+    wait = rate_exceeded(request, limit="address-refusals", key=signed_in_user)
+    if wait is not None:
+        raise RateLimited(ADDRESS_REFUSALS_TOO_MANY, retry_after=wait)
 
 
 def address_refusals_record(request, refusals: list[tuple[str, str]]) -> None:
@@ -59,10 +67,7 @@ def address_refusals_record(request, refusals: list[tuple[str, str]]) -> None:
         )
 
 
-EMAIL_TAKEN = (
-    "This email address is already used by another Growth Matrix account. Use another "
-    "address for this person, or ask them which one they use here."
-)
+EMAIL_TAKEN = ADDRESS_UNUSABLE
 
 
 def school_active_set(*, school: School, active: bool) -> bool:

@@ -34,6 +34,7 @@ from coordinators.forms import (
     TeamForm,
 )
 from coordinators.models import CoordinatorProfile, Membership, Role, RoleFamily, School, Team, User
+from coordinators.ratelimits import RateLimited, too_many
 from coordinators.redirects import redirect_to_next
 
 PER_PAGE = 50
@@ -278,6 +279,13 @@ class PersonFormMixin(RoleRequiredMixin):
         teams = list(self.person.directed_teams.order_by("name")) if self.person else []
         return super().get_context_data(person=self.person, teams_directed=teams, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        try:
+            services.address_refusals_check(request)
+        except RateLimited as refusal:
+            return too_many(request, refusal)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         try:
             result = self.save(form)
@@ -287,6 +295,15 @@ class PersonFormMixin(RoleRequiredMixin):
         self.report(result)
         _report_teams(self.request, result)
         return redirect("coordinators:person-list")
+
+    def form_invalid(self, form):
+        if services.ADDRESS_UNUSABLE in form.errors.get("email", []) + form.non_field_errors():
+            refused = [(form.data.get("email", ""), "an account of another organization")]
+            try:
+                services.address_refusals_record(self.request, refused)
+            except RateLimited as refusal:
+                return too_many(self.request, refusal)
+        return super().form_invalid(form)
 
 
 def _report_teams(request, result: services.PersonResult) -> None:

@@ -13,7 +13,11 @@ from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 from coordinators.access import role_required
 from coordinators.models import Role
 from coordinators.ratelimits import RateLimited, too_many
-from coordinators.services import ADDRESS_UNUSABLE, address_refusals_record
+from coordinators.services import (
+    ADDRESS_UNUSABLE,
+    address_refusals_check,
+    address_refusals_record,
+)
 from growthmatrix.roster.forms import RosterUploadForm
 from growthmatrix.roster.importing import roster_import_run
 from growthmatrix.roster.plan import RowError
@@ -37,6 +41,11 @@ def roster_import(request):
     """Upload a file; show what it would create and update, or every bad row."""
     posted = request.method == "POST"
     form = RosterUploadForm(request.POST, request.FILES) if posted else RosterUploadForm()
+    if posted:
+        try:
+            address_refusals_check(request)
+        except RateLimited as refusal:
+            return too_many(request, refusal)
     if posted and form.is_valid():
         plan = roster_check(
             organization=request.user.organization, tables=form.cleaned_data["tables"]

@@ -234,7 +234,7 @@ def test_an_email_of_another_organization_does_not_tell_which(
 ):
     response = client_for(admin_user).post(CREATE, person_post(org, email=other_admin.email))
     [error] = response.context["form"].errors["email"]
-    assert "already used by another Growth Matrix account" in error
+    assert error == "This email address cannot be used here. Use another address for this person."
     html = response.content.decode()
     assert "Elsewhere" not in html
     assert other_admin.display_name not in html
@@ -590,7 +590,7 @@ def test_an_email_taken_at_the_same_moment_is_refused_by_the_service(admin_user,
     """The form checks first; the database decides when two admins add one address at once."""
     from coordinators.services import PeopleError, PersonDetails, person_create
 
-    with pytest.raises(PeopleError, match="already used by another Growth Matrix account"):
+    with pytest.raises(PeopleError, match="cannot be used here"):
         person_create(
             organization=org,
             actor=admin_user,
@@ -626,3 +626,21 @@ def test_deactivating_twice_says_they_already_were(client_for, admin_user, profi
     assert "is deactivated" in client.post(url, follow=True).content.decode()
     again = client.post(url, follow=True).content.decode()
     assert f"{profile.user.display_name} was already deactivated." in again
+
+
+def test_refused_addresses_are_logged_and_limited_then_every_attempt_waits(
+    client_for, admin_user, org, other_admin, settings, caplog
+):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "address-refusals": "2/h"}
+    client = client_for(admin_user)
+    with caplog.at_level("WARNING", logger="growthmatrix.security"):
+        client.post(CREATE, person_post(org, email=other_admin.email))
+    assert other_admin.email in caplog.text and "another organization" in caplog.text
+    client.post(CREATE, person_post(org, email=other_admin.email))
+    refused = client.post(CREATE, person_post(org, email=other_admin.email))
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    # Until the wait is over, a free address gets the same answer: nothing tells them apart.
+    free = client.post(CREATE, person_post(org, email="free.address@example.org"))
+    assert free.status_code == 429
+    assert not User.objects.filter(email="free.address@example.org").exists()
