@@ -7,7 +7,8 @@ from functools import partial
 from django.db import transaction
 
 from coordinators.emails import roster_welcome_notify
-from coordinators.models import Organization
+from coordinators.models import Organization, School, Team, User
+from coordinators.versioning import versions_bump
 from growthmatrix.roster.columns import PEOPLE, SCHOOLS, TEAMS
 from growthmatrix.roster.planning import roster_plan
 from growthmatrix.roster.sheets.people import people_write
@@ -42,6 +43,7 @@ def roster_import_apply(
         actor=actor,
     )
     team_directors_write(organization=organization, items=payload[TEAMS], teams=teams, users=users)
+    _versions_bump(plan, payload, schools=schools, teams=teams, users=users)
     if created_users:
         transaction.on_commit(
             partial(
@@ -51,3 +53,16 @@ def roster_import_apply(
             )
         )
     return plan.counts
+
+
+def _versions_bump(plan, payload: dict, *, schools, teams, users) -> None:
+    """Every school, team and person the import changes takes its next version, so that an
+    edit form opened before the import is refused rather than putting back what it changed."""
+    updated = {(c.kind, c.row) for c in plan.changes if c.action == "update"}
+
+    def ids(kind, key):
+        return [key(item).pk for item in payload[kind] if (kind, item.get("row")) in updated]
+
+    versions_bump(School.objects.filter(pk__in=ids(SCHOOLS, lambda i: schools[i["name"].lower()])))
+    versions_bump(Team.objects.filter(pk__in=ids(TEAMS, lambda i: teams[i["name"].lower()])))
+    versions_bump(User.objects.filter(pk__in=ids(PEOPLE, lambda i: users[i["email"]])))

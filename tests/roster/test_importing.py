@@ -348,3 +348,13 @@ def test_a_career_stage_column_sets_keeps_or_names_an_unknown_stage(org, team, l
     plan = check(org, csv_file(rows, header=header))
     assert [(e.row, e.column, e.value) for e in plan.errors] == [(3, "career_stage", "Wizard")]
     assert "Unknown career stage; your organization's are: Coordinator I" in plan.errors[0].message
+
+
+def test_an_import_refuses_an_edit_form_opened_before_it(org, team, lincoln, admin_user):
+    """The edit forms' version check holds across an import: a person's page opened before
+    the roster changed them cannot save the old values back."""
+    person = UserFactory(organization=org, email="ana@example.org", first_name="Old")
+    before = User.objects.get(pk=person.pk).version
+    payload = check(org, csv_file(good_people(team))).payload
+    roster_import_apply(organization=org, payload=payload, actor=admin_user)
+    assert User.objects.get(pk=person.pk).version > before
