@@ -21,7 +21,7 @@ from coordinators.models import (
     Team,
     User,
 )
-from coordinators.services import EMAIL_TAKEN, PersonDetails
+from coordinators.services import ADDRESS_UNUSABLE, PersonDetails
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 EMAIL_IN_ORGANIZATION = "{name} in your organization already has this email address."
@@ -44,7 +44,7 @@ def email_problem(email: str, organization: Organization, *, except_pk=None) -> 
     if other.organization_id == organization.pk:
         return EMAIL_IN_ORGANIZATION.format(name=other.display_name)
     # Says nothing about where the address is used: other organizations stay invisible.
-    return EMAIL_TAKEN
+    return ADDRESS_UNUSABLE
 
 
 # Schools and teams ------------------------------------------------------------------------

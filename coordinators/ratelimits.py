@@ -36,34 +36,35 @@ def signed_in_user(group, request) -> str:
     return str(request.user.pk)
 
 
-def rate_check(request, *, limit: str, key, message: str) -> None:
-    """Count one more ``limit`` action for ``key`` (a function of the request, or a fixed
-    value such as an email address) and raise :class:`RateLimited` past the rate."""
+def _wait(request, *, limit: str, key, count: bool) -> int | None:
+    """Seconds until ``limit`` lets ``key`` (a function of the request, or a fixed value such
+    as an email address) through again, or None when it does now; ``count`` adds this
+    request to the counter first."""
     usage = get_usage(
         request,
         group=limit,
         key=key if callable(key) else (lambda group, request: key),
         rate=settings.RATE_LIMITS[limit],
-        increment=True,
+        increment=count,
     )
-    if usage is not None and usage["should_limit"]:
-        # The counting window still holds during its last whole second: one more.
-        raise RateLimited(message, retry_after=max(1, math.ceil(usage["time_left"]) + 1))
+    if usage is None or not usage["should_limit"]:
+        return None
+    # The counting window still holds during its last whole second: one more.
+    return max(1, math.ceil(usage["time_left"]) + 1)
+
+
+def rate_check(request, *, limit: str, key, message: str) -> None:
+    """Count one more ``limit`` action for ``key`` and raise :class:`RateLimited` past the
+    rate."""
+    wait = _wait(request, limit=limit, key=key, count=True)
+    if wait is not None:
+        raise RateLimited(message, retry_after=wait)
 
 
 def rate_exceeded(request, *, limit: str, key) -> int | None:
     """Without counting: the seconds until ``limit`` lets ``key`` through again, or None when
     it does now."""
-    usage = get_usage(
-        request,
-        group=limit,
-        key=key if callable(key) else (lambda group, request: key),
-        rate=settings.RATE_LIMITS[limit],
-        increment=False,
-    )
-    if usage is not None and usage["should_limit"]:
-        return max(1, math.ceil(usage["time_left"]) + 1)
-    return None
+    return _wait(request, limit=limit, key=key, count=False)
 
 
 def too_many(request, refusal: RateLimited):

@@ -67,9 +67,6 @@ def address_refusals_record(request, refusals: list[tuple[str, str]]) -> None:
         )
 
 
-EMAIL_TAKEN = ADDRESS_UNUSABLE
-
-
 def school_active_set(*, school: School, active: bool) -> bool:
     """Deactivate or reactivate a school; True when that changed anything, False when it was
     so already (of two admins doing it at once, one changes it). A deactivated school keeps
@@ -167,7 +164,7 @@ def person_create(
             # No password: the person chooses one from the email's link.
             person = User.objects.create_user(organization=organization, **details.account)
     except IntegrityError as exc:  # the same address added a moment ago by someone else
-        raise PeopleError(EMAIL_TAKEN) from exc
+        raise PeopleError(ADDRESS_UNUSABLE) from exc
     Membership.objects.bulk_create(Membership(user=person, role=role) for role in sorted(roles))
     if Role.COORDINATOR in roles:
         _profile_create(person, details)
@@ -196,7 +193,7 @@ def person_update(
             with transaction.atomic():
                 person.save(update_fields=changed)
         except IntegrityError as exc:
-            raise PeopleError(EMAIL_TAKEN) from exc
+            raise PeopleError(ADDRESS_UNUSABLE) from exc
     if person.memberships.filter(role=Role.COORDINATOR).exists():
         profile = CoordinatorProfile.objects.filter(user=person).first()
         if profile is None:

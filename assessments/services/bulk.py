@@ -215,11 +215,7 @@ class _RouteMoves:
             if indicator.pk not in rows or getattr(rows[indicator.pk], field) is None
         ]
         if missing:
-            raise IncompleteAssessmentError(
-                f"{choose} for every indicator before {doing}; {len(missing)} "
-                f"{'has' if len(missing) == 1 else 'have'} none yet.",
-                missing=missing,
-            )
+            raise IncompleteAssessmentError.of(missing, choose=choose, doing=doing)
 
     def _words(self, assessment: Assessment) -> RubricText:
         version_id = assessment.rubric_version_id

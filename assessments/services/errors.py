@@ -22,3 +22,12 @@ class IncompleteAssessmentError(WorkflowError):
     def __init__(self, message: str, *, missing: list[Indicator]):
         super().__init__(message)
         self.missing = missing
+
+    @classmethod
+    def of(cls, missing: list[Indicator], *, choose: str, doing: str):
+        """``"Choose a level for every indicator before submitting; 2 have none yet."``"""
+        return cls(
+            f"{choose} for every indicator before {doing}; {len(missing)} "
+            f"{'has' if len(missing) == 1 else 'have'} none yet.",
+            missing=missing,
+        )

@@ -186,11 +186,7 @@ def assessment_submit(*, assessment: Assessment, actor, expected_version: int) -
     check_cycle_open(assessment.cycle)
     missing = _indicators_without(assessment=assessment, field="self_level")
     if missing:
-        raise IncompleteAssessmentError(
-            f"Choose a level for every indicator before submitting; {len(missing)} "
-            f"{'has' if len(missing) == 1 else 'have'} none yet.",
-            missing=missing,
-        )
+        raise IncompleteAssessmentError.of(missing, choose="Choose a level", doing="submitting")
     assessment.state = Assessment.State.SUBMITTED
     assessment.submitted_at = timezone.now()
     assessment.review_started_at = None
@@ -293,10 +289,8 @@ def assessment_finalize(*, assessment: Assessment, actor, expected_version: int)
     )
     missing = _indicators_without(assessment=assessment, field="supervisor_level")
     if missing:
-        raise IncompleteAssessmentError(
-            f"Choose a supervisor level for every indicator before finalizing; {len(missing)} "
-            f"{'has' if len(missing) == 1 else 'have'} none yet.",
-            missing=missing,
+        raise IncompleteAssessmentError.of(
+            missing, choose="Choose a supervisor level", doing="finalizing"
         )
     assessment.state = Assessment.State.FINALIZED
     assessment.finalized_at = timezone.now()
