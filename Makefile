@@ -23,19 +23,27 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/activate
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-# Local development server on SQLite with the demo organization.
+# Local development server on SQLite with the demo organization; `make run PORT=8001` serves
+# on another port. Migrations run quietly (errors still show); the demo logins are the last
+# lines printed before the server's own output.
 run: export DEBUG ?= true
+# Links in emails and the ones printed below name the address this server listens on.
+run: export SITE_URL ?= http://$(HOST):$(PORT)
 run: install
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py seed_demo
+	@$(PY) manage.py migrate --no-input -v 0
 	@echo ""
 	@echo "Growth Matrix is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py seed_demo
+	@echo ""
+	@$(PY) manage.py runserver $(HOST):$(PORT)
 
+# The suite runs on PYTEST_WORKERS processes (pytest-xdist); `make test PYTEST_WORKERS=0` runs
+# it in one process, which is easier to read when debugging.
+PYTEST_WORKERS ?= 2
 test: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS)
 
 browser-test: install-dev
 	$(VENV)/bin/pytest -m browser

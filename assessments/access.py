@@ -7,7 +7,12 @@ check them again before writing, so a caller that skips the view is refused the 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from assessments.models import Assessment, AssessmentCycle
+from assessments.models import (
+    Assessment,
+    AssessmentCycle,
+    FeedbackRequest,
+    PrincipalFeedbackSettings,
+)
 from coordinators.access import (
     can_direct,
     get_in_scope_or_404,
@@ -19,7 +24,12 @@ from coordinators.models import Role
 
 OWNER_ONLY = "Only the coordinator changes their own self-assessment."
 REVIEWER_ONLY = "Only the director of this coordinator's team or an org admin reviews it."
+OWNER_ONLY_ACKNOWLEDGES = "Only the coordinator acknowledges their own review."
 SHARER_ONLY = "Only the coordinator or an org admin shares the coaching notes of a review."
+ASKER_ONLY = (
+    "Only the coordinator's director or an org admin asks a principal for feedback (and the "
+    "coordinator, where the organization allows it)."
+)
 
 
 # Scoped getters ---------------------------------------------------------------------------
@@ -54,6 +64,19 @@ def get_assessment_for_user(request, pk) -> Assessment:
     return get_in_scope_or_404(assessments, pk, label="assessment")
 
 
+def feedback_requests_visible_to(user) -> QuerySet[FeedbackRequest]:
+    """Principal feedback requests of the assessments the user may look at."""
+    return FeedbackRequest.objects.filter(assessment__in=assessments_visible_to(user))
+
+
+def get_feedback_request_for_user(request, pk) -> FeedbackRequest:
+    """A feedback request of an assessment within the user's reach, else 404."""
+    requests = feedback_requests_visible_to(request.user).select_related(
+        "assessment__coordinator__user", "assessment__cycle", "school"
+    )
+    return get_in_scope_or_404(requests, pk, label="feedback request")
+
+
 # Object rules -----------------------------------------------------------------------------
 
 
@@ -72,11 +95,31 @@ def can_review(user, assessment: Assessment) -> bool:
     return not is_owner(user, assessment) and can_direct(user, assessment.coordinator)
 
 
+def can_make_goals_from(user, assessment: Assessment) -> bool:
+    """Who may turn a next step into a growth goal of the coordinator: those who set goals
+    with them (the coordinator themself, their director or an org admin)."""
+    return is_owner(user, assessment) or can_direct(user, assessment.coordinator)
+
+
 def can_see_supervisor_side(user, assessment: Assessment) -> bool:
     """Supervisor levels, notes on indicators and next steps: the reviewers see them at once,
     the coordinator once the review is finalized (the coaching notes have their own rule,
     ``can_read_coaching_notes``)."""
     return not is_owner(user, assessment) or assessment.state == Assessment.State.FINALIZED
+
+
+def can_see_self_side(user, assessment: Assessment) -> bool:
+    """The coordinator's levels, evidence and its files: theirs always; for those who reach
+    the assessment (their director, an org admin) once it is submitted, as the review shows it."""
+    return is_owner(user, assessment) or assessment.state in (
+        Assessment.State.SUBMITTED,
+        Assessment.State.FINALIZED,
+    )
+
+
+def can_acknowledge(user, assessment: Assessment) -> bool:
+    """Only the coordinator acknowledges their finalized review."""
+    return is_owner(user, assessment)
 
 
 def wrote_coaching_notes(user, assessment: Assessment) -> bool:
@@ -107,10 +150,9 @@ def can_read_coaching_notes(user, assessment: Assessment) -> bool:
         return True
     if not has_role(user, Role.DIRECTOR):
         return False
-    return (
-        assessment.coaching_notes_shares.filter(director_id=user.pk).exists()
-        or wrote_coaching_notes(user, assessment)
-    )
+    return assessment.coaching_notes_shares.filter(
+        director_id=user.pk
+    ).exists() or wrote_coaching_notes(user, assessment)
 
 
 def can_share_coaching_notes(user, assessment: Assessment) -> bool:
@@ -118,9 +160,8 @@ def can_share_coaching_notes(user, assessment: Assessment) -> bool:
     notes of the review (once it is finalized: the services refuse an open one)."""
     if is_owner(user, assessment):
         return True
-    return (
-        assessment.coordinator.organization_id == user.organization_id
-        and has_role(user, Role.ADMIN)
+    return assessment.coordinator.organization_id == user.organization_id and has_role(
+        user, Role.ADMIN
     )
 
 
@@ -134,6 +175,39 @@ def check_can_review(user, assessment: Assessment) -> None:
         raise PermissionDenied(REVIEWER_ONLY)
 
 
+def check_can_acknowledge(user, assessment: Assessment) -> None:
+    if not can_acknowledge(user, assessment):
+        raise PermissionDenied(OWNER_ONLY_ACKNOWLEDGES)
+
+
 def check_can_share_coaching_notes(user, assessment: Assessment) -> None:
     if not can_share_coaching_notes(user, assessment):
         raise PermissionDenied(SHARER_ONLY)
+
+
+def coordinators_may_ask_principals(organization_id: int) -> bool:
+    """The organization's setting: coordinators send their own principal feedback requests."""
+    return PrincipalFeedbackSettings.objects.filter(
+        organization_id=organization_id, coordinators_may_send=True
+    ).exists()
+
+
+def can_ask_principal(user, assessment: Assessment) -> bool:
+    """Who sends, resends and revokes principal feedback requests of an assessment: whoever
+    reviews it, and the coordinator themself when the organization allows it."""
+    if can_review(user, assessment):
+        return True
+    return is_owner(user, assessment) and coordinators_may_ask_principals(
+        assessment.coordinator.organization_id
+    )
+
+
+def can_see_principal_feedback(user, assessment: Assessment) -> bool:
+    """The principals' levels and comments: the reviewers at once, the coordinator once the
+    review is finalized (as the supervisor's side)."""
+    return can_see_supervisor_side(user, assessment)
+
+
+def check_can_ask_principal(user, assessment: Assessment) -> None:
+    if not can_ask_principal(user, assessment):
+        raise PermissionDenied(ASKER_ONLY)

@@ -8,6 +8,7 @@ from assessments.models import (
     CoachingNotesShare,
     Rating,
     ReminderLog,
+    ReviewSettings,
 )
 
 
@@ -68,3 +69,10 @@ class ReminderLogAdmin(admin.ModelAdmin):
     list_display = ["assessment", "recipient", "kind", "sent_on"]
     list_filter = ["kind", "sent_on"]
     search_fields = ["recipient__email"]
+
+
+@admin.register(ReviewSettings)
+class ReviewSettingsAdmin(admin.ModelAdmin):
+    """The only place an organization's evidence quota is changed."""
+
+    list_display = ["organization", "acknowledgement_on", "evidence_quota_mb"]

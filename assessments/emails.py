@@ -1,4 +1,5 @@
-"""The workflow's emails: cycle opened, submitted, returned, finalized, and reminders.
+"""The workflow's emails: cycle opened, closed, reopened or extended; assessment submitted,
+returned, finalized; and reminders.
 
 Each notification is a django-tasks task that takes ids, enqueued by the services after
 their transaction commits: it runs at once with the immediate backend (development, tests)
@@ -19,8 +20,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from assessments.models import Assessment, AssessmentCycle, CoachingNotesShare, ReminderLog
+from assessments.models import (
+    Assessment,
+    AssessmentCycle,
+    CoachingNotesShare,
+    FeedbackRequest,
+    ReminderLog,
+    review_settings_of,
+)
+from coordinators import public_tokens
 from coordinators.models import Role, User
+from coordinators.tenure import day_words
 
 
 def absolute_url(name: str, *args) -> str:
@@ -70,8 +80,8 @@ def cycle_opened_notify(*, cycle_id: int) -> int:
         [
             _message(
                 to=a.coordinator.user,
-                subject=f"{cycle.name} is open: your self-assessment is due {cycle.due_on:%b} "
-                f"{cycle.due_on.day}",
+                subject=f"{cycle.name} is open: your self-assessment is due "
+                f"{day_words(cycle.due_on)}",
                 template="cycle_opened",
                 context={
                     "cycle": cycle,
@@ -79,6 +89,88 @@ def cycle_opened_notify(*, cycle_id: int) -> int:
                 },
             )
             for a in assessments
+        ]
+    )
+
+
+UNFINISHED = (Assessment.State.DRAFT, Assessment.State.RETURNED)
+
+
+def _unfinished(cycle: AssessmentCycle):
+    """The cycle's drafts and returned assessments of active coordinators: the work a close
+    stops and a reopening or an extension lets continue."""
+    return Assessment.objects.filter(
+        cycle=cycle, state__in=UNFINISHED, coordinator__user__is_active=True
+    ).select_related("coordinator__user", "coordinator__team__director")
+
+
+@task()
+def cycle_closed_notify(*, cycle_id: int) -> int:
+    """Tell each coordinator whose draft or returned assessment the close stopped that it is
+    kept and readable, and each director once about the submissions they can still finalize."""
+    cycle = AssessmentCycle.objects.get(pk=cycle_id)
+    messages = [
+        _message(
+            to=a.coordinator.user,
+            subject=f"{cycle.name} is closed: your self-assessment is kept as you left it",
+            template="cycle_closed_coordinator",
+            context={
+                "cycle": cycle,
+                "assessment": a,
+                "url": absolute_url("assessments:assessment-detail", a.pk),
+            },
+        )
+        for a in _unfinished(cycle)
+    ]
+    by_reviewer: dict[User, list[Assessment]] = defaultdict(list)
+    for assessment in Assessment.objects.filter(
+        cycle=cycle, state=Assessment.State.SUBMITTED
+    ).select_related("coordinator__user", "coordinator__team__director", "cycle"):
+        for reviewer in _reviewers(assessment):
+            by_reviewer[reviewer].append(assessment)
+    messages += [
+        _message(
+            to=reviewer,
+            subject=f"{cycle.name} is closed: {len(items)} submitted self-assessment"
+            f"{'s' if len(items) != 1 else ''} still to review",
+            template="cycle_closed_reviewer",
+            context={
+                "cycle": cycle,
+                "items": [
+                    {
+                        "assessment": a,
+                        "url": absolute_url("assessments:assessment-review", a.pk),
+                    }
+                    for a in items
+                ],
+            },
+        )
+        for reviewer, items in by_reviewer.items()
+    ]
+    return _send(messages)
+
+
+@task()
+def cycle_continues_notify(*, cycle_id: int, reopened: bool) -> int:
+    """Tell the coordinators with a draft or returned assessment in the cycle that they can
+    continue it until the new closing date (the cycle was reopened or extended)."""
+    cycle = AssessmentCycle.objects.get(pk=cycle_id)
+    what = "is open again" if reopened else "has more time"
+    return _send(
+        [
+            _message(
+                to=a.coordinator.user,
+                subject=f"{cycle.name} {what}: your self-assessment is due "
+                f"{cycle.due_on:%b} {cycle.due_on.day}",
+                template="cycle_continues",
+                context={
+                    "cycle": cycle,
+                    "assessment": a,
+                    "reopened": reopened,
+                    "url": absolute_url("assessments:assessment-detail", a.pk),
+                },
+            )
+            for a in _unfinished(cycle)
         ]
     )
 
@@ -104,7 +196,7 @@ def assessment_submitted_notify(*, assessment_id: int) -> int:
     )
 
 
-def _send_to_coordinator(assessment: Assessment, *, subject: str, template: str) -> int:
+def _send_to_coordinator(assessment: Assessment, *, subject: str, template: str, **context) -> int:
     """Tell the assessment's coordinator, with a link to their own sheet."""
     return _send(
         [
@@ -115,6 +207,7 @@ def _send_to_coordinator(assessment: Assessment, *, subject: str, template: str)
                 context={
                     "assessment": assessment,
                     "url": absolute_url("assessments:assessment-detail", assessment.pk),
+                    **context,
                 },
             )
         ]
@@ -138,6 +231,9 @@ def assessment_finalized_notify(*, assessment_id: int) -> int:
         assessment,
         subject=f"Your review for {assessment.cycle.name} is finalized",
         template="assessment_finalized",
+        acknowledgement_asked=review_settings_of(
+            assessment.coordinator.organization_id
+        ).acknowledgement_on,
     )
 
 
@@ -171,6 +267,79 @@ def coaching_notes_shared_notify(*, share_id: int) -> int:
             )
         ]
     )
+
+
+# The principal's feedback -----------------------------------------------------------------
+#
+# A principal has no account: the email goes to the address of the request, and its link
+# carries a token minted as the email is written, so the token never waits in the task queue
+# and only its digest is stored. A new email (a resend, the one reminder) replaces the link.
+
+
+def principal_link(request: FeedbackRequest) -> str:
+    """A new link for the request (its earlier one stops working), as an absolute URL."""
+    raw, digest = public_tokens.mint()
+    FeedbackRequest.objects.filter(pk=request.pk).update(token_digest=digest)
+    request.token_digest = digest
+    return absolute_url("assessments:principal-feedback", raw)
+
+
+def _principal_message(request: FeedbackRequest, *, reminder: bool) -> EmailMessage:
+    assessment = request.assessment
+    coordinator = assessment.coordinator.user.display_name
+    subject = (
+        f"Reminder: your view of {request.school.name} for {coordinator}'s review"
+        if reminder
+        else f"{assessment.cycle.organization.name} asks for your view of {request.school.name}"
+    )
+    body = render_to_string(
+        "emails/principal_feedback_request.txt",
+        {
+            "request": request,
+            "coordinator": coordinator,
+            "organization": assessment.cycle.organization.name,
+            "reminder": reminder,
+            "expires_on": day_words(timezone.localdate(request.expires_at)),
+            "url": principal_link(request),
+        },
+    )
+    return EmailMessage(subject=subject, body=body, to=[request.principal_email])
+
+
+def _feedback_requests():
+    return FeedbackRequest.objects.select_related(
+        "school", "assessment__cycle__organization", "assessment__coordinator__user"
+    )
+
+
+@task()
+@transaction.atomic
+def feedback_request_email(*, feedback_request_id: int) -> int:
+    """Email a principal their feedback request with a new link. Nothing is sent when the
+    request was revoked or its link stopped working before the task ran."""
+    request = _feedback_requests().filter(pk=feedback_request_id).first()
+    if request is None or not request.link_works(timezone.now()):
+        return 0
+    return _send([_principal_message(request, reminder=False)])
+
+
+@transaction.atomic
+def principal_reminders_send(*, after_days: int) -> int:
+    """Remind each principal once whose request, sent at least ``after_days`` days ago, is
+    still unanswered and open; never again for that request. Returns emails sent."""
+    now = timezone.now()
+    waiting = [
+        request
+        for request in _feedback_requests().filter(
+            state__in=[FeedbackRequest.State.SENT, FeedbackRequest.State.OPENED],
+            reminded_at__isnull=True,
+            sent_at__lte=now - timedelta(days=after_days),
+            expires_at__gt=now,
+        )
+        if request.link_works(now)
+    ]
+    FeedbackRequest.objects.filter(pk__in=[r.pk for r in waiting]).update(reminded_at=now)
+    return _send([_principal_message(request, reminder=True) for request in waiting])
 
 
 # Reminders (python manage.py send_reminders, from cron) ---------------------------------

@@ -2,6 +2,7 @@
 model and cache versions), published in the transaction of each move."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from coordinators.events import DomainEvent
 
@@ -43,6 +44,39 @@ class AssessmentFinalized(AssessmentChanged):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PrincipalFeedbackChanged(AssessmentChanged):
+    """A principal feedback request of the assessment was sent, revoked or answered."""
+
+    feedback_request_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PrincipalFeedbackRequested(PrincipalFeedbackChanged):
+    """A request went out (or out again, with a new link)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PrincipalFeedbackRevoked(PrincipalFeedbackChanged):
+    """A request's link stopped working before its time."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PrincipalFeedbackAnswered(PrincipalFeedbackChanged):
+    """The principal saved their levels and comments (the first time or a revision)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AssessmentAcknowledged(AssessmentChanged):
+    """The coordinator acknowledged the finalized review (with or without a response)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReviewSettingsChanged(DomainEvent):
+    """The org admin turned acknowledgement on or off, or changed its days (or the kinds of
+    evidence accepted)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AssessmentsCreated(DomainEvent):
     """Draft assessments were made: for everyone when a cycle opened, or for one latecomer."""
 
@@ -51,10 +85,38 @@ class AssessmentsCreated(DomainEvent):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CycleOpened(DomainEvent):
+class CycleChanged(DomainEvent):
+    """A cycle was made, edited, opened or closed; subscribe to this to hear every one."""
+
     cycle_id: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CycleClosed(DomainEvent):
-    cycle_id: int
+class CycleSaved(CycleChanged):
+    """The admin's cycle form made or edited a cycle (its name, dates or review window)."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CycleOpened(CycleChanged):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CycleClosed(CycleChanged):
+    pass
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CycleReopened(CycleChanged):
+    """A closed cycle is open again until ``closes_on``: its drafts and returned assessments
+    can change and be submitted again."""
+
+    closes_on: date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CycleExtended(CycleChanged):
+    """An open cycle's due or close date moved later."""
+
+    due_on: date
+    closes_on: date

@@ -9,14 +9,29 @@ import re
 
 from django import forms
 
-from assessments.models import AssessmentCycle
+from assessments.models import AssessmentCycle, PrincipalFeedbackSettings
 from assessments.selectors import AssessmentSheet
-from assessments.services import RatingInput
-from coordinators.form_helpers import VersionedFormMixin
+from assessments.services import NextStepInput, PrincipalRatingInput, RatingInput
+from assessments.services.workflow import ACKNOWLEDGEMENT_MAX_CHARS
+from coordinators.form_helpers import CountedTextarea, VersionedFormMixin
 
 TEXT_MAX_LENGTH = 5000
+NEXT_STEP_MAX_LENGTH = 1000
+NEXT_STEPS_MAX = 30
+NEXT_STEPS_BLANK_ROWS = 3
 NOTES_MAX_LENGTH = 10000
+# A state written into a cycle's name ("2026–27 Fall (open)") goes stale the day it changes.
+STATE_IN_NAME = re.compile(r"[(\[]\s*(planned|open|opened|closed|draft)\s*[)\]]", re.IGNORECASE)
 RATING_KEY = re.compile(r"(?P<kind>[a-z_]+)_(?P<pk>\d+)")
+
+
+def too_long(what: str) -> str:
+    """The refusal of a text over its limit; the page shows the whole text back with it."""
+    what = what.replace("%", "%%")
+    return (
+        f"The text for “{what}” has %(show_value)s characters and at most %(limit_value)s "
+        "fit. Nothing was cut: shorten it here and save again."
+    )
 
 
 class SheetForm(forms.Form):
@@ -47,7 +62,8 @@ class SheetForm(forms.Form):
                 label=self.text_label,
                 required=False,
                 max_length=TEXT_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 2}),
+                widget=CountedTextarea(attrs={"rows": 2}),
+                error_messages={"max_length": too_long(item.indicator.name)},
             )
 
     def level_name(self, indicator_id: int) -> str:
@@ -86,6 +102,10 @@ class SheetForm(forms.Form):
             )
         return cleaned
 
+    def all_errors(self) -> list[str]:
+        """Every error of the form in words, first to last (a background save shows the first)."""
+        return [str(e) for field_errors in self.errors.values() for e in field_errors]
+
     def ratings(self) -> dict[int, RatingInput]:
         return {
             item.pk: RatingInput(
@@ -119,27 +139,49 @@ class ReviewForm(SheetForm):
         label="Coaching conversation notes",
         required=False,
         max_length=NOTES_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=CountedTextarea(attrs={"rows": 5}),
         help_text="What you talked about: strengths, gaps, the context of the school site.",
-    )
-    next_steps = forms.CharField(
-        label="Agreed next steps",
-        required=False,
-        max_length=NOTES_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="The coordinator sees these once the review is finalized.",
     )
     return_note = forms.CharField(
         label="Note to the coordinator (needed to return it)",
         required=False,
         max_length=TEXT_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=CountedTextarea(attrs={"rows": 3}),
         help_text="Say what to change; the coordinator sees this note and gets it by email.",
     )
 
-    def __init__(self, *args, returning: bool = False, **kwargs):
+    def __init__(self, *args, returning: bool = False, steps_initial=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.returning = returning
+        self.steps = next_steps_formset(self.data if self.is_bound else None, steps_initial)
+
+    def is_valid(self) -> bool:
+        return super().is_valid() & self.steps_valid()
+
+    def steps_valid(self) -> bool:
+        """The next steps, when the page sent them (a body without them leaves them as they
+        are)."""
+        return not self.steps_sent() or self.steps.is_valid()
+
+    def steps_sent(self) -> bool:
+        return not self.is_bound or f"{self.steps.prefix}-TOTAL_FORMS" in self.data
+
+    def all_errors(self) -> list[str]:
+        errors = super().all_errors()
+        if self.steps_sent() and self.is_bound:
+            errors += [str(e) for e in self.steps.non_form_errors()]
+            errors += [str(e) for row in self.steps.errors for es in row.values() for e in es]
+        return errors
+
+    def next_steps(self) -> list[NextStepInput] | None:
+        """The next steps typed, blank rows left out; None when the body had none."""
+        if not self.steps_sent():
+            return None
+        return [
+            NextStepInput(row["text"], row.get("owner") or "", row.get("due_on"))
+            for row in (form.cleaned_data for form in self.steps.forms)
+            if row.get("text")
+        ]
 
     def clean_return_note(self):
         note = self.cleaned_data["return_note"]
@@ -148,6 +190,42 @@ class ReviewForm(SheetForm):
                 "Write a note saying what to change; the coordinator needs it to revise."
             )
         return note
+
+
+class NextStepForm(forms.Form):
+    """One agreed next step: what, optionally who and by when. A row left blank is no step."""
+
+    text = forms.CharField(
+        label="Next step", required=False, max_length=NEXT_STEP_MAX_LENGTH, strip=True
+    )
+    owner = forms.CharField(label="Who (optional)", required=False, max_length=120)
+    due_on = forms.DateField(
+        label="By when (optional)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("text") and (cleaned.get("owner") or cleaned.get("due_on")):
+            self.add_error("text", "Say what the step is, or clear its other fields.")
+        return cleaned
+
+
+NextStepFormSet = forms.formset_factory(
+    NextStepForm,
+    extra=NEXT_STEPS_BLANK_ROWS,
+    max_num=NEXT_STEPS_MAX,
+    validate_max=True,
+    absolute_max=NEXT_STEPS_MAX + NEXT_STEPS_BLANK_ROWS,
+)
+
+
+def next_steps_formset(data, items, *, prefix: str = "step") -> NextStepFormSet:
+    """The next steps of one conversation as a list of rows: the saved ``items`` (any
+    NextStepItem rows) then a few blank ones to add more."""
+    initial = [{"text": i.text, "owner": i.owner, "due_on": i.due_on} for i in items]
+    return NextStepFormSet(data, initial=initial, prefix=prefix)
 
 
 class CycleForm(VersionedFormMixin, forms.ModelForm):
@@ -189,6 +267,11 @@ class CycleForm(VersionedFormMixin, forms.ModelForm):
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
             raise forms.ValidationError("Another cycle already has this name.")
+        if STATE_IN_NAME.search(name):
+            raise forms.ValidationError(
+                "Leave the state out of the name: the cycle's state (planned, open or closed) is "
+                "shown beside it everywhere and changes, the name does not."
+            )
         return name
 
     def clean(self):
@@ -199,3 +282,134 @@ class CycleForm(VersionedFormMixin, forms.ModelForm):
         if due_on and closes_on and closes_on < due_on:
             self.add_error("closes_on", "The closing date must be on or after the due date.")
         return cleaned
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CycleDatesForm(VersionedFormMixin, forms.ModelForm):
+    """New due and closing dates for reopening a closed cycle or extending an open one, with
+    the reason the history records. The services check the dates against the cycle."""
+
+    reason = forms.CharField(
+        label="Why (kept in the cycle's history)",
+        max_length=80,
+        required=False,
+        help_text="For example “Snow days in February”.",
+    )
+
+    class Meta:
+        model = AssessmentCycle
+        fields = ["due_on", "closes_on"]
+        labels = {"due_on": "Self-assessments due on", "closes_on": "Closes on"}
+        widgets = {"due_on": DATE_INPUT, "closes_on": DATE_INPUT}
+
+    def clean(self):
+        cleaned = super().clean()
+        due_on, closes_on = cleaned.get("due_on"), cleaned.get("closes_on")
+        if due_on and closes_on and closes_on < due_on:
+            self.add_error("closes_on", "The closing date must be on or after the due date.")
+        return cleaned
+
+
+class AcknowledgementForm(forms.Form):
+    """ "I have read this review", with an optional response the director reads."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    response = forms.CharField(
+        label="Your response (optional)",
+        required=False,
+        max_length=ACKNOWLEDGEMENT_MAX_CHARS,
+        widget=CountedTextarea(attrs={"rows": 3}),
+        help_text="Your director reads it beside the review. It does not change any level.",
+        error_messages={"max_length": too_long("Your response")},
+    )
+
+
+# The principal's feedback ---------------------------------------------------------------------
+
+PRINCIPAL_COMMENT_MAX_LENGTH = 2000
+PRINCIPAL_OVERALL_MAX_LENGTH = 5000
+
+
+class PrincipalFeedbackForm(forms.Form):
+    """The principal's page: a level for every School site indicator (required), a comment
+    on each, an overall comment and, when the organization asks, a few words on the
+    coordinator's collaboration."""
+
+    overall_comment = forms.CharField(
+        label="Anything else about the school site and this coordinator's work there?",
+        required=False,
+        max_length=PRINCIPAL_OVERALL_MAX_LENGTH,
+        widget=CountedTextarea(attrs={"rows": 4}),
+        error_messages={"max_length": too_long("Anything else")},
+    )
+
+    def __init__(self, *args, page, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.page = page
+        choices = [(level.value, level.name) for level in page.levels]
+        for item in page.indicators:
+            pk = item.indicator.pk
+            self.fields[f"level_{pk}"] = forms.TypedChoiceField(
+                label=item.indicator.name,
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": "Choose the level that fits best.",
+                    "invalid_choice": "Choose one of the levels shown.",
+                },
+            )
+            self.fields[f"comment_{pk}"] = forms.CharField(
+                label="Your comment (optional)",
+                required=False,
+                max_length=PRINCIPAL_COMMENT_MAX_LENGTH,
+                widget=CountedTextarea(attrs={"rows": 2}),
+                error_messages={"max_length": too_long(item.indicator.name)},
+            )
+        if page.ask_about_collaboration:
+            self.fields["collaboration"] = forms.CharField(
+                label="How does the coordinator work with you and your staff? In your own words.",
+                required=False,
+                max_length=PRINCIPAL_OVERALL_MAX_LENGTH,
+                widget=CountedTextarea(attrs={"rows": 4}),
+                error_messages={"max_length": too_long("Collaboration")},
+            )
+
+    def rows(self):
+        """Each indicator with its level options (and their descriptors) and comment field."""
+        for item in self.page.indicators:
+            pk = item.indicator.pk
+            level_field = self[f"level_{pk}"]
+            chosen = level_field.value()
+            yield {
+                "indicator": item.indicator,
+                "level_field": level_field,
+                "comment_field": self[f"comment_{pk}"],
+                "options": [
+                    {
+                        "value": level.value,
+                        "name": level.name,
+                        "text": item.descriptors.get(level.value, ""),
+                        "id": f"{level_field.auto_id}_{level.value}",
+                        "checked": chosen is not None and str(chosen) == str(level.value),
+                    }
+                    for level in self.page.levels
+                ],
+            }
+
+    def ratings(self) -> dict[int, PrincipalRatingInput]:
+        return {
+            item.indicator.pk: PrincipalRatingInput(
+                level=self.cleaned_data[f"level_{item.indicator.pk}"],
+                comment=self.cleaned_data[f"comment_{item.indicator.pk}"],
+            )
+            for item in self.page.indicators
+        }
+
+
+class PrincipalFeedbackSettingsForm(VersionedFormMixin, forms.ModelForm):
+    class Meta:
+        model = PrincipalFeedbackSettings
+        fields = ["coordinators_may_send", "ask_about_collaboration"]

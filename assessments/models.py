@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -23,7 +25,13 @@ class AssessmentCycle(Versioned, models.Model):
     review_window_days = models.PositiveSmallIntegerField(default=14)
     state = models.CharField(max_length=20, choices=State.choices, default=State.PLANNED)
     opened_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords()
+    # The rubric version of each role family that was current when the cycle opened: every
+    # assessment of the cycle, including one started later, is made against it.
+    rubric_versions = models.ManyToManyField(
+        RubricVersion, blank=True, related_name="pinned_by_cycles"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["-opens_on"]
@@ -77,6 +85,10 @@ class Assessment(models.Model):
     )
     coaching_notes = models.TextField(blank=True)
     next_steps = models.TextField(blank=True)
+    # The coordinator read the finalized review ("I have read this review"), with a response
+    # of their own that the director reads and that never changes a level.
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledgement_response = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[schools])
@@ -99,6 +111,56 @@ class Assessment(models.Model):
     @property
     def is_editable_by_coordinator(self) -> bool:
         return self.state in (self.State.DRAFT, self.State.RETURNED)
+
+
+class EvidenceKind(models.TextChoices):
+    """The kinds of file people may attach as evidence, each recognised by its content."""
+
+    PDF = "pdf", "PDF documents"
+    IMAGE = "image", "Photos and images (PNG, JPEG, GIF, WebP)"
+    OFFICE = "office", "Office documents (Word, Excel, PowerPoint, OpenDocument)"
+    TEXT = "text", "Plain text and CSV"
+
+
+def all_evidence_kinds() -> list[str]:
+    return list(EvidenceKind.values)
+
+
+class ReviewSettings(Versioned, models.Model):
+    """How an organization runs its reviews: whether coordinators acknowledge a finalized
+    review and when an unacknowledged one needs attention, the kinds of evidence files it
+    accepts (its admin may narrow the list) and its storage quota (None: the installation's
+    ``EVIDENCE_ORG_QUOTA_MB``; only the Django admin changes it). No row means the defaults."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="review_settings"
+    )
+    acknowledgement_on = models.BooleanField(default=True)
+    acknowledgement_overdue_days = models.PositiveSmallIntegerField(default=14)
+    evidence_kinds = models.JSONField(default=all_evidence_kinds)
+    evidence_quota_mb = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "review settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(acknowledgement_overdue_days__gte=1),
+                name="review_settings_overdue_days_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review settings of {self.organization}"
+
+    @property
+    def quota_bytes(self) -> int:
+        return (self.evidence_quota_mb or settings.EVIDENCE_ORG_QUOTA_MB) * 1024 * 1024
+
+
+def review_settings_of(organization_id: int) -> ReviewSettings:
+    """The organization's settings, or the defaults (unsaved) when it never changed them."""
+    found = ReviewSettings.objects.filter(organization_id=organization_id).first()
+    return found or ReviewSettings(organization_id=organization_id)
 
 
 def _levels_empty_or_in_range(
@@ -194,6 +256,53 @@ class CategoryScore(models.Model):
         return f"{self.get_category_key_display()}: {self.self_level}/{self.supervisor_level}"
 
 
+class NextStepItem(models.Model):
+    """One agreed next step: what to do, optionally who does it and by when. Abstract, so each
+    conversation that agrees on next steps (a review, a later check-in) keeps its own rows with
+    the same fields, form (``assessments.forms.NextStepForm``) and template
+    (``components/next_steps.html``)."""
+
+    text = models.TextField()
+    owner = models.CharField(max_length=120, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def goal_query(self) -> str:
+        """The query string that opens a growth goal form with this step filled in."""
+        query = {"notes": self.text}
+        if self.due_on:
+            query["target_date"] = self.due_on.isoformat()
+        return urlencode(query)
+
+    @property
+    def as_line(self) -> str:
+        """The step as one line of plain text, as emails, exports and the history show it."""
+        due = self.due_on and f"by {self.due_on.day} {self.due_on:%b %Y}"
+        extras = [part for part in (self.owner, due) if part]
+        return f"{self.text} ({', '.join(extras)})" if extras else self.text
+
+
+class ReviewNextStep(NextStepItem):
+    """A next step agreed in the director's review of one assessment."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="next_step_items"
+    )
+
+    class Meta(NextStepItem.Meta):
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="review_next_step_has_text"),
+        ]
+
+
 class ReminderLog(models.Model):
     """Who was reminded of what on which day, so an hourly cron never repeats itself."""
 
@@ -217,3 +326,131 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.recipient} on {self.sent_on}"
+
+
+# The principal's feedback ---------------------------------------------------------------------
+
+
+class PrincipalFeedbackSettings(Versioned, models.Model):
+    """An organization's choices about the principal's feedback: whether a coordinator may
+    send requests for their own assessment, and whether the principal's page also asks about
+    the coordinator's collaboration in their own words."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="principal_feedback_settings"
+    )
+    coordinators_may_send = models.BooleanField(
+        default=False,
+        verbose_name="Coordinators may ask their principals themselves",
+        help_text="Directors and org admins always can.",
+    )
+    ask_about_collaboration = models.BooleanField(
+        default=False,
+        verbose_name="Ask principals about the coordinator's collaboration",
+        help_text="One more question on the principal's page, answered in their own words "
+        "(no levels).",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "principal feedback settings"
+
+    def __str__(self):
+        return f"Principal feedback settings of {self.organization}"
+
+
+class FeedbackRequest(models.Model):
+    """One school's principal asked for their view of the School site indicators of one
+    assessment, through a link that needs no account. One per assessment and school.
+
+    The link's token is stored only as its SHA-256 digest; it works until the assessment is
+    finalized or ``expires_at``, whichever comes first, and not once revoked. "Expired" is
+    not stored: it is a request still waiting for an answer whose link no longer works.
+    """
+
+    class State(models.TextChoices):
+        SENT = "sent", "Sent"
+        OPENED = "opened", "Opened"
+        ANSWERED = "answered", "Answered"
+        REVOKED = "revoked", "Revoked"
+
+    VALID_DAYS = 30
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="feedback_requests"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="feedback_requests")
+    principal_name = models.CharField(max_length=200)
+    principal_email = models.EmailField(max_length=254)
+    token_digest = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SENT)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    opened_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # The principal's School site level, from their indicator levels by the one score rule.
+    site_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    overall_comment = models.TextField(blank=True)
+    collaboration = models.TextField(blank=True)
+    history = HistoricalRecords(excluded_fields=["token_digest"])
+
+    class Meta:
+        ordering = ["school__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "school"], name="feedback_request_one_per_school"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["sent", "opened", "answered", "revoked"]),
+                name="feedback_request_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(site_level__isnull=True) | Q(site_level__range=LEVEL_IN_RANGE),
+                name="feedback_request_site_level_in_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Feedback from {self.principal_name} ({self.school}) on {self.assessment}"
+
+    def link_works(self, now) -> bool:
+        """Whether the link opens the principal's form at ``now``."""
+        return (
+            self.state != self.State.REVOKED
+            and now < self.expires_at
+            and self.assessment.state != Assessment.State.FINALIZED
+        )
+
+    def shown_state(self, now) -> str:
+        """sent, opened, answered, expired or revoked, as the request page lists it."""
+        if self.state in (self.State.SENT, self.State.OPENED) and not self.link_works(now):
+            return "expired"
+        return self.state
+
+
+class PrincipalRating(models.Model):
+    """The principal's level of one School site indicator, with an optional comment."""
+
+    request = models.ForeignKey(FeedbackRequest, on_delete=models.CASCADE, related_name="ratings")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "indicator"], name="principal_rating_one_per_indicator"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__range=LEVEL_IN_RANGE), name="principal_rating_level_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}: principal {self.level}"

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from coordinators.models import CoordinatorProfile, Role, School, Team, User
+from coordinators.models import CoordinatorProfile, Organization, Role, School, Team, User
 
 
 def user_roles(user) -> frozenset[str]:
@@ -136,6 +136,12 @@ def get_for_admin_or_404(queryset: QuerySet, request, pk, *, label: str):
     return get_in_scope_or_404(scoped, pk, label=label)
 
 
+def get_organization_for_admin(request) -> Organization:
+    """The admin's own organization (403 for anyone else)."""
+    check_role(request.user, Role.ADMIN)
+    return Organization.objects.get(pk=request.user.organization_id)
+
+
 def get_school_for_user(request, pk) -> School:
     return get_for_admin_or_404(School.objects.all(), request, pk, label="school")
 
@@ -147,3 +153,46 @@ def get_team_for_user(request, pk) -> Team:
 def get_person_for_user(request, pk) -> User:
     """A person of the admin's organization, with their profile if they have one."""
     return get_for_admin_or_404(User.objects.select_related("profile"), request, pk, label="person")
+
+
+# What a person may choose in a picker ------------------------------------------------------
+# Each answers with the rows one person may pick in a form or filter, so a picker's search
+# (coordinators/pickers.py) never lists anything outside them, and a form checks a choice
+# against the same rows.
+
+
+def schools_choosable_by(user) -> QuerySet[School]:
+    """Active schools of the organization, for an org admin (who alone assigns them)."""
+    if Role.ADMIN not in user_roles(user):
+        return School.objects.none()
+    return School.objects.filter(organization_id=user.organization_id, active=True)
+
+
+def teams_choosable_by(user) -> QuerySet[Team]:
+    """Every team of the organization for an org admin; the teams they direct for a director."""
+    roles = user_roles(user)
+    teams = Team.objects.filter(organization_id=user.organization_id)
+    if Role.ADMIN in roles:
+        return teams
+    if Role.DIRECTOR in roles:
+        return teams.filter(director=user)
+    return teams.none()
+
+
+def directors_choosable_by(user) -> QuerySet[User]:
+    """Active people of the organization holding the Director role, for an org admin."""
+    if Role.ADMIN not in user_roles(user):
+        return User.objects.none()
+    return User.objects.filter(
+        organization_id=user.organization_id,
+        is_active=True,
+        memberships__role=Role.DIRECTOR,
+    )
+
+
+def people_choosable_by(user) -> QuerySet[User]:
+    """Active people of the user's organization (a mentor is anyone there), for anyone who
+    holds a role in it."""
+    if not user_roles(user):
+        return User.objects.none()
+    return User.objects.filter(organization_id=user.organization_id, is_active=True)

@@ -25,15 +25,25 @@ class DomainEvent:
 
 
 _handlers: dict[type[DomainEvent], list[Handler]] = defaultdict(list)
+_batch_forms: dict[Handler, Callable[[list[DomainEvent]], None]] = {}
 
 
-def subscribe(event_type: type[E], handler: Handler) -> None:
+def subscribe(
+    event_type: type[E],
+    handler: Handler,
+    *,
+    batch: Callable[[list[E]], None] | None = None,
+) -> None:
     """Call ``handler`` with every published ``event_type`` (and its subclasses). Subscribing
-    the same handler twice keeps one subscription."""
+    the same handler twice keeps one subscription. ``batch``, when given, is called instead
+    with every such event of one :func:`publish_many` at once (work done once per batch
+    rather than once per event)."""
     if not (isinstance(event_type, type) and issubclass(event_type, DomainEvent)):
         raise TypeError(f"{event_type!r} is not a DomainEvent class")
     if handler not in _handlers[event_type]:
         _handlers[event_type].append(handler)
+    if batch is not None:
+        _batch_forms[handler] = batch
 
 
 def unsubscribe(event_type: type[E], handler: Handler) -> None:
@@ -57,3 +67,42 @@ def publish(event: DomainEvent) -> None:
         raise TypeError(f"{event!r} is not a DomainEvent")
     for handler in handlers_for(type(event)):
         handler(event)
+
+
+def publish_many(events: list[DomainEvent]) -> None:
+    """Deliver many events of one write (a bulk path), now and in the caller's transaction:
+    each handler gets its events in order, or all at once through its batch form."""
+    delivered: dict[Handler, list[DomainEvent]] = {}
+    for event in events:
+        if not isinstance(event, DomainEvent):
+            raise TypeError(f"{event!r} is not a DomainEvent")
+        for handler in handlers_for(type(event)):
+            delivered.setdefault(handler, []).append(event)
+    for handler, received in delivered.items():
+        batch = _batch_forms.get(handler)
+        if batch is not None:
+            batch(received)
+        else:
+            for event in received:
+                handler(event)
+
+
+# The events of this app's own writes ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CoordinatorProfileChanged(DomainEvent):
+    """A coordinator's profile was made or changed: name, team, school sites, start in role,
+    active or not."""
+
+    coordinator_id: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrganizationStructureChanged(DomainEvent):
+    """A school site or team was made, renamed, given a director, or (de)activated."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SchoolYearStartChanged(DomainEvent):
+    """The organization moved the day its school year starts."""

@@ -186,6 +186,8 @@ class VersionedFormMixin:
                 continue
             saved, typed = fresh[name], self[name]
             theirs, mine = as_data(saved.value()), as_data(typed.data)
+            if hasattr(typed.field, "as_ids"):  # a picker: a name typed in full is its row's id
+                mine = as_data(typed.field.as_ids(typed.data))
             before = as_data(read[name]) if read is not None and name in read else None
             if same(theirs, before) or same(theirs, mine):
                 continue  # nobody else changed it, or both typed the same
@@ -233,6 +235,8 @@ def shown_value(bound) -> str:
     """A field's initial value as the person reads it: choice labels (an empty choice by its
     label, such as "No director yet"), dates in words."""
     field, value = bound.field, bound.value()
+    if hasattr(field, "shown_words"):  # a picker: only the chosen rows are read
+        return field.shown_words(value)
     values = list(value) if isinstance(value, (list, tuple)) else [value]
     values = [v for v in values if v not in (None, "")]
     labels = choice_labels(field) if hasattr(field, "choices") else {}
@@ -298,3 +302,18 @@ class StaleEditMixin:
 
     def row_reload(self, current) -> None:
         self.object = current
+
+
+class CountedTextarea(forms.Textarea):
+    """A textarea whose length limit is shown, never enforced by the browser: the limit goes
+    out as ``data-max-length`` (static/js/char_counter.js shows a counter against it) instead
+    of ``maxlength``, which makes browsers cut pasted text short without a word. The form's
+    own max_length check refuses a text that is too long and shows it back whole."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        widget_attrs = context["widget"]["attrs"]
+        limit = widget_attrs.pop("maxlength", None)
+        if limit is not None:
+            widget_attrs["data-max-length"] = limit
+        return context

@@ -2,15 +2,19 @@
 Every choice is scoped to the admin's organization, so an id of another
 organization is a wrong choice, never a server error."""
 
+from dataclasses import replace
+from datetime import date, timedelta
+
 import django_filters
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 
-from coordinators.form_helpers import ModelMultipleChoiceField, VersionedFormMixin
+from coordinators.form_helpers import VersionedFormMixin
 from coordinators.models import (
     CoordinatorProfile,
+    LeavingReason,
     Membership,
     Organization,
     Role,
@@ -21,6 +25,7 @@ from coordinators.models import (
     Team,
     User,
 )
+from coordinators.pickers import PickerChoiceField, PickerFilter, PickerMultipleChoiceField
 from coordinators.services import ADDRESS_UNUSABLE, PersonDetails
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -50,6 +55,47 @@ def email_problem(email: str, organization: Organization, *, except_pk=None) -> 
 # Schools and teams ------------------------------------------------------------------------
 
 
+MONTHS = [
+    (1, "January"),
+    (2, "February"),
+    (3, "March"),
+    (4, "April"),
+    (5, "May"),
+    (6, "June"),
+    (7, "July"),
+    (8, "August"),
+    (9, "September"),
+    (10, "October"),
+    (11, "November"),
+    (12, "December"),
+]
+
+
+class OrganizationSettingsForm(VersionedFormMixin, forms.ModelForm):
+    """The organization's school-year start: agreements, principal contacts and reports are
+    per school year."""
+
+    school_year_start_month = forms.TypedChoiceField(
+        label="The school year starts in", coerce=int, choices=MONTHS
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["school_year_start_month", "school_year_start_day"]
+        labels = {"school_year_start_day": "On day"}
+        help_texts = {
+            "school_year_start_day": "A day past the month's end counts as its last day "
+            "(29 February is the 28th in a common year)."
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        day = cleaned.get("school_year_start_day")
+        if day is not None and not 1 <= day <= 31:
+            self.add_error("school_year_start_day", "A day of the month: 1 to 31.")
+        return cleaned
+
+
 class SchoolForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = School
@@ -76,11 +122,6 @@ class SchoolForm(VersionedFormMixin, forms.ModelForm):
         return name
 
 
-class DirectorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.display_name} ({obj.email})" if obj.get_full_name() else obj.email
-
-
 class TeamForm(VersionedFormMixin, forms.ModelForm):
     """A team's name and director: someone of the organization holding the director role."""
 
@@ -88,7 +129,10 @@ class TeamForm(VersionedFormMixin, forms.ModelForm):
         model = Team
         fields = ["name", "director"]
         labels = {"name": "Team name"}
-        field_classes = {"director": DirectorChoiceField}
+
+    director = PickerChoiceField(
+        source="directors", label="Director", required=False, empty_label="No director yet"
+    )
 
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -101,11 +145,7 @@ class TeamForm(VersionedFormMixin, forms.ModelForm):
         if self.instance.director_id:
             directors |= Q(organization=organization, pk=self.instance.director_id)
         field = self.fields["director"]
-        field.queryset = (
-            User.objects.filter(directors).distinct().order_by("last_name", "first_name", "email")
-        )
-        field.required = False
-        field.empty_label = "No director yet"
+        field.queryset = User.objects.filter(directors).distinct()
         field.help_text = (
             "The director reviews this team's assessments and sees its dashboard. Only people "
             "holding the Director role are listed: give someone that role on their person page "
@@ -130,11 +170,6 @@ PROFILE_INTRO = (
     '<p class="form-text mt-0">Only for people with the Coordinator role: what they are '
     "assessed as, where they work and since when.</p>"
 )
-
-
-class SchoolChoiceField(ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return obj.name if obj.active else f"{obj.name} (deactivated)"
 
 
 def role_family_field(**kwargs) -> forms.ModelChoiceField:
@@ -167,14 +202,14 @@ class PersonDetailsForm(forms.Form):
     first_name = forms.CharField(label="First name", max_length=150, required=False)
     last_name = forms.CharField(label="Last name", max_length=150, required=False)
     role_family = role_family_field(required=False)
-    team = forms.ModelChoiceField(
-        label="Team", queryset=Team.objects.none(), required=False, empty_label="No team yet"
+    team = PickerChoiceField(
+        source="teams", label="Team", required=False, empty_label="No team yet"
     )
-    schools = SchoolChoiceField(
+    schools = PickerMultipleChoiceField(
+        source="schools",
         label="School sites",
-        queryset=School.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        chosen_label="Chosen school sites",
     )
     role_start_date = role_start_date_field(required=False)
     job_title = forms.CharField(label="Job title", max_length=200, required=False)
@@ -208,7 +243,7 @@ class PersonDetailsForm(forms.Form):
                     HTML(PROFILE_INTRO),
                     "role_family",
                     "team",
-                    Field("schools", wrapper_class="school-choices"),
+                    "schools",
                     Row(Column("role_start_date"), Column("job_title")),
                 )
             )
@@ -217,13 +252,12 @@ class PersonDetailsForm(forms.Form):
         families = RoleFamily.objects.filter(organization=organization).order_by("name")
         self.fields["role_family"].queryset = families
         self.fields["role_family"].empty_label = "Choose a role family"
-        self.fields["team"].queryset = Team.objects.filter(organization=organization).order_by(
-            "name"
-        )
+        self.fields["team"].queryset = Team.objects.filter(organization=organization)
+        # The school sites a person has keep counting after the school is deactivated.
         schools = Q(organization=organization, active=True)
         if self.profile is not None:
             schools |= Q(organization=organization, profiles=self.profile)
-        self.fields["schools"].queryset = School.objects.filter(schools).distinct().order_by("name")
+        self.fields["schools"].queryset = School.objects.filter(schools).distinct()
         if self.person is None and not self.is_bound:
             first = families.first()
             self.initial.setdefault("role_family", first.pk if first else None)
@@ -310,14 +344,38 @@ class PersonCreateForm(PersonDetailsForm):
         return cleaned
 
 
+LEAVING_FIELDS = ("left_on", "leaving_reason")
+
+
 class PersonEditForm(VersionedFormMixin, PersonDetailsForm):
     """An existing person's login and name and, while they hold the Coordinator role, their
-    profile. Roles are not part of it: each is added or removed on its own (PersonRoleForm),
-    so a form opened earlier can never bring a removed role back."""
+    profile, including the day they left the organization and why. Roles are not part of it:
+    each is added or removed on its own (PersonRoleForm), so a form opened earlier can never
+    bring a removed role back."""
+
+    left_on = forms.DateField(
+        label="Left the organization on",
+        widget=DATE_INPUT,
+        required=False,
+        help_text="Leave empty while they work here. With a day, they leave the dashboards "
+        "and new cycles; the retention report counts them from it.",
+    )
+    leaving_reason = forms.ChoiceField(
+        label="Reason for leaving",
+        choices=[("", "Still here"), *LeavingReason.choices],
+        required=False,
+    )
 
     def __init__(self, *args, person: User, **kwargs):
         self.with_profile = person.memberships.filter(role=Role.COORDINATOR).exists()
         super().__init__(*args, person=person, **kwargs)
+        if self.with_profile:
+            self.helper.layout.append(
+                Fieldset("Leaving", Row(Column("left_on"), Column("leaving_reason")))
+            )
+        else:
+            for name in LEAVING_FIELDS:
+                del self.fields[name]
 
     def versioned_row(self):
         return self.person
@@ -326,7 +384,33 @@ class PersonEditForm(VersionedFormMixin, PersonDetailsForm):
         cleaned = super().clean()
         if self.with_profile:
             self.require_profile(cleaned)
+            self._check_leaving(cleaned)
         return cleaned
+
+    def _check_leaving(self, cleaned: dict) -> None:
+        """A day needs a reason; a reason needs a day, except "not recorded" (a person who
+        left before days were kept)."""
+        left_on, reason = cleaned.get("left_on"), cleaned.get("leaving_reason")
+        if "left_on" in self.errors:
+            return
+        if left_on and not reason:
+            self.add_error("leaving_reason", "Choose why they left (or “Not recorded”).")
+        elif reason and not left_on and reason != LeavingReason.NOT_RECORDED:
+            self.add_error("left_on", "Give the day they left the organization.")
+        elif left_on and left_on > date.today() + timedelta(days=366):
+            self.add_error("left_on", "Give a day within the next year.")
+        elif left_on and cleaned.get("role_start_date") and left_on < cleaned["role_start_date"]:
+            self.add_error("left_on", "They cannot leave before their first day in the role.")
+
+    def details(self) -> PersonDetails:
+        details = super().details()
+        if not self.with_profile:
+            return details
+        return replace(
+            details,
+            left_on=self.cleaned_data.get("left_on"),
+            leaving_reason=self.cleaned_data.get("leaving_reason") or "",
+        )
 
 
 class PersonRoleForm(forms.Form):
@@ -367,6 +451,8 @@ def person_initial(person: User, profile: CoordinatorProfile | None) -> dict:
             schools=list(profile.schools.values_list("pk", flat=True)),
             role_start_date=profile.role_start_date,
             job_title=profile.job_title,
+            left_on=profile.left_on,
+            leaving_reason=profile.leaving_reason,
         )
     return initial
 
@@ -462,7 +548,14 @@ class PersonFilterSet(StyledFilterSet):
     role = django_filters.ChoiceFilter(
         label="Role", choices=Role.choices, empty_label="Any role", method="filter_role"
     )
-    team = django_filters.ChoiceFilter(label="Team", empty_label="Any team", method="filter_team")
+    team = PickerFilter(
+        label="Team",
+        method="filter_team",
+        source="teams",
+        empty_label="Any team",
+        words={NO_TEAM: "No team"},
+        hint="Type “No team” for coordinators without one.",
+    )
     family = django_filters.ChoiceFilter(
         label="Role family", empty_label="Any role family", field_name="profile__role_family_id"
     )
@@ -471,12 +564,11 @@ class PersonFilterSet(StyledFilterSet):
         model = User
         fields = []
 
-    def __init__(self, data=None, queryset=None, *, teams=(), families=(), **kwargs):
+    def __init__(self, data=None, queryset=None, *, organization_id, families=(), **kwargs):
         super().__init__(data, queryset, **kwargs)
-        self.filters["team"].extra["choices"] = [
-            *((str(t.pk), t.name) for t in teams),
-            (NO_TEAM, "No team"),
-        ]
+        self.filters["team"].extra["queryset"] = Team.objects.filter(
+            organization_id=organization_id
+        )
         self.filters["family"].extra["choices"] = [(str(f.pk), f.name) for f in families]
 
     def filter_name(self, queryset, name, value):

@@ -1,21 +1,49 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from coordinators.school_years import SchoolYear, school_year_of
 from coordinators.versioning import Versioned
 
 
-class Organization(models.Model):
+class Organization(Versioned, models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The day the organization's school year starts (1 August unless it says otherwise):
+    # partnership agreements, principal contacts and reports are per school year.
+    school_year_start_month = models.PositiveSmallIntegerField(
+        default=8, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    school_year_start_day = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(school_year_start_month__gte=1, school_year_start_month__lte=12)
+                & models.Q(school_year_start_day__gte=1, school_year_start_day__lte=31),
+                name="organization_school_year_start_is_a_day",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def school_year_of(self, day) -> SchoolYear:
+        """The school year ``day`` falls in."""
+        return school_year_of(day, self.school_year_start_month, self.school_year_start_day)
+
+    def school_year(self, start_year: int) -> SchoolYear:
+        return SchoolYear(start_year, self.school_year_start_month, self.school_year_start_day)
+
+
+# The user's fields whose saves the history does not record.
+UNRECORDED_USER_FIELDS = frozenset({"password", "last_login"})
 
 
 class UserManager(BaseUserManager):
@@ -52,12 +80,29 @@ class User(Versioned, AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
     objects = UserManager()
+    # What an admin changes on the person page. The password and the time of the last login
+    # are left out, and a save of only those (every login) leaves no record at all.
+    # When the person last changed (the read API's sync); every version bump stamps it too.
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login", "updated_at"])
 
     class Meta:
         ordering = ["last_name", "first_name", "email"]
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        """Save; a save of only the password or the last login (a login, a password reset)
+        is not a change anyone reads in the person's history, so it records none."""
+        fields = kwargs.get("update_fields")
+        if fields is None or not set(fields) <= UNRECORDED_USER_FIELDS:
+            return super().save(*args, **kwargs)
+        self.skip_history_when_saving = True
+        try:
+            return super().save(*args, **kwargs)
+        finally:
+            del self.skip_history_when_saving
 
     @property
     def display_name(self) -> str:
@@ -75,6 +120,8 @@ class Membership(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    # Each role given or taken away, by whom and when, for the person's history.
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
@@ -109,6 +156,7 @@ class School(Versioned, models.Model):
     level = models.CharField(max_length=20, choices=SchoolLevel.choices)
     setting = models.CharField(max_length=20, choices=SchoolSetting.choices)
     active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -134,6 +182,7 @@ class Team(Versioned, models.Model):
     director = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="directed_teams"
     )
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
@@ -168,8 +217,23 @@ class RoleFamily(Versioned, models.Model):
         return self.name
 
 
+class LeavingReason(models.TextChoices):
+    """Why a person left the organization, in categories the retention report counts by."""
+
+    RESIGNED = "resigned", "Resigned"
+    RETIRED = "retired", "Retired"
+    CONTRACT_ENDED = "contract_ended", "Contract or funding ended"
+    OTHER_ROLE = "other_role", "Moved to another role in the organization"
+    DISMISSED = "dismissed", "Dismissed"
+    OTHER = "other", "Other"
+    NOT_RECORDED = "not_recorded", "Not recorded"
+
+
 class CoordinatorProfile(models.Model):
-    """The assessed person: role family, team, school sites and tenure."""
+    """The assessed person: role family, team, school sites and tenure, and the day they
+    left the organization with the reason, once they have. A day always has a reason; a
+    person who left before days were recorded, on a day nobody knows, has the reason "not
+    recorded" and no day."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
     organization = models.ForeignKey(
@@ -183,10 +247,21 @@ class CoordinatorProfile(models.Model):
     job_title = models.CharField(max_length=200, blank=True)
     role_start_date = models.DateField(help_text="First day in this role; tenure counts from here.")
     active = models.BooleanField(default=True)
-    history = HistoricalRecords(excluded_fields=["organization"])
+    left_on = models.DateField("left the organization on", null=True, blank=True)
+    leaving_reason = models.CharField(
+        "reason for leaving", max_length=20, choices=LeavingReason.choices, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["organization", "updated_at"])
 
     class Meta:
         ordering = ["user__last_name", "user__first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | ~Q(leaving_reason=""),
+                name="profile_leaving_has_day_and_reason",
+            ),
+        ]
 
     def __str__(self):
         return self.user.display_name

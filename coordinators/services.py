@@ -7,10 +7,13 @@ from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
+from coordinators import events
 from coordinators.emails import roster_welcome_notify
 from coordinators.models import (
     CoordinatorProfile,
+    LeavingReason,
     Membership,
     Organization,
     Role,
@@ -20,7 +23,7 @@ from coordinators.models import (
     User,
 )
 from coordinators.ratelimits import RateLimited, rate_check, rate_exceeded, signed_in_user
-from coordinators.versioning import version_claim, versions_bump
+from coordinators.versioning import version_claim, versioned_save, versions_bump
 
 # Schools and people, one at a time (the org admin's pages) -------------------------------
 
@@ -67,13 +70,31 @@ def address_refusals_record(request, refusals: list[tuple[str, str]]) -> None:
         )
 
 
+def _announce(person: User) -> None:
+    """Tell the apps above that a person changed: their coordinator profile when they have
+    one (the dashboards' rows), else the organization's structure (who directs what)."""
+    profile_id = CoordinatorProfile.objects.filter(user=person).values_list("pk", flat=True).first()
+    if profile_id is not None:
+        events.publish(
+            events.CoordinatorProfileChanged(
+                organization_id=person.organization_id, coordinator_id=profile_id
+            )
+        )
+    else:
+        events.publish(events.OrganizationStructureChanged(organization_id=person.organization_id))
+
+
 def school_active_set(*, school: School, active: bool) -> bool:
     """Deactivate or reactivate a school; True when that changed anything, False when it was
     so already (of two admins doing it at once, one changes it). A deactivated school keeps
     its people and assessments (it is never deleted) and is no longer offered for new school
     sites."""
-    changed = School.objects.filter(pk=school.pk, active=not active).update(active=active)
+    changed = School.objects.filter(pk=school.pk, active=not active).update(
+        active=active, updated_at=timezone.now()
+    )
     school.active = active
+    if changed:
+        events.publish(events.OrganizationStructureChanged(organization_id=school.organization_id))
     return bool(changed)
 
 
@@ -90,6 +111,9 @@ class PersonDetails:
     schools: tuple[School, ...] = ()
     role_start_date: date | None = None
     job_title: str = ""
+    # The day they left the organization and why ("" while they are here).
+    left_on: date | None = None
+    leaving_reason: str = ""
 
     @property
     def account(self) -> dict:
@@ -102,6 +126,8 @@ class PersonDetails:
             "team": self.team,
             "role_start_date": self.role_start_date,
             "job_title": self.job_title,
+            "left_on": self.left_on,
+            "leaving_reason": self.leaving_reason,
         }
 
 
@@ -132,7 +158,7 @@ def _release_teams(person: User) -> list[Team]:
     is stale (it would name them again)."""
     teams = list(Team.objects.filter(director=person).order_by("name"))
     Team.objects.filter(pk__in=[team.pk for team in teams]).update(
-        director=None, version=F("version") + 1
+        director=None, version=F("version") + 1, updated_at=timezone.now()
     )
     return teams
 
@@ -171,6 +197,7 @@ def person_create(
     transaction.on_commit(
         partial(roster_welcome_notify.enqueue, user_ids=[person.pk], inviter_id=actor.pk)
     )
+    _announce(person)
     return PersonResult(person=person)
 
 
@@ -201,8 +228,11 @@ def person_update(
         else:
             if details.role_family is None or details.role_start_date is None:
                 raise PeopleError(NEEDS_PROFILE)
-            fields = details.profile_fields | {"active": person.is_active}
+            # A person recorded as having left leaves the dashboards and new cycles.
+            here = person.is_active and not details.leaving_reason
+            fields = details.profile_fields | {"active": here}
             _profile_save(profile, fields, details.schools)
+    _announce(person)
     return PersonResult(person=person)
 
 
@@ -250,6 +280,7 @@ def person_role_add(
         else:
             _profile_active_set(person, active=person.is_active)
     versions_bump(User.objects.filter(pk=person.pk))
+    _announce(person)
     return PersonResult(person=person)
 
 
@@ -278,16 +309,27 @@ def person_role_remove(*, person: User, actor: User, role: str) -> PersonResult:
     if role == Role.COORDINATOR:
         _profile_active_set(person, active=False)
     versions_bump(User.objects.filter(pk=person.pk))
+    _announce(person)
     return PersonResult(person=person, teams_without_director=released)
 
 
-def _profile_active_set(person: User, *, active: bool) -> None:
+def _profile_active_set(person: User, *, active: bool, leaving: bool = False) -> None:
     """The person's profile, if any, in or out of the dashboards and new cycles (one history
-    row when that changes)."""
+    row when that changes). Out because they are ``leaving`` the organization, they left today
+    for a reason not recorded unless the person form recorded a day and reason already; back
+    in, they are here again."""
     profile = CoordinatorProfile.objects.filter(user=person, active=not active).first()
-    if profile is not None:
-        profile.active = active
-        profile.save(update_fields=["active"])
+    if profile is None:
+        return
+    profile.active = active
+    fields = ["active"]
+    if active and profile.leaving_reason:
+        profile.left_on, profile.leaving_reason = None, ""
+        fields += ["left_on", "leaving_reason"]
+    elif leaving and not profile.leaving_reason:
+        profile.left_on, profile.leaving_reason = timezone.localdate(), LeavingReason.NOT_RECORDED
+        fields += ["left_on", "leaving_reason"]
+    profile.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -302,8 +344,9 @@ def person_deactivate(*, person: User, actor: User) -> PersonResult:
     if changed:
         person.is_active = False
         person.save(update_fields=["is_active"])
-    _profile_active_set(person, active=False)
+    _profile_active_set(person, active=False, leaving=True)
     released = _release_teams(person)
+    _announce(person)
     return PersonResult(person=person, teams_without_director=released, changed=changed)
 
 
@@ -319,4 +362,21 @@ def person_reactivate(*, person: User, actor: User) -> PersonResult:
         person.save(update_fields=["is_active"])
     if person.memberships.filter(role=Role.COORDINATOR).exists():
         _profile_active_set(person, active=True)
+    _announce(person)
     return PersonResult(person=person, changed=changed)
+
+
+@transaction.atomic
+def organization_school_year_set(
+    *, organization: Organization, month: int, day: int, expected_version: int | None
+) -> Organization:
+    """Move the day the organization's school year starts (from a form read at
+    ``expected_version``); the flags that count days into the school year follow."""
+    organization.school_year_start_month, organization.school_year_start_day = month, day
+    versioned_save(
+        organization,
+        fields=["school_year_start_month", "school_year_start_day"],
+        expected=expected_version,
+    )
+    events.publish(events.SchoolYearStartChanged(organization_id=organization.pk))
+    return organization

@@ -10,7 +10,8 @@ def years_words(years: int) -> str:
 
 
 def day_words(value: date) -> str:
-    return f"{value:%b} {value.day}, {value.year}"
+    """``"3 Sep 2026"``: the product's one date format, as its templates write dates."""
+    return f"{value.day} {value:%b} {value.year}"
 
 
 def add_years(start: date, years: int) -> date:

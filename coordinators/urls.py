@@ -52,6 +52,11 @@ urlpatterns = [
         deactivate=views.person_deactivate,
         reactivate=views.person_reactivate,
     ),
+    path(
+        "organization/settings/",
+        views.OrganizationSettingsView.as_view(),
+        name="organization-settings",
+    ),
     # A person's roles change one at a time, never by re-posting the whole set.
     path(
         "organization/people/<int:pk>/roles/add/",
@@ -64,3 +69,8 @@ urlpatterns = [
         name="person-role-remove",
     ),
 ]
+
+# One page of what a person may choose in a picker (people, schools, teams), as JSON.
+urlpatterns.append(
+    path("pickers/<slug:source>/", views.picker_options, name="picker-options"),
+)

@@ -12,6 +12,7 @@ form opened before it is stale as well.
 
 from django.db import models, transaction
 from django.db.models import F
+from django.utils import timezone
 
 # A PositiveIntegerField holds up to this on every database.
 MAX_VERSION = 2_147_483_647
@@ -24,6 +25,14 @@ class Versioned(models.Model):
 
     class Meta:
         abstract = True
+
+
+def _stamped(model, **values) -> dict:
+    """``values``, with the time of the change for a model that keeps one (``updated_at``,
+    read by the API's sync): every version taken is a change."""
+    if any(field.name == "updated_at" for field in model._meta.concrete_fields):
+        values["updated_at"] = timezone.now()
+    return values
 
 
 class StaleEdit(Exception):
@@ -39,7 +48,9 @@ def version_claim(row: Versioned, *, expected: int) -> None:
     """Take the row's next version if it is still at ``expected``, else raise ``StaleEdit``.
     Call inside the transaction of the save: the UPDATE holds the row until it commits."""
     rows = type(row)._base_manager
-    if not rows.filter(pk=row.pk, version=expected).update(version=F("version") + 1):
+    if not rows.filter(pk=row.pk, version=expected).update(
+        **_stamped(type(row), version=F("version") + 1)
+    ):
         raise StaleEdit(rows.filter(pk=row.pk).first())
     row.version = expected + 1
 
@@ -47,7 +58,7 @@ def version_claim(row: Versioned, *, expected: int) -> None:
 def versions_bump(queryset) -> int:
     """The next version for every row of ``queryset``, whatever version it is at: for writes
     that are not an edit form's save but change what such a form shows."""
-    return queryset.update(version=F("version") + 1)
+    return queryset.update(**_stamped(queryset.model, version=F("version") + 1))
 
 
 @transaction.atomic
@@ -61,4 +72,6 @@ def versioned_save(row: Versioned, *, fields: list[str], expected: int | None = 
         row.version = rows.values_list("version", flat=True).get(pk=row.pk)
     else:
         version_claim(row, expected=expected)
+    if _stamped(type(row)):
+        fields = [*fields, "updated_at"]
     row.save(update_fields=fields)

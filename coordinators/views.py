@@ -10,21 +10,27 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
-from coordinators import services
+from coordinators import events, pickers, services
 from coordinators.access import (
     RoleRequiredMixin,
+    check_role,
+    get_organization_for_admin,
     get_person_for_user,
     get_school_for_user,
     get_team_for_user,
     role_required,
 )
-from coordinators.form_helpers import StaleEditMixin
+from coordinators.change_history import changes_shown, person_changes
+from coordinators.form_helpers import StaleEditMixin, int_or_none
 from coordinators.forms import (
+    OrganizationSettingsForm,
     PersonCreateForm,
     PersonEditForm,
     PersonFilterSet,
@@ -36,6 +42,7 @@ from coordinators.forms import (
 from coordinators.models import CoordinatorProfile, Membership, Role, RoleFamily, School, Team, User
 from coordinators.ratelimits import RateLimited, too_many
 from coordinators.redirects import redirect_to_next
+from coordinators.tenure import day_words
 
 PER_PAGE = 50
 
@@ -101,6 +108,9 @@ class OrganizationObjectFormMixin(RoleRequiredMixin):
         try:
             with transaction.atomic():
                 saved = form.save()
+                events.publish(
+                    events.OrganizationStructureChanged(organization_id=saved.organization_id)
+                )
         except IntegrityError:  # the same name saved a moment ago by another admin
             form.add_error("name", "Your organization already has one by this name.")
             return self.form_invalid(form)
@@ -234,14 +244,13 @@ class PersonListView(RoleRequiredMixin, AdminPaginationMixin, ListView):
 
     def get_queryset(self):
         organization_id = self.request.user.organization_id
-        self.teams = list(Team.objects.filter(organization_id=organization_id).order_by("name"))
         self.families = list(
             RoleFamily.objects.filter(organization_id=organization_id).order_by("name")
         )
         self.filterset = PersonFilterSet(
             self.request.GET,
             queryset=User.objects.filter(organization_id=organization_id),
-            teams=self.teams,
+            organization_id=organization_id,
             families=self.families,
         )
         return (
@@ -355,6 +364,7 @@ class PersonUpdateView(StaleEditMixin, PersonFormMixin, FormView):
             organization=self.request.user.organization, auto_id="role_%s"
         )
         context["has_profile"] = CoordinatorProfile.objects.filter(user=self.person).exists()
+        context["history"] = person_changes(person=self.person, latest=changes_shown(self.request))
         return context
 
     def save(self, form):
@@ -498,3 +508,54 @@ def person_deactivate(request, pk):
 @role_required(Role.ADMIN)
 def person_reactivate(request, pk):
     return _person_active_view(request, pk, active=True)
+
+
+# Pickers ----------------------------------------------------------------------------------
+
+
+@require_GET
+def picker_options(request, source):
+    """One page of what the user may choose in a picker (coordinators/pickers.py), as JSON:
+    ``?q=`` searches, ``?page=`` pages, ``?exclude=`` leaves one id out. A kind of picker the
+    user may not use at all is a 403, whatever they search."""
+    kind = pickers.SOURCES.get(source)
+    if kind is None:
+        raise Http404("No such picker.")
+    check_role(request.user, *kind.roles)
+    found = pickers.picker_page(
+        kind,
+        request.user,
+        text=pickers.search_text(request.GET.get("q")),
+        page=int_or_none(request.GET.get("page") or "1") or 1,
+        exclude=int_or_none(request.GET.get("exclude") or ""),
+    )
+    response = JsonResponse(found.as_json())
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# The organization's own settings ---------------------------------------------------------
+
+
+class OrganizationSettingsView(StaleEditMixin, UpdateView):
+    """The org admin's settings of the organization: the day its school year starts."""
+
+    form_class = OrganizationSettingsForm
+    template_name = "coordinators/organization_settings.html"
+
+    def get_object(self, queryset=None):
+        return get_organization_for_admin(self.request)
+
+    def form_valid(self, form):
+        organization = services.organization_school_year_set(
+            organization=self.object,
+            month=form.cleaned_data["school_year_start_month"],
+            day=form.cleaned_data["school_year_start_day"],
+            expected_version=form.expected_version,
+        )
+        year = organization.school_year_of(timezone.localdate())
+        messages.success(
+            self.request,
+            f"Saved: this school year, {year.label}, started on {day_words(year.starts)}.",
+        )
+        return redirect("coordinators:organization-settings")

@@ -14,17 +14,22 @@ THRESHOLD_FIELDS = {
     "perception_gap_levels": (1, 2, "levels", flag_rules.PERCEPTION_GAP),
     "stalled_cycles": (2, 10, "finalized cycles", flag_rules.STALLED),
     "long_tenure_extra_years": (0, 10, "years", flag_rules.LONG_TENURE),
+    "agreement_grace_days": (0, 365, "days", flag_rules.NO_AGREEMENT),
 }
 
 
-def threshold_defaults() -> dict[str, int]:
-    return {name: FlagThresholds._meta.get_field(name).default for name in THRESHOLD_FIELDS}
+def threshold_defaults() -> dict[str, int | str]:
+    return {
+        name: FlagThresholds._meta.get_field(name).default
+        for name in [*THRESHOLD_FIELDS, "site_score_rule"]
+    }
 
 
 class FlagThresholdsForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = FlagThresholds
-        fields = list(THRESHOLD_FIELDS)
+        fields = [*THRESHOLD_FIELDS, "site_score_rule"]
+        widgets = {"site_score_rule": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +44,12 @@ class FlagThresholdsForm(VersionedFormMixin, forms.ModelForm):
                 *(v for v in field.validators if not hasattr(v, "limit_value")),
                 _range_validator(low, high, unit),
             ]
+        rule = self.fields["site_score_rule"]
+        rule.label = "Whose School site level the site gap and site ahead flags rest on"
+        rule.help_text = (
+            "In a finalized review. The flag's explanation always says whose view it is; a "
+            "self-assessment not yet reviewed uses the coordinator's own level."
+        )
 
     def rows(self):
         """Each field with its default, for the page that shows them side by side."""

@@ -6,7 +6,9 @@ admin; career stages and the support catalogue belong to the org admin.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from coordinators.access import (
     can_direct,
@@ -18,7 +20,14 @@ from coordinators.access import (
     user_roles,
 )
 from coordinators.models import CoordinatorProfile, Role
-from growth.models import CareerStage, Goal, Support, SupportCatalogEntry, SupportKind
+from growth.models import (
+    CareerStage,
+    CheckIn,
+    Goal,
+    MentoringMatch,
+    Support,
+    SupportCatalogEntry,
+)
 
 NOT_YOURS = "Only the coordinator, their director or an org admin can change their growth plan."
 
@@ -26,11 +35,51 @@ NOT_YOURS = "Only the coordinator, their director or an org admin can change the
 # Object rules -----------------------------------------------------------------------------
 
 
-def is_mentor_of(user, profile: CoordinatorProfile) -> bool:
-    """The user is named as this coordinator's mentor in one of their supports (one query)."""
-    return Support.objects.filter(
-        mentor=user, coordinator=profile, kind=SupportKind.MENTORING
-    ).exists()
+def is_mentor_of(user, profile: CoordinatorProfile, *, active_only: bool = False) -> bool:
+    """The user mentors this coordinator in a mentoring match (one query); ``active_only``
+    asks for a match that has not ended."""
+    matches = MentoringMatch.objects.filter(mentor=user, mentee=profile)
+    if active_only:
+        today = timezone.localdate()
+        matches = matches.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today), starts_on__lte=today
+        )
+    return matches.exists()
+
+
+def can_log_check_in(user, profile: CoordinatorProfile) -> bool:
+    """The coordinator themself, their director or an org admin, or an active mentor."""
+    return (
+        is_own_profile(user, profile)
+        or can_direct(user, profile)
+        or is_mentor_of(user, profile, active_only=True)
+    )
+
+
+def can_read_private_notes(user, check_in: CheckIn) -> bool:
+    """A private note is for its author and the coordinator only; an org admin too sees only
+    that it exists."""
+    return user.pk in (check_in.author_id, check_in.coordinator.user_id)
+
+
+def check_ins_visible_to(user):
+    """The check-ins the user may open: those of the coordinators whose growth page they see
+    (self, their team, everyone for an admin) and of their mentees (one query when used)."""
+    base = CheckIn.objects.filter(coordinator__organization_id=user.organization_id)
+    if not user_roles(user):
+        return base.none()
+    mentees = MentoringMatch.objects.filter(mentor=user).values("mentee_id")
+    return base.filter(Q(coordinator__in=profiles_visible_to(user)) | Q(coordinator__in=mentees))
+
+
+def can_see_check_in(user, check_in: CheckIn) -> bool:
+    return check_ins_visible_to(user).filter(pk=check_in.pk).exists()
+
+
+def is_party_to(user, check_in: CheckIn) -> bool:
+    """The two people of the conversation: its author (a director or a mentor) and the
+    coordinator it was with."""
+    return user.pk in (check_in.author_id, check_in.coordinator.user_id)
 
 
 def can_edit_growth(user, profile: CoordinatorProfile) -> bool:
@@ -94,3 +143,27 @@ def get_catalogue_entry_for_user(request, pk, *, manage: bool = False) -> Suppor
         check_role(request.user, Role.ADMIN)
     entries = SupportCatalogEntry.objects.filter(organization_id=request.user.organization_id)
     return get_in_scope_or_404(entries, pk, label="catalogue entry")
+
+
+def get_check_in_for_user(request, pk, *, edit: bool = False) -> CheckIn:
+    """A check-in of a coordinator the user may see, else 404; ``edit`` is its author's
+    alone, else 403."""
+    check_ins = CheckIn.objects.select_related("coordinator__user", "author").filter(
+        coordinator__organization_id=request.user.organization_id
+    )
+    check_in = get_in_scope_or_404(check_ins, pk, label="check-in")
+    get_growth_profile_for_user(request, check_in.coordinator_id)
+    if edit and check_in.author_id != request.user.pk:
+        raise PermissionDenied("Only the person who logged a check-in can change it.")
+    return check_in
+
+
+def get_match_for_user(request, pk) -> MentoringMatch:
+    """A mentoring match of a coordinator the user directs (their director or an org admin),
+    else 404 out of reach or 403 for someone who may only see it."""
+    matches = MentoringMatch.objects.select_related("mentee__team", "mentor").filter(
+        mentee__organization_id=request.user.organization_id
+    )
+    match = get_in_scope_or_404(matches, pk, label="mentoring match")
+    get_growth_profile_for_user(request, match.mentee_id, direct=True)
+    return match

@@ -4,7 +4,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from growth.models import (
     CareerPosition,
     CareerStage,
+    CheckIn,
     Goal,
+    MentoringMatch,
     Promotion,
     Support,
     SupportCatalogEntry,
@@ -56,3 +58,18 @@ class PromotionAdmin(admin.ModelAdmin):
     list_display = ["profile", "from_stage", "to_stage", "effective_on", "recorded_by"]
     list_filter = ["to_stage"]
     search_fields = ["profile__user__email"]
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(SimpleHistoryAdmin):
+    list_display = ["coordinator", "held_on", "author", "notes_private"]
+    search_fields = ["coordinator__user__email", "author__email"]
+    raw_id_fields = ["coordinator", "author"]
+
+
+@admin.register(MentoringMatch)
+class MentoringMatchAdmin(SimpleHistoryAdmin):
+    list_display = ["mentee", "mentor", "starts_on", "ends_on"]
+    search_fields = ["mentee__user__email", "mentor__email"]
+    raw_id_fields = ["mentee", "mentor", "confirmed_by"]
+    filter_horizontal = ["goals"]

@@ -3,8 +3,8 @@
 from django import forms
 from django.utils import timezone
 
-from coordinators.form_helpers import ModelMultipleChoiceField, VersionedFormMixin
-from coordinators.models import CoordinatorProfile, User
+from coordinators.form_helpers import CountedTextarea, ModelMultipleChoiceField, VersionedFormMixin
+from coordinators.models import CoordinatorProfile
 from coordinators.tenure import day_words
 from growth.models import (
     CareerPosition,
@@ -16,7 +16,7 @@ from growth.models import (
     SupportKind,
 )
 from rubrics.models import CategoryKey, Indicator, Level
-from rubrics.vocabulary import MAX_LEVEL, MIN_LEVEL
+from rubrics.vocabulary import DEFAULT_LEVEL_NAMES, MAX_LEVEL, MIN_LEVEL
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Notes are a few sentences; the limit keeps a pasted document from being stored.
@@ -28,7 +28,7 @@ def notes_field(label="Notes", rows=3, **kwargs) -> forms.CharField:
         label=label,
         required=False,
         max_length=NOTES_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": rows}),
+        widget=CountedTextarea(attrs={"rows": rows}),
         **kwargs,
     )
 
@@ -74,7 +74,7 @@ class GoalForm(VersionedFormMixin, forms.ModelForm):
         }
         widgets = {
             "target_date": DATE_INPUT,
-            "notes": forms.Textarea(attrs={"rows": 3}),
+            "notes": CountedTextarea(attrs={"rows": 3}),
             "supports": forms.CheckboxSelectMultiple,
             "status": forms.RadioSelect,
         }
@@ -142,24 +142,21 @@ class GoalForm(VersionedFormMixin, forms.ModelForm):
 class SupportForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = Support
-        fields = ["kind", "title", "mentor", "network_scope", "starts_on", "hours", "notes"]
+        fields = ["kind", "title", "network_scope", "starts_on", "hours", "notes"]
         labels = {
             "kind": "Kind of support",
-            "mentor": "Mentor",
             "network_scope": "Network",
             "starts_on": "Date (start, course or event)",
             "hours": "Hours",
         }
         help_texts = {
-            "mentor": "For mentoring: another person of your organization. They will see this "
-            "coordinator on their “My mentees” list.",
             "network_scope": "For a network: local, regional, university or national.",
             "hours": "For professional development: the course's or event's hours.",
         }
         widgets = {
             "kind": forms.RadioSelect,
             "starts_on": DATE_INPUT,
-            "notes": forms.Textarea(attrs={"rows": 3}),
+            "notes": CountedTextarea(attrs={"rows": 3}),
         }
 
     notes = notes_field()
@@ -173,21 +170,28 @@ class SupportForm(VersionedFormMixin, forms.ModelForm):
     def __init__(self, *args, profile: CoordinatorProfile, **kwargs):
         super().__init__(*args, **kwargs)
         self.profile = profile
-        self.fields["mentor"].queryset = (
-            User.objects.filter(organization_id=profile.organization_id, is_active=True)
-            .exclude(pk=profile.user_id)
-            .order_by("last_name", "first_name", "email")
-        )
-        self.fields["mentor"].label_from_instance = lambda u: f"{u.display_name} ({u.email})"
         self.fields["network_scope"].choices = [("", "—")] + list(NetworkScope.choices)
+        # Mentoring is a mentoring match (the suggested mentors of the growth plan), not a
+        # support.
+        self.fields["kind"].choices = [
+            (value, label) for value, label in SupportKind.choices if value != SupportKind.MENTORING
+        ]
+        self.fields[
+            "kind"
+        ].help_text = "A mentor is matched from the suggested mentors of the growth plan."
         self.fields["title"].required = False
-        # Crispy shows help text as HTML: no angle brackets in it.
-        self.fields["title"].help_text = "Blank for mentoring: “Mentoring with” the mentor’s name."
         self.fields["goals"].queryset = Goal.objects.filter(coordinator=profile).order_by(
             "target_date"
         )
+        levels = dict(
+            Level.objects.filter(
+                version__rubric__role_family_id=profile.role_family_id,
+                version__state="published",
+            ).values_list("value", "name")
+        )
         self.fields["goals"].label_from_instance = lambda g: (
-            f"{g.get_category_key_display()} to level {g.target_level} by "
+            f"{g.get_category_key_display()} to "
+            f"{levels.get(g.target_level) or DEFAULT_LEVEL_NAMES[g.target_level]} by "
             f"{day_words(g.target_date)}"
         )
         if self.instance.pk:
@@ -196,19 +200,12 @@ class SupportForm(VersionedFormMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind = cleaned.get("kind")
-        if kind == SupportKind.MENTORING:
-            if not cleaned.get("mentor"):
-                self.add_error("mentor", "Choose the mentor.")
-            elif not cleaned.get("title"):
-                cleaned["title"] = f"Mentoring with {cleaned['mentor'].display_name}"
-        else:
-            cleaned["mentor"] = None
         if kind == SupportKind.NETWORK:
             if not cleaned.get("network_scope"):
                 self.add_error("network_scope", "Say which kind of network.")
         else:
             cleaned["network_scope"] = ""
-        if kind and kind != SupportKind.MENTORING and not cleaned.get("title"):
+        if kind and not cleaned.get("title"):
             self.add_error("title", "Give the support a title, such as the course or event.")
         return cleaned
 
@@ -313,7 +310,7 @@ class CatalogueEntryForm(VersionedFormMixin, forms.ModelForm):
             "level": "Recommended for people at",
             "network_scope": "Network",
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": CountedTextarea(attrs={"rows": 3})}
 
     description = notes_field(label="Description")
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from assessments.models import NextStepItem
 from coordinators.models import CoordinatorProfile, Organization, User
 from coordinators.versioning import Versioned
 from rubrics.models import CategoryKey, Indicator
@@ -237,3 +238,192 @@ class Promotion(models.Model):
 
     def __str__(self):
         return f"{self.profile} → {self.to_stage} on {self.effective_on}"
+
+
+# Between cycles: check-ins and mentoring ----------------------------------------------------
+
+
+class CoachingAction(models.Model):
+    """One kind of coaching that can happen in a check-in ("Co-planned"); the org admin keeps
+    the short list. An action taken off the list stays on the check-ins that name it."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="coaching_actions"
+    )
+    name = models.CharField(max_length=80)
+    order = models.PositiveSmallIntegerField(default=0)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="coaching_action_unique_in_org"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class CheckInCadence(Versioned, models.Model):
+    """How often a team's coordinators should have a check-in. ``since`` is the day the
+    cadence was set: someone without any check-in is counted from then (or from their first
+    day in role, whichever is later)."""
+
+    team = models.OneToOneField(
+        "coordinators.Team", on_delete=models.CASCADE, related_name="check_in_cadence"
+    )
+    every_days = models.PositiveSmallIntegerField()
+    since = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(every_days__range=(7, 365)), name="cadence_days_in_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.team}: every {self.every_days} days"
+
+
+class CheckIn(Versioned, models.Model):
+    """A dated conversation between a coordinator and their director or mentor, between the
+    cycles: who took part, goals touched, notes (private to the author and the coordinator
+    when marked so), coaching actions and next steps."""
+
+    coordinator = models.ForeignKey(
+        CoordinatorProfile, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    held_on = models.DateField()
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="check_ins_written")
+    participants = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+    notes_private = models.BooleanField(default=False)
+    coaching_actions = models.ManyToManyField(CoachingAction, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["coordinator", "held_on"], name="check_in_by_day")]
+
+    def __str__(self):
+        return f"Check-in with {self.coordinator} on {self.held_on}"
+
+
+class CheckInGoal(models.Model):
+    """A goal a check-in touched: the progress said about it, and the status it was moved to
+    (blank when it stayed as it was)."""
+
+    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="goal_notes")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="check_in_notes")
+    progress = models.TextField(blank=True)
+    new_status = models.CharField(max_length=20, choices=Goal.Status.choices, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["check_in", "goal"], name="check_in_goal_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.goal} in {self.check_in}"
+
+
+class CheckInNextStep(NextStepItem):
+    """A next step agreed in a check-in."""
+
+    check_in = models.ForeignKey(CheckIn, on_delete=models.CASCADE, related_name="next_step_items")
+
+    class Meta(NextStepItem.Meta):
+        constraints = [
+            models.CheckConstraint(condition=~Q(text=""), name="check_in_next_step_has_text"),
+        ]
+
+
+class MentoringProgramme(Versioned, models.Model):
+    """The organization's mentoring programme: who may mentor (people at the chosen career
+    stages, and those who offered), how many mentees each takes, and its period."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="mentoring_programme"
+    )
+    mentor_stages = models.ManyToManyField(CareerStage, blank=True, related_name="+")
+    capacity = models.PositiveSmallIntegerField(default=2)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity__range=(1, 20)), name="programme_capacity_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="programme_period_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Mentoring programme of {self.organization}"
+
+
+class MentorOffer(models.Model):
+    """A person who said they are willing to mentor, whatever their career stage."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="mentor_offer")
+    offered_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.user} offers to mentor"
+
+
+class MentorNeed(models.Model):
+    """A director chose this coordinator to get a mentor."""
+
+    profile = models.OneToOneField(
+        CoordinatorProfile, on_delete=models.CASCADE, related_name="mentor_need"
+    )
+    noted_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    noted_on = models.DateField()
+
+    def __str__(self):
+        return f"{self.profile} needs a mentor"
+
+
+class MentoringMatch(Versioned, models.Model):
+    """A mentor and a mentee from a start to an (optional) end: the one record of mentoring.
+    A person was mentored on a day when one of their matches was active then."""
+
+    mentor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="mentoring_matches")
+    mentee = models.ForeignKey(
+        CoordinatorProfile, on_delete=models.CASCADE, related_name="mentoring_matches"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    goals = models.ManyToManyField(Goal, blank=True, related_name="mentoring_matches")
+    notes = models.TextField(blank=True)
+    confirmed_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="match_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} mentors {self.mentee} from {self.starts_on}"
+
+    def active_on(self, day) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

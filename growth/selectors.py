@@ -6,13 +6,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from coordinators.change_history import ChangeHistory, change_history
 from coordinators.models import CoordinatorProfile
-from growth.models import Goal, Support, SupportKind
+from growth.cadence import CheckInClock
+from growth.models import CareerPosition, CheckIn, Goal, MentoringMatch, Support
+from rubrics.vocabulary import DEFAULT_LEVEL_NAMES
 
 DUE_SOON_DAYS = 30
+
+
+def check_in_clocks(profile_ids) -> dict[int, CheckInClock]:
+    """The check-in cadence of each coordinator of ``profile_ids`` whose team has one, with
+    their last check-in (one query); those without a cadence are left out."""
+    rows = (
+        CoordinatorProfile.objects.filter(pk__in=profile_ids, team__check_in_cadence__isnull=False)
+        .annotate(last=Max("check_ins__held_on"))
+        .values_list(
+            "pk",
+            "team__check_in_cadence__every_days",
+            "team__check_in_cadence__since",
+            "role_start_date",
+            "last",
+        )
+        .order_by()
+    )
+    return {
+        pk: CheckInClock.of(
+            every_days=every, cadence_since=since, role_start_date=started, last_check_in=last
+        )
+        for pk, every, since, started, last in rows
+    }
 
 
 def goal_due_state(goal: Goal, today: date) -> str | None:
@@ -48,33 +74,91 @@ def goal_deadlines(*, profile_ids, today: date | None = None) -> dict[int, dict[
 @dataclass
 class Mentee:
     profile: CoordinatorProfile
-    mentoring: list[Support]
+    mentoring: list[MentoringMatch]
     open_goals: list[Goal]
 
 
-def mentees_of(user) -> list[Mentee]:
-    """The coordinators who name ``user`` as their mentor, in the user's organization only,
-    with the mentoring supports and open goals (two queries)."""
-    supports = list(
-        Support.objects.filter(
+def mentees_of(user, today: date | None = None) -> list[Mentee]:
+    """The coordinators ``user`` mentors in a match active today, in the user's organization
+    only, with those matches and their open goals (two queries)."""
+    today = today or timezone.localdate()
+    matches = list(
+        MentoringMatch.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            starts_on__lte=today,
             mentor=user,
-            kind=SupportKind.MENTORING,
-            coordinator__organization_id=user.organization_id,
+            mentee__organization_id=user.organization_id,
         )
-        .select_related(
-            "coordinator__user", "coordinator__team", "coordinator__career_position__stage"
-        )
-        .order_by("coordinator__user__last_name", "coordinator__user__first_name", "starts_on")
+        .select_related("mentee__user", "mentee__team", "mentee__career_position__stage")
+        .order_by("mentee__user__last_name", "mentee__user__first_name", "starts_on")
     )
     by_profile: dict[int, Mentee] = {}
-    for support in supports:
+    for match in matches:
         mentee = by_profile.setdefault(
-            support.coordinator_id, Mentee(profile=support.coordinator, mentoring=[], open_goals=[])
+            match.mentee_id, Mentee(profile=match.mentee, mentoring=[], open_goals=[])
         )
-        mentee.mentoring.append(support)
+        mentee.mentoring.append(match)
     if by_profile:
         for goal in Goal.objects.filter(
             coordinator_id__in=by_profile, status=Goal.Status.OPEN
         ).order_by("target_date"):
             by_profile[goal.coordinator_id].open_goals.append(goal)
     return list(by_profile.values())
+
+
+# Who changed what, and when ---------------------------------------------------------------
+
+
+def goal_changes(*, goal: Goal, latest: int | None) -> ChangeHistory:
+    """The goal's changes in words; a level reads "2 (Proficient)"."""
+    levels = {value: f"{value} ({name})" for value, name in DEFAULT_LEVEL_NAMES.items()}
+    return change_history(
+        Goal.history.filter(id=goal.pk),
+        noun="goal",
+        hidden=("coordinator",),
+        words={"target_level": levels},
+        labels={"category_key": "Category"},
+        latest=latest,
+    )
+
+
+def support_changes(*, support: Support, latest: int | None) -> ChangeHistory:
+    return change_history(
+        Support.history.filter(id=support.pk),
+        noun="support",
+        hidden=("coordinator",),
+        labels={"network_scope": "Network", "catalog_entry": "From the catalogue"},
+        latest=latest,
+    )
+
+
+def career_position_changes(*, profile: CoordinatorProfile, latest: int | None) -> ChangeHistory:
+    """Every change of the coordinator's career stage and its date, promotions included."""
+    return change_history(
+        CareerPosition.history.filter(profile_id=profile.pk),
+        noun="career stage",
+        hidden=("profile",),
+        latest=latest,
+    )
+
+
+def check_in_changes(*, check_in, latest: int | None, with_notes: bool) -> ChangeHistory:
+    """The check-in's changes in words; a private note's words are left out for a reader who
+    may not see them."""
+    hidden = ("coordinator", "author") if with_notes else ("coordinator", "author", "notes")
+    return change_history(
+        CheckIn.history.filter(id=check_in.pk),
+        noun="check-in",
+        hidden=hidden,
+        labels={"held_on": "Day", "notes_private": "Private notes"},
+        latest=latest,
+    )
+
+
+def match_changes(*, match: MentoringMatch, latest: int | None) -> ChangeHistory:
+    return change_history(
+        MentoringMatch.history.filter(id=match.pk),
+        noun="mentoring match",
+        hidden=("mentee", "confirmed_by"),
+        latest=latest,
+    )

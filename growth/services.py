@@ -5,8 +5,10 @@ from datetime import date
 
 from django.db import IntegrityError, transaction
 
+from coordinators import events
 from coordinators.models import CoordinatorProfile, Organization
 from coordinators.versioning import version_claim, versioned_save, versions_bump
+from growth import events as growth_events
 from growth.default_catalogue import DEFAULT_CATALOGUE
 from growth.models import (
     CareerPosition,
@@ -22,6 +24,16 @@ from rubrics.models import Indicator
 
 class GrowthError(Exception):
     """A growth write that cannot be done as asked; the message says why, for the user."""
+
+
+def _announce(event_type, profile_or_id) -> None:
+    """Publish one coordinator's growth event (dashboards show goals due and career stages)."""
+    profile = (
+        profile_or_id
+        if isinstance(profile_or_id, CoordinatorProfile)
+        else CoordinatorProfile.objects.only("organization_id").get(pk=profile_or_id)
+    )
+    events.publish(event_type(organization_id=profile.organization_id, coordinator_id=profile.pk))
 
 
 # Goals ------------------------------------------------------------------------------------
@@ -40,7 +52,7 @@ def goal_create(
     notes: str = "",
     supports=(),
 ) -> Goal:
-    goal = Goal.objects.create(
+    goal = Goal(
         coordinator=profile,
         category_key=category_key,
         indicator=indicator,
@@ -50,7 +62,10 @@ def goal_create(
         notes=notes,
         created_by=actor,
     )
+    goal._history_user = actor  # who set the goal, also outside a request
+    goal.save(force_insert=True)
     _goal_supports_set(goal, _own_supports(profile, supports))
+    _announce(growth_events.GoalsChanged, profile)
     return goal
 
 
@@ -66,6 +81,7 @@ def goal_update(*, goal: Goal, expected_version: int, supports=None, **fields) -
         goal.save(update_fields=changed)
     if supports is not None:
         _goal_supports_set(goal, _own_supports(goal.coordinator, supports))
+    _announce(growth_events.GoalsChanged, goal.coordinator_id)
     return goal
 
 
@@ -80,12 +96,15 @@ def goal_status_set(*, goal: Goal, status: str) -> bool:
         return False
     goal.status = status
     versioned_save(goal, fields=["status"])
+    _announce(growth_events.GoalsChanged, goal.coordinator_id)
     return True
 
 
 @transaction.atomic
 def goal_delete(*, goal: Goal) -> None:
+    coordinator_id = goal.coordinator_id
     goal.delete()
+    _announce(growth_events.GoalsChanged, coordinator_id)
 
 
 def _own_supports(profile: CoordinatorProfile, supports) -> list[Support]:
@@ -119,12 +138,9 @@ def _support_goals_set(support: Support, goals) -> None:
 
 def _check_support(*, profile: CoordinatorProfile, kind: str, mentor, network_scope: str) -> None:
     if kind == SupportKind.MENTORING:
-        if mentor is None:
-            raise GrowthError("Mentoring needs a mentor.")
-        if mentor.organization_id != profile.organization_id:
-            raise GrowthError("The mentor must belong to the same organization.")
-        if mentor.pk == profile.user_id:
-            raise GrowthError("A coordinator cannot be their own mentor.")
+        raise GrowthError(
+            "Mentoring is a mentoring match: choose the mentor from the suggested mentors."
+        )
     if kind == SupportKind.NETWORK and not network_scope:
         raise GrowthError("Say whether the network is local, regional, university or national.")
 
@@ -145,7 +161,7 @@ def support_create(
     catalog_entry: SupportCatalogEntry | None = None,
 ) -> Support:
     _check_support(profile=profile, kind=kind, mentor=mentor, network_scope=network_scope)
-    support = Support.objects.create(
+    support = Support(
         coordinator=profile,
         kind=kind,
         title=title,
@@ -157,7 +173,10 @@ def support_create(
         catalog_entry=catalog_entry,
         created_by=actor,
     )
+    support._history_user = actor  # who added the support, also outside a request
+    support.save(force_insert=True)
     _support_goals_set(support, [goal for goal in goals if goal.coordinator_id == profile.pk])
+    _announce(growth_events.SupportsChanged, profile)
     return support
 
 
@@ -182,12 +201,15 @@ def support_update(*, support: Support, expected_version: int, goals=None, **fie
     if goals is not None:
         own = [g for g in goals if g.coordinator_id == support.coordinator_id]
         _support_goals_set(support, own)
+    _announce(growth_events.SupportsChanged, support.coordinator_id)
     return support
 
 
 @transaction.atomic
 def support_delete(*, support: Support) -> None:
+    coordinator_id = support.coordinator_id
     support.delete()
+    _announce(growth_events.SupportsChanged, coordinator_id)
 
 
 @transaction.atomic
@@ -264,6 +286,7 @@ def _place(position: CareerPosition, *, stage: CareerStage | None, since: date |
         position.save()
     else:
         position.save(update_fields=["stage", "since"])
+    _announce(growth_events.CareerPositionChanged, position.profile_id)
 
 
 @transaction.atomic
@@ -327,3 +350,4 @@ def career_stage_delete(*, stage: CareerStage) -> None:
         stage.delete()
     except IntegrityError as exc:  # pragma: no cover - guarded above
         raise GrowthError(f"{stage.title} is still in use.") from exc
+    events.publish(growth_events.CareerStagesChanged(organization_id=stage.organization_id))

@@ -1,18 +1,25 @@
 """Goals, supports, promotions, mentees, and the org admin's career stages and support
 catalogue. Every view checks role and organization on the server (growth/access.py)."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, When
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, FormView, ListView, UpdateView
 
-from coordinators.access import RoleRequiredMixin, role_required, user_roles
+from coordinators import events
+from coordinators.access import RoleRequiredMixin, can_direct, role_required, user_roles
+from coordinators.change_history import changes_shown
 from coordinators.form_helpers import StaleEditMixin, int_or_none
 from coordinators.models import Role
 from coordinators.redirects import next_path, redirect_to_next
+from growth import events as growth_events
 from growth.access import (
     get_career_stage_for_user,
     get_catalogue_entry_for_user,
@@ -21,8 +28,22 @@ from growth.access import (
     get_support_for_user,
 )
 from growth.forms import CareerStageForm, CatalogueEntryForm, GoalForm, PromotionForm, SupportForm
-from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
-from growth.selectors import mentees_of
+from growth.models import (
+    CareerStage,
+    Goal,
+    MentoringMatch,
+    MentorNeed,
+    MentorOffer,
+    Promotion,
+    Support,
+    SupportCatalogEntry,
+)
+from growth.selectors import (
+    career_position_changes,
+    goal_changes,
+    mentees_of,
+    support_changes,
+)
 from growth.services import (
     GrowthError,
     career_stage_delete,
@@ -49,10 +70,24 @@ def profile_growth(request, pk):
         .select_related("from_stage", "to_stage", "recorded_by")
         .order_by("-effective_on", "-recorded_at")
     )
+    stage_history = career_position_changes(profile=profile, latest=changes_shown(request))
+    today = timezone.localdate()
+    matches = (
+        MentoringMatch.objects.filter(mentee=profile, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("mentor")
+    )
     return render(
         request,
         "growth/profile_growth.html",
-        {"profile": profile, "promotions": promotions},
+        {
+            "profile": profile,
+            "promotions": promotions,
+            "stage_history": stage_history,
+            "matches": matches,
+            "may_direct": can_direct(request.user, profile),
+            "needs_mentor": MentorNeed.objects.filter(profile=profile).exists(),
+        },
     )
 
 
@@ -95,6 +130,14 @@ class GoalCreateView(ProfileFormMixin, FormView):
         key = self.request.GET.get("category", "")
         if key in dict(Goal._meta.get_field("category_key").choices):
             initial["category_key"] = key
+        # A goal made from an agreed next step opens with its words and date filled in.
+        notes = self.request.GET.get("notes", "")
+        if notes.strip():
+            initial["notes"] = notes.strip()
+        try:
+            initial["target_date"] = date.fromisoformat(self.request.GET.get("target_date", ""))
+        except ValueError:
+            pass
         return initial
 
     def form_valid(self, form):
@@ -110,6 +153,7 @@ class ProfileObjectUpdateMixin(StaleEditMixin, ProfileFormMixin):
     read before someone else's is refused and shown again (StaleEditMixin)."""
 
     context_name = ""
+    changes = None  # the selector of the object's history: who changed what, and when
 
     def get_object(self, request, pk):
         raise NotImplementedError
@@ -124,13 +168,19 @@ class ProfileObjectUpdateMixin(StaleEditMixin, ProfileFormMixin):
         return {**super().get_form_kwargs(), "instance": stored}
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**{self.context_name: self.object}, **kwargs)
+        history = type(self).changes(
+            **{self.context_name: self.object}, latest=changes_shown(self.request)
+        )
+        return super().get_context_data(
+            **{self.context_name: self.object}, history=history, **kwargs
+        )
 
 
 class GoalUpdateView(ProfileObjectUpdateMixin, FormView):
     form_class = GoalForm
     template_name = "growth/goal_form.html"
     context_name = "goal"
+    changes = staticmethod(goal_changes)
 
     def get_object(self, request, pk):
         return get_goal_for_user(request, pk)
@@ -214,6 +264,7 @@ class SupportUpdateView(ProfileObjectUpdateMixin, FormView):
     form_class = SupportForm
     template_name = "growth/support_form.html"
     context_name = "support"
+    changes = staticmethod(support_changes)
 
     def get_object(self, request, pk):
         return get_support_for_user(request, pk)
@@ -276,6 +327,10 @@ class PromotionCreateView(ProfileFormMixin, FormView):
     form_class = PromotionForm
     template_name = "growth/promotion_form.html"
 
+    def get_context_data(self, **kwargs):
+        history = career_position_changes(profile=self.profile, latest=changes_shown(self.request))
+        return super().get_context_data(history=history, **kwargs)
+
     def form_valid(self, form):
         data = form.cleaned_data
         try:
@@ -303,7 +358,14 @@ def mentee_list(request):
     """The coordinators who name the user as their mentor; nobody else's."""
     if not user_roles(request.user):
         raise PermissionDenied("Your role does not give access to this page.")
-    return render(request, "growth/mentee_list.html", {"mentees": mentees_of(request.user)})
+    return render(
+        request,
+        "growth/mentee_list.html",
+        {
+            "mentees": mentees_of(request.user),
+            "offered": MentorOffer.objects.filter(user=request.user).exists(),
+        },
+    )
 
 
 # Org admin: career stages -----------------------------------------------------------------
@@ -333,9 +395,13 @@ class CareerStageFormMixin(RoleRequiredMixin):
     def get_success_url(self):
         return reverse("growth:stage-list")
 
+    @transaction.atomic
     def form_valid(self, form):
         form.instance.organization = self.request.user.organization
         response = super().form_valid(form)
+        events.publish(
+            growth_events.CareerStagesChanged(organization_id=form.instance.organization.pk)
+        )
         messages.success(self.request, f"Career stage “{self.object.title}” saved.")
         return response
 

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from coordinators.models import Organization
 from dashboards.models import FlagThresholds
+from growth.check_in_services import coaching_actions_seed
 from growth.models import CareerStage
 from growth.services import support_catalogue_seed
 from rubrics.defaults import COMMUNITY_SCHOOL_COORDINATOR
@@ -23,7 +24,8 @@ DEFAULT_CAREER_STAGES = [
 @transaction.atomic
 def organization_create(*, name: str, slug: str, actor=None) -> Organization:
     """A new organization with the default rubric published, default flag thresholds, the
-    default career stages and the default catalogue of recommended supports."""
+    default career stages, the default catalogue of recommended supports and the default list
+    of coaching actions."""
     organization = Organization.objects.create(name=name, slug=slug)
     role_family_create_with_rubric(
         organization=organization,
@@ -33,6 +35,7 @@ def organization_create(*, name: str, slug: str, actor=None) -> Organization:
     )
     FlagThresholds.objects.create(organization=organization)
     support_catalogue_seed(organization=organization)
+    coaching_actions_seed(organization=organization)
     CareerStage.objects.bulk_create(
         CareerStage(
             organization=organization,

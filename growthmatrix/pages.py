@@ -1,10 +1,12 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import render
 
 from assessments.models import Assessment, AssessmentCycle
 from assessments.selectors import team_status
 from coordinators.access import profiles_directed_by, role_required
 from coordinators.models import CoordinatorProfile, Role, School
+from dashboards.selectors.attention import admin_attention
+from growthmatrix.roster.importing import roster_imports_with_errors
 
 
 @role_required(Role.COORDINATOR)
@@ -59,6 +61,9 @@ def my_team(request):
 
 @role_required(Role.ADMIN)
 def organization(request):
+    """The org admin's landing page: what needs them now (cycles to open or close, reviews and
+    self-assessments overdue, roster imports that saved nothing), then the organization's
+    numbers and every admin tool."""
     org = request.user.organization
     counts = {
         "people": org.users.filter(is_active=True).count(),
@@ -67,11 +72,15 @@ def organization(request):
         "teams": org.teams.count(),
         "cycles": org.cycles.count(),
     }
-    cycles = org.cycles.annotate(assessment_count=Count("assessments")).order_by("-opens_on")[:10]
     return render(
         request,
         "pages/organization.html",
-        {"organization": org, "counts": counts, "cycles": cycles},
+        {
+            "organization": org,
+            "counts": counts,
+            "attention": admin_attention(organization_id=org.pk),
+            "imports": roster_imports_with_errors(organization_id=org.pk),
+        },
     )
 
 

@@ -41,11 +41,24 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # Sign-in with an organization's Google or Microsoft account, and two-factor; the OpenID
+    # Connect provider itself is signin's (signin/provider.py).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.mfa",
+    # The read API's docs page: with the app installed, django-ninja serves Swagger UI from
+    # its own static files instead of a CDN (the CSP allows only this site's scripts).
+    "ninja",
     "coordinators",
+    "signin",
     "rubrics",
     "assessments",
     "growth",
+    "evidence",
+    "schoolsites",
     "dashboards",
+    "api",
     "growthmatrix",
 ]
 
@@ -56,12 +69,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "growthmatrix.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "signin.enforcement.TwoFactorDueMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -114,6 +129,8 @@ if TIME_ZONE not in available_timezones():
     raise ImproperlyConfigured(f"TIME_ZONE={TIME_ZONE!r} is not a known time zone name.")
 USE_I18N = True
 USE_TZ = True
+# Every date and time in one format ("3 Sep 2026"), growthmatrix/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["growthmatrix.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -128,6 +145,51 @@ STORAGES = {
         )
     },
 }
+
+# Private files (exports now; every file a person uploads later): never served by URL, only
+# through views that check who asks. The filesystem under PRIVATE_FILES_ROOT by default; any
+# S3-compatible store when PRIVATE_FILES_BUCKET is set, so every server reaches the same files.
+PRIVATE_FILES_BUCKET = env_str("PRIVATE_FILES_BUCKET", "")
+if PRIVATE_FILES_BUCKET:
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIVATE_FILES_BUCKET,
+            "endpoint_url": env_str("PRIVATE_FILES_ENDPOINT_URL", "") or None,
+            "region_name": env_str("PRIVATE_FILES_REGION", "") or None,
+            "access_key": env_str("PRIVATE_FILES_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("PRIVATE_FILES_SECRET_ACCESS_KEY", "") or None,
+            "default_acl": "private",
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+            # Downloads are redirects to signed addresses that stop working this soon.
+            "querystring_auth": True,
+            "querystring_expire": env_int("PRIVATE_FILES_URL_SECONDS", 60, minimum=1),
+        },
+    }
+else:
+    STORAGES["private"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env_str("PRIVATE_FILES_ROOT", str(BASE_DIR / "private-files")),
+            "base_url": None,
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    }
+
+# Evidence files people attach to their ratings and reviews, kept in the private storage:
+# the largest file, the most one assessment may hold, and each organization's quota (the
+# Django admin may give one organization another quota).
+EVIDENCE_FILE_MAX_MB = env_int("EVIDENCE_FILE_MAX_MB", 10, minimum=1)
+EVIDENCE_ASSESSMENT_MAX_MB = env_int("EVIDENCE_ASSESSMENT_MAX_MB", 50, minimum=1)
+EVIDENCE_ORG_QUOTA_MB = env_int("EVIDENCE_ORG_QUOTA_MB", 2048, minimum=1)
+
+# Dashboard exports of more rows than this are built by a background task (a page shows
+# their progress and an email says when they are ready); smaller ones answer at once.
+EXPORT_QUEUE_ROWS = env_int("EXPORT_QUEUE_ROWS", 500, minimum=1)
+# Export files and their records are deleted by `manage.py exports_expire` after this long.
+EXPORT_KEEP_DAYS = env_int("EXPORT_KEEP_DAYS", 7, minimum=1)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -182,6 +244,13 @@ RATE_LIMITS = {
     "password-reset-client": env_rate("RATE_LIMIT_RESET_CLIENT", "20/h"),
     # Email addresses an admin may have refused (already in use) before waiting.
     "address-refusals": env_rate("RATE_LIMIT_ADDRESS_REFUSALS", "10/h"),
+    # Pages opened with a link instead of an account (coordinators/public_tokens.py), per
+    # client address: a principal answers in a handful of requests; guessing needs millions.
+    "public-token": env_rate("RATE_LIMIT_PUBLIC_TOKEN", "60/h"),
+    # Looking up an email's organization sign-in on the login page, per client address.
+    "signin-lookup": env_rate("RATE_LIMIT_SIGNIN_LOOKUP", "30/h"),
+    # Read API requests per token.
+    "api-token": env_rate("RATE_LIMIT_API_TOKEN", "600/m"),
 }
 
 # Login throttling: a locked account-and-address pair waits AXES_COOLOFF_MINUTES.
@@ -192,6 +261,26 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+
+# django-allauth: nobody signs up; people log in with their email address (the login page is
+# growthmatrix's own) or their organization's OpenID Connect provider (signin/adapters.py).
+ACCOUNT_ADAPTER = "signin.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "signin.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("SIGNIN_PROVIDER_TIMEOUT", 10, minimum=1)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env_str("MFA_TOTP_ISSUER", "Growth Matrix")
+# The key client secrets are encrypted with in the database; SECRET_KEY's derivative without
+# it. A secret in SIGNIN_SECRET_<PROVIDER> is used instead and never stored.
+SIGNIN_SECRETS_KEY = env_str("SIGNIN_SECRETS_KEY", "")
 
 # Content-Security-Policy: no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = {

@@ -1,5 +1,6 @@
 import logging
 
+from allauth.account.utils import perform_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
@@ -13,6 +14,7 @@ from coordinators.access import user_roles
 from coordinators.models import Role
 from coordinators.ratelimits import RateLimited, client_address, rate_check, too_many
 from coordinators.redirects import next_path
+from growthmatrix.forms import PasswordResetForm
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +84,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset form, limited per address and per client so nobody can flood an inbox
     or probe many addresses; the answer never says whether an account exists."""
 
+    form_class = PasswordResetForm
+
     def post(self, request, *args, **kwargs):
         address = request.POST.get("email", "").strip().lower()[:254]
         try:
@@ -106,7 +110,12 @@ class LocalNextMixin:
 
 
 class LoginView(LocalNextMixin, auth_views.LoginView):
-    pass
+    """Django's login form (throttled by django-axes); a valid login goes on through allauth's
+    login steps, so a person with two-factor set up is asked for their code before being
+    signed in."""
+
+    def form_valid(self, form):
+        return perform_login(self.request, form.get_user(), redirect_url=self.get_success_url())
 
 
 class LogoutView(LocalNextMixin, auth_views.LogoutView):

@@ -1,23 +1,27 @@
 """make load: two gunicorn instances on one PostgreSQL, 50 simulated people, 60 seconds.
 
-Builds a fresh database (growthmatrix_load by default) with the demo organization, starts
-two application servers on 127.0.0.1, spreads every person's requests over both, and
-prints requests per second, p50/p95/p99 latency and errors per page. At the end it checks
-in the database that every save a person was told succeeded is there.
+Prints a CPU check, builds a fresh database (growthmatrix_load by default) with the demo
+organization at 1,000 coordinators × 10 cycles, starts two application servers and a task
+worker on 127.0.0.1, warms each server, then runs Locust headless (load/locustfile.py), which
+spreads every person's requests over both and prints each page's p95 as a multiple of the
+/healthz p95 of the same window. At the end it checks in the database that every save a
+person was told succeeded is there and how the background tasks ended, and exits 1 when a
+target is missed, a request failed, a save was lost or a task failed.
 
 Environment: LOAD_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/growthmatrix_load),
 LOAD_REDIS_URL (default redis://127.0.0.1:6379/15: the shared cache both servers use for
 sessions and rubric text, emptied first; "none" runs without it), LOAD_SECONDS (default 60,
-at most 300), LOAD_USERS (default 50, at most 200), LOAD_SAMPLES (a CSV file to write every
+at most 300), LOAD_USERS (default 50, at most 200), LOAD_COORDINATORS and LOAD_CYCLES (default
+1000 and 10: a smaller organization for a quick try), LOAD_SAMPLES (a CSV file to write every
 request to, with when it started and how long it took). Traffic goes to 127.0.0.1 only.
 """
 
 import csv
+import json
 import os
-import random
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -25,8 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from load.harness import P95_TARGET_MS, Stats, database  # noqa: E402
-from load.scenarios import SCENARIOS, background_tasks, coordinator_accounts, verify  # noqa: E402
+from load.harness import Session, Stats, database  # noqa: E402
+from load.scenarios import PASSWORD, background_tasks, coordinator_accounts, verify  # noqa: E402
 
 PORTS = (8101, 8102)
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/growthmatrix_load"
@@ -55,7 +59,7 @@ def shared_cache(redis_url: str) -> str:
     return redis_url
 
 
-def server_env(database_url: str, redis_url: str) -> dict:
+def server_env(database_url: str, redis_url: str, files: str) -> dict:
     return {
         **os.environ,
         "DEBUG": "false",
@@ -67,6 +71,8 @@ def server_env(database_url: str, redis_url: str) -> dict:
         "DJANGO_SETTINGS_MODULE": "growthmatrix.settings",
         "EMAIL_HOST": "",
         "TASKS_BACKEND": "database",
+        # Export files, written by the worker and downloaded from either server.
+        "PRIVATE_FILES_ROOT": files,
         # Throttling is per account and address; every simulated person shares 127.0.0.1.
         "AXES_FAILURE_LIMIT": "1000",
     }
@@ -119,33 +125,96 @@ def wait_healthy(port: int, seconds: float = 60):
     raise SystemExit(f"the server on port {port} did not become healthy")
 
 
-def write_samples(path: str, stats: Stats, opened: float):
+# Each page a person opens, by who opens it: requested on every server before the window, so
+# no worker's first request (imports, template compilation, connections) falls inside it.
+WARM_PAGES = {
+    "demo-coordinator-1@example.org": ["/me/"],
+    "demo-director-1@example.org": ["/dashboard/", "/team/"],
+    "demo-admin@example.org": ["/overview/", "/organization/", "/dashboard/export.xlsx"],
+}
+
+
+def warm(bases: list[str], rounds: int = 4):
+    """Every page of every kind of person, ``rounds`` times on each server (each server's
+    workers and threads take requests in turn), outside the measured window."""
+    for base in bases:
+        for email, pages in WARM_PAGES.items():
+            session = Session([base], Stats())
+            session.login(email, PASSWORD)
+            for _ in range(rounds):
+                for page in (*pages, "/healthz"):
+                    session.request("warm-up", page)
+
+
+def write_samples(path: str, samples: list):
     """Every request of the run as CSV (page, seconds into the window, milliseconds), to
     see when the slow ones happened."""
     with open(path, "w", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["page", "started_s", "latency_ms"])
-        for label, started, seconds in stats.samples:
-            writer.writerow([label, f"{started - opened:.3f}", f"{seconds * 1000:.1f}"])
+        for label, started, seconds in samples:
+            writer.writerow([label, f"{started:.3f}", f"{seconds * 1000:.1f}"])
     print(f"Every request written to {path}")
 
 
+def run_locust(bases: list[str], users: int, seconds: int, report: str) -> int:
+    """The people and the /healthz baseline, headless (load/locustfile.py); Locust's exit
+    code (1 when the window's table missed a target or a request failed)."""
+    env = {
+        **os.environ,
+        "LOAD_HOSTS": ",".join(bases),
+        "LOAD_SECONDS": str(seconds),
+        "LOAD_REPORT": report,
+        "PYTHONPATH": str(ROOT),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(ROOT / "load" / "locustfile.py"),
+        "--headless",
+        "--users",
+        str(users + 1),  # and the baseline
+        "--spawn-rate",
+        "10",
+        "--host",
+        bases[0],
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    return subprocess.run(command, cwd=ROOT, env=env, timeout=seconds + 900).returncode
+
+
+def ledger_of(report: dict) -> dict:
+    """The ledger as the people kept it (JSON made its ids text)."""
+    return {
+        int(pk): [(token, {int(i): lvl for i, lvl in levels.items()}) for token, levels in saves]
+        for pk, saves in report["ledger"].items()
+    }
+
+
 def main():
+    print(f"CPU check: one PBKDF2-SHA256 hash (1,000,000 rounds) took {cpu_check():.0f} ms")
     seconds = bounded_env_int("LOAD_SECONDS", 60, 300)
     users = bounded_env_int("LOAD_USERS", 50, 200)
+    size = bounded_env_int("LOAD_COORDINATORS", 1000, 5000)
+    cycles = bounded_env_int("LOAD_CYCLES", 10, 20)
     database_url = os.environ.get("LOAD_DATABASE_URL", DEFAULT_URL)
+    files = tempfile.mkdtemp(prefix="growthmatrix-load-files-")
     env = server_env(
-        database_url, shared_cache(os.environ.get("LOAD_REDIS_URL", DEFAULT_REDIS_URL))
+        database_url, shared_cache(os.environ.get("LOAD_REDIS_URL", DEFAULT_REDIS_URL)), files
     )
 
     print(f"Preparing {database_url} (shared cache: {env['REDIS_URL'] or 'none'}) …", flush=True)
     recreate_database(database_url)
     manage(env, "migrate", "--no-input", "-v0")
-    coordinators = str(max(60, coordinator_accounts(users)))
-    manage(env, "seed_demo", "--force", "--coordinators", coordinators, "--cycles", "4")
+    coordinators = str(max(size, coordinator_accounts(users)))
+    print(f"Seeding {coordinators} coordinators × {cycles} cycles …", flush=True)
+    manage(env, "seed_demo", "--force", "--coordinators", coordinators, "--cycles", str(cycles))
     manage(env, "collectstatic", "--no-input", "-v0")
     settle_database(database_url)
-    print(f"CPU check: one PBKDF2-SHA256 hash (1,000,000 rounds) took {cpu_check():.0f} ms")
 
     servers = [
         subprocess.Popen(
@@ -174,7 +243,7 @@ def main():
         )
         for port in PORTS
     ]
-    # As in production, emails go through the task queue to a worker beside the servers.
+    # As in production, emails and large exports go through the task queue to a worker.
     servers.append(
         subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--interval", "1"],
@@ -184,64 +253,36 @@ def main():
             stderr=subprocess.DEVNULL,
         )
     )
+    report_path = Path(files) / "report.json"
     try:
         for port in PORTS:
             wait_healthy(port)
         bases = [f"http://127.0.0.1:{port}" for port in PORTS]
-        stats = Stats()
-        # Everyone logs in first (password hashing is slow on purpose), then the measured
-        # window opens for all at once.
-        ready = threading.Barrier(users, timeout=300)
-        window = {}
-
-        def start():
-            ready.wait()
-            window.setdefault("opened", time.monotonic())
-            # Once in, each person takes a moment before their first click, as after any
-            # page: fifty requests in the same millisecond is not how people use a site.
-            time.sleep(random.uniform(0, 3))
-            return window["opened"] + seconds
-
-        ledger = {}  # what each person was told was saved, checked in the database after
-        people = []
-        for index in range(users):
-            scenario = SCENARIOS[index % len(SCENARIOS)]
-            people.append(
-                threading.Thread(
-                    target=scenario,
-                    args=(index, bases, stats, start, ledger),
-                    daemon=True,
-                )
-            )
+        print("Warming each server …", flush=True)
+        warm(bases)
         print(f"{users} people for {seconds} s on ports {PORTS} …", flush=True)
-        for person in people:
-            person.start()
-        for person in people:
-            person.join(timeout=seconds + 360)
-        elapsed = time.monotonic() - window.get("opened", time.monotonic() - seconds)
+        locust_code = run_locust(bases, users, seconds, str(report_path))
     finally:
         for server in servers:
             server.terminate()
         for server in servers:
             server.wait(timeout=30)
 
-    print()
-    print(stats.table(elapsed))
+    if not report_path.exists():
+        sys.exit("Locust ended without a report (see its output above).")
+    report = json.loads(report_path.read_text())
     if samples_path := os.environ.get("LOAD_SAMPLES"):
-        write_samples(samples_path, stats, window.get("opened", 0.0))
+        write_samples(samples_path, report["samples"])
+    ledger = ledger_of(report)
     lost = verify(env, ledger)
     print()
     print(f"Saves acknowledged: {sum(len(v) for v in ledger.values())}, lost: {lost}")
     tasks = background_tasks(env)
     print(
-        "Background emails: "
+        "Background tasks (emails, exports): "
         + (", ".join(f"{n} {status.lower()}" for status, n in sorted(tasks.items())) or "none")
     )
-    for label, sample in stats.error_samples.items():
-        print(f"first error on {label}: {sample}")
-    slow = stats.over_target()
-    print(f"p95 over {P95_TARGET_MS} ms: {', '.join(sorted(slow)) or 'none'}")
-    failed = lost or sum(stats.errors.values()) or tasks.get("FAILED")
+    failed = locust_code or lost or tasks.get("FAILED")
     sys.exit(1 if failed else 0)
 
 

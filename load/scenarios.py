@@ -1,11 +1,18 @@
 """What the simulated people do: coordinators save drafts (in the background, as the matrix
 page does, and with its button) and submit, directors open the dashboard and finalize, admins
-look at the overview and export. Each stops at the deadline."""
+look at the overview and export the whole organization. Each stops at the deadline.
+
+Each person is a function of their account number, a Session (load/harness.py), ``start``
+(which waits for the window to open and returns its deadline) and the ledger of what they
+were told was saved. Locust runs them (load/locustfile.py); so do the tests.
+"""
 
 import json
+import os
 import random
 import re
 import time
+from urllib.parse import urlsplit
 
 from load.harness import Session, database
 
@@ -15,12 +22,16 @@ LEVEL_NAMES = re.compile(r'name="((?:supervisor_)?level_\d+)"')
 ASSESSMENT_LINK = re.compile(r'href="/assessments/(\d+)/"')
 REVIEW_LINK = re.compile(r'href="(/assessments/\d+/review/)"')
 MATRIX_FORM = 'id="matrix-form"'
+EXPORT_FORM = 'method="post"'
+DOWNLOAD_LINK = re.compile(r'href="(/exports/\d+/download/)"')
+# Every pause multiplied by this (LOAD_PAUSE_SCALE): 0.1 plays a person's minute in six seconds.
+PAUSE_SCALE = float(os.environ.get("LOAD_PAUSE_SCALE", "1"))
 
 
 def think(deadline: float, low=1.0, high=3.0) -> bool:
     """A person's pause between clicks; False when the window closes during it, and then they
     stop rather than all click at the closing instant together."""
-    pause = random.uniform(low, high)
+    pause = random.uniform(low, high) * PAUSE_SCALE
     if time.monotonic() + pause >= deadline:
         time.sleep(max(0.0, deadline - time.monotonic()))
         return False
@@ -36,13 +47,13 @@ def matrix_fields(page: str, prefix: str, text_prefix: str) -> tuple[int | None,
     return (int(version.group(1)) if version else None), ids
 
 
-def coordinator(index, bases, stats, start, ledger):
+def coordinator(number: int, session: Session, start, ledger: dict):
     """Fills in the matrix as the page does: the page loads once, each change is saved in
     the background (JSON, the version from each answer going into the next), now and then
     the person presses "Save draft" (the page reloads), and a few seconds before the end
-    they submit. After that they look at the read-only matrix and their growth page."""
-    number = index + 1
-    session = Session(bases, stats, offset=index)
+    they submit. After that they look at the read-only matrix and their growth page.
+    ``number`` counts from 0: their account is demo-coordinator-<number + 1>."""
+    number += 1
     logged_in = session.login(f"demo-coordinator-{number}@example.org", PASSWORD)
     deadline = start()
     if not logged_in:
@@ -53,7 +64,7 @@ def coordinator(index, bases, stats, start, ledger):
         return
     pk = int(links[0])
     url = f"/assessments/{pk}/"
-    submit_after = deadline - random.uniform(5, 12)
+    submit_after = deadline - random.uniform(5, 12) * PAUSE_SCALE
     saves, version, ids = 0, None, []
     while time.monotonic() < deadline:
         if version is None:
@@ -100,8 +111,7 @@ def coordinator(index, bases, stats, start, ledger):
             version = None
 
 
-def director(index, bases, stats, start, ledger):
-    session = Session(bases, stats, offset=index)
+def director(index: int, session: Session, start, ledger: dict):
     logged_in = session.login(f"demo-director-{index % 3 + 1}@example.org", PASSWORD)
     deadline = start()
     if not logged_in:
@@ -126,19 +136,26 @@ def director(index, bases, stats, start, ledger):
                 "csrfmiddlewaretoken": session.cookie("csrftoken"),
                 "version": version,
                 "coaching_notes": "Talked through the school site data.",
-                "next_steps": "Monthly check-in with the principal.",
+                "step-TOTAL_FORMS": "1",
+                "step-INITIAL_FORMS": "0",
+                "step-0-text": "Monthly check-in with the principal.",
             }
             data.update({f"supervisor_level_{i}": random.randint(1, 3) for i in ids})
             data.update({f"note_{i}": "Seen in practice." for i in ids})
             # Another tab or a coordinator's recall may have moved it first: then the page
-            # says so (200) instead of finalizing (302); both are correct answers.
-            session.request("finalize", review.replace("/review/", "/finalize/"), data)
+            # says so, listing the typed text (409), instead of finalizing (302); both are
+            # correct answers.
+            session.request(
+                "finalize", review.replace("/review/", "/finalize/"), data, expect=(200, 302, 409)
+            )
         if not think(deadline):
             break
 
 
-def admin(index, bases, stats, start, ledger):
-    session = Session(bases, stats, offset=index)
+def admin(index: int, session: Session, start, ledger: dict):
+    """Looks at the overview and the organization page, and exports the whole organization as
+    XLSX: past the size that is built in the background, they ask for it, watch the progress
+    page (which reloads itself every few seconds) and download the file when it is ready."""
     logged_in = session.login("demo-admin@example.org", PASSWORD)
     deadline = start()
     if not logged_in:
@@ -150,9 +167,35 @@ def admin(index, bases, stats, start, ledger):
         session.request("organization page", "/organization/")
         if not think(deadline):
             break
-        session.request("team export (xlsx)", "/dashboard/export.xlsx")
+        if not export_organization(session, deadline):
+            break
         if not think(deadline, 1, 2):
             break
+
+
+def export_organization(session: Session, deadline: float) -> bool:
+    """The whole organization as XLSX, at once or through the background export; False when
+    the window closed meanwhile."""
+    status, page, _ = session.request("export (xlsx)", "/dashboard/export.xlsx")
+    if EXPORT_FORM not in page:
+        return True  # small enough: the file itself came back
+    if not think(deadline, 1, 2):
+        return False
+    data = {"csrfmiddlewaretoken": session.cookie("csrftoken")}
+    status, _, location = session.request("export (start)", "/dashboard/export.xlsx", data)
+    if status != 302 or not location:
+        return True
+    job_page = urlsplit(location).path
+    while True:
+        if not think(deadline, 3, 3):
+            return False
+        status, page, _ = session.request("export progress page", job_page)
+        link = DOWNLOAD_LINK.search(page)
+        if link:
+            session.request("export download", link.group(1))
+            return True
+        if status != 200 or "Your export failed" in page:
+            return True
 
 
 # 50 people: 36 coordinators, 8 director sessions, 6 admin sessions.
@@ -166,16 +209,6 @@ def role_of(index: int):
 def coordinator_accounts(users: int) -> int:
     """How many coordinator accounts ``users`` people log in with."""
     return sum(1 for index in range(users) if role_of(index)[0] is coordinator)
-
-
-def person(index, bases, stats, start, ledger):
-    # People arrive over a few seconds rather than all in the same instant.
-    time.sleep(index * 0.15)
-    role, number = role_of(index)
-    return role(number, bases, stats, start, ledger)
-
-
-SCENARIOS = [person]
 
 
 def verify(env: dict, ledger: dict) -> int:

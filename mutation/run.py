@@ -72,6 +72,15 @@ def test_one(module: str, children: int, report: Path) -> None:
         only_mutate=[module],
         pytest_add_cli_args_test_selection=[own_tests(module)],
     )
+    # A mutant that a Hypothesis property notices fails on the first example that shows it; the
+    # run needs no smallest example, and shrinking one costs up to half a minute a mutant. No
+    # deadline either: on a busy machine a slow example would count as a mutant noticed.
+    from hypothesis import Phase, settings
+
+    settings.register_profile(
+        "mutation", phases=[Phase.explicit, Phase.reuse, Phase.generate], deadline=None
+    )
+    settings.load_profile("mutation")
     from mutmut.__main__ import cli
 
     cli.main(["run", "--max-children", str(children)], standalone_mode=False)

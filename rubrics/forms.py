@@ -4,11 +4,17 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
-from coordinators.form_helpers import ModelMultipleChoiceField, VersionedFormMixin, int_or_none
+from coordinators.form_helpers import (
+    CountedTextarea,
+    ModelMultipleChoiceField,
+    VersionedFormMixin,
+    int_or_none,
+)
 from coordinators.models import CoordinatorProfile, RoleFamily
 from rubrics.defaults import DEFAULT_RUBRICS
 from rubrics.models import Category, Indicator, Level
 from rubrics.services import IndicatorInput
+from rubrics.vocabulary import plural_noun
 
 DEFAULT_PREFIX = "default:"
 # A descriptor or a category description is a paragraph; the defaults are under 300 characters.
@@ -54,7 +60,10 @@ class RoleFamilyCreateForm(RoleFamilyNameMixin, forms.Form):
             if family.current_version
         ]
         choices += [
-            (f"{DEFAULT_PREFIX}{index}", f"The default rubric for {data['family'].lower()}s")
+            (
+                f"{DEFAULT_PREFIX}{index}",
+                f"The default rubric for {plural_noun(data['family'].lower())}",
+            )
             for index, data in enumerate(DEFAULT_RUBRICS)
         ]
         self.fields["source"].choices = choices
@@ -166,7 +175,7 @@ class CategoryEditForm(LockedForm):
         self.fields["category-description"] = forms.CharField(
             label="What this category is about",
             max_length=TEXT_MAX_LENGTH,
-            widget=forms.Textarea(attrs={"rows": 2}),
+            widget=CountedTextarea(attrs={"rows": 2}),
             initial=category.description,
             required=False,
         )
@@ -181,7 +190,7 @@ class CategoryEditForm(LockedForm):
                 self.fields[f"ind-{indicator.pk}-d{level.value}"] = forms.CharField(
                     label=level.name or f"Level {level.value}",
                     max_length=TEXT_MAX_LENGTH,
-                    widget=forms.Textarea(attrs={"rows": 5}),
+                    widget=CountedTextarea(attrs={"rows": 5}),
                     initial=cells.get((indicator.pk, level.value), ""),
                     required=False,
                 )
@@ -192,7 +201,7 @@ class CategoryEditForm(LockedForm):
             self.fields[f"new-d{level.value}"] = forms.CharField(
                 label=level.name or f"Level {level.value}",
                 max_length=TEXT_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 4}),
+                widget=CountedTextarea(attrs={"rows": 4}),
                 required=False,
             )
         self.fields["action"] = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -5,6 +5,8 @@ The tables keep the names they were created with (``assessments_*``), so moving 
 here changed no row.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -134,7 +136,13 @@ class Category(models.Model):
 
 
 class Indicator(models.Model):
+    """One row of a category. ``key`` is the indicator's identity across versions: a draft
+    copied from a version carries each key over, so an indicator reworded in a new version is
+    still the same indicator (the comparison pairs by it, and last cycle's agreed level is
+    shown beside it); an indicator added in the editor gets a new key."""
+
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="indicators")
+    key = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
     name = models.CharField(max_length=200)
     order = models.PositiveSmallIntegerField()
     history = HistoricalRecords(table_name="assessments_historicalindicator")

@@ -8,9 +8,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from coordinators import events
 from coordinators.models import Organization, RoleFamily, User
 from coordinators.versioning import versions_bump
 from rubrics.defaults import LEVELS
+from rubrics.events import RubricPublished
 from rubrics.models import (
     COPIED_REASON,
     Category,
@@ -111,7 +113,8 @@ def rubric_version_copy(
     """A draft copy of ``source`` (levels, categories, indicators, descriptors) in ``rubric``.
 
     Bulk inserts, each row with a history record marked COPIED_REASON: the baseline that the
-    draft's history compares its first edits against, not shown as edits themselves.
+    draft's history compares its first edits against, not shown as edits themselves. Each
+    indicator keeps its ``key``, its identity across versions.
     """
     version = RubricVersion.objects.create(
         rubric=rubric, number=number, state=RubricVersion.State.DRAFT, created_by=actor
@@ -143,7 +146,9 @@ def rubric_version_copy(
     old_indicators = list(Indicator.objects.filter(category__version=source).order_by("pk"))
     new_indicators = copied(
         [
-            Indicator(category=category_map[i.category_id], name=i.name, order=i.order)
+            Indicator(
+                category=category_map[i.category_id], key=i.key, name=i.name, order=i.order
+            )
             for i in old_indicators
         ],
         Indicator,
@@ -323,6 +328,10 @@ def rubric_version_publish(
     version.published_by = actor
     version.lock_version += 1
     version.save(update_fields=["state", "published_at", "published_by", "lock_version"])
+    organization_id = Rubric.objects.values_list("organization_id", flat=True).get(
+        pk=version.rubric_id
+    )
+    events.publish(RubricPublished(organization_id=organization_id, version_id=version.pk))
     return version
 
 

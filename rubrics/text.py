@@ -26,7 +26,7 @@ class RubricText:
 
 # Raised whenever RubricText changes shape, so that a new release never unpickles what the
 # one before it cached.
-RUBRIC_TEXT_FORMAT = 2
+RUBRIC_TEXT_FORMAT = 3
 
 
 def rubric_text_key(version_id: int) -> str:

@@ -25,6 +25,7 @@ from rubrics.forms import (
 )
 from rubrics.models import CategoryKey, RubricVersion
 from rubrics.selectors import (
+    open_assessments_on_current,
     role_families_overview,
     rubric_grid_problems,
     rubric_version_history,
@@ -310,6 +311,7 @@ def rubric_draft(request, pk):
             "categories": categories,
             "problems": problems,
             "current": current,
+            "staying_on_current": open_assessments_on_current(rubric=version.rubric),
         },
     )
 
@@ -358,6 +360,11 @@ def rubric_category_edit(request, pk, key):
         return _render_published(request, version, key, request.POST)
     except RubricEditConflict as conflict:
         return _render_conflict(request, version, key, conflict.version)
+    then = request.POST.get("then", "")
+    if then in CategoryKey.values and then != key:
+        # Saved on the way to another category's tab: go there, as the tab asked.
+        messages.success(request, "Saved your changes before switching category.")
+        return redirect("rubrics:rubric-category-edit", pk=version.pk, key=then)
     messages.success(request, "Saved.")
     anchor = ""
     action = form.cleaned_data.get("action")
@@ -522,6 +529,11 @@ def rubric_compare(request, pk):
             or others.filter(number__lt=version.number).order_by("-number").first()
         )
     comparison = rubric_versions_compare(old=against, new=version) if against else None
+    problems = []
+    if version.is_editable:
+        # Publishing is offered only when it can succeed: the same check the service runs.
+        grid = comparison.new if comparison else rubric_version_matrix(version=version)
+        problems = rubric_grid_problems(grid)
     return render(
         request,
         "rubrics/rubric_compare.html",
@@ -531,6 +543,10 @@ def rubric_compare(request, pk):
             "family": version.rubric.role_family,
             "comparison": comparison,
             "others": others.order_by("-number"),
+            "current": others.filter(state=RubricVersion.State.PUBLISHED).first(),
+            "staying_on_current": open_assessments_on_current(rubric=version.rubric),
+            "problems": problems,
+            "problems_url": reverse("rubrics:rubric-draft", args=[version.pk]),
         },
     )
 
@@ -539,6 +555,7 @@ def rubric_compare(request, pk):
 def rubric_publish(request, pk):
     version = get_rubric_version_for_user(request, pk)
     lock = request.POST.get("lock_version", "")
+    staying = open_assessments_on_current(rubric=version.rubric)
     try:
         rubric_version_publish(
             version=version,
@@ -563,10 +580,22 @@ def rubric_publish(request, pk):
     except RubricNotEditable:
         messages.error(request, NOT_DRAFT_MESSAGE)
         return redirect("rubrics:rubric-detail", pk=version.rubric.role_family_id)
+    if staying == 1:
+        kept = (
+            ", so the 1 assessment under way in the open cycle stays on the version it "
+            "started with."
+        )
+    elif staying:
+        kept = (
+            f", so the {staying} assessments under way in the open cycle stay on the version "
+            "they started with."
+        )
+    else:
+        kept = "."
     messages.success(
         request,
         f"Version {version.number} is now the current rubric for {version.rubric.role_family}. "
-        "New assessments use it; existing assessments keep the version they were made against.",
+        "It applies from the next cycle opened: a cycle keeps the version it opened with" + kept,
     )
     return redirect("rubrics:rubric-detail", pk=version.rubric.role_family_id)
 

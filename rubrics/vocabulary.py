@@ -42,3 +42,20 @@ class Names:
 
 
 DEFAULT_NAMES = Names()
+
+
+# Words that name a group and take no plural ending ("partnership staff", "personnel").
+UNCOUNTED_ENDINGS = ("staff", "personnel", "faculty", "leadership")
+
+
+def plural_noun(name: str) -> str:
+    """The plural of a role family's name in English: "instructional coaches", "partnership
+    staff", "community school coordinators". Only the last word changes."""
+    lowered = name.lower()
+    if not name or lowered.endswith(UNCOUNTED_ENDINGS):
+        return name
+    if lowered.endswith(("s", "x", "z", "ch", "sh")):
+        return f"{name}es"
+    if lowered.endswith("y") and lowered[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return f"{name[:-1]}ies"
+    return f"{name}s"

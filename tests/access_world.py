@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+from allauth.mfa.models import Authenticator
 from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.messages import constants as message_levels
@@ -28,14 +29,28 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from assessments.models import Assessment, AssessmentCycle
-from assessments.services import RatingInput, assessment_finalize, assessment_save_review
+from api.models import ApiToken
+from assessments.models import Assessment, AssessmentCycle, PrincipalFeedbackSettings
+from assessments.services import (
+    NextStepInput,
+    RatingInput,
+    assessment_finalize,
+    assessment_save_review,
+    feedback_link_mint,
+    feedback_request_send,
+)
 from coordinators.models import RoleFamily
+from dashboards.export_jobs import export_job_build
+from dashboards.models import ExportJob
+from evidence.services import EvidenceOwner, attachment_add, check_in_attachment_add
+from growth.check_in_services import check_in_create
 from growth.models import CareerStage, SupportCatalogEntry
 from growth.services import goal_create, support_create
 from growthmatrix.roster.importing import roster_import_run
 from rubrics.models import Indicator, RubricVersion
 from rubrics.services import rubric_version_new_draft
+from signin.models import IdentityProvider
+from tests.evidence.samples import attached_file, first_rated
 from tests.factories import (
     AssessmentFactory,
     CycleFactory,
@@ -43,6 +58,7 @@ from tests.factories import (
     ProfileFactory,
     TeamFactory,
     UserFactory,
+    mentoring_match,
 )
 
 PASSWORD = "correct horse battery staple"
@@ -121,6 +137,24 @@ def world_build() -> World:
     director = team.director
 
     mine.team, mine.other_team, mine.profile, mine.teammate = team, other_team, profile, teammate
+    # Each organization signs in with Google; the teammate has an authenticator app (its
+    # reset is the org admin's).
+    mine.identity_provider = IdentityProvider.objects.create(
+        organization=org,
+        kind="google",
+        slug="bay-google",
+        client_id="bay-client",
+        allowed_domains="example.org",
+    )
+    theirs.identity_provider = IdentityProvider.objects.create(
+        organization=other_org,
+        kind="google",
+        slug="elsewhere-google",
+        client_id="elsewhere-client",
+        allowed_domains="elsewhere.example",
+    )
+    Authenticator.objects.create(user=teammate.user, type="totp", data={"secret": "x"})
+    mine.api_token = ApiToken.objects.create(organization=org, name="Warehouse", digest="0" * 64)
     mine.cycle_open = CycleFactory(organization=org, name="2030 Fall")
     mine.cycle_prev = CycleFactory(
         organization=org,
@@ -143,6 +177,18 @@ def world_build() -> World:
         state=Assessment.State.SUBMITTED,
         submitted_at=timezone.now() - timedelta(days=150),
     )
+    # The principal of the submitted assessment's school was asked for feedback; the link's
+    # token is known only here (the database keeps its digest).
+    PrincipalFeedbackSettings.objects.create(organization=org)
+    mine.feedback = feedback_request_send(
+        assessment=mine.submitted,
+        school=mine.submitted.schools.get(),
+        actor=director,
+        principal_name="Dr. Renee Whitfield",
+        principal_email="principal@school.example.org",
+        email=False,
+    )
+    mine.feedback_token = token_of(feedback_link_mint(request=mine.feedback))
     mine.rubric_draft, _ = rubric_version_new_draft(rubric=mine.family.rubric, actor=admin)
     mine.goal = goal_create(
         profile=profile,
@@ -154,12 +200,56 @@ def world_build() -> World:
     mine.support = support_create(
         profile=profile, actor=director, kind="pd", title="Facilitation course", hours=6
     )
-    support_create(profile=profile, actor=director, kind="mentoring", title="", mentor=mentor.user)
+    mine.match = mentoring_match(mentee=profile, mentor=mentor.user, actor=director)
+    mine.check_in = check_in_create(
+        profile=profile,
+        actor=director,
+        held_on=TODAY - timedelta(days=3),
+        notes="Talked about the family night.",
+        next_steps=[NextStepInput("Invite the PTA chair", "", TODAY + timedelta(days=20))],
+    )
     mine.inherited = _review_by_former_director(profile, team=team, former_team=other_team)
     # A stage nobody is at (deleting it works) besides the ones people are at.
     mine.free_stage = CareerStage.objects.create(
         organization=org, title="Fellow", order=9, expected_years_from=9
     )
+
+    # A file among the submitted assessment's evidence, and a link on the draft's.
+    mine.evidence_file = attached_file(mine.submitted, by=profile.user, title="Sign-in sheet")
+    mine.evidence_link, _ = attachment_add(
+        assessment=mine.draft,
+        actor=profile.user,
+        expected_version=mine.draft.version,
+        owner=EvidenceOwner(first_rated(mine.draft)),
+        title="Shared folder",
+        url="https://drive.example.org/folder",
+    )
+    mine.draft.refresh_from_db()
+    # A link on the check-in its director logged, and one on a check-in of the teammate (whom
+    # the mentor does not mentor).
+    mine.check_in_link, mine.check_in = check_in_attachment_add(
+        check_in=mine.check_in,
+        actor=director,
+        expected_version=mine.check_in.version,
+        title="Family night photos",
+        url="https://photos.example.org/family-night",
+    )
+    mine.teammate_check_in_link, _ = check_in_attachment_add(
+        check_in=check_in_create(profile=teammate, actor=director, held_on=TODAY),
+        actor=director,
+        expected_version=1,
+        title="Teammate's folder",
+        url="https://drive.example.org/teammate",
+    )
+
+    # The director's export of their team, built and ready to download.
+    mine.export_job = export_job_build(
+        job=ExportJob.objects.create(
+            requester=director, organization=org, format="csv", filters={"team": [str(team.pk)]}
+        )
+    )
+
+    _school_site_objects(mine, profile=profile, director=director)
 
     theirs.team, theirs.profile = far_team, far_profile
     theirs.cycle_open = CycleFactory(organization=other_org, name="Far Fall")
@@ -202,6 +292,11 @@ def world_build() -> World:
     )
 
 
+def token_of(link: str) -> str:
+    """The token at the end of a principal's link."""
+    return link.rstrip("/").rsplit("/", 1)[1]
+
+
 def _review_by_former_director(profile, *, team, former_team) -> Assessment:
     """A finalized review of two years ago, from when the coordinator was on ``former_team``:
     its director ("other_director") wrote the coaching notes and finalized it, then the
@@ -241,6 +336,48 @@ def _review_by_former_director(profile, *, team, former_team) -> Assessment:
     profile.team = team
     profile.save(update_fields=["team"])
     return Assessment.objects.get(pk=finalized.pk)
+
+
+def _school_site_objects(mine, *, profile, director) -> None:
+    """The coordinator's school, its principal for this school year, this year's draft
+    agreement, and last year's agreement shared for signature with a link the principal
+    opens (``sign_token``, never stored but as its digest)."""
+    from coordinators import public_tokens
+    from schoolsites.models import SignatureLink
+    from schoolsites.services import (
+        GoalInput,
+        agreement_create,
+        agreement_share,
+        principal_contact_save,
+    )
+
+    school = profile.schools.order_by("pk").first()
+    year = mine.org.school_year_of(TODAY)
+    mine.school, mine.school_year = school, year
+    mine.principal = principal_contact_save(
+        school=school,
+        school_year=year.start_year,
+        name="Dana Principal",
+        email="principal@school.example.org",
+        expected_version=None,
+    )
+    terms = {
+        "principal_name": "Dana Principal",
+        "principal_email": "principal@school.example.org",
+        "role_covers": "Family engagement nights\nPartner coordination",
+        "role_excludes": "Lunch duty",
+        "meeting_cadence": "Every other Tuesday",
+    }
+    goals = [GoalInput("Chronic absence down", "Chronic absence", "from 18% to 14%")]
+    mine.agreement = agreement_create(
+        school=school, school_year=year.start_year, actor=director, fields=terms, goals=goals
+    )
+    mine.last_agreement = agreement_create(
+        school=school, school_year=year.start_year - 1, actor=director, fields=terms, goals=goals
+    )
+    link = agreement_share(agreement=mine.last_agreement, actor=director)
+    mine.sign_token, digest = public_tokens.mint()
+    SignatureLink.objects.filter(pk=link.pk).update(token_digest=digest)
 
 
 # How a request reaches one URL name -------------------------------------------------------

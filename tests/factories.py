@@ -136,3 +136,18 @@ def request_by(user):
     request = RequestFactory().get("/")
     request.user = user
     return request
+
+
+def mentoring_match(*, mentee, mentor, starts_on=None, ends_on=None, actor=None):
+    """``mentor`` mentors ``mentee`` from ``starts_on`` (today by default)."""
+    from django.utils import timezone
+
+    from growth.models import MentoringMatch
+
+    return MentoringMatch.objects.create(
+        mentor=mentor,
+        mentee=mentee,
+        starts_on=starts_on or timezone.localdate(),
+        ends_on=ends_on,
+        confirmed_by=actor,
+    )

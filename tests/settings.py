@@ -1,9 +1,12 @@
 """Test configuration: production settings (DEBUG off) with test speed-ups."""
 
 import os
+import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-the-checks-0123456789")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Export files of a test run go to a directory of its own, never the project's.
+os.environ.setdefault("PRIVATE_FILES_ROOT", tempfile.mkdtemp(prefix="growthmatrix-test-files-"))
 
 from growthmatrix.settings import *  # noqa: F403
 

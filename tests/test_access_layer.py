@@ -4,8 +4,9 @@ service that needs one imports it from the one place it is written."""
 import ast
 from pathlib import Path
 
+from tests.project_apps import APPS
+
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("coordinators", "rubrics", "assessments", "growth", "dashboards", "growthmatrix")
 
 
 def access_helpers_outside_access_modules(root: Path, apps=APPS) -> list[str]:

@@ -50,7 +50,7 @@ from tests.assessments.url_cases import share_with_the_director
 from tests.url_cases import CASES, url_names, url_of
 
 GET, POST = "GET", "POST"
-OUTCOMES = {"ok", "login", "403", "404", "405"}
+OUTCOMES = {"ok", "login", "401", "403", "404", "405"}
 UNKNOWN_ID = 2_000_000_000
 # These people never reach the coordinator's records: their refusals must not tell whether
 # an id exists.
@@ -74,6 +74,60 @@ password_reset                         POST ok    ok    ok    ok    ok    ok    
 password_reset_done                    GET  ok    ok    ok    ok    ok    ok    ok    ok
 password_reset_confirm                 GET  ok    ok    ok    ok    ok    ok    ok    ok
 password_reset_complete                GET  ok    ok    ok    ok    ok    ok    ok    ok
+
+# Sign-in: the org admin's settings and providers, the reset of a member's lost second factor
+# (the teammate's), the login page's look-up of an email's provider (anyone), allauth's
+# provider sign-in (the callback without a sign-in under way is refused: 401 page, "login"
+# here is the redirect allauth's leftovers go to) and two-factor pages of the person signed in
+# (404: the page of an app or codes they have not set up; the two-factor step without a login
+# under way sends a signed-in person home). Everyone signed in links or unlinks their own
+# account of their organization's provider (another organization's: 404); the org admin
+# deletes a provider's configuration.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+signin:settings                        GET  login 403   403   403   403   ok    ok    403
+signin:settings                        POST login 403   403   403   403   ok    ok    403
+signin:provider-create                 GET  login 403   403   403   403   ok    ok    403
+signin:provider-create                 POST login 403   403   403   403   ok    ok    403
+signin:provider-update                 GET  login 403   403   403   403   ok    404   403
+signin:provider-update                 POST login 403   403   403   403   ok    404   403
+signin:provider-delete                 GET  login 403   403   403   403   ok    404   403
+signin:provider-delete                 POST login 403   403   403   403   ok    404   403
+signin:linked-accounts                 GET  login ok    ok    ok    ok    ok    ok    ok
+signin:unlink                          GET  login ok    ok    ok    ok    ok    404   ok
+signin:unlink                          POST login ok    ok    ok    ok    ok    404   ok
+signin:two-factor-reset                GET  login 403   403   403   403   ok    404   403
+signin:two-factor-reset                POST login 403   403   403   403   ok    404   403
+signin:lookup                          GET  ok    ok    ok    ok    ok    ok    ok    ok
+signin:lookup                          POST ok    ok    ok    ok    ok    ok    ok    ok
+account_login                          GET  login login login login login login login login
+openid_connect_login                   GET  ok    ok    ok    ok    ok    ok    ok    ok
+openid_connect_callback                GET  401   401   401   401   401   401   401   401
+mfa_index                              GET  login ok    ok    ok    ok    ok    ok    ok
+mfa_authenticate                       GET  login ok    ok    ok    ok    ok    ok    ok
+mfa_activate_totp                      GET  login ok    ok    ok    ok    ok    ok    ok
+mfa_deactivate_totp                    GET  login 404   ok    404   404   404   404   404
+mfa_view_recovery_codes                GET  login 404   404   404   404   404   404   404
+mfa_generate_recovery_codes            GET  login ok    ok    ok    ok    ok    ok    ok
+mfa_download_recovery_codes            GET  login 404   404   404   404   404   404   404
+
+# The org admin's API tokens, and the read API itself: a session is no token (401); the schema
+# (no data) is public.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+api:token-list                         GET  login 403   403   403   403   ok    ok    403
+api:token-list                         POST login 403   403   403   403   ok    ok    403
+api:token-revoke                       GET  login 403   403   403   403   ok    404   403
+api:token-revoke                       POST login 403   403   403   403   ok    404   403
+api-v1:openapi-json                    GET  ok    ok    ok    ok    ok    ok    ok    ok
+api-v1:schools                         GET  401   401   401   401   401   401   401   401
+api-v1:teams                           GET  401   401   401   401   401   401   401   401
+api-v1:people                          GET  401   401   401   401   401   401   401   401
+api-v1:cycles                          GET  401   401   401   401   401   401   401   401
+api-v1:assessments                     GET  401   401   401   401   401   401   401   401
+api-v1:flags                           GET  401   401   401   401   401   401   401   401
+api-v1:changes                         GET  401   401   401   401   401   401   401   401
+api-v1:report                          GET  401   401   401   401   401   401   401   401
+api-v1:openapi-view                    GET  ok    ok    ok    ok    ok    ok    ok    ok
+api-v1:api-root                        GET  404   404   404   404   404   404   404   404
 
 # Landing pages per role; the no-role page is itself a refusal (403).
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
@@ -120,6 +174,9 @@ coordinators:person-deactivate         GET  login 405   405   405   405   405   
 coordinators:person-deactivate         POST login 403   403   403   403   ok    404   403
 coordinators:person-reactivate         GET  login 405   405   405   405   405   405   405
 coordinators:person-reactivate         POST login 403   403   403   403   ok    404   403
+coordinators:picker-options            GET  login 403   403   ok    ok    ok    ok    403
+coordinators:organization-settings     GET  login 403   403   403   403   ok    ok    403
+coordinators:organization-settings     POST login 403   403   403   403   ok    ok    403
 
 # The rubric editor: org admins only, within their organization.
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
@@ -152,10 +209,68 @@ rubrics:rubric-history             GET  login 403   403   403   403   ok    404 
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
 dashboards:team-dashboard             GET  login 403   403   ok    404   ok    404   403
 dashboards:team-dashboard-csv         GET  login 403   403   ok    404   ok    404   403
+dashboards:team-dashboard-csv         POST login 403   403   ok    404   ok    404   403
 dashboards:team-dashboard-xlsx        GET  login 403   403   ok    404   ok    404   403
+dashboards:team-dashboard-xlsx        POST login 403   403   ok    404   ok    404   403
 dashboards:org-overview               GET  login 403   403   403   403   ok    ok    403
 dashboards:coordinator-detail         GET  login ok    404   ok    404   ok    404   404
 dashboards:coordinator-history-export GET  login ok    404   ok    404   ok    404   404
+dashboards:coordinator-timeline       GET  login ok    404   ok    404   ok    404   ok
+
+# The organization's reports. Each org admin sees their own organization's; a director sees
+# calibration only (their own figures named). The people behind a number: every group of the
+# world is under five people, so each number is hidden and its people a 404 even to those who
+# may open the report (tests/dashboards/views/test_reports.py opens real numbers).
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+dashboards:report-impact              GET  login 403   403   403   403   ok    ok    403
+dashboards:report-impact-csv          GET  login 403   403   403   403   ok    ok    403
+dashboards:report-impact-xlsx         GET  login 403   403   403   403   ok    ok    403
+dashboards:report-impact-people       GET  login 403   403   403   403   404   404   403
+dashboards:report-retention           GET  login 403   403   403   403   ok    ok    403
+dashboards:report-retention-csv       GET  login 403   403   403   403   ok    ok    403
+dashboards:report-retention-xlsx      GET  login 403   403   403   403   ok    ok    403
+dashboards:report-retention-people    GET  login 403   403   403   403   404   404   403
+dashboards:report-calibration         GET  login 403   403   ok    ok    ok    ok    403
+dashboards:report-calibration-csv     GET  login 403   403   ok    ok    ok    ok    403
+dashboards:report-calibration-xlsx    GET  login 403   403   ok    ok    ok    ok    403
+dashboards:report-calibration-people  GET  login 403   403   404   404   404   404   403
+
+# An export built in the background (the director's): its requester's alone, even among admins.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+dashboards:export-job                 GET  login 403   403   ok    404   404   404   403
+dashboards:export-job-status          GET  login 403   403   ok    404   404   404   403
+dashboards:export-job-download        GET  login 403   403   ok    404   404   404   403
+
+# A school's page: the org admin every school, a director their teams' schools, a
+# coordinator their own; the schools view is the org admin's.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+dashboards:school-detail              GET  login ok    404   ok    404   ok    404   404
+dashboards:org-schools                GET  login 403   403   403   403   ok    ok    403
+
+# A school's principal contact and partnership agreements: the org admin and the school's
+# directors run them; the agreement's coordinator drafts, edits, reviews and signs it too;
+# the director signs; an org admin who is not a signatory may not sign.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+schoolsites:principal-contact          GET  login 403   404   ok    404   ok    404   404
+schoolsites:principal-contact          POST login 403   404   ok    404   ok    404   404
+schoolsites:agreement-create           GET  login 403   404   ok    404   ok    404   404
+schoolsites:agreement-create           POST login 403   404   ok    404   ok    404   404
+schoolsites:agreement-detail           GET  login ok    404   ok    404   ok    404   404
+schoolsites:agreement-update           GET  login ok    404   ok    404   ok    404   404
+schoolsites:agreement-update           POST login ok    404   ok    404   ok    404   404
+schoolsites:agreement-review           GET  login ok    404   ok    404   ok    404   404
+schoolsites:agreement-review           POST login ok    404   ok    404   ok    404   404
+schoolsites:agreement-share            GET  login 405   405   405   405   405   405   405
+schoolsites:agreement-share            POST login 403   404   ok    404   ok    404   404
+schoolsites:agreement-sign             GET  login 405   405   405   405   405   405   405
+schoolsites:agreement-sign             POST login ok    404   ok    404   403   404   404
+schoolsites:agreement-print            GET  login ok    404   ok    404   ok    404   404
+
+# The principal's signature link works without an account, and for anyone who holds it (a
+# person signed in to another organization sees that form and nothing else).
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+schoolsites:agreement-sign-link        GET  ok    ok    ok    ok    ok    ok    ok    ok
+schoolsites:agreement-sign-link        POST ok    ok    ok    ok    ok    ok    ok    ok
 
 # Cycles. Any coordinator starts their own assessment in the open cycle.
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
@@ -164,10 +279,13 @@ assessments:cycle-create               GET  login 403   403   403   403   ok    
 assessments:cycle-create               POST login 403   403   403   403   ok    ok    403
 assessments:cycle-update               GET  login 403   403   403   403   ok    404   403
 assessments:cycle-update               POST login 403   403   403   403   ok    404   403
-assessments:cycle-open                 GET  login 405   405   405   405   405   405   405
+assessments:cycle-detail               GET  login 403   403   403   403   ok    404   403
+assessments:cycle-open                 GET  login 403   403   403   403   ok    404   403
 assessments:cycle-open                 POST login 403   403   403   403   ok    404   403
-assessments:cycle-close                GET  login 405   405   405   405   405   405   405
+assessments:cycle-close                GET  login 403   403   403   403   ok    404   403
 assessments:cycle-close                POST login 403   403   403   403   ok    404   403
+assessments:cycle-dates                GET  login 403   403   403   403   ok    404   403
+assessments:cycle-dates                POST login 403   403   403   403   ok    404   403
 assessments:assessment-start           GET  login 405   405   405   405   405   405   405
 assessments:assessment-start           POST login ok    ok    403   403   403   403   ok
 
@@ -182,11 +300,15 @@ assessments:assessment-submit          GET  login 405   405   405   405   405   
 assessments:assessment-submit          POST login ok    404   403   403   403   403   404
 assessments:assessment-recall          GET  login 405   405   405   405   405   405   405
 assessments:assessment-recall          POST login ok    404   403   403   403   403   404
+assessments:assessment-acknowledge     GET  login 405   405   405   405   405   405   405
+assessments:assessment-acknowledge     POST login ok    404   403   403   403   403   404
 
 # The review: their director or an org admin; coordinators are the wrong role.
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
 assessments:assessment-review          GET  login 403   403   ok    404   ok    404   403
 assessments:assessment-review          POST login 403   403   ok    404   ok    404   403
+assessments:assessment-review-autosave GET  login 405   405   405   405   405   405   405
+assessments:assessment-review-autosave POST login 403   403   ok    404   ok    404   403
 assessments:assessment-finalize        GET  login 405   405   405   405   405   405   405
 assessments:assessment-finalize        POST login 403   403   ok    404   ok    404   403
 assessments:assessment-return          GET  login 405   405   405   405   405   405   405
@@ -201,6 +323,39 @@ assessments:coaching-notes-share       GET  login 405   405   405   405   405   
 assessments:coaching-notes-share       POST login ok    404   403   404   ok    404   404
 assessments:coaching-notes-unshare     GET  login 405   405   405   405   405   405   405
 assessments:coaching-notes-unshare     POST login ok    404   403   404   ok    404   404
+
+# Evidence. Adding and removing: the coordinator on their draft (their director and an org
+# admin reach the assessment but may not change its evidence: 403; a draft's evidence is not
+# theirs to see yet: 404). Downloading a file of the submitted assessment: whoever sees its
+# self-assessment; another team's director, another organization and a mentor: 404. Adding
+# to the check-in the director logged: its two people, the coordinator and its author (an org
+# admin and the mentor see it but are not part of it: 403). A check-in's own attachments:
+# CHECK_IN_EVIDENCE_ACCESS below.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+evidence:attachment-add                GET  login 405   405   405   405   405   405   405
+evidence:attachment-add                POST login ok    404   403   404   403   404   404
+evidence:attachment-remove             GET  login 405   405   405   405   405   405   405
+evidence:attachment-remove             POST login ok    404   404   404   404   404   404
+evidence:attachment-download           GET  login ok    404   ok    404   ok    404   404
+evidence:check-in-attachment-add       GET  login 405   405   405   405   405   405   405
+evidence:check-in-attachment-add       POST login ok    404   ok    404   403   404   403
+evidence:review-settings               GET  login 403   403   403   403   ok    ok    403
+evidence:review-settings               POST login 403   403   403   403   ok    ok    403
+
+# The principal's page opens with the emailed link's token, the same for everyone who holds
+# it, signed in to any organization or not (it reads nothing of the session). Asking principals
+# is for whoever reviews the assessment (the coordinator only where the organization allows).
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+assessments:principal-feedback         GET  ok    ok    ok    ok    ok    ok    ok    ok
+assessments:principal-feedback         POST ok    ok    ok    ok    ok    ok    ok    ok
+assessments:principal-feedback-settings GET login 403   403   403   403   ok    ok    403
+assessments:principal-feedback-settings POST login 403  403   403   403   ok    ok    403
+schoolsites:feedback-requests          GET  login 403   404   ok    404   ok    404   404
+schoolsites:feedback-requests          POST login 403   404   ok    404   ok    404   404
+schoolsites:feedback-request-resend    GET  login 405   405   405   405   405   405   405
+schoolsites:feedback-request-resend    POST login 403   404   ok    404   ok    404   404
+schoolsites:feedback-request-revoke    GET  login 405   405   405   405   405   405   405
+schoolsites:feedback-request-revoke    POST login 403   404   ok    404   ok    404   404
 
 # Flag thresholds.
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
@@ -233,6 +388,37 @@ growth:support-update                  POST login ok    404   ok    404   ok    
 growth:support-delete                  GET  login 405   405   405   405   405   405   405
 growth:support-delete                  POST login ok    404   ok    404   ok    404   403
 growth:mentee-list                     GET  login ok    ok    ok    ok    ok    ok    ok
+
+# Check-ins: seen by whoever sees the growth plan; logged by the coordinator, their director
+# or mentor, or an admin; edited by their author alone (the director here).
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+growth:check-in-list                   GET  login ok    404   ok    404   ok    404   ok
+growth:check-in-create                 GET  login ok    404   ok    404   ok    404   ok
+growth:check-in-create                 POST login ok    404   ok    404   ok    404   ok
+growth:check-in-detail                 GET  login ok    404   ok    404   ok    404   ok
+growth:check-in-update                 GET  login 403   404   ok    404   403   404   403
+growth:check-in-update                 POST login 403   404   ok    404   403   404   403
+growth:cadence-list                    GET  login 403   403   403   403   ok    ok    403
+growth:cadence-update                  GET  login 405   405   405   405   405   405   405
+growth:cadence-update                  POST login 403   403   403   403   ok    404   403
+growth:coaching-actions                GET  login 403   403   403   403   ok    ok    403
+growth:coaching-actions                POST login 403   403   403   403   ok    ok    403
+
+# Mentoring: directors and admins see who needs a mentor and confirm matches for those they
+# direct; the admin runs the programme; anyone with a role may offer to mentor.
+# URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
+growth:mentoring                       GET  login 403   403   ok    ok    ok    ok    403
+growth:programme-update                GET  login 403   403   403   403   ok    ok    403
+growth:programme-update                POST login 403   403   403   403   ok    ok    403
+growth:mentor-offer                    GET  login 405   405   405   405   405   405   405
+growth:mentor-offer                    POST login ok    ok    ok    ok    ok    ok    ok
+growth:mentor-suggestions              GET  login 403   404   ok    404   ok    404   403
+growth:match-create                    GET  login 405   405   405   405   405   405   405
+growth:match-create                    POST login 403   404   ok    404   ok    404   403
+growth:mentor-need                     GET  login 405   405   405   405   405   405   405
+growth:mentor-need                     POST login 403   404   ok    404   ok    404   403
+growth:match-end                       GET  login 405   405   405   405   405   405   405
+growth:match-end                       POST login 403   404   ok    404   ok    404   403
 
 # The org admin's career stages and support catalogue.
 # URL name                                  anon  self  mate  dir   o.dir admin o.adm mentor
@@ -276,6 +462,19 @@ assessments:assessment-history       before login notes 404   kept     404   not
 assessments:assessment-history       after  login notes 404   notes    404   notes    404   404
 """
 NOTES_OUTCOMES = {"notes", "kept", "redirect", "login", "403", "404"}
+
+# The attachments of check-ins, through the download and remove URLs of every attachment: the
+# director's link on the check-in they logged with the coordinator ("check_in_link"), and
+# their link on a check-in of the teammate, whom the mentor does not mentor
+# ("teammate_check_in_link"). Whoever sees the check-in opens its files (a mentor only their
+# mentee's); another team's director and another organization: 404; only the person who
+# added one removes it (the coordinator, the admin and the mentor see it: 403).
+CHECK_IN_EVIDENCE_ACCESS = """
+# URL name (evidence:)   attachment             anon  self  mate  dir   o.dir admin o.adm mentor
+attachment-download GET  check_in_link          login ok    404   ok    404   ok    404   ok
+attachment-download GET  teammate_check_in_link login 404   ok    ok    404   ok    404   404
+attachment-remove   POST check_in_link          login 403   404   ok    404   403   404   403
+"""
 # What only a reader of the notes sees: the text itself, or in the history that it changed.
 NOTES_SHOWN = (INHERITED_NOTES, "updated the coaching notes")
 
@@ -318,8 +517,12 @@ PAGES_WITH_NOTES = {name for name, _shared in NOTES_TABLE}
 
 
 def shows_notes(response) -> bool:
-    """The response carries the notes: a page, a CSV, or inside a spreadsheet's archive."""
-    content = response.content
+    """The response carries the notes: a page, a CSV (also streamed, as export files are), or
+    inside a spreadsheet's archive."""
+    if response.streaming:
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
     if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             content = b"".join(archive.read(member) for member in archive.namelist())
@@ -393,6 +596,48 @@ def test_access(db, world, name, method):
                     "which tells whether the id exists"
                 )
     assert not problems, f"{method} {name}:\n  " + "\n  ".join(problems)
+
+
+def parse_check_in_evidence(text: str) -> list[tuple[str, str, str, dict[str, str]]]:
+    rows = []
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, method, attachment, *outcomes = line.split()
+        assert method in (GET, POST), line
+        assert len(outcomes) == len(ACTORS), f"a row needs {len(ACTORS)} outcomes: {line}"
+        assert set(outcomes) <= OUTCOMES, line
+        want = dict(zip(ACTORS, outcomes, strict=True))
+        rows.append((f"evidence:{name}", method, attachment, want))
+    return rows
+
+
+CHECK_IN_EVIDENCE = parse_check_in_evidence(CHECK_IN_EVIDENCE_ACCESS)
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "attachment", "want"),
+    CHECK_IN_EVIDENCE,
+    ids=[f"{m} {n} {a}" for n, m, a, _w in CHECK_IN_EVIDENCE],
+)
+def test_check_in_evidence(db, world, name, method, attachment, want):
+    problems = []
+    for actor in ACTORS:
+        with rolled_back():
+            client = client_for(world.users[actor])
+            row = getattr(world.mine, attachment)
+            url = reverse(name, args=[row.pk])
+            if method == GET:
+                response = client.get(url)
+            else:
+                version = type(row.check_in)._base_manager.get(pk=row.check_in_id).version
+                response = client.post(url, {"version": version})
+        got = outcome(response)
+        if got == "ok" and method == POST and error_messages(response):
+            got = f"refused ({error_messages(response)})"
+        if got != want[actor]:
+            problems.append(f"{actor}: expected {want[actor]}, got {got}")
+    assert not problems, f"{method} {name} {attachment}:\n  " + "\n  ".join(problems)
 
 
 NOTES_CELLS = list(NOTES_TABLE)

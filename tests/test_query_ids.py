@@ -18,6 +18,7 @@ from django.test import override_settings
 from coordinators.forms import PersonFilterSet, SchoolFilterSet
 from dashboards.filters import DashboardFilterSet
 from tests.access_world import PROJECT_ROOT, client_for, rolled_back
+from tests.project_apps import APPS
 from tests.test_hostile_input import page_reader
 from tests.url_cases import CASES, url_of
 
@@ -40,18 +41,45 @@ FILTERED_PAGES = {
     "rubrics:role-family-people": (None, ("family", "page")),
     "rubrics:rubric-compare": (None, ("against",)),
     "rubrics:rubric-history": (None, ("page",)),
-    "growth:goal-create": (None, ("category",)),
+    "growth:goal-create": (None, ("category", "notes", "target_date")),
+    "growth:goal-update": (None, ("history",)),
     "growth:support-create": (None, ("kind", "goal", "entry")),
     "growth:catalogue-create": (None, ("category",)),
+    "coordinators:picker-options": (None, ("page", "exclude")),
+    "growth:check-in-list": (None, ("page",)),
+    "growth:cadence-list": (None, ("page",)),
+    "growth:mentoring": (None, ("page", "matches")),
+    "dashboards:coordinator-timeline": (None, ("kind", "page", "print")),
+    "schoolsites:principal-contact": (None, ("history",)),
+    "schoolsites:agreement-detail": (None, ("history",)),
+    "dashboards:org-schools": (None, ("page",)),
 }
+# The reports: their filter form (dashboards/report_filters.py) on the page, the exports and
+# the people behind a number (``cell``).
+REPORT_FILTERS = ("cycle_from", "cycle_to", "role_family", "school_level", "setting")
+for _slug, _more in (
+    ("impact", ("pre_post",)),
+    ("retention", ("split",)),
+    ("calibration", ("group",)),
+):
+    for _suffix, _cell in (("", ()), ("-csv", ()), ("-xlsx", ()), ("-people", ("cell",))):
+        FILTERED_PAGES[f"dashboards:report-{_slug}{_suffix}"] = (
+            None,
+            (*REPORT_FILTERS, *_more, *_cell),
+        )
 # Free text, where any value is a valid search.
-FREE_TEXT = {"q"}
+FREE_TEXT = {"q", "notes"}
 # A team outside the director's or admin's reach is a 404 on the team dashboards, a bad id
 # included (the same answer as for a real team of another organization).
 NOT_FOUND_ALLOWED = {("dashboards:team-dashboard", "team")} | {
     (f"dashboards:team-dashboard-{fmt}", "team") for fmt in ("csv", "xlsx")
 }
-APPS = ("coordinators", "rubrics", "assessments", "growth", "dashboards", "growthmatrix")
+# A number that is not on the report (any bad value of ``cell``) has no people: a 404.
+NOT_FOUND_ALLOWED |= {
+    (f"dashboards:report-{slug}-people", param)
+    for slug in ("impact", "retention", "calibration")
+    for param in (*REPORT_FILTERS, "split", "group", "pre_post", "cell")
+}
 
 
 def parameters(name: str) -> list[str]:
@@ -88,6 +116,9 @@ def filter_form(response):
         return None
     holder = response.context.get("dashboard") or response.context
     filterset = getattr(holder, "filterset", None) or response.context.get("filterset")
+    report = response.context.get("page")  # a report page carries its filter form
+    if filterset is None and report is not None:
+        return getattr(report, "form", None)
     return filterset.form if filterset is not None else None
 
 
@@ -96,7 +127,9 @@ CASES_TO_SEND = [(name, param) for name in FILTERED_PAGES for param in parameter
 
 @pytest.mark.parametrize(("name", "param"), CASES_TO_SEND)
 def test_a_bad_id_is_a_filter_error_or_an_empty_result(db, world, name, param):
-    actor = "admin" if name.startswith("dashboards:team") else page_reader(name)
+    actor = (
+        "admin" if name.startswith(("dashboards:team", "dashboards:report")) else page_reader(name)
+    )
     problems = []
     with override_settings(**CASES[name].settings), rolled_back():
         client = client_for(world.users[actor], raise_request_exception=False)

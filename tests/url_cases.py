@@ -11,15 +11,31 @@ from urllib.parse import urlencode
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.access_world import UrlCase, World
+from tests.api import url_cases as api
 from tests.assessments import url_cases as assessments
 from tests.coordinators import url_cases as coordinators
 from tests.dashboards import url_cases as dashboards
+from tests.evidence import url_cases as evidence
 from tests.growth import url_cases as growth
 from tests.growthmatrix import url_cases as growthmatrix
 from tests.roster import url_cases as roster
 from tests.rubrics import url_cases as rubrics
+from tests.schoolsites import url_cases as schoolsites
+from tests.signin import url_cases as signin
 
-APP_CASES = (growthmatrix, roster, coordinators, rubrics, assessments, growth, dashboards)
+APP_CASES = (
+    growthmatrix,
+    signin,
+    roster,
+    coordinators,
+    rubrics,
+    assessments,
+    growth,
+    evidence,
+    schoolsites,
+    dashboards,
+    api,
+)
 
 
 def _gather(modules) -> dict[str, UrlCase]:

@@ -7,30 +7,53 @@ from assessments.selectors.coaching_notes import (
     coaching_notes_sharing,
     current_director_of,
 )
-from assessments.selectors.history import AssessmentHistoryEntry, assessment_history
+from assessments.selectors.cycles import (
+    CycleHistoryEntry,
+    CycleStateCount,
+    cycle_history,
+    cycle_state_counts,
+)
+from assessments.selectors.history import (
+    AssessmentHistoryEntry,
+    LastMove,
+    assessment_history,
+    assessment_last_move,
+)
 from assessments.selectors.sheet import (
+    AgreedReference,
     AssessmentSheet,
     SheetCategory,
     SheetIndicator,
     assessment_sheet,
+    previous_agreed_levels,
     sheet_conflicts,
     sheet_rows,
+    unsaved_rows,
 )
 from assessments.selectors.team import TeamStatus, open_cycle_of, team_status
 
 __all__ = [
+    "AgreedReference",
+    "CycleHistoryEntry",
+    "CycleStateCount",
+    "cycle_history",
+    "cycle_state_counts",
     "AssessmentHistoryEntry",
     "AssessmentSheet",
+    "LastMove",
     "CoachingNotesSharing",
     "SheetCategory",
     "SheetIndicator",
     "TeamStatus",
     "assessment_history",
+    "assessment_last_move",
     "assessment_sheet",
     "coaching_notes_sharing",
     "current_director_of",
     "open_cycle_of",
+    "previous_agreed_levels",
     "sheet_conflicts",
     "sheet_rows",
+    "unsaved_rows",
     "team_status",
 ]

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 
-from assessments.models import Assessment, CoachingNotesShare, Rating
+from assessments.models import Assessment, CoachingNotesShare, FeedbackRequest, Rating
 from rubrics.models import Indicator, Level
 
 
@@ -18,7 +18,7 @@ class AssessmentHistoryEntry:
 
     @property
     def when_display(self) -> str:
-        return date_format(localtime(self.when), "j M Y H:i")
+        return date_format(localtime(self.when), "DATETIME_FORMAT")
 
     def __str__(self):
         return f"{self.who} {self.text} — {self.when_display}"
@@ -143,6 +143,44 @@ def _sharing_entries(assessment: Assessment) -> list[AssessmentHistoryEntry]:
     return entries
 
 
+def _feedback_entries(assessment: Assessment, level_names) -> list[AssessmentHistoryEntry]:
+    """Principal feedback: each request sent (or sent again), opened, answered or revised,
+    and revoked, in words."""
+    entries, previous = [], {}
+    records = (
+        FeedbackRequest.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user", "school")
+        .order_by("history_date", "history_id")
+    )
+    for record in records:
+        before = previous.get(record.id)
+        principal = f"{record.principal_name}, principal of {record.school.name}"
+        if before is None or record.sent_at != before.sent_at:
+            again = "" if before is None else " again, with a new link"
+            text = f"asked {principal} ({record.principal_email}) for feedback{again}"
+            entries.append(AssessmentHistoryEntry(record.history_date, _who(record), text))
+        elif record.state == FeedbackRequest.State.REVOKED and before.state != record.state:
+            entries.append(
+                AssessmentHistoryEntry(
+                    record.history_date, _who(record), f"revoked the link sent to {principal}"
+                )
+            )
+        elif record.opened_at and not before.opened_at:
+            entries.append(
+                AssessmentHistoryEntry(record.history_date, principal, "opened the feedback link")
+            )
+        elif record.answered_at and record.answered_at != before.answered_at:
+            verb = "revised their answer" if before.answered_at else "answered"
+            level = (
+                f": School site {level_names.get(record.site_level, record.site_level)}"
+                if record.site_level
+                else ""
+            )
+            entries.append(AssessmentHistoryEntry(record.history_date, principal, verb + level))
+        previous[record.id] = record
+    return entries
+
+
 def assessment_history(
     *, assessment: Assessment, include_supervisor: bool, include_coaching_notes: bool
 ) -> list[AssessmentHistoryEntry]:
@@ -151,7 +189,7 @@ def assessment_history(
     Proficient"). Supervisor levels and notes are left out when ``include_supervisor`` is
     false (the coordinator before the review is finalized), changes of the coaching notes
     when ``include_coaching_notes`` is false (a director who inherited the coordinator).
-    Five queries whatever the length of the history."""
+    Six queries whatever the length of the history."""
     version_id = assessment.rubric_version_id
     level_names = dict(Level.objects.filter(version_id=version_id).values_list("value", "name"))
     indicators = dict(
@@ -171,5 +209,37 @@ def assessment_history(
         _assessment_entries(assessment_records, include_supervisor, include_coaching_notes)
         + _rating_entries(rating_records, indicators, level_names, include_supervisor)
         + _sharing_entries(assessment)
+        + (_feedback_entries(assessment, level_names) if include_supervisor else [])
     )
     return sorted(entries, key=lambda entry: entry.when, reverse=True)
+
+
+@dataclass
+class LastMove:
+    """Who put the assessment in its current state, and when."""
+
+    who_id: int | None
+    who: str
+    when: datetime
+
+    @property
+    def when_display(self) -> str:
+        return date_format(localtime(self.when), "j M Y \\a\\t H:i")
+
+
+def assessment_last_move(*, assessment: Assessment) -> LastMove | None:
+    """The history record that moved ``assessment`` into the state it is in now (the first of
+    the latest run of records in that state), or None when it never moved."""
+    records = (
+        Assessment.history.filter(id=assessment.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:200]
+    )
+    move = None
+    for record in records:
+        if record.state != assessment.state:
+            break
+        move = record
+    if move is None or move.prev_record is None:
+        return None
+    return LastMove(move.history_user_id, _who(move), move.history_date)

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from assessments.models import Assessment, CategoryScore, Rating
 from rubrics.models import Category, Indicator, Level
-from rubrics.text import rubric_text
+from rubrics.text import pinned_rubric_text, rubric_text
 
 
 @dataclass
@@ -79,7 +79,76 @@ def assessment_sheet(*, assessment: Assessment) -> AssessmentSheet:
     )
 
 
+# Last cycle's agreed levels ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgreedReference:
+    """The level a coordinator and their director agreed on for one indicator in an earlier,
+    finalized assessment: shown beside the indicator as a reference, never preselected."""
+
+    cycle_name: str
+    level: int
+    level_name: str
+
+
+def previous_agreed_levels(*, assessment: Assessment) -> dict[int, AgreedReference]:
+    """Per indicator of ``assessment`` (by pk), the supervisor's level in the coordinator's
+    latest finalized assessment of an earlier cycle, where that indicator is the same one: the
+    indicators are matched by the key a rubric version's copies carry over, so an indicator
+    added since, or of another rubric, has no reference. Two queries, plus the earlier
+    version's words when they are not cached."""
+    previous = (
+        Assessment.objects.filter(
+            coordinator_id=assessment.coordinator_id,
+            state=Assessment.State.FINALIZED,
+            cycle__opens_on__lt=assessment.cycle.opens_on,
+        )
+        .exclude(pk=assessment.pk)
+        .select_related("cycle")
+        .order_by("-cycle__opens_on", "-pk")
+        .first()
+    )
+    if previous is None:
+        return {}
+    agreed = {
+        key: level
+        for key, level in Rating.objects.filter(assessment=previous, supervisor_level__isnull=False)
+        .order_by()
+        .values_list("indicator__key", "supervisor_level")
+    }
+    if not agreed:
+        return {}
+    old_names = {
+        level.value: level.name for level in pinned_rubric_text(previous.rubric_version_id).levels
+    }
+    current = rubric_text(assessment.rubric_version)
+    return {
+        indicator.pk: AgreedReference(
+            cycle_name=previous.cycle.name,
+            level=agreed[indicator.key],
+            level_name=old_names.get(agreed[indicator.key], str(agreed[indicator.key])),
+        )
+        for _category, indicators in current.categories
+        for indicator, _descriptors in indicators
+        if indicator.key in agreed
+    }
+
+
 # The rows of the sheet's pages ---------------------------------------------------------------
+
+
+class SheetRows(list):
+    """The categories of sheet_rows, with the page's progress: how many indicators have a
+    level in the form (``rated``) of how many (``total``)."""
+
+    @property
+    def rated(self) -> int:
+        return sum(category["rated"] for category in self)
+
+    @property
+    def total(self) -> int:
+        return sum(len(category["rows"]) for category in self)
 
 
 def _differs(sheet: AssessmentSheet, rating) -> str:
@@ -110,13 +179,17 @@ def _options(sheet: AssessmentSheet, item: SheetIndicator, level_field) -> list[
     ]
 
 
-def sheet_rows(sheet: AssessmentSheet, form=None, *, missing=(), conflicts=None) -> list[dict]:
+def sheet_rows(
+    sheet: AssessmentSheet, form=None, *, missing=(), conflicts=None, references=None
+) -> SheetRows:
     """The sheet as the templates walk it: categories, then one row per indicator with its
-    radio options (when ``form``, a sheet form, is given), errors, conflicts and the differs
-    marker."""
+    radio options (when ``form``, a sheet form, is given), errors, conflicts, the differs
+    marker and last cycle's agreed level (``references``, from previous_agreed_levels); each
+    category says how many of its indicators have a level in the form."""
     missing_ids = {indicator.pk for indicator in missing}
     conflicts = conflicts or {}
-    categories = []
+    references = references or {}
+    categories = SheetRows()
     for category in sheet.categories:
         rows = []
         for item in category.indicators:
@@ -132,17 +205,26 @@ def sheet_rows(sheet: AssessmentSheet, form=None, *, missing=(), conflicts=None)
                 "differs": _differs(sheet, item.rating),
                 "missing": item.pk in missing_ids,
                 "conflict": conflicts.get(item.pk),
+                "reference": references.get(item.pk),
             }
             if form is not None:
                 level_field = form[form.level_name(item.pk)]
                 row["level_field"] = level_field
                 row["text_field"] = form[form.text_name(item.pk)]
                 row["options"] = _options(sheet, item, level_field)
+                for option in row["options"]:
+                    option["is_reference"] = (
+                        row["reference"] is not None and row["reference"].level == option["value"]
+                    )
+                row["rated"] = any(option["checked"] for option in row["options"])
             rows.append(row)
         score = category.score
+        rated = sum(1 for row in rows if row.get("rated"))
         categories.append(
             {
                 "category": category.category,
+                "rated": rated,
+                "complete": bool(rows) and rated == len(rows),
                 "score": score,
                 "self_name": sheet.level_name(getattr(score, "self_level", None)),
                 "supervisor_name": sheet.level_name(getattr(score, "supervisor_level", None)),
@@ -167,3 +249,28 @@ def sheet_conflicts(sheet: AssessmentSheet, form, *, level_field: str, text_fiel
                 "text": stored_text,
             }
     return conflicts
+
+
+def unsaved_rows(sheet: AssessmentSheet, form, *, level_field: str, text_field: str) -> list[dict]:
+    """What a person typed in ``form`` (a bound sheet form, valid or not) that differs from
+    what is stored, per indicator in page order: shown back when the save was refused for good
+    (the assessment moved on), so they can copy it."""
+    rows = []
+    for item in sheet.indicators:
+        raw_level = form.data.get(form.level_name(item.pk), "")
+        typed_level = int(raw_level) if str(raw_level).isdigit() else None
+        typed_text = str(form.data.get(form.text_name(item.pk), "")).strip()
+        stored_level = getattr(item.rating, level_field, None)
+        stored_text = getattr(item.rating, text_field, "") or ""
+        if (typed_text and typed_text != stored_text) or (
+            typed_level is not None and typed_level != stored_level
+        ):
+            rows.append(
+                {
+                    "pk": item.pk,
+                    "name": item.indicator.name,
+                    "level_name": sheet.level_name(typed_level) if typed_level is not None else "",
+                    "text": typed_text,
+                }
+            )
+    return rows

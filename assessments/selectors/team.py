@@ -1,11 +1,13 @@
 """Reads of a director's team page: each coordinator's state in the open cycle and the
 submissions waiting for their review."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.utils import timezone
 
-from assessments.models import Assessment, AssessmentCycle
+from assessments.models import Assessment, AssessmentCycle, review_settings_of
 from coordinators.models import CoordinatorProfile
 
 
@@ -24,6 +26,9 @@ class TeamStatus:
     open_cycle: AssessmentCycle | None
     profiles: list[CoordinatorProfile]  # each with current_pk, current_state, current_state_label
     awaiting: list[Assessment]  # submitted, waiting for this director, oldest first
+    # Finalized reviews the coordinator has not acknowledged within the organization's days.
+    unacknowledged: list[Assessment] = field(default_factory=list)
+    acknowledgement_days: int = 0
 
     @property
     def awaiting_earlier(self) -> list[Assessment]:
@@ -58,4 +63,25 @@ def team_status(*, user, profiles: QuerySet[CoordinatorProfile]) -> TeamStatus:
         .select_related("coordinator__user", "cycle")
         .order_by("submitted_at")
     )
-    return TeamStatus(open_cycle=open_cycle, profiles=profiles, awaiting=awaiting)
+    settings = review_settings_of(user.organization_id)
+    unacknowledged = []
+    if settings.acknowledgement_on:
+        unacknowledged = list(
+            Assessment.objects.filter(
+                state=Assessment.State.FINALIZED,
+                acknowledged_at__isnull=True,
+                finalized_at__lt=timezone.now()
+                - timedelta(days=settings.acknowledgement_overdue_days),
+                coordinator__organization_id=user.organization_id,
+                coordinator__team__director=user,
+            )
+            .select_related("coordinator__user", "cycle")
+            .order_by("finalized_at")[:50]
+        )
+    return TeamStatus(
+        open_cycle=open_cycle,
+        profiles=profiles,
+        awaiting=awaiting,
+        unacknowledged=unacknowledged,
+        acknowledgement_days=settings.acknowledgement_overdue_days,
+    )

@@ -4,6 +4,7 @@
 import copy
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from functools import partial
 from typing import NamedTuple
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from assessments import emails
 from assessments import events as assessment_events
 from assessments.access import check_can_review
-from assessments.models import Assessment, Rating
+from assessments.models import Assessment, Rating, ReviewNextStep
 from assessments.services.cycles import check_cycle_open
 from assessments.services.errors import (
     IncompleteAssessmentError,
@@ -22,7 +23,8 @@ from assessments.services.errors import (
     WorkflowError,
 )
 from assessments.services.scores import category_scores_refresh_many
-from assessments.services.workflow import STATE_REFUSALS, RatingInput, _announce
+from assessments.services.workflow import STATE_REFUSALS, RatingInput, next_steps_from_text
+from coordinators import events
 from rubrics.text import RubricText, rubric_text
 
 # Many assessments at once ----------------------------------------------------------------
@@ -47,6 +49,9 @@ class AssessmentRoute(NamedTuple):
     return_note: str = ""
     coaching_notes: str = ""
     next_steps: str = ""
+    # When each move happened, by move: "saved", "submitted", "returned", "reviewed",
+    # "finalized"; a move not named happens now. For history an organization kept on paper.
+    timeline: Mapping[str, datetime] = {}
 
 
 @transaction.atomic
@@ -75,6 +80,7 @@ class _RouteMoves:
 
     def __init__(self, routes: Sequence[AssessmentRoute]):
         self.now = timezone.now()
+        self.moment = self.now  # when the move being followed happens
         ids = [route.assessment.pk for route in routes]
         self.assessments = Assessment.objects.select_related(
             "cycle", "coordinator__user", "coordinator__team", "rubric_version"
@@ -89,6 +95,7 @@ class _RouteMoves:
         self.rating_copies: list[Rating] = []
         self.assessment_copies: list[Assessment] = []
         self.events: list[tuple[type, Assessment, dict]] = []
+        self.next_steps: dict[int, list] = {}  # the review's next steps, by assessment id
 
     def follow(self, route: AssessmentRoute) -> None:
         assessment = self.assessments[route.assessment.pk]
@@ -99,26 +106,32 @@ class _RouteMoves:
                 f"{assessment} changed since it was read.", current=assessment
             )
         coordinator = assessment.coordinator.user
+        at = partial(self._at, route)
         if route.self_ratings:
+            at("saved")
             self._claim(assessment)
             if self._rate(assessment, coordinator, route.self_ratings, by_reviewer=False):
                 self._announce(assessment_events.AssessmentRatingsSaved, assessment, False)
         if route.state == Assessment.State.DRAFT:
             return
+        submitted = at("submitted")
         self._claim(assessment)
         self._require_levels(assessment, "self_level", "Choose a level", "submitting")
         self._save(
             assessment,
             coordinator,
             state=Assessment.State.SUBMITTED,
-            submitted_at=self.now,
+            submitted_at=submitted,
             review_started_at=None,
         )
         self._announce(assessment_events.AssessmentSubmitted, assessment)
         if route.state == Assessment.State.RETURNED:
+            at("returned")
             self._return(assessment, route.reviewer, route.return_note)
         elif route.state == Assessment.State.FINALIZED:
+            at("reviewed")
             self._review(assessment, route)
+            at("finalized")
             self._claim(assessment, route.reviewer)
             self._require_levels(
                 assessment, "supervisor_level", "Choose a supervisor level", "finalizing"
@@ -127,12 +140,17 @@ class _RouteMoves:
                 assessment,
                 route.reviewer,
                 state=Assessment.State.FINALIZED,
-                finalized_at=self.now,
+                finalized_at=self.moment,
                 finalized_by=route.reviewer,
             )
             self._announce(assessment_events.AssessmentFinalized, assessment)
         elif route.state != Assessment.State.SUBMITTED:
             raise ValueError(f"No route ends in {route.state!r}.")
+
+    def _at(self, route: AssessmentRoute, move: str) -> datetime:
+        """Start ``move`` of ``route``: at its time in the route's timeline, or now."""
+        self.moment = route.timeline.get(move, self.now)
+        return self.moment
 
     def _claim(self, assessment: Assessment, reviewer=None) -> None:
         """A move's checks, then the next version, as ``_assessment_claim`` takes it: the
@@ -142,7 +160,7 @@ class _RouteMoves:
         else:
             check_can_review(reviewer, assessment)
         assessment.version += 1
-        assessment.updated_at = self.now
+        assessment.updated_at = self.moment
 
     def _return(self, assessment: Assessment, reviewer, note: str) -> None:
         check_can_review(reviewer, assessment)
@@ -155,7 +173,7 @@ class _RouteMoves:
             assessment,
             reviewer,
             state=Assessment.State.RETURNED,
-            returned_at=self.now,
+            returned_at=self.moment,
             return_note=note.strip(),
         )
         self._announce(assessment_events.AssessmentReturned, assessment)
@@ -166,10 +184,11 @@ class _RouteMoves:
         self._save(
             assessment,
             route.reviewer,
-            review_started_at=self.now,
+            review_started_at=self.moment,
             coaching_notes=route.coaching_notes.strip(),
             next_steps=route.next_steps.strip(),
         )
+        self.next_steps[assessment.pk] = next_steps_from_text(route.next_steps)
         self._announce(assessment_events.AssessmentRatingsSaved, assessment, True)
 
     def _rate(self, assessment, actor, entries: Mapping[int, RatingInput], *, by_reviewer) -> int:
@@ -232,7 +251,7 @@ class _RouteMoves:
         """The row as it is now, for its history: who changed it, and when."""
         snapshot = copy.copy(row)
         snapshot._history_user = actor
-        snapshot._history_date = self.now
+        snapshot._history_date = self.moment
         return snapshot
 
     def _announce(self, event_type, assessment: Assessment, by_reviewer=None) -> None:
@@ -250,8 +269,24 @@ class _RouteMoves:
         )
         category_scores_refresh_many(assessment_ids=sorted(self.rescored))
         self._assessments_write()
-        for event_type, assessment, extra in self.events:
-            _announce(event_type, assessment, **extra)
+        ReviewNextStep.objects.bulk_create(
+            ReviewNextStep(assessment_id=pk, text=step.text, order=order)
+            for pk, steps in self.next_steps.items()
+            for order, step in enumerate(steps)
+        )
+        events.publish_many(
+            [
+                event_type(
+                    organization_id=assessment.cycle.organization_id,
+                    assessment_id=assessment.pk,
+                    coordinator_id=assessment.coordinator_id,
+                    cycle_id=assessment.cycle_id,
+                    **extra,
+                )
+                for event_type, assessment, extra in self.events
+            ]
+        )
+        for event_type, assessment, _extra in self.events:
             if event_type in _NOTIFY:
                 transaction.on_commit(
                     partial(_NOTIFY[event_type].enqueue, assessment_id=assessment.pk)

@@ -1,6 +1,7 @@
 """The moves of an assessment: save, submit, recall, review, return, finalize."""
 
-from collections.abc import Mapping
+import datetime
+from collections.abc import Mapping, Sequence
 from functools import partial
 from typing import NamedTuple
 
@@ -10,8 +11,8 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from assessments import emails
 from assessments import events as assessment_events
-from assessments.access import check_can_edit_self, check_can_review
-from assessments.models import Assessment, Rating
+from assessments.access import check_can_acknowledge, check_can_edit_self, check_can_review
+from assessments.models import Assessment, Rating, ReviewNextStep, review_settings_of
 from assessments.services.cycles import check_cycle_open
 from assessments.services.errors import (
     IncompleteAssessmentError,
@@ -41,6 +42,19 @@ class RatingInput(NamedTuple):
 
     level: int | None
     text: str = ""
+
+
+class NextStepInput(NamedTuple):
+    """One agreed next step as a form gives it: what, optionally who and by when."""
+
+    text: str
+    owner: str = ""
+    due_on: datetime.date | None = None
+
+
+def next_steps_from_text(text: str) -> list[NextStepInput]:
+    """Free text read as next steps: one step per non-empty line."""
+    return [NextStepInput(line.strip()) for line in text.splitlines() if line.strip()]
 
 
 EDITABLE_BY_COORDINATOR = (Assessment.State.DRAFT, Assessment.State.RETURNED)
@@ -217,6 +231,47 @@ def assessment_recall(*, assessment: Assessment, actor, expected_version: int) -
     return assessment
 
 
+def _next_steps_write(*, assessment: Assessment, steps: Sequence[NextStepInput]) -> str:
+    """Replace the review's next steps with ``steps`` (blank ones dropped) when they differ;
+    returns them as plain text, one line each, the form the history and emails read."""
+    wanted = [
+        NextStepInput(step.text.strip(), step.owner.strip(), step.due_on)
+        for step in steps
+        if step.text.strip()
+    ]
+    stored = list(assessment.next_step_items.order_by("order", "pk"))
+    if [(s.text, s.owner, s.due_on) for s in stored] != [tuple(step) for step in wanted]:
+        assessment.next_step_items.all().delete()
+        stored = ReviewNextStep.objects.bulk_create(
+            ReviewNextStep(
+                assessment=assessment,
+                text=step.text,
+                owner=step.owner,
+                due_on=step.due_on,
+                order=order,
+            )
+            for order, step in enumerate(wanted)
+        )
+    return "\n".join(step.as_line for step in stored)
+
+
+def ratings_agreeing_with_self(
+    *, assessment: Assessment, ratings: Mapping[int, RatingInput], category_key: str | None
+) -> dict[int, RatingInput]:
+    """``ratings`` with the supervisor level of every indicator of one category (or of all,
+    when ``category_key`` is None) set to the coordinator's own level, where they chose one.
+    Notes stay as typed. Saved by the director, the history shows it as their choice."""
+    self_levels = dict(
+        Rating.objects.filter(assessment=assessment, self_level__isnull=False)
+        .filter(**({"indicator__category__key": category_key} if category_key else {}))
+        .values_list("indicator_id", "self_level")
+    )
+    return {
+        pk: entry._replace(level=self_levels[pk]) if pk in self_levels else entry
+        for pk, entry in ratings.items()
+    }
+
+
 @transaction.atomic
 def assessment_save_review(
     *,
@@ -225,9 +280,10 @@ def assessment_save_review(
     expected_version: int,
     ratings: Mapping[int, RatingInput],
     coaching_notes: str,
-    next_steps: str,
+    next_steps: str | Sequence[NextStepInput] | None = None,
 ) -> Assessment:
-    """The director saves supervisor levels and notes and the coaching conversation. The first
+    """The director saves supervisor levels and notes and the coaching conversation, with the
+    agreed next steps (items, or a text read one step per line; None leaves them). The first
     save starts the review, which ends the coordinator's chance to recall."""
     check_can_review(actor, assessment)
     assessment = _assessment_claim(
@@ -246,7 +302,14 @@ def assessment_save_review(
     if assessment.review_started_at is None:
         assessment.review_started_at = timezone.now()
         fields.append("review_started_at")
-    for field, value in (("coaching_notes", coaching_notes), ("next_steps", next_steps)):
+    if isinstance(next_steps, str):
+        next_steps = next_steps_from_text(next_steps)
+    steps_text = (
+        assessment.next_steps
+        if next_steps is None
+        else _next_steps_write(assessment=assessment, steps=next_steps)
+    )
+    for field, value in (("coaching_notes", coaching_notes), ("next_steps", steps_text)):
         if getattr(assessment, field) != value.strip():
             setattr(assessment, field, value.strip())
             fields.append(field)
@@ -304,4 +367,56 @@ def assessment_finalize(*, assessment: Assessment, actor, expected_version: int)
     transaction.on_commit(
         partial(emails.assessment_finalized_notify.enqueue, assessment_id=assessment.pk)
     )
+    return assessment
+
+
+def assessment_claim_for_evidence(
+    *, assessment: Assessment, actor, expected_version: int, reviewing: bool
+) -> Assessment:
+    """Take the assessment's next version for a change of its evidence (a file or link added
+    or removed): the coordinator's while they may edit it and the cycle is open, the
+    reviewer's while it is in review. Call inside the transaction that records the change, so
+    a refused claim records nothing; a finalized assessment's evidence never changes."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("Claim an assessment's version inside the evidence's transaction.")
+    if reviewing:
+        check_can_review(actor, assessment)
+        return _assessment_claim(
+            assessment=assessment, expected_version=expected_version, states=IN_REVIEW
+        )
+    check_can_edit_self(actor, assessment)
+    claimed = _assessment_claim(
+        assessment=assessment, expected_version=expected_version, states=EDITABLE_BY_COORDINATOR
+    )
+    check_cycle_open(claimed.cycle)
+    return claimed
+
+
+ACKNOWLEDGEMENT_MAX_CHARS = 4000
+
+
+@transaction.atomic
+def assessment_acknowledge(
+    *, assessment: Assessment, actor, expected_version: int, response: str = ""
+) -> Assessment:
+    """The coordinator says they have read the finalized review, with an optional response
+    of their own. Levels, notes and next steps stay as the director finalized them."""
+    check_can_acknowledge(actor, assessment)
+    if not review_settings_of(assessment.coordinator.organization_id).acknowledgement_on:
+        raise WorkflowError("Your organization does not ask for reviews to be acknowledged.")
+    if len(response.strip()) > ACKNOWLEDGEMENT_MAX_CHARS:
+        raise WorkflowError(
+            f"Keep your response to {ACKNOWLEDGEMENT_MAX_CHARS} characters; nothing was saved."
+        )
+    assessment = _assessment_claim(
+        assessment=assessment,
+        expected_version=expected_version,
+        states=(Assessment.State.FINALIZED,),
+    )
+    if assessment.acknowledged_at is not None:
+        raise WorkflowError("You already acknowledged this review.")
+    assessment.acknowledged_at = timezone.now()
+    assessment.acknowledgement_response = response.strip()
+    _assessment_save(assessment, actor, ["acknowledged_at", "acknowledgement_response"])
+    _announce(assessment_events.AssessmentAcknowledged, assessment)
     return assessment

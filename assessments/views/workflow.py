@@ -1,6 +1,8 @@
-"""The coordinator's sheet and the director's review. Views validate, call one service and
-turn its refusals into messages: a wrong state is a message, a stale version re-shows what
-the person typed, another organization or team is a 404 and the wrong role a 403."""
+"""The coordinator's sheet, what the director's review (views/review.py) shares with it, and
+the history. Views validate, call one service and turn its refusals into messages: a wrong
+state is a message, a stale version re-shows what the person typed, a page the assessment has
+moved past lists it (views/moved_on.py), another organization or team is a 404 and the wrong
+role a 403."""
 
 from django.contrib import messages
 from django.http import JsonResponse
@@ -10,27 +12,33 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments import services
 from assessments.access import (
+    can_ask_principal,
+    can_make_goals_from,
     can_read_coaching_notes,
     can_review,
+    can_see_principal_feedback,
     can_see_supervisor_side,
     can_share_coaching_notes,
+    check_can_acknowledge,
     check_can_edit_self,
-    check_can_review,
     get_assessment_for_user,
     get_cycle_for_user,
     is_owner,
 )
-from assessments.forms import ReviewForm, SelfAssessmentForm
-from assessments.models import Assessment
+from assessments.forms import AcknowledgementForm, SelfAssessmentForm
+from assessments.models import Assessment, review_settings_of
 from assessments.selectors import (
     AssessmentSheet,
     assessment_history,
     assessment_sheet,
     coaching_notes_sharing,
+    previous_agreed_levels,
     sheet_conflicts,
     sheet_rows,
 )
+from assessments.selectors.feedback import principal_columns, site_views
 from assessments.services import IncompleteAssessmentError, StaleAssessmentError, WorkflowError
+from assessments.views import moved_on
 from coordinators.access import role_required
 from coordinators.models import CoordinatorProfile, Role
 from coordinators.ratelimits import rate_limited
@@ -48,7 +56,7 @@ def _posted_version(request) -> int | None:
         return None
 
 
-def _saved_at(assessment: Assessment) -> str:
+def saved_at(assessment: Assessment) -> str:
     return timezone.localtime(assessment.updated_at).strftime("%H:%M")
 
 
@@ -67,6 +75,13 @@ def _self_form(assessment: Assessment, sheet: AssessmentSheet, data=None) -> Sel
 
 def _render_sheet(request, assessment, sheet, form=None, *, status=200, **extra):
     editable = form is not None
+    categories = sheet_rows(
+        sheet,
+        form,
+        missing=extra.get("missing", ()),
+        conflicts=extra.get("conflicts"),
+        references=previous_agreed_levels(assessment=assessment) if editable else None,
+    )
     return render(
         request,
         "assessments/assessment_detail.html"
@@ -76,22 +91,56 @@ def _render_sheet(request, assessment, sheet, form=None, *, status=200, **extra)
             "assessment": assessment,
             "matrix": sheet,
             "form": form,
-            "categories": sheet_rows(
-                sheet, form, missing=extra.get("missing", ()), conflicts=extra.get("conflicts")
-            ),
+            "categories": categories,
             "missing": extra.get("missing", ()),
             "show_supervisor": assessment.state == Assessment.State.FINALIZED,
+            "site_views": site_views(categories, principal_columns(assessment=assessment))
+            if not editable and can_see_principal_feedback(request.user, assessment)
+            else None,
+            "can_ask_principal": can_ask_principal(request.user, assessment),
             "show_coaching_notes": can_read_coaching_notes(request.user, assessment),
-            "sharing": _sharing_of(request.user, assessment),
+            "sharing": sharing_of(request.user, assessment),
             "can_recall": assessment.state == Assessment.State.SUBMITTED
             and assessment.review_started_at is None,
-            "saved_at": _saved_at(assessment),
+            "saved_at": saved_at(assessment),
+            "unsaved": extra.get("unsaved"),
+            **next_steps_context(request.user, assessment),
+            **acknowledgement_context(
+                request.user, assessment, form=extra.get("acknowledgement_form")
+            ),
         },
         status=status,
     )
 
 
-def _sharing_of(user, assessment: Assessment):
+def acknowledgement_context(user, assessment: Assessment, *, form=None) -> dict:
+    """Whether the finalized review asks to be acknowledged, and the coordinator's form."""
+    if assessment.state != Assessment.State.FINALIZED:
+        return {"acknowledgement_asked": False}
+    asked = review_settings_of(assessment.coordinator.organization_id).acknowledgement_on
+    context = {"acknowledgement_asked": asked}
+    if asked and assessment.acknowledged_at is None and is_owner(user, assessment):
+        context["acknowledgement_form"] = form or AcknowledgementForm(
+            initial={"version": assessment.version}
+        )
+    return context
+
+
+def next_steps_context(user, assessment: Assessment) -> dict:
+    """The review's next steps; the free text they were once written as, where it says more
+    than the steps do; and whose growth page "make this a goal" opens, for those who may."""
+    steps = list(assessment.next_step_items.all())
+    as_lines = "\n".join(step.as_line for step in steps)
+    return {
+        "next_steps": steps,
+        "next_steps_earlier": assessment.next_steps if assessment.next_steps != as_lines else "",
+        "goal_profile_pk": assessment.coordinator_id
+        if can_make_goals_from(user, assessment)
+        else None,
+    }
+
+
+def sharing_of(user, assessment: Assessment):
     """The sharing box of a finalized review, for those who may share its coaching notes."""
     if assessment.state != Assessment.State.FINALIZED:
         return None
@@ -100,7 +149,7 @@ def _sharing_of(user, assessment: Assessment):
     return coaching_notes_sharing(assessment=assessment)
 
 
-def _stale_form(form_class, request, current: Assessment, sheet: AssessmentSheet, **kwargs):
+def stale_form(form_class, request, current: Assessment, sheet: AssessmentSheet, **kwargs):
     """The person's own POST, re-bound at the current version: saving it again is a choice
     they make having seen what changed, never a silent overwrite."""
     data = request.POST.copy()
@@ -110,7 +159,7 @@ def _stale_form(form_class, request, current: Assessment, sheet: AssessmentSheet
     return form
 
 
-def _move_saved(
+def move_saved(
     request,
     saved: Assessment,
     move,
@@ -133,10 +182,28 @@ def _move_saved(
             request, saved, sheet, page_form(saved, sheet), status=400, missing=exc.missing
         )
     except WorkflowError as exc:
-        messages.error(request, STALE_ELSEWHERE if isinstance(exc, StaleAssessmentError) else exc)
+        messages.error(request, refusal_words(exc))
         return redirect(url_name, pk=saved.pk)
     messages.success(request, done)
     return redirect(url_name, pk=saved.pk)
+
+
+def refusal_words(exc: WorkflowError) -> str:
+    """What a refused move says: a change made meanwhile in the words every page uses for it,
+    any other refusal its own reason."""
+    return STALE_ELSEWHERE if isinstance(exc, StaleAssessmentError) else str(exc)
+
+
+def move_reported(request, move, *, done: str, url_name: str, pk: int):
+    """Run one workflow ``move`` (called without arguments); its refusal or ``done`` is the
+    message shown on ``url_name``, where the person goes back either way."""
+    try:
+        move()
+    except WorkflowError as exc:
+        messages.error(request, refusal_words(exc))
+    else:
+        messages.success(request, done)
+    return redirect(url_name, pk=pk)
 
 
 def _save_self(request, assessment: Assessment, sheet: AssessmentSheet):
@@ -158,11 +225,16 @@ def _save_self(request, assessment: Assessment, sheet: AssessmentSheet):
         conflicts = sheet_conflicts(
             sheet, form, level_field="self_level", text_field="self_evidence"
         )
-        form = _stale_form(SelfAssessmentForm, request, exc.current, sheet)
+        form = stale_form(SelfAssessmentForm, request, exc.current, sheet)
         return None, _render_sheet(
             request, exc.current, sheet, form, status=409, conflicts=conflicts
         )
     except WorkflowError as exc:
+        assessment.refresh_from_db()
+        if moved_on.has_moved_on(assessment, reviewing=False):
+            return None, moved_on.refused_for_good(
+                request, assessment, form, reviewing=False, render_page=_render_sheet
+            )
         messages.error(request, str(exc))
         return None, redirect("assessments:assessment-detail", pk=assessment.pk)
     return saved, None
@@ -190,15 +262,40 @@ def assessment_detail(request, pk):
     )
     if request.method == "POST":
         if not editable:
-            messages.error(request, services.STATE_REFUSALS.get(assessment.state, ""))
-            return redirect("assessments:assessment-detail", pk=assessment.pk)
+            form = SelfAssessmentForm(request.POST, sheet=sheet)
+            return moved_on.refused_for_good(
+                request, assessment, form, reviewing=False, render_page=_render_sheet
+            )
         saved, response = _save_self(request, assessment, sheet)
         if response is not None:
             return response
-        messages.success(request, f"Draft saved at {_saved_at(saved)}.")
+        messages.success(request, f"Draft saved at {saved_at(saved)}.")
         return redirect("assessments:assessment-detail", pk=assessment.pk)
     form = _self_form(assessment, sheet) if editable else None
     return _render_sheet(request, assessment, sheet, form)
+
+
+def autosave_answer(request, assessment, form, save, *, reviewing: bool, save_label: str):
+    """The JSON answer of a background save (the sheet's or the review's): the form's first
+    error, or ``save()``'s new version, or why the assessment no longer takes this page's
+    saves (static/js/assessment.js shows each)."""
+    if not form.is_valid():
+        errors = form.all_errors()
+        return JsonResponse(
+            {"saved": False, "message": "Not saved: " + (errors[0] if errors else "")}, status=400
+        )
+    try:
+        saved = save()
+    except StaleAssessmentError:
+        return moved_on.stale_autosave(save_label)
+    except WorkflowError as exc:
+        assessment.refresh_from_db()
+        if moved_on.has_moved_on(assessment, reviewing=reviewing):
+            return moved_on.autosave_refused(
+                request, assessment, reviewing=reviewing, save_label=save_label
+            )
+        return JsonResponse({"saved": False, "message": f"Not saved: {exc}"}, status=409)
+    return JsonResponse({"saved": True, "version": saved.version, "saved_at": saved_at(saved)})
 
 
 @require_POST
@@ -209,31 +306,19 @@ def assessment_autosave(request, pk):
     assessment = get_assessment_for_user(request, pk)
     check_can_edit_self(request.user, assessment)
     form = _self_form(assessment, assessment_sheet(assessment=assessment), data=request.POST)
-    if not form.is_valid():
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        return JsonResponse(
-            {"saved": False, "message": "Not saved: " + (errors[0] if errors else "")}, status=400
-        )
-    try:
-        saved = services.assessment_save_self(
+    return autosave_answer(
+        request,
+        assessment,
+        form,
+        lambda: services.assessment_save_self(
             assessment=assessment,
             actor=request.user,
             expected_version=form.cleaned_data["version"],
             ratings=form.ratings(),
-        )
-    except StaleAssessmentError:
-        return JsonResponse(
-            {
-                "saved": False,
-                "conflict": True,
-                "message": "Not saved: this assessment was changed in another tab or by someone "
-                "else. Press “Save draft” to compare and keep your changes.",
-            },
-            status=409,
-        )
-    except WorkflowError as exc:
-        return JsonResponse({"saved": False, "message": f"Not saved: {exc}"}, status=409)
-    return JsonResponse({"saved": True, "version": saved.version, "saved_at": _saved_at(saved)})
+        ),
+        reviewing=False,
+        save_label="Save draft",
+    )
 
 
 @require_POST
@@ -245,7 +330,7 @@ def assessment_submit(request, pk):
     saved, response = _save_self(request, assessment, assessment_sheet(assessment=assessment))
     if response is not None:
         return response
-    return _move_saved(
+    return move_saved(
         request,
         saved,
         services.assessment_submit,
@@ -264,19 +349,43 @@ def assessment_recall(request, pk):
     assessment = get_assessment_for_user(request, pk)
     check_can_edit_self(request.user, assessment)
     version = _posted_version(request)
-    try:
-        if version is None:
-            raise WorkflowError("The form arrived incomplete; reload the page and try again.")
-        services.assessment_recall(
+    if version is None:
+        messages.error(request, "The form arrived incomplete; reload the page and try again.")
+        return redirect("assessments:assessment-detail", pk=assessment.pk)
+    return move_reported(
+        request,
+        lambda: services.assessment_recall(
             assessment=assessment, actor=request.user, expected_version=version
-        )
-    except StaleAssessmentError:
-        messages.error(request, STALE_ELSEWHERE)
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "Recalled: your self-assessment is a draft again.")
-    return redirect("assessments:assessment-detail", pk=assessment.pk)
+        ),
+        done="Recalled: your self-assessment is a draft again.",
+        url_name="assessments:assessment-detail",
+        pk=assessment.pk,
+    )
+
+
+@require_POST
+@role_required(Role.COORDINATOR)
+def assessment_acknowledge(request, pk):
+    """ "I have read this review", with the coordinator's optional response."""
+    assessment = get_assessment_for_user(request, pk)
+    check_can_acknowledge(request.user, assessment)
+    form = AcknowledgementForm(request.POST)
+    if not form.is_valid():
+        sheet = assessment_sheet(assessment=assessment)
+        messages.error(request, "Not acknowledged yet: correct the problem marked below.")
+        return _render_sheet(request, assessment, sheet, status=400, acknowledgement_form=form)
+    return move_reported(
+        request,
+        lambda: services.assessment_acknowledge(
+            assessment=assessment,
+            actor=request.user,
+            expected_version=form.cleaned_data["version"],
+            response=form.cleaned_data["response"],
+        ),
+        done="Thank you: your director can see that you read the review.",
+        url_name="assessments:assessment-detail",
+        pk=assessment.pk,
+    )
 
 
 @require_POST
@@ -291,151 +400,6 @@ def assessment_start(request, cycle_pk):
         messages.error(request, str(exc))
         return redirect("pages:my-growth")
     return redirect("assessments:assessment-detail", pk=assessment.pk)
-
-
-# The director's review ----------------------------------------------------------------------
-
-
-def _review_form(assessment: Assessment, sheet: AssessmentSheet, data=None, **kwargs) -> ReviewForm:
-    form = ReviewForm(data, sheet=sheet, **kwargs)
-    if data is None:
-        form.initial = {
-            "version": assessment.version,
-            "coaching_notes": assessment.coaching_notes,
-            "next_steps": assessment.next_steps,
-            **form.initial_from_ratings("supervisor_level", "supervisor_note"),
-        }
-    return form
-
-
-def _render_review(request, assessment, sheet, form=None, *, status=200, **extra):
-    return render(
-        request,
-        "assessments/assessment_review.html",
-        {
-            "assessment": assessment,
-            "matrix": sheet,
-            "form": form,
-            "categories": sheet_rows(
-                sheet, form, missing=extra.get("missing", ()), conflicts=extra.get("conflicts")
-            ),
-            "missing": extra.get("missing", ()),
-            "show_self": assessment.state
-            in (Assessment.State.SUBMITTED, Assessment.State.FINALIZED),
-            "show_supervisor": True,
-            "show_coaching_notes": can_read_coaching_notes(request.user, assessment),
-            "sharing": _sharing_of(request.user, assessment),
-        },
-        status=status,
-    )
-
-
-def _save_review(request, assessment: Assessment, sheet: AssessmentSheet, *, returning=False):
-    """Save the posted review. Returns (saved assessment, form, None) or (None, None, response)."""
-    form = _review_form(assessment, sheet, data=request.POST, returning=returning)
-    if not form.is_valid():
-        messages.error(request, "Nothing was saved: correct the problems marked below.")
-        return None, None, _render_review(request, assessment, sheet, form, status=400)
-    try:
-        saved = services.assessment_save_review(
-            assessment=assessment,
-            actor=request.user,
-            expected_version=form.cleaned_data["version"],
-            ratings=form.ratings(),
-            coaching_notes=form.cleaned_data["coaching_notes"],
-            next_steps=form.cleaned_data["next_steps"],
-        )
-    except StaleAssessmentError as exc:
-        messages.error(request, str(exc))
-        sheet = assessment_sheet(assessment=exc.current)
-        conflicts = sheet_conflicts(
-            sheet, form, level_field="supervisor_level", text_field="supervisor_note"
-        )
-        form = _stale_form(ReviewForm, request, exc.current, sheet)
-        return (
-            None,
-            None,
-            _render_review(request, exc.current, sheet, form, status=409, conflicts=conflicts),
-        )
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
-        return None, None, redirect("assessments:assessment-review", pk=assessment.pk)
-    return saved, form, None
-
-
-@require_http_methods(["GET", "POST"])
-@role_required(Role.DIRECTOR, Role.ADMIN)
-@save_rate_limited
-def assessment_review(request, pk):
-    """Self and supervisor side by side; a form while the assessment is submitted."""
-    assessment = get_assessment_for_user(request, pk)
-    check_can_review(request.user, assessment)
-    sheet = assessment_sheet(assessment=assessment)
-    if assessment.state != Assessment.State.SUBMITTED:
-        if request.method == "POST":
-            messages.error(request, services.STATE_REFUSALS[assessment.state])
-            return redirect("assessments:assessment-review", pk=assessment.pk)
-        return _render_review(request, assessment, sheet)
-    if request.method == "POST":
-        saved, _form, response = _save_review(request, assessment, sheet)
-        if response is not None:
-            return response
-        messages.success(request, f"Review saved at {_saved_at(saved)}.")
-        return redirect("assessments:assessment-review", pk=assessment.pk)
-    return _render_review(request, assessment, sheet, _review_form(assessment, sheet))
-
-
-@require_POST
-@role_required(Role.DIRECTOR, Role.ADMIN)
-def assessment_finalize(request, pk):
-    """Save the review on the page, then finalize it; missing levels are listed and linked."""
-    assessment = get_assessment_for_user(request, pk)
-    check_can_review(request.user, assessment)
-    saved, _form, response = _save_review(
-        request, assessment, assessment_sheet(assessment=assessment)
-    )
-    if response is not None:
-        return response
-    return _move_saved(
-        request,
-        saved,
-        services.assessment_finalize,
-        render_page=_render_review,
-        page_form=_review_form,
-        url_name="assessments:assessment-review",
-        not_yet="Not finalized yet (your review is saved).",
-        done=f"Finalized. {assessment.coordinator.user.display_name} can now see your levels, "
-        "notes and next steps.",
-    )
-
-
-@require_POST
-@role_required(Role.DIRECTOR, Role.ADMIN)
-def assessment_return(request, pk):
-    """Save the review on the page, then send it back to the coordinator with the note."""
-    assessment = get_assessment_for_user(request, pk)
-    check_can_review(request.user, assessment)
-    saved, form, response = _save_review(
-        request, assessment, assessment_sheet(assessment=assessment), returning=True
-    )
-    if response is not None:
-        return response
-    try:
-        services.assessment_return(
-            assessment=saved,
-            actor=request.user,
-            expected_version=saved.version,
-            note=form.cleaned_data["return_note"],
-        )
-    except WorkflowError as exc:
-        messages.error(request, STALE_ELSEWHERE if isinstance(exc, StaleAssessmentError) else exc)
-        return redirect("assessments:assessment-review", pk=assessment.pk)
-    messages.success(
-        request,
-        f"Returned to {assessment.coordinator.user.display_name} with your note; they can "
-        "change it and submit again.",
-    )
-    return redirect("assessments:assessment-review", pk=assessment.pk)
 
 
 # History ---------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ latest opened cycle, and the latest matrix indicator by indicator for the printe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -25,6 +25,7 @@ from dashboards.selectors.common import (
     page_facts,
 )
 from dashboards.selectors.team import dashboard_row
+from dashboards.selectors.trends import version_labels, version_marks
 from rubrics.models import Descriptor
 from rubrics.vocabulary import DEFAULT_LEVEL_NAMES, Names
 
@@ -54,6 +55,25 @@ class MatrixLine:
     self_name: str
 
 
+@dataclass(frozen=True, slots=True)
+class Acknowledgement:
+    """The coordinator said they read a finalized review, when, and what they answered."""
+
+    at: object  # aware datetime
+    response: str
+
+
+def acknowledgements_by_assessment(assessment_ids) -> dict[int, Acknowledgement]:
+    """The acknowledgements of those of ``assessment_ids`` that the coordinator acknowledged
+    (one query)."""
+    return {
+        pk: Acknowledgement(at, response)
+        for pk, at, response in Assessment.objects.filter(
+            pk__in=list(assessment_ids), acknowledged_at__isnull=False
+        ).values_list("pk", "acknowledged_at", "acknowledgement_response")
+    }
+
+
 @dataclass
 class CoordinatorHistory:
     cycles: list[AssessmentInfo]  # submitted or finalized, oldest first
@@ -62,17 +82,30 @@ class CoordinatorHistory:
     latest: AssessmentInfo | None
     latest_lines: list[MatrixLine]
     names: Names
+    rubric_versions: list[str] = field(default_factory=list)  # per cycle: "v1"
+    version_marks: list[str] = field(
+        default_factory=list
+    )  # per cycle: "Rubric v2" where it changed
+    acknowledgements: dict[int, Acknowledgement] = field(default_factory=dict)  # by assessment
 
     @property
     def finalized(self) -> list[AssessmentInfo]:
         """Every finalized assessment, oldest first."""
         return [info for info in self.cycles if info.finalized]
 
-    def by_cycle(self) -> list[tuple[AssessmentInfo, list[HistoryPoint]]]:
-        """The table under the charts: each cycle with its four category points."""
+    def by_cycle(self) -> list[tuple]:
+        """The table under the charts: each cycle with its four category points, its rubric
+        version, where the version changed from the cycle before the marker's words, and the
+        coordinator's acknowledgement of its review (None when not given)."""
         width = len(CATEGORY_KEYS)
         return [
-            (info, self.points[index * width : (index + 1) * width])
+            (
+                info,
+                self.points[index * width : (index + 1) * width],
+                self.rubric_versions[index] if self.rubric_versions else "",
+                self.version_marks[index] if self.version_marks else "",
+                self.acknowledgements.get(info.pk),
+            )
             for index, info in enumerate(self.cycles)
         ]
 
@@ -92,6 +125,7 @@ class CoordinatorHistory:
             )
         return {
             "labels": labels,
+            "marks": list(self.version_marks) or [""] * len(labels),
             "levels": {str(v): n for v, n in sorted(self.names.levels.items())}
             or {str(v): n for v, n in DEFAULT_LEVEL_NAMES.items()},
             "categories": series,
@@ -99,7 +133,7 @@ class CoordinatorHistory:
 
 
 def coordinator_history(*, profile: CoordinatorProfile, context: PageFacts) -> CoordinatorHistory:
-    """The matrix over time of one coordinator (two queries, plus one for the latest matrix).
+    """The matrix over time of one coordinator (three queries, plus one for the latest matrix).
 
     Only submitted and finalized assessments make the history; supervisor levels show once
     finalized (the coordinator sees them only then).
@@ -142,7 +176,22 @@ def coordinator_history(*, profile: CoordinatorProfile, context: PageFacts) -> C
                     supervisor_name=info_names.level(supervisor),
                 )
             )
+    labels = version_labels({info.rubric_version_id for info in shown}) if shown else {}
+    families = len({label.family for label in labels.values()}) > 1
+    used = [
+        [labels[info.rubric_version_id]] if info.rubric_version_id in labels else []
+        for info in shown
+    ]
+    acknowledgements = {
+        pk: Acknowledgement(at, response)
+        for pk, at, response in Assessment.objects.filter(
+            coordinator=profile, acknowledged_at__isnull=False
+        ).values_list("pk", "acknowledged_at", "acknowledgement_response")
+    }
     return CoordinatorHistory(
+        acknowledgements=acknowledgements,
+        rubric_versions=[", ".join(v.words(families) for v in versions) for versions in used],
+        version_marks=version_marks(used, families),
         cycles=shown,
         points=points,
         row=row,

@@ -15,6 +15,7 @@ from coordinators.models import CoordinatorProfile
 from coordinators.tenure import day_words
 from dashboards import flags as flag_rules
 from dashboards.models import FlagThresholds
+from dashboards.read_model import PRINCIPAL_SITE
 from dashboards.selectors.common import AssessmentInfo
 from growth.access import can_edit_growth
 from growth.careers import (
@@ -41,7 +42,12 @@ from rubrics.vocabulary import DEFAULT_CATEGORY_NAMES, DEFAULT_LEVEL_NAMES, MIN_
 MAX_SUGGESTIONS = 6
 # For these flags the first category named is the weaker one, the one a support should serve.
 WEAKER_FIRST = {flag_rules.SITE_GAP, flag_rules.SITE_AHEAD, flag_rules.SUPPORT_GAP}
-NOT_FOR_SUPPORT = {flag_rules.READY_FOR_PROMOTION, flag_rules.LONG_TENURE, flag_rules.OVERDUE}
+NOT_FOR_SUPPORT = {
+    flag_rules.READY_FOR_PROMOTION,
+    flag_rules.LONG_TENURE,
+    flag_rules.OVERDUE,
+    flag_rules.NO_CHECK_IN,
+}
 
 
 @dataclass
@@ -61,8 +67,9 @@ class Suggestion:
     entry: SupportCatalogEntry
     category_name: str
     level_name: str
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)  # short: the flag's name, not its sentence
     goal_id: int | None = None  # a goal this support would serve
+    flag_codes: tuple[str, ...] = ()  # the flags it answers, explained once above the list
 
     @property
     def one_click(self) -> bool:
@@ -89,6 +96,13 @@ class GrowthPanel:
     suggestions: list[Suggestion]
     can_edit: bool  # the coordinator themself, their director or an org admin
     can_direct: bool  # their director or an org admin: attach, promote
+
+    @property
+    def suggestion_flags(self) -> list[flag_rules.Flag]:
+        """The flags the suggested supports answer, each explained once above them (several
+        suggestions often answer the same flag)."""
+        answered = {code for s in self.suggestions for code in s.flag_codes}
+        return [flag for flag in self.flags if flag.code in answered]
 
     @property
     def overdue_goals(self) -> list[GoalRow]:
@@ -121,6 +135,7 @@ def _finalized_infos(profile: CoordinatorProfile, window: int) -> list[Assessmen
     assessments = list(
         Assessment.objects.filter(coordinator=profile, state=Assessment.State.FINALIZED)
         .select_related("cycle")
+        .annotate(principal_site=PRINCIPAL_SITE)
         .prefetch_related(Prefetch("category_scores", queryset=CategoryScore.objects.all()))
         .order_by("-cycle__opens_on")[:window]
     )
@@ -134,6 +149,7 @@ def _finalized_infos(profile: CoordinatorProfile, window: int) -> list[Assessmen
             state=a.state,
             submitted_at=a.submitted_at,
             rubric_version_id=a.rubric_version_id,
+            principal_site=a.principal_site,
             scores={
                 s.category_key: (s.self_level, s.supervisor_level) for s in a.category_scores.all()
             },
@@ -309,6 +325,7 @@ def _suggestions(*, profile, names, levels, goals, flags, readiness, attached) -
     """Catalogue entries for the categories where the coordinator has an open goal, a flag or
     an unmet requirement of the next stage, at their current level there (one query)."""
     reasons: dict[str, list[tuple[str, int | None]]] = {}
+    flag_codes: dict[str, list[str]] = {}
     for goal in goals:
         reasons.setdefault(goal.category_key, []).append(
             (
@@ -322,7 +339,8 @@ def _suggestions(*, profile, names, levels, goals, flags, readiness, attached) -
             continue
         keys = flag.categories[:1] if flag.code in WEAKER_FIRST else flag.categories
         for key in keys:
-            reasons.setdefault(key, []).append((f"Flag: {flag.label} — {flag.explanation}", None))
+            reasons.setdefault(key, []).append((f"Flag: {flag.label}", None))
+            flag_codes.setdefault(key, []).append(flag.code)
     if readiness is not None:
         for requirement in readiness.unmet:
             if requirement.category_key:
@@ -349,6 +367,7 @@ def _suggestions(*, profile, names, levels, goals, flags, readiness, attached) -
                 level_name=names.level(entry.level),
                 reasons=list(dict.fromkeys(text for text, _goal in why)),
                 goal_id=next((goal for _text, goal in why if goal), None),
+                flag_codes=tuple(dict.fromkeys(flag_codes.get(entry.category_key, ()))),
             )
         )
     suggestions.sort(key=lambda s: (-len(s.reasons), s.entry.category_key, s.entry.title))

@@ -14,20 +14,21 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, F, Q, QuerySet, Value, When, Window
-from django.db.models.functions import RowNumber
-from django.utils import timezone
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
+from django.db.models.functions import Coalesce, Lower, RowNumber
 
 from assessments.models import Assessment, AssessmentCycle
 from coordinators.access import has_role, profiles_directed_by
+from coordinators.form_helpers import int_or_none
 from coordinators.models import CoordinatorProfile, Role, Team
 from dashboards import flags as flag_rules
+from dashboards.models import CoordinatorCycleRow
+from dashboards.read_model import people_and_schools, row_facts
 from dashboards.selectors.common import (
     CATEGORY_KEYS,
     FINALIZED,
     NOT_STARTED,
     STATUS_LABELS,
-    SUBMITTED,
     AssessmentInfo,
     Cell,
     DashboardRow,
@@ -38,8 +39,10 @@ from dashboards.selectors.common import (
     chosen_cycle,
     organization_cycles,
     page_facts,
+    stored_rows_facts,
 )
-from growth.selectors import goal_deadlines
+from growth.cadence import CheckInClock
+from growth.selectors import check_in_clocks, goal_deadlines
 
 if TYPE_CHECKING:
     from dashboards.filters import DashboardFilterSet
@@ -53,50 +56,10 @@ def dashboard_row(
     this_cycle: AssessmentInfo | None,
     finalized: list[AssessmentInfo],
     context: PageFacts,
+    check_ins: CheckInClock | None = None,
 ) -> DashboardRow:
     """One coordinator's heatmap row and flags; ``finalized`` is oldest first."""
-    history = [info.category_levels(context.names(info.rubric_version_id)) for info in finalized]
-    shown: AssessmentInfo | None = finalized[-1] if finalized else None
-    current = history[-1] if history else None
-    if shown is None and this_cycle is not None and this_cycle.state == SUBMITTED:
-        shown = this_cycle
-        current = this_cycle.category_levels(context.names(this_cycle.rubric_version_id))
-    names = context.names(shown.rubric_version_id if shown else None)
-    from_earlier = (
-        shown is not None and context.cycle is not None and (shown.cycle_id != context.cycle.pk)
-    )
-    cells = [
-        Cell(
-            key=key,
-            category_name=names.category(key),
-            value=current.level(key) if current else None,
-            level_name=names.level(current.level(key) if current else None),
-            submitted_only=shown is not None and not shown.finalized,
-            from_cycle=shown.cycle_name if from_earlier else "",
-        )
-        for key in CATEGORY_KEYS
-    ]
-    cycle_status = None
-    if context.cycle is not None:
-        cycle_status = flag_rules.CycleStatus(
-            cycle_name=context.cycle.name,
-            due_on=context.cycle.due_on,
-            review_window_days=context.cycle.review_window_days,
-            state=this_cycle.state if this_cycle else None,
-            submitted_on=timezone.localdate(this_cycle.submitted_at)
-            if this_cycle and this_cycle.submitted_at
-            else None,
-        )
-    stage, next_stage = context.stage_and_next(person.career_stage_id)
-    facts = flag_rules.CoordinatorFacts(
-        today=context.as_of,
-        role_start_date=person.role_start_date,
-        current=current,
-        finalized_history=history,
-        cycle=cycle_status,
-        stage=stage,
-        next_stage=next_stage,
-    )
+    cells, facts = row_facts(person, this_cycle, finalized, context, check_ins, schools)
     return DashboardRow(
         person=person,
         schools=schools,
@@ -110,18 +73,19 @@ def dashboard_row(
 def dashboard_rows(
     *, profiles: QuerySet[CoordinatorProfile], context: PageFacts
 ) -> list[DashboardRow]:
-    """A heatmap row with flags for every profile of ``profiles`` (four queries).
+    """A heatmap row with flags for every profile of ``profiles`` (five queries).
 
     Loads only what the flags need: the chosen cycle's assessments and, per coordinator, the
     last finalized assessments up to that cycle (as many as the stalled rule compares).
     """
     ids = profiles.order_by().values("pk")
-    people, schools = _people_and_schools(profiles, ids)
+    people, schools = people_and_schools(profiles, ids)
     window = max(context.thresholds.stalled_cycles, 2)
     this_cycle: dict[int, AssessmentInfo] = {}
     finalized: dict[int, list[AssessmentInfo]] = defaultdict(list)
     if context.cycle is not None and people:
         this_cycle, finalized = _assessments_up_to(ids, context.cycle, window)
+    clocks = check_in_clocks(ids) if people else {}
     return [
         dashboard_row(
             person,
@@ -129,54 +93,10 @@ def dashboard_rows(
             this_cycle.get(person.pk),
             finalized[person.pk][-window:],
             context,
+            clocks.get(person.pk),
         )
         for person in people
     ]
-
-
-def _people_and_schools(
-    profiles: QuerySet[CoordinatorProfile], ids: QuerySet
-) -> tuple[list[Person], dict[int, list[Ref]]]:
-    """The coordinators of ``profiles`` and each one's school sites by name (two queries)."""
-    refs: dict[tuple[str, int], Ref] = {}  # one Ref per team and school, shared by the rows
-
-    def ref(kind: str, pk: int, name: str) -> Ref:
-        return refs.get((kind, pk)) or refs.setdefault((kind, pk), Ref(pk, name))
-
-    people = [
-        Person(
-            pk=pk,
-            first_name=first,
-            last_name=last,
-            email=email,
-            team=ref("team", team_id, team_name) if team_id else None,
-            career_stage_id=stage_id,
-            career_stage_title=stage_title or "",
-            role_start_date=started,
-        )
-        for pk, first, last, email, team_id, team_name, stage_id, stage_title, started in (
-            profiles.values_list(
-                "pk",
-                "user__first_name",
-                "user__last_name",
-                "user__email",
-                "team_id",
-                "team__name",
-                "career_position__stage_id",
-                "career_position__stage__title",
-                "role_start_date",
-            )
-        )
-    ]
-    schools: dict[int, list[Ref]] = defaultdict(list)
-    if people:
-        for profile_id, school_id, name in (
-            CoordinatorProfile.schools.through.objects.filter(coordinatorprofile__in=ids)
-            .order_by("school__name", "school_id")
-            .values_list("coordinatorprofile_id", "school_id", "school__name")
-        ):
-            schools[profile_id].append(ref("school", school_id, name))
-    return people, schools
 
 
 def _assessments_up_to(
@@ -255,6 +175,21 @@ class DashboardReach:
         """The team of that id when it is in reach, else None."""
         return next((team for team in self.teams if str(team.pk) == team_id), None)
 
+    def team_named_by(self, wanted: str, filterset: DashboardFilterSet) -> Team | None:
+        """The team a query's ``team`` names: an id (what the picker sends), which must be in
+        reach (else TeamOutOfReach), or a name typed in full (the picker without JavaScript),
+        which the filter reads (a name that names no team is reported beside the field)."""
+        if not wanted:
+            return None
+        team = self.team(wanted)
+        if team is None and int_or_none(wanted) is not None:
+            raise TeamOutOfReach(wanted)
+        return team or self.team(filterset.value("team"))
+
+
+class TeamOutOfReach(LookupError):
+    """The query names a team the person does not direct (or no longer directs)."""
+
 
 def dashboard_reach(*, user) -> DashboardReach:
     """The teams, coordinators and cycles of ``user``'s dashboard (two queries)."""
@@ -279,34 +214,289 @@ class TeamDashboard:
     cycle: AssessmentCycle | None
     teams: list[Team]
     team: Team | None
-    rows: list[DashboardRow]  # filtered and sorted
+    rows: ReadModelRows | list[DashboardRow]  # filtered and sorted
     total: int  # coordinators in reach before the flag and status filters
     sort: str
     any_finalized: bool
+
+
+STARTS = [f"{code}_from" for code in flag_rules.FLAG_LABELS]
+STORED_COLUMNS = (
+    "coordinator_id",
+    "coordinator__user__first_name",
+    "coordinator__user__last_name",
+    "coordinator__user__email",
+    "coordinator__team_id",
+    "coordinator__team__name",
+    "career_stage_id",
+    "role_start_date",
+    "status",
+    "assessment_id",
+    "levels_cycle_id",
+    "levels_version_id",
+    "levels_reviewed",
+    "flag_words",
+    *(f"level_{key}" for key in CATEGORY_KEYS),
+    *STARTS,
+)
+
+
+def stored_rows(
+    values: list[tuple], *, context: PageFacts, cycle_names: dict[int, str]
+) -> list[DashboardRow]:
+    """Heatmap rows from the read model's columns (``STORED_COLUMNS``, one tuple per
+    coordinator): the same rows as ``dashboard_rows`` computes from the assessments, with
+    only the flags' counts of days and years worked out as of the page's day, and each
+    coordinator's school sites (one query)."""
+    refs: dict[tuple[str, int], Ref] = {}
+    schools: dict[int, list[Ref]] = defaultdict(list)
+    for profile_id, school_id, name in (
+        CoordinatorProfile.schools.through.objects.filter(
+            coordinatorprofile__in=[value[0] for value in values]
+        )
+        .order_by("school__name", "school_id")
+        .values_list("coordinatorprofile_id", "school_id", "school__name")
+    ):
+        ref = refs.get(("school", school_id)) or refs.setdefault(
+            ("school", school_id), Ref(school_id, name)
+        )
+        schools[profile_id].append(ref)
+    titles = {stage.pk: stage.title for stage in context.stages}
+    cycle_id = context.cycle.pk if context.cycle else None
+    as_of = context.as_of
+    codes = list(flag_rules.FLAG_LABELS)
+    rows = []
+    for (
+        pk,
+        first,
+        last,
+        email,
+        team_id,
+        team_name,
+        stage_id,
+        started,
+        status,
+        assessment_id,
+        levels_cycle_id,
+        version_id,
+        reviewed,
+        words,
+        *levels_and_starts,
+    ) in values:
+        team = None
+        if team_id is not None:
+            team = refs.get(("team", team_id)) or refs.setdefault(
+                ("team", team_id), Ref(team_id, team_name)
+            )
+        names = context.names(version_id)
+        submitted_only = levels_cycle_id is not None and not reviewed
+        from_cycle = ""
+        if cycle_id is not None and levels_cycle_id not in (None, cycle_id):
+            from_cycle = cycle_names.get(levels_cycle_id, "")
+        levels, starts = levels_and_starts[:4], levels_and_starts[4:]
+        rows.append(
+            DashboardRow(
+                person=Person(
+                    pk=pk,
+                    first_name=first,
+                    last_name=last,
+                    email=email,
+                    team=team,
+                    career_stage_id=stage_id,
+                    career_stage_title=titles.get(stage_id, ""),
+                    role_start_date=started,
+                ),
+                schools=schools[pk],
+                cells=[
+                    Cell(
+                        key=key,
+                        category_name=names.category(key),
+                        value=value,
+                        level_name=names.level(value),
+                        submitted_only=submitted_only,
+                        from_cycle=from_cycle,
+                    )
+                    for key, value in zip(CATEGORY_KEYS, levels, strict=True)
+                ],
+                status=status,
+                assessment_id=assessment_id,
+                flags=[
+                    flag_rules.stored_flag(code, words[code], as_of)
+                    for code, start in zip(codes, starts, strict=True)
+                    if start is not None and start <= as_of
+                ],
+            )
+        )
+    return rows
+
+
+class ReadModelRows:
+    """The dashboard's filtered and sorted rows, read from the read model a slice at a time.
+
+    Filtering by flag and status, sorting and counting run in SQL over ``CoordinatorCycleRow``
+    (flags as of the page's day, from their stored start days); the rows of the slice asked
+    for are read with their stored levels and flag words (``stored_rows``), so a page of a
+    hundred costs the same at any size of organization. A Paginator pages it; iterating
+    reads every row (the exports).
+    """
+
+    def __init__(
+        self,
+        *,
+        profiles,
+        context: PageFacts,
+        flag: str,
+        status: str,
+        sort: str,
+        cycles: list[AssessmentCycle],  # the organization's, for the names of earlier cycles
+    ):
+        self.context = context
+        self.cycle_names = {cycle.pk: cycle.name for cycle in cycles}
+        as_of = context.as_of
+        rows = CoordinatorCycleRow.objects.filter(
+            cycle=context.cycle, coordinator__in=profiles.order_by().values("pk")
+        )
+        self.unfiltered = rows
+        self.condition = Q()
+        if flag in flag_rules.FLAG_LABELS:
+            self.condition &= Q(**{f"{flag}_from__lte": as_of})
+        if status:
+            self.condition &= Q(status=status)
+        self.rows = rows.filter(self.condition)
+        self.sort = sort
+        self._count: int | None = None
+
+    def _ordering(self) -> list:
+        """The order of ``SORT_KEYS``: the sort asked for, ties by name (a descending sort
+        keeps its ties in name order, as a stable reverse sort does)."""
+        name = [
+            Lower("coordinator__user__last_name"),
+            Lower("coordinator__user__first_name"),
+            F("coordinator_id"),
+        ]
+        descending = self.sort.startswith("-")
+        column = self.sort.lstrip("-")
+        if column not in SORT_KEYS:
+            column = "name"
+        if column == "name":
+            return [k.desc() if descending else k.asc() for k in name]
+        if column == "team":
+            primary = [
+                Case(When(coordinator__team__isnull=True, then=1), default=0),
+                Coalesce("coordinator__team__name", Value("")),
+            ]
+        elif column == "status":
+            primary = [
+                Case(
+                    *(When(status=code, then=i) for i, code in enumerate(STATUS_LABELS)),
+                    default=0,
+                )
+            ]
+        elif column == "flags":
+            primary = [
+                sum(
+                    (
+                        Case(
+                            When(**{f"{code}_from__lte": self.context.as_of}, then=1),
+                            default=0,
+                        )
+                        for code in flag_rules.FLAG_LABELS
+                    ),
+                    Value(0),
+                )
+            ]
+        else:
+            primary = [Coalesce(f"level_{column}", Value(0))]
+        primary = [
+            (expression.desc() if descending else expression.asc()) for expression in primary
+        ]
+        return [*primary, *(key.asc() for key in name)]
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.rows.count()
+        return self._count
+
+    def known_count(self, count: int) -> None:
+        """The count, when a query that read the rows anyway has counted them."""
+        self._count = count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __bool__(self) -> bool:
+        return self.count() > 0
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        # The page's ids are chosen by sorting the narrow rows of the ids alone; only the
+        # page's rows are read whole (their flag words are most of a row), in the same order.
+        ordering = self._ordering()
+        page = self.rows.order_by(*ordering).values("pk")[index]
+        values = list(
+            CoordinatorCycleRow.objects.filter(pk__in=page)
+            .order_by(*ordering)
+            .values_list(*STORED_COLUMNS)
+        )
+        if not values:
+            return []
+        return stored_rows(values, context=self.context, cycle_names=self.cycle_names)
+
+    def __iter__(self):
+        return iter(self[0 : self.count()])
 
 
 def team_dashboard_for(
     *, reach: DashboardReach, team: Team | None, filterset: DashboardFilterSet
 ) -> TeamDashboard:
     """The rows of the coordinators in ``reach`` that the filters keep, as of the cycle they
-    name (else the latest opened one), in the order they ask (eight queries)."""
+    name (else the latest opened one), in the order they ask. Read from the read model: the
+    rows are built only for the slice a page shows."""
     cycle = chosen_cycle(reach.cycles, filterset.value("cycle"))
-    rows = dashboard_rows(profiles=filterset.qs, context=page_facts(reach.organization_id, cycle))
     sort = filterset.value("sort") or "name"
+    if cycle is None:  # no cycle yet: nothing in the read model, and few rows to build
+        context = page_facts(reach.organization_id, cycle)
+        rows = dashboard_rows(profiles=filterset.qs, context=context)
+        return TeamDashboard(
+            filterset=filterset,
+            cycles=reach.cycles,
+            cycle=cycle,
+            teams=reach.teams,
+            team=team,
+            rows=rows_filtered_and_sorted(
+                rows, flag=filterset.value("flag"), status=filterset.value("status"), sort=sort
+            ),
+            total=len(rows),
+            sort=sort,
+            any_finalized=False,
+        )
+    rows = ReadModelRows(
+        profiles=filterset.qs,
+        context=stored_rows_facts(reach.organization_id, cycle),
+        flag=filterset.value("flag"),
+        status=filterset.value("status"),
+        sort=sort,
+        cycles=reach.cycles,
+    )
+    any_level = ~Q(
+        level_coordinator=None, level_site=None, level_organization=None, level_development=None
+    )
+    # Without a flag or status filter both counts come from an index, without reading the
+    # rows; whether any level is reviewed stops at the first row that has one.
+    counts = rows.unfiltered.aggregate(total=Count("pk"), shown=Count("pk", filter=rows.condition))
+    rows.known_count(counts["shown"])
+    any_finalized = rows.unfiltered.filter(Q(levels_reviewed=True) & any_level).exists()
     return TeamDashboard(
         filterset=filterset,
         cycles=reach.cycles,
         cycle=cycle,
         teams=reach.teams,
         team=team,
-        rows=rows_filtered_and_sorted(
-            rows, flag=filterset.value("flag"), status=filterset.value("status"), sort=sort
-        ),
-        total=len(rows),
+        rows=rows,
+        total=counts["total"],
         sort=sort,
-        any_finalized=any(
-            cell.value and not cell.submitted_only for row in rows for cell in row.cells
-        ),
+        any_finalized=any_finalized,
     )
 
 

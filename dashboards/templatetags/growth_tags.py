@@ -1,5 +1,6 @@
 from django import template
 
+from dashboards.selectors.attention import mentor_attention
 from dashboards.selectors.growth_panel import growth_panel as growth_panel_data
 
 register = template.Library()
@@ -29,3 +30,11 @@ def growth_panel(context, profile, flags=None, page=None, finalized=None):
         finalized=finalized,
     )
     return {"panel": panel, "request": request, "here": request.get_full_path()}
+
+
+@register.simple_tag
+def mentee_cards(mentees):
+    """``{% mentee_cards mentees as cards %}``: each mentee of growth.selectors.mentees_of with
+    their current flags, open goals in their rubric's words and the last contact on record,
+    those needing attention first (a fixed number of queries)."""
+    return mentor_attention(mentees=list(mentees))

@@ -1,24 +1,35 @@
 """The dashboards: the director's team heatmap, the organization overview, a coordinator's
-page over time, and their CSV/XLSX exports (scoped exactly like the pages)."""
+page over time and its CSV export (scoped exactly like the pages). The heatmap's exports are
+in dashboards/views/exports.py."""
 
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from coordinators.access import check_role, get_profile_for_user, has_role, role_required
-from coordinators.models import Role
-from dashboards import exports
+from coordinators.models import Role, Team
+from dashboards import exports, fragments
 from dashboards.filters import DashboardFilterSet, sort_links
 from dashboards.flags import FLAG_HELP, FLAG_LABELS
-from dashboards.selectors.common import CATEGORY_KEYS, STATUS_LABELS
+from dashboards.selectors.common import (
+    CATEGORY_KEYS,
+    STATUS_LABELS,
+    chosen_cycle,
+    organization_cycles,
+    version_names,
+)
 from dashboards.selectors.coordinator import CoordinatorPage, coordinator_page
 from dashboards.selectors.overview import overview_page
+from dashboards.selectors.schools import coordinator_agreements
 from dashboards.selectors.team import (
+    DashboardReach,
     TeamDashboard,
+    TeamOutOfReach,
     dashboard_page,
     dashboard_reach,
     team_dashboard_for,
 )
+from dashboards.selectors.trends import organization_trend
 from rubrics.models import CategoryKey
 
 ROWS_PER_PAGE = 100
@@ -26,34 +37,53 @@ SCHOOLS_ON_OVERVIEW = 20  # the sites with most flags; "show all" lists every on
 NARROWING_FILTERS = ("team", "school", "school_level", "setting", "flag", "status", "q")
 
 
-def _dashboard(request) -> TeamDashboard:
-    """The heatmap of the coordinators in the user's reach, with the request's filters: their
-    teams' for a director, everyone (or one chosen team) for an org admin. A team outside that
-    reach is a 404."""
+def _reach_and_team(request) -> tuple[DashboardReach, Team | None, DashboardFilterSet]:
+    """The user's reach, the team the request names if it is in reach (else a 404), and the
+    request's filters."""
     check_role(request.user, Role.DIRECTOR, Role.ADMIN)
     reach = dashboard_reach(user=request.user)
-    wanted_team = request.GET.get("team", "")
-    team = reach.team(wanted_team)
-    if wanted_team and team is None:
-        raise Http404("No such team in your reach.")
     filterset = DashboardFilterSet(
         request.GET or None, queryset=reach.profiles, cycles=reach.cycles, teams=reach.teams
     )
+    try:
+        team = reach.team_named_by(request.GET.get("team", ""), filterset)
+    except TeamOutOfReach as exc:
+        raise Http404("No such team in your reach.") from exc
+    return reach, team, filterset
+
+
+def _dashboard(reach: DashboardReach, team: Team | None, filterset) -> TeamDashboard:
+    """The heatmap of the coordinators in the user's reach, with the request's filters: their
+    teams' for a director, everyone (or one chosen team) for an org admin."""
     return team_dashboard_for(reach=reach, team=team, filterset=filterset)
+
+
+TEAM_PAGE_VALUES = (
+    "dashboard",
+    "page_obj",
+    "rows",
+    "rows_and_deadlines",
+    "category_columns",
+    "sort_links",
+)
 
 
 @require_GET
 @role_required(Role.DIRECTOR, Role.ADMIN)
 def team_dashboard(request):
-    dashboard = _dashboard(request)
-    page = dashboard_page(dashboard.rows, number=request.GET.get("page"), per_page=ROWS_PER_PAGE)
-    export_query = request.GET.copy()
-    export_query.pop("page", None)
-    links = sort_links(request.GET, dashboard.sort)
-    return render(
-        request,
-        "dashboards/dashboard_team.html",
-        {
+    """Rendered from the fragment cache when the same view of the same data was rendered
+    before; the rows are read only on a miss."""
+    reach, team, filterset = _reach_and_team(request)
+    is_admin = has_role(request.user, Role.ADMIN)
+    cycle = chosen_cycle(reach.cycles, request.GET.get("cycle", ""))
+
+    def compute():
+        dashboard = _dashboard(reach, team, filterset)
+        page = dashboard_page(
+            dashboard.rows, number=request.GET.get("page"), per_page=ROWS_PER_PAGE
+        )
+        links = sort_links(request.GET, dashboard.sort)
+        return {
             "dashboard": dashboard,
             "page_obj": page.page,
             "rows": page.page.object_list,
@@ -62,6 +92,23 @@ def team_dashboard(request):
                 (key, CategoryKey(key).label, links[key]) for key in CATEGORY_KEYS
             ],
             "sort_links": links,
+        }
+
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    return render(
+        request,
+        "dashboards/dashboard_team.html",
+        {
+            **fragments.lazy_context(TEAM_PAGE_VALUES, compute),
+            "fragment_key": fragments.fragment_key(
+                page="team",
+                organization_id=reach.organization_id,
+                cycle_id=cycle.pk if cycle else None,
+                scope=fragments.scope_of(is_admin=is_admin, team_ids=[t.pk for t in reach.teams]),
+                query=request.GET,
+            ),
+            "fragment_timeout": fragments.TIMEOUT,
             "export_query": export_query.urlencode(),
             "flag_help": [(FLAG_LABELS[code], text) for code, text in FLAG_HELP.items()],
             "filtered": any(request.GET.get(name) for name in NARROWING_FILTERS),
@@ -69,42 +116,54 @@ def team_dashboard(request):
     )
 
 
-@require_GET
-@role_required(Role.DIRECTOR, Role.ADMIN)
-def team_dashboard_export(request, fmt):
-    """The dashboard as CSV or XLSX: every row of the filtered list, in its order."""
-    dashboard = _dashboard(request)
-    header, lines = exports.matrix_table(dashboard.rows, dashboard.cycle)
-    if dashboard.team is not None or len(dashboard.teams) == 1:
-        scope = (dashboard.team or dashboard.teams[0]).name
-    elif has_role(request.user, Role.ADMIN):
-        scope = request.user.organization.slug
-    else:
-        scope = "teams"
-    cycle_name = dashboard.cycle.name if dashboard.cycle else ""
-    filename = exports.export_filename("growth-matrix", scope, cycle_name, extension=fmt)
-    if fmt == "xlsx":
-        return exports.xlsx_response(filename, header, lines, title=cycle_name or "Matrix")
-    return exports.csv_response(filename, header, lines)
+OVERVIEW_VALUES = ("overview", "school_rows", "schools_flagged", "trend")
 
 
 @require_GET
 @role_required(Role.ADMIN)
 def org_overview(request):
-    page = overview_page(
-        organization=request.user.organization_id, cycle_id=request.GET.get("cycle", "")
-    )
-    schools = page.overview.flags_by_school_table()
+    """Rendered from the fragment cache when the same view of the same data was rendered
+    before; the counts are read only on a miss."""
+    organization_id = request.user.organization_id
+    cycles = organization_cycles(organization_id)
+    cycle = chosen_cycle(cycles, request.GET.get("cycle", ""))
     every_school = request.GET.get("schools") == "all"
+
+    def compute():
+        names = version_names(organization_id)
+        page = overview_page(
+            organization=organization_id,
+            cycle_id=request.GET.get("cycle", ""),
+            cycles=cycles,
+            names_by_version=names,
+        )
+        schools = page.overview.flags_by_school
+        return {
+            "overview": page.overview,
+            "school_rows": page.overview.flag_table(
+                schools if every_school else schools[:SCHOOLS_ON_OVERVIEW]
+            ),
+            "schools_flagged": len(schools),
+            "trend": organization_trend(
+                organization=organization_id, cycles=cycles, names_by_version=names
+            ),
+        }
+
     return render(
         request,
         "dashboards/overview.html",
         {
-            "cycles": page.cycles,
-            "cycle": page.cycle,
-            "overview": page.overview,
-            "school_rows": schools if every_school else schools[:SCHOOLS_ON_OVERVIEW],
-            "schools_flagged": len(schools),
+            **fragments.lazy_context(OVERVIEW_VALUES, compute),
+            "fragment_key": fragments.fragment_key(
+                page="overview",
+                organization_id=organization_id,
+                cycle_id=cycle.pk if cycle else None,
+                scope=fragments.scope_of(is_admin=True, team_ids=()),
+                query=request.GET,
+            ),
+            "fragment_timeout": fragments.TIMEOUT,
+            "cycles": cycles,
+            "cycle": cycle,
             "every_school": every_school,
             "flag_labels": list(FLAG_LABELS.items()),
             "statuses": list(STATUS_LABELS.items()),
@@ -134,6 +193,9 @@ def coordinator_detail(request, pk):
             "page_context": page.facts,  # stages, thresholds and names, for the growth panel too
             "chart_data": history.chart_data(),
             "is_own_page": profile.user_id == request.user.pk,
+            "site_agreements": coordinator_agreements(
+                schools=history.row.schools, year=page.facts.school_year
+            ),
         },
     )
 

@@ -2,15 +2,18 @@
 Dashboards read the row on every request, so a change shows at once."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import UpdateView
 
+from coordinators import events
 from coordinators.access import RoleRequiredMixin, role_required
 from coordinators.form_helpers import StaleEditMixin
 from coordinators.models import Role
 from coordinators.versioning import versioned_save
+from dashboards.events import FlagThresholdsChanged
 from dashboards.forms import FlagThresholdsForm, threshold_defaults
 from dashboards.models import FlagThresholds
 
@@ -33,8 +36,10 @@ class FlagThresholdsUpdateView(StaleEditMixin, RoleRequiredMixin, UpdateView):
     def get_object(self, queryset=None):
         return _thresholds(self.request)
 
+    @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
+        events.publish(FlagThresholdsChanged(organization_id=self.object.organization_id))
         messages.success(
             self.request, "Flag thresholds saved; the dashboards use them from now on."
         )
@@ -57,7 +62,9 @@ def flag_thresholds_reset(request):
     for name in changed:
         setattr(row, name, defaults[name])
     if changed:
-        versioned_save(row, fields=changed)
+        with transaction.atomic():
+            versioned_save(row, fields=changed)
+            events.publish(FlagThresholdsChanged(organization_id=row.organization_id))
         messages.success(request, "Every flag threshold is back to its default.")
     else:
         messages.info(request, "The thresholds were already the defaults.")

@@ -9,6 +9,7 @@ from django.db import transaction
 from coordinators.emails import roster_welcome_notify
 from coordinators.models import Organization, School, Team, User
 from coordinators.versioning import versions_bump
+from dashboards import read_model
 from growthmatrix.roster.columns import PEOPLE, SCHOOLS, TEAMS
 from growthmatrix.roster.planning import roster_plan
 from growthmatrix.roster.sheets.people import people_write
@@ -33,16 +34,20 @@ def roster_import_apply(
     plan = roster_plan(organization=organization, payload=payload)
     if not plan.is_valid:
         raise RosterInvalid(plan.errors)
-    schools = schools_write(organization=organization, items=payload[SCHOOLS])
-    teams = teams_write(organization=organization, items=payload[TEAMS])
-    users, created_users = people_write(
-        organization=organization,
-        items=payload[PEOPLE],
-        teams=teams,
-        schools=schools,
-        actor=actor,
-    )
-    team_directors_write(organization=organization, items=payload[TEAMS], teams=teams, users=users)
+    # The dashboards' rows of everyone the import touches, computed once at the end.
+    with read_model.held(organization.pk):
+        schools = schools_write(organization=organization, items=payload[SCHOOLS])
+        teams = teams_write(organization=organization, items=payload[TEAMS])
+        users, created_users = people_write(
+            organization=organization,
+            items=payload[PEOPLE],
+            teams=teams,
+            schools=schools,
+            actor=actor,
+        )
+        team_directors_write(
+            organization=organization, items=payload[TEAMS], teams=teams, users=users
+        )
     _versions_bump(plan, payload, schools=schools, teams=teams, users=users)
     if created_users:
         transaction.on_commit(

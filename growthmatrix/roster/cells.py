@@ -71,8 +71,15 @@ class SheetRows:
     errors: list[RowError]
     today: date
     seen: dict[str, int] = field(default_factory=dict)
+    reported: set[tuple[int, str]] = field(default_factory=set)  # (row, column) with an error
 
     def error(self, item: dict, column: str, value, message: str) -> None:
+        """Report a fault of one cell; a cell already reported keeps its first message, so a
+        formula is not also an invalid address."""
+        cell = (item["row"], column)
+        if cell in self.reported:
+            return
+        self.reported.add(cell)
         text = cell_text(value)[:80]
         self.errors.append(RowError(self.sheet, item["row"], column, text, message))
 

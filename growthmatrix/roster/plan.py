@@ -49,6 +49,20 @@ class RosterPlan:
     def changed(self, kind: str) -> list[Change]:
         return [c for c in self.changes if c.kind == kind and c.action != "unchanged"]
 
+    def __post_init__(self):
+        self._reported = {(e.sheet, e.row, e.column) for e in self.errors}
+
+    def is_reported(self, item: dict, column: str) -> bool:
+        """Whether the row's cell in ``column`` already has an error: checks that depend on
+        what it says are left out rather than reported from an empty reading."""
+        return (item["sheet"], item["row"], column) in self._reported
+
     def error(self, item: dict, column: str, value, message: str) -> None:
-        """Report a normalized row that does not fit the database or the rest of the file."""
-        self.errors.append(RowError(item["sheet"], item["row"], column, str(value)[:80], message))
+        """Report a normalized row that does not fit the database or the rest of the file.
+        One error per cell: a cell that could not be read (its value left empty) is not
+        reported again as missing or unknown."""
+        cell = (item["sheet"], item["row"], column)
+        if cell in self._reported:
+            return
+        self._reported.add(cell)
+        self.errors.append(RowError(*cell, str(value)[:80], message))

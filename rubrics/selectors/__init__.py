@@ -21,9 +21,14 @@ from rubrics.selectors.grid import (
     rubric_version_problems,
 )
 from rubrics.selectors.history import RubricHistoryEntry, rubric_version_history
-from rubrics.selectors.versions import role_families_overview, rubric_versions_with_usage
+from rubrics.selectors.versions import (
+    open_assessments_on_current,
+    role_families_overview,
+    rubric_versions_with_usage,
+)
 
 __all__ = [
+    "open_assessments_on_current",
     "CategoryDiff",
     "CellDiff",
     "GridCategory",

@@ -1,5 +1,5 @@
-"""What changed between two versions of a rubric, word by word, with renamed indicators
-paired with their old selves."""
+"""What changed between two versions of a rubric, word by word, each indicator paired with
+its old self by the key it keeps across versions."""
 
 import difflib
 import re
@@ -108,12 +108,6 @@ class VersionComparison:
         return any(o != n for o, n in self.levels) or any(c.changed for c in self.categories)
 
 
-def _similarity(a: GridIndicator, b: GridIndicator) -> float:
-    left = a.name + " " + " ".join(c.text for c in a.cells)
-    right = b.name + " " + " ".join(c.text for c in b.cells)
-    return difflib.SequenceMatcher(a=left, b=right, autojunk=False).ratio()
-
-
 def _indicator_diff(old: GridIndicator | None, new: GridIndicator | None) -> IndicatorDiff:
     old_cells = old.cells if old else []
     new_cells = new.cells if new else []
@@ -147,38 +141,14 @@ def _indicator_diff(old: GridIndicator | None, new: GridIndicator | None) -> Ind
 def _pair_indicators(
     old: list[GridIndicator], new: list[GridIndicator]
 ) -> list[tuple[GridIndicator | None, GridIndicator | None]]:
-    """Match a category's indicators across versions: same name first, then the most similar
-    remaining pair (a renamed indicator whose text is mostly the same), else added/removed."""
-    pairs: dict[int, GridIndicator | None] = {}  # new index → old
-    unmatched_old = list(range(len(old)))
-    by_name = {}
-    for index in unmatched_old:
-        by_name.setdefault(old[index].name, index)
-    for j, item in enumerate(new):
-        index = by_name.get(item.name)
-        if index is not None and index in unmatched_old:
-            pairs[j] = old[index]
-            unmatched_old.remove(index)
-    candidates = sorted(
-        (
-            (_similarity(old[i], new[j]), i, j)
-            for i in unmatched_old
-            for j in range(len(new))
-            if j not in pairs
-        ),
-        reverse=True,
-    )
-    used_old: set[int] = set()
-    for score, i, j in candidates:
-        if score < 0.5 or i in used_old or j in pairs:
-            continue
-        pairs[j] = old[i]
-        used_old.add(i)
+    """Match a category's indicators across versions by their key, which a copied draft
+    carries over: an indicator reworded or renamed is still itself, one added in the editor
+    has a key of its own (added), and one whose key is gone was removed."""
+    old_by_key = {item.indicator.key: item for item in old}
     result: list[tuple[GridIndicator | None, GridIndicator | None]] = [
-        (pairs.get(j), item) for j, item in enumerate(new)
+        (old_by_key.pop(item.indicator.key, None), item) for item in new
     ]
-    paired_old = {id(o) for o in pairs.values()}
-    result.extend((item, None) for item in old if id(item) not in paired_old)
+    result.extend((item, None) for item in old if item.indicator.key in old_by_key)
     return result
 
 

@@ -65,7 +65,7 @@ def rubric_version_history(*, version: RubricVersion) -> list[RubricHistoryEntry
                 ]
                 if not changes:
                     continue
-                what = describe(row, "changed " + " and ".join(changes))
+                what = describe(row, _changed(changes))
                 old, new = (_text(before, changes) if before else ""), _text(row, changes)
             entries.append(RubricHistoryEntry(row.history_date, row.history_user, what, old, new))
 
@@ -109,5 +109,30 @@ def rubric_version_history(*, version: RubricVersion) -> list[RubricHistoryEntry
     return entries
 
 
+# How each recorded field reads in a sentence: "changed its name", "moved it".
+_FIELD_CHANGES = {
+    "name": "renamed",
+    "description": "description changed",
+    "order": "moved",
+    "text": "changed text",
+}
+_FIELD_LABELS = {"name": "Name", "description": "Description"}
+
+
+def _changed(fields) -> str:
+    return " and ".join(_FIELD_CHANGES.get(f, f"{f} changed") for f in fields)
+
+
 def _text(row, fields) -> str:
-    return "; ".join(str(getattr(row, f)) for f in fields)
+    """The recorded values in words, one a line: "Name: Family leadership", "Position: 6 in
+    its category"; a descriptor's text stands alone."""
+    lines = []
+    for f in fields:
+        value = getattr(row, f)
+        if f == "order":
+            lines.append(f"Position {value} in its category")
+        elif len(fields) > 1 and _FIELD_LABELS.get(f):
+            lines.append(f"{_FIELD_LABELS[f]}: {value}")
+        else:
+            lines.append(str(value))
+    return "\n".join(lines)

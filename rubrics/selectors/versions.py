@@ -35,3 +35,18 @@ def role_families_overview(*, organization_id: int):
         family.current_version = by_family.get(family.pk, {}).get("published")
         family.draft_version = by_family.get(family.pk, {}).get("draft")
     return families
+
+
+def open_assessments_on_current(*, rubric: Rubric) -> int:
+    """How many assessments under way (not finalized) in an open cycle are on the rubric's
+    current version: a cycle keeps the version it opened with, so publishing leaves them on
+    it and the new version applies from the next cycle opened."""
+    return (
+        rubric.versions.filter(state=RubricVersion.State.PUBLISHED).aggregate(
+            n=Count(
+                "assessments",
+                filter=Q(assessments__cycle__state="open") & ~Q(assessments__state="finalized"),
+            )
+        )["n"]
+        or 0
+    )

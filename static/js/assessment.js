@@ -27,6 +27,7 @@
     var submitEvent = null;
     var pendingSubmitter = null;
     var notBefore = 0; // after "too many saves": no save before this time (ms)
+    var held = false; // while evidence is attached or removed (static/js/evidence.js)
 
     function dirty() {
       return edits !== savedEdits;
@@ -46,7 +47,7 @@
 
     function save() {
       if (!dirty() || stopped) return null;
-      if (inFlight) {
+      if (inFlight || held) {
         schedule(DELAY_MS);
         return inFlight;
       }
@@ -109,7 +110,24 @@
       return inFlight;
     }
 
-    function changed() {
+    // For evidence.js: settle the background save first (its version is the one the evidence
+    // claims next), hold the next one until the evidence is recorded, and take the version the
+    // server answered with.
+    form.whenSaved = function () {
+      window.clearTimeout(timer);
+      var pending = dirty() && !stopped ? save() : inFlight;
+      return Promise.resolve(pending).then(function () {
+        return inFlight ? form.whenSaved() : null;
+      });
+    };
+    form.holdSaves = function (hold) {
+      held = hold;
+      if (!hold && dirty()) schedule(DELAY_MS);
+    };
+
+    function changed(event) {
+      // Evidence inputs sit among the page's fields but belong to their own forms.
+      if (event && event.target && event.target.form && event.target.form !== form) return;
       edits += 1;
       if (!stopped) say("Unsaved changes…");
       schedule(DELAY_MS);
@@ -117,7 +135,7 @@
 
     form.addEventListener("input", changed);
     form.addEventListener("change", function (event) {
-      if (event.target.type !== "radio") return;
+      if (event.target.type !== "radio" || event.target.form !== form) return;
       // A level is chosen: this indicator is no longer missing one.
       var fieldset = event.target.closest("fieldset");
       if (fieldset && fieldset.classList.contains("matrix-indicator-invalid")) {
@@ -130,7 +148,7 @@
           radio.removeAttribute("aria-describedby");
         });
       }
-      changed();
+      changed(event);
     });
 
     form.addEventListener("submit", function (event) {

@@ -40,6 +40,38 @@
     };
   }
 
+  // A dashed vertical line before each cycle rated on a new rubric version, with its number
+  // ("Rubric v2"), so levels on either side are not read as one series of the same words.
+  var marks = data.marks || [];
+  var versionMarker = {
+    id: "versionMarker",
+    afterDatasetsDraw: function (chart) {
+      var x = chart.scales.x;
+      var area = chart.chartArea;
+      var context = chart.ctx;
+      marks.forEach(function (mark, index) {
+        if (!mark || index === 0) {
+          return;
+        }
+        var at = (x.getPixelForValue(index - 1) + x.getPixelForValue(index)) / 2;
+        context.save();
+        context.strokeStyle = "#212529";
+        context.lineWidth = 1.5;
+        context.setLineDash([5, 3]);
+        context.beginPath();
+        context.moveTo(at, area.top);
+        context.lineTo(at, area.bottom);
+        context.stroke();
+        context.setLineDash([]);
+        context.fillStyle = "#212529";
+        context.font = "bold 11px sans-serif";
+        context.textAlign = at > (area.left + area.right) / 2 ? "right" : "left";
+        context.fillText(mark, at + (context.textAlign === "left" ? 4 : -4), area.top + 10);
+        context.restore();
+      });
+    },
+  };
+
   data.categories.forEach(function (series) {
     var canvas = document.querySelector('canvas[data-category="' + series.key + '"]');
     if (!canvas) {
@@ -47,6 +79,7 @@
     }
     new window.Chart(canvas, {
       type: "line",
+      plugins: [versionMarker],
       data: {
         labels: data.labels,
         datasets: [

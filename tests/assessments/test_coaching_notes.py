@@ -264,10 +264,11 @@ def test_the_review_of_a_new_director_stays_within_its_queries(
     client_for, moved, other_director, django_assert_max_num_queries
 ):
     """The session and user, roles, the assessment, its ratings and levels, the share and the
-    history that decide the notes, and the finalizer named in their place."""
+    history that decide the notes, the finalizer named in their place, the next steps, the
+    principals' answers, the organization's review settings, the evidence and who added it."""
     client = client_for(other_director)
     client.get(url("assessment-review", moved))
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(15):
         assert client.get(url("assessment-review", moved)).status_code == 200
 
 

@@ -44,7 +44,9 @@ def test_coordinators_who_have_not_submitted_are_reminded_before_the_due_date(or
     output = run("--days", "3")
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted([draft.user.email, returned.user.email])
-    assert "Sent 2 self-assessment reminders and 0 review reminders." in output
+    assert (
+        "Sent 2 self-assessment reminders, 0 review reminders and 0 principal reminders." in output
+    )
     message = next(m for m in mail.outbox if m.to == [draft.user.email])
     assert "due in 2 days" in message.subject
     assert "http://testserver/assessments/" in message.body
@@ -80,7 +82,7 @@ def test_directors_hear_of_reviews_past_the_window_in_one_email(org, team, direc
     for profile in late:
         assert profile.user.display_name in mail.outbox[0].body
     assert "/review/" in mail.outbox[0].body
-    assert "and 1 review reminder." in output
+    assert "1 review reminder and 0 principal reminders." in output
 
 
 def test_running_every_hour_sends_each_reminder_once_a_day(org, team, director):

@@ -5,12 +5,13 @@ from datetime import timedelta
 
 from django.urls import reverse
 
-from assessments.services import coaching_notes_share, cycle_close
+from assessments.models import PrincipalFeedbackSettings
+from assessments.services import coaching_notes_share, cycle_close, site_indicator_ids
 from rubrics.models import Indicator
 from tests.access_world import TODAY, UrlCase, no_fields, pk_of
 
 MATRIX_TEXTS = ("evidence_*",)
-REVIEW_TEXTS = ("note_*", "coaching_notes", "next_steps", "return_note")
+REVIEW_TEXTS = ("note_*", "coaching_notes", "step-0-text", "return_note")
 
 
 def _indicator_ids(assessment) -> list[int]:
@@ -30,13 +31,27 @@ def self_post(assessment, level=2, evidence="Ran the family night with the princ
     return data
 
 
+def next_steps_post(texts, *, initial=0) -> dict:
+    """The review's next-step rows as the page sends them: one row per text, then one blank."""
+    rows = [*texts, ""]
+    data = {
+        "step-TOTAL_FORMS": str(len(rows)),
+        "step-INITIAL_FORMS": str(initial),
+        "step-MIN_NUM_FORMS": "0",
+        "step-MAX_NUM_FORMS": "30",
+    }
+    for n, text in enumerate(rows):
+        data |= {f"step-{n}-text": text, f"step-{n}-owner": "", f"step-{n}-due_on": ""}
+    return data
+
+
 def review_post(assessment, level=2, note="Agreed.", **extra) -> dict:
     """Every indicator of the review rated, with a note, and the coaching fields filled."""
     data = {
         "version": str(assessment.version),
         "coaching_notes": "We talked about the site plan.",
-        "next_steps": "Meet the principal monthly.",
         "return_note": "",
+        **next_steps_post(["Meet the principal monthly."]),
     }
     for pk in _indicator_ids(assessment):
         data[f"supervisor_level_{pk}"] = str(level)
@@ -57,9 +72,20 @@ def cycle_post(name="2032 Fall", **changes) -> dict:
 
 
 def _close_open_cycle(world, actor, client) -> dict:
-    """One cycle is open at a time: close the current one first (undone with the request)."""
+    """One cycle is open at a time: close the current one first (undone with the request).
+    The planned cycle opens on a later date, so the body carries the confirmation's yes."""
     cycle_close(cycle=world.mine.cycle_open, actor=world.users["admin"])
-    return {}
+    return {"early": "yes"}
+
+
+def _later_dates(world, actor, client) -> dict:
+    """More time for the open cycle: its due and closing dates ten days later, and why."""
+    cycle = world.mine.cycle_open
+    return {
+        "due_on": (cycle.due_on + timedelta(days=10)).isoformat(),
+        "closes_on": (cycle.closes_on + timedelta(days=10)).isoformat(),
+        "reason": "Snow days in February",
+    }
 
 
 def _self_post_of_draft(world, actor, client) -> dict:
@@ -118,7 +144,36 @@ ON_THE_REVIEW = {
     "show": _review_page,
 }
 
+def principal_post(world, actor=None, client=None, level=1) -> dict:
+    """The principal's answer: a level and a comment for every School site indicator."""
+    data = {"overall_comment": "The coordinator is part of our leadership team."}
+    for pk in site_indicator_ids(world.mine.submitted):
+        data[f"level_{pk}"] = str(level)
+        data[f"comment_{pk}"] = "Families come to the school more than before."
+    return data
+
+
+def _principal_page(world) -> str:
+    return reverse("assessments:principal-feedback", args=[world.mine.feedback_token])
+
+
 CASES = [
+    # The principal's page: the link works for whoever holds it, signed in or not.
+    UrlCase(
+        "assessments:principal-feedback",
+        kwargs=lambda world: {"token": world.mine.feedback_token},
+        post=principal_post,
+        texts=("comment_*", "overall_comment"),
+        show=_principal_page,
+    ),
+    UrlCase(
+        "assessments:principal-feedback-settings",
+        post=lambda world, actor, client: {
+            "coordinators_may_send": "on",
+            "ask_about_collaboration": "on",
+        },
+        edits=lambda world: PrincipalFeedbackSettings.objects.get(organization=world.mine.org),
+    ),
     UrlCase("assessments:cycle-list"),
     UrlCase(
         "assessments:cycle-create",
@@ -134,8 +189,22 @@ CASES = [
         show=lambda world: reverse("assessments:cycle-list"),
         edits=lambda world: world.mine.cycle_planned,
     ),
+    UrlCase("assessments:cycle-detail", kwargs=pk_of("cycle_open")),
     UrlCase("assessments:cycle-open", kwargs=pk_of("cycle_planned"), post=_close_open_cycle),
-    UrlCase("assessments:cycle-close", kwargs=pk_of("cycle_open"), post=no_fields),
+    # The open cycle closes on a later date: the body carries the confirmation's yes.
+    UrlCase(
+        "assessments:cycle-close",
+        kwargs=pk_of("cycle_open"),
+        post=lambda world, actor, client: {"early": "yes"},
+    ),
+    UrlCase(
+        "assessments:cycle-dates",
+        kwargs=pk_of("cycle_open"),
+        # The reason goes to the cycle's history, not back into the form: not a text the
+        # form shows again (tests/assessments/test_cycles.py checks it on the cycle's page).
+        post=_later_dates,
+        edits=lambda world: world.mine.cycle_open,
+    ),
     UrlCase(
         "assessments:assessment-start",
         kwargs=lambda world: {"cycle_pk": world.mine.cycle_open.pk},
@@ -150,8 +219,20 @@ CASES = [
         kwargs=pk_of("submitted"),
         post=lambda world, actor, client: {"version": str(world.mine.submitted.version)},
     ),
+    # The coordinator acknowledges the finalized review (the one their former director wrote).
+    UrlCase(
+        "assessments:assessment-acknowledge",
+        kwargs=pk_of("inherited"),
+        post=lambda world, actor, client: {
+            "version": str(world.mine.inherited.version),
+            "response": "Thank you; I will meet the principal in September.",
+        },
+        texts=("response",),
+        show=lambda world: f"/assessments/{world.mine.inherited.pk}/",
+    ),
     # The director's review: saving, finalizing, returning it; and its history.
     UrlCase("assessments:assessment-review", **ON_THE_REVIEW),
+    UrlCase("assessments:assessment-review-autosave", **ON_THE_REVIEW),
     UrlCase("assessments:assessment-finalize", **ON_THE_REVIEW),
     UrlCase(
         "assessments:assessment-return",

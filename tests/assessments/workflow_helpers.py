@@ -3,6 +3,7 @@
 from assessments.models import Assessment
 from assessments.services import RatingInput
 from rubrics.models import Indicator
+from tests.assessments.url_cases import next_steps_post
 from tests.factories import AssessmentFactory, CycleFactory
 
 
@@ -41,8 +42,8 @@ def review_post(assessment: Assessment, *, level=2, note="", version=None, **ext
     data = {
         "version": assessment.version if version is None else version,
         "coaching_notes": "",
-        "next_steps": "",
         "return_note": "",
+        **next_steps_post(extra.pop("next_steps", "").splitlines()),
     }
     for indicator in indicators_of(assessment):
         if level is not None:

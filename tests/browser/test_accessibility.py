@@ -41,8 +41,11 @@ from playwright.sync_api import expect
 from pytest_django.live_server_helper import LiveServer
 
 from assessments.models import Assessment, AssessmentCycle, Rating
-from assessments.services import category_scores_refresh
+from assessments.services import category_scores_refresh, feedback_link_mint
 from coordinators.models import CoordinatorProfile, RoleFamily, User
+from growth.models import Goal, Support
+from growth.services import goal_update
+from growthmatrix.management.commands._demo_feedback import demo_principal_request
 from rubrics.defaults import COMMUNITY_SCHOOL_COORDINATOR
 from rubrics.models import Descriptor, Level
 from rubrics.services import rubric_version_new_draft
@@ -131,6 +134,11 @@ def _prepare_demo(ids: dict) -> None:
         ids[key] = current(email).pk
     assert Assessment.objects.get(pk=ids["to_finalize"]).state == Assessment.State.SUBMITTED
 
+    # The principal's page of the demo's waiting request (the seed printed a link; this one
+    # replaces it).
+    link = feedback_link_mint(request=demo_principal_request())
+    ids["principal_token"] = link.rstrip("/").rsplit("/", 1)[1]
+
     ids["profile"] = CoordinatorProfile.objects.get(user__email=COORDINATOR).pk
     ids["submitted_profile"] = CoordinatorProfile.objects.get(user__email=SUBMITTED).pk
     ids["person"] = User.objects.get(email=SUBMITTED).pk
@@ -166,6 +174,11 @@ def _prepare_demo(ids: dict) -> None:
     blank.text = ""
     blank.save(update_fields=["text"])
     ids["stage"] = open_cycle.organization.career_stages.order_by("order").first().pk
+    # A goal and a support of the director's team, edited once so their history has a change.
+    goal = Goal.objects.filter(coordinator__team__director__email=DIRECTOR).first()
+    goal_update(goal=goal, expected_version=goal.version, target_level=3, notes="Revised.")
+    ids["goal"] = goal.pk
+    ids["support"] = Support.objects.filter(coordinator__team__director__email=DIRECTOR).first().pk
     reset_user = User.objects.get(email=FORGETFUL)
     ids["reset_path"] = (
         f"/accounts/reset/{urlsafe_base64_encode(force_bytes(reset_user.pk))}/"
@@ -285,6 +298,20 @@ def accept_dialogs(page):
 
 
 page_at("anonymous/login", None, "/accounts/login/")
+page_at(
+    "anonymous/principal-feedback",
+    None,
+    "/principal/{principal_token}/",
+    button="Save my answers",
+)
+page_at("anonymous/principal-link-unavailable", None, "/principal/" + "x" * 43 + "/")
+
+
+@journey("anonymous/principal-feedback-errors", None)
+def _principal_errors(page, site):
+    go(page, site, "/principal/{principal_token}/".format(**site.ids))
+    page.get_by_role("button", name="Save my answers").click()
+    expect(page.locator("#form-errors")).to_be_visible()
 
 
 @journey("anonymous/login-error", None)
@@ -368,6 +395,8 @@ form_with_errors(
     fill={"Hours": "-4"},
 )
 page_at("coordinator/mentees", MENTOR, "/growth/mentees/")
+page_at("coordinator/check-ins", COORDINATOR, "/growth/people/{profile}/check-ins/")
+page_at("coordinator/timeline", COORDINATOR, "/people/{profile}/timeline/")
 form_with_errors(
     "coordinator/password-change-errors",
     COORDINATOR,
@@ -416,6 +445,12 @@ missing_levels_listed(
     on_the_radios="Choose your level for this indicator.",
 )
 page_at("director/review-history", DIRECTOR, "/assessments/{submitted}/history/")
+page_at(
+    "director/principal-feedback",
+    DIRECTOR,
+    "/assessments/{submitted}/principal-feedback/",
+    button="Send request",
+)
 page_at("director/coordinator-page", DIRECTOR, "/people/{submitted_profile}/")
 page_at("director/growth-page", DIRECTOR, "/growth/people/{submitted_profile}/")
 form_with_errors(
@@ -432,6 +467,17 @@ form_with_errors(
     "Record the stage change",
 )
 page_at("director/mentees", DIRECTOR, "/growth/mentees/")
+page_at("director/mentoring", DIRECTOR, "/growth/mentoring/")
+page_at("director/mentor-suggestions", DIRECTOR, "/growth/people/{submitted_profile}/mentors/")
+form_with_errors(
+    "director/check-in-form-errors",
+    DIRECTOR,
+    "/growth/people/{submitted_profile}/check-ins/new/",
+    "Save check-in",
+    fill={"Day of the check-in": "2999-01-01"},
+)
+page_at("director/goal-edit-with-history", DIRECTOR, "/growth/goals/{goal}/edit/")
+page_at("director/support-edit-with-history", DIRECTOR, "/growth/supports/{support}/edit/")
 
 
 # Org admin
@@ -439,6 +485,9 @@ page_at("director/mentees", DIRECTOR, "/growth/mentees/")
 
 page_at("admin/organization", ADMIN, "/organization/")
 page_at("admin/people", ADMIN, "/organization/people/")
+page_at("admin/check-in-cadences", ADMIN, "/growth/cadences/")
+page_at("admin/coaching-actions", ADMIN, "/growth/coaching-actions/")
+page_at("admin/mentoring-programme", ADMIN, "/growth/mentoring/programme/")
 form_with_errors("admin/person-form-errors", ADMIN, "/organization/people/new/", "Add person")
 page_at("admin/person-edit", ADMIN, "/organization/people/{person}/edit/")
 page_at("admin/schools", ADMIN, "/organization/schools/")
@@ -447,12 +496,19 @@ page_at("admin/teams", ADMIN, "/organization/teams/")
 form_with_errors("admin/team-form-errors", ADMIN, "/organization/teams/new/", "Save team")
 page_at("admin/overview", ADMIN, "/overview/")
 page_at("admin/overview-every-school", ADMIN, "/overview/?cycle={past_cycle}&schools=all")
+page_at("admin/report-impact", ADMIN, "/reports/impact/")
+page_at("admin/report-retention", ADMIN, "/reports/retention/?split=setting")
+page_at("admin/report-calibration", ADMIN, "/reports/calibration/")
+page_at("director/report-calibration", DIRECTOR, "/reports/calibration/?group=team")
 
 
 @journey("admin/dashboard-one-team", ADMIN)
 def _admin_dashboard(page, site):
     go(page, site, "/dashboard/")
-    page.get_by_label("Team").select_option(label="Valley")
+    team = page.get_by_role("combobox", name="Team")  # the team picker
+    team.fill("Vall")
+    page.get_by_role("option", name="Valley").click()
+    expect(team).to_have_value("Valley")
     page.get_by_role("button", name="Apply filters").click()
     expect(page.get_by_role("heading", name="Team dashboard: Valley")).to_be_visible()
 
@@ -483,10 +539,12 @@ page_at("admin/rubric-compare", ADMIN, "/rubrics/versions/{rubric_draft}/compare
 
 @journey("admin/rubric-publish-with-problems", ADMIN)
 def _rubric_publish(page, site):
-    accept_dialogs(page)
+    # Publishing is not offered while the draft has gaps: the page names them instead.
     go(page, site, f"/rubrics/versions/{site.ids['rubric_draft']}/compare/")
-    page.get_by_role("button", name=re.compile(r"^Publish version")).click()
-    expect(page.get_by_text(re.compile("Not published"))).to_be_visible()
+    expect(page.get_by_text(re.compile("Not ready to publish"))).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"^Publish version"))).to_have_count(0)
+    page.get_by_role("link", name="listed on the draft page").click()
+    expect(page.get_by_text(re.compile(r"to fix before publishing"))).to_be_visible()
 
 
 page_at("admin/rubric-history", ADMIN, "/rubrics/versions/{published}/history/")
@@ -495,6 +553,8 @@ form_with_errors(
 )
 page_at("admin/role-family-people", ADMIN, "/rubrics/people/")
 page_at("admin/flag-thresholds", ADMIN, "/settings/flags/")
+page_at("admin/review-settings", ADMIN, "/settings/reviews/")
+page_at("admin/principal-feedback-settings", ADMIN, "/principal-feedback/settings/")
 page_at("admin/career-stages", ADMIN, "/growth/stages/")
 form_with_errors(
     "admin/career-stage-form-errors",
@@ -506,6 +566,10 @@ form_with_errors(
 page_at("admin/catalogue", ADMIN, "/growth/catalogue/")
 form_with_errors("admin/catalogue-form-errors", ADMIN, "/growth/catalogue/new/", "Save")
 page_at("admin/roster-import", ADMIN, "/organization/import/")
+page_at("admin/sign-in-settings", ADMIN, "/organization/sign-in/")
+page_at("admin/sign-in-provider-form", ADMIN, "/organization/sign-in/providers/add/google/")
+page_at("admin/api-tokens", ADMIN, "/organization/api-tokens/")
+page_at("coordinator/linked-accounts", COORDINATOR, "/accounts/linked/")
 
 
 @journey("admin/roster-import-row-errors", ADMIN)
@@ -825,7 +889,8 @@ def test_matrix_with_the_keyboard_alone(browser, site):
         (2 if position % 3 else 1, f"Evidence {position + 1}") for position in range(count)
     ]
 
-    tab_to(page.get_by_role("button", name="Submit for review"))
+    # Back at the top of the page: every indicator's levels, evidence and "Attach" lie between.
+    tab_to(page.get_by_role("button", name="Submit for review"), limit=200)
     page.keyboard.press("Enter")  # and the confirmation is accepted
     expect(page.get_by_text(re.compile(r"^Submitted\. "))).to_be_visible()
     assert Assessment.objects.get(pk=site.ids["keyboard"]).state == Assessment.State.SUBMITTED

@@ -13,10 +13,10 @@ from playwright.sync_api import expect
 from assessments.models import Rating
 from assessments.services import category_scores_refresh
 from dashboards.models import FlagThresholds
-from growth.models import CareerStage, Goal, Support
-from growth.services import career_position_set, support_create
+from growth.models import CareerStage, Goal, MentoringMatch
+from growth.services import career_position_set
 from tests.browser.checks import serious_violations, watch
-from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory
+from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory, mentoring_match
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -101,13 +101,13 @@ def test_coordinator_sees_their_stage_and_the_next_one(
 
 def test_mentor_finds_the_mentee(browser, live_server, login, director, profile, other_team):
     mentor = ProfileFactory(team=other_team).user
-    support_create(profile=profile, actor=director, kind="mentoring", title="", mentor=mentor)
+    mentoring_match(mentee=profile, mentor=mentor)
     page = browser.new_context().new_page()
     login(page, mentor)
     page.get_by_role("link", name="My mentees").click()
-    expect(page.get_by_role("link", name=profile.user.display_name)).to_be_visible()
+    expect(page.get_by_role("link", name=profile.user.display_name, exact=True)).to_be_visible()
     assert serious_violations(page) == []
-    assert Support.objects.filter(mentor=mentor).count() == 1
+    assert MentoringMatch.objects.filter(mentor=mentor).count() == 1
 
 
 def test_admin_pages_for_stages_catalogue_and_thresholds(

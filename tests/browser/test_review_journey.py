@@ -38,6 +38,7 @@ def test_self_assessment_review_and_result(browser, live_server, login, profile,
         coordinator_page.keyboard.press("ArrowRight" if position % 2 == 0 else "Space")
         coordinator_page.keyboard.press("Tab")  # to the evidence box
         coordinator_page.keyboard.type(f"Evidence {position}")
+        coordinator_page.keyboard.press("Tab")  # to "Attach a file or a link"
         coordinator_page.keyboard.press("Tab")  # to the next indicator (or Save draft)
     for position, indicator in enumerate(indicators):
         expected = 2 if position % 2 == 0 else 1
@@ -69,7 +70,7 @@ def test_self_assessment_review_and_result(browser, live_server, login, profile,
         director_page.locator(f"label[for='id_supervisor_level_{indicator.pk}_3']").click()
     director_page.get_by_label(f"Your note on {indicators[0].name}").fill("Strong partnerships")
     director_page.get_by_label("Coaching conversation notes").fill("Talked about the site team.")
-    director_page.get_by_label("Agreed next steps").fill("Join the regional network.")
+    director_page.get_by_label("Next step 1").fill("Join the regional network.")
     director_page.get_by_role("button", name="Finalize review").click()
     expect(director_page.get_by_text(re.compile(r"^Finalized\. "))).to_be_visible()
     assert Assessment.objects.get(pk=assessment.pk).state == Assessment.State.FINALIZED
@@ -238,3 +239,140 @@ def test_a_moved_coordinator_shares_past_notes_with_their_new_director(
 
     director_page.reload()
     expect(director_page.get_by_text("Talked about the hard year.")).to_be_visible()
+
+
+# A tab left open, the review's background save, agreeing, asking only when it can succeed ---
+
+
+def submitted_for_review(profile, level=2):
+    draft = make_assessment(profile, ratings=level)
+    return services.assessment_submit(
+        assessment=draft, actor=profile.user, expected_version=draft.version
+    )
+
+
+def test_a_tab_left_open_after_submitting_keeps_what_is_typed_in_it(
+    browser, live_server, login, profile
+):
+    assessment = make_assessment(profile, ratings=2)
+    first = indicators_of(assessment)[0]
+    context = browser.new_context()
+    tab_a, tab_b = context.new_page(), context.new_page()
+    accept_confirmations(tab_a)
+    login(tab_a, profile.user)
+    url = f"{live_server.url}/assessments/{assessment.pk}/"
+    tab_a.goto(url)
+    tab_b.goto(url)
+
+    tab_a.get_by_role("button", name="Submit for review").click()
+    expect(tab_a.get_by_text(re.compile(r"^Submitted\. "))).to_be_visible()
+
+    evidence = tab_b.get_by_label(f"Evidence for {first.name}: what shows this?")
+    evidence.fill("Typed in the tab left open")
+    expect(tab_b.locator("#save-status")).to_have_text(re.compile("was submitted on .* by you"))
+    expect(evidence).to_have_value("Typed in the tab left open")
+
+    tab_b.get_by_role("button", name="Save draft").click()
+    expect(tab_b.get_by_role("heading", name="Your changes were not saved")).to_be_visible()
+    expect(tab_b.get_by_text(re.compile("recall the submission"))).to_be_visible()
+    expect(tab_b.get_by_label(re.compile(first.name))).to_have_value("Typed in the tab left open")
+    assert serious_violations(tab_b) == []
+    assert not Rating.objects.filter(self_evidence="Typed in the tab left open").exists()
+
+
+def test_submitting_an_incomplete_matrix_says_what_is_missing_without_asking(
+    browser, live_server, login, profile
+):
+    assessment = make_assessment(profile)
+    page = browser.new_context().new_page()
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    login(page, profile.user)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text(re.compile("Not submitted yet"))).to_be_visible()
+    assert asked == []
+
+
+def test_the_review_saves_in_the_background_and_refuses_a_stale_tab(
+    browser, live_server, login, profile, director
+):
+    assessment = submitted_for_review(profile)
+    first, second = indicators_of(assessment)[:2]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab_one, tab_two = context.new_page(), context.new_page()
+    login(tab_one, director)
+    url = f"{live_server.url}/assessments/{assessment.pk}/review/"
+    tab_one.goto(url)
+    tab_two.goto(url)
+    assert serious_violations(tab_one) == []
+
+    tab_one.locator(f"label[for='id_supervisor_level_{first.pk}_3']").click()
+    tab_one.get_by_label(f"Your note on {first.name}").fill("Saved from tab one")
+    expect(tab_one.locator("#save-status")).to_have_text(re.compile(r"^Saved at \d\d:\d\d"))
+    rating = Rating.objects.get(assessment=assessment, indicator=first)
+    assert (rating.supervisor_level, rating.supervisor_note) == (3, "Saved from tab one")
+
+    tab_two.get_by_label(f"Your note on {second.name}").fill("Typed in tab two")
+    expect(tab_two.locator("#save-status")).to_have_text(re.compile("changed in another tab"))
+    tab_two.get_by_role("button", name="Save review").click()
+    expect(tab_two.get_by_text(re.compile("saved elsewhere at"))).to_be_visible()
+    expect(tab_two.get_by_text("Saved from tab one")).to_be_visible()
+    expect(tab_two.get_by_label(f"Your note on {second.name}")).to_have_value("Typed in tab two")
+    assert serious_violations(tab_two) == []
+
+    # Finalized in tab one, the review typed in tab two is refused with the text to copy.
+    tab_one.reload()
+    asked = []
+    tab_one.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    tab_one.get_by_role("button", name=re.compile("levels on every indicator")).click()
+    expect(tab_one.locator("#save-status")).to_have_text(re.compile(r"^Saved at"))
+    assert asked == ["This changes 1 level you chose to the coordinator's. Continue?"]
+    tab_one.get_by_role("button", name="Finalize review").click()
+    expect(tab_one.get_by_text(re.compile(r"^Finalized\. "))).to_be_visible()
+    tab_two.get_by_role("button", name="Save review").click()
+    expect(tab_two.get_by_role("heading", name="Your changes were not saved")).to_be_visible()
+    expect(tab_two.get_by_text(re.compile("was finalized on .* by you"))).to_be_visible()
+    expect(tab_two.get_by_label(re.compile(second.name))).to_have_value("Typed in tab two")
+
+
+def test_agreeing_with_the_coordinator_then_changing_one_and_a_goal_from_a_next_step(
+    browser, live_server, login, profile, director
+):
+    assessment = submitted_for_review(profile, level=2)
+    indicators = indicators_of(assessment)
+    category = indicators[0].category
+    in_category = [i for i in indicators if i.category_id == category.pk]
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    login(page, director)
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/review/")
+
+    # Finalizing with levels missing says what is missing, without asking first.
+    page.get_by_role("button", name="Finalize review").click()
+    expect(page.get_by_text(re.compile("Not finalized yet"))).to_be_visible()
+    assert asked == []
+
+    page.get_by_role("button", name=f"levels in {category.name}").click()
+    for indicator in in_category:
+        expect(page.locator(f"#id_supervisor_level_{indicator.pk}_2")).to_be_checked()
+    expect(page.locator(f"#id_supervisor_level_{indicators[-1].pk}_2")).not_to_be_checked()
+    page.locator(f"label[for='id_supervisor_level_{in_category[0].pk}_3']").click()
+    page.get_by_label("Next step 1").fill("Shadow the principal")
+    page.get_by_label("By when is step 1 due").fill("2031-03-01")
+    expect(page.locator("#save-status")).to_have_text(re.compile(r"^Saved at"))
+    assert asked == []
+    levels = dict(
+        Rating.objects.filter(assessment=assessment).values_list("indicator_id", "supervisor_level")
+    )
+    assert levels[in_category[0].pk] == 3
+    assert all(levels[i.pk] == 2 for i in in_category[1:])
+    agreed = Rating.objects.get(assessment=assessment, indicator=in_category[-1])
+    assert agreed.history.latest().history_user == director
+    assert serious_violations(page) == []
+
+    page.reload()
+    page.get_by_role("link", name=re.compile("Make this a goal")).first.click()
+    expect(page.get_by_label("Notes")).to_have_value("Shadow the principal")
+    expect(page.get_by_label("Target date")).to_have_value("2031-03-01")

@@ -16,7 +16,7 @@ from assessments.services import cycle_open
 from coordinators.models import User
 from rubrics.models import Descriptor, Indicator, RubricVersion
 from rubrics.services import rubric_version_new_draft, rubric_version_publish
-from tests.browser.checks import serious_violations, watch
+from tests.browser.checks import serious_violations, watch, watch_csp
 from tests.factories import AssessmentFactory, CycleFactory, SchoolFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -172,4 +172,60 @@ def test_a_draft_published_meanwhile_keeps_the_typed_text_for_a_new_draft(
     twin = Indicator.objects.get(category__version=new_draft, category__key="site", order=1)
     expect(page.locator(f"#id_ind-{twin.pk}-d2")).to_have_value(NEW_TEXT)
     assert Descriptor.objects.get(indicator=indicator, level__value=2).text != NEW_TEXT
+    assert csp == []
+
+
+def test_an_edit_survives_switching_category_tabs_and_leaving_warns(
+    browser, live_server, login, admin_user
+):
+    family = admin_user.organization.role_families.get()
+    draft, _created = rubric_version_new_draft(rubric=family.rubric, actor=admin_user)
+    indicator = Indicator.objects.get(category__version=draft, category__key="site", order=1)
+
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    csp = watch_csp(page)
+    login(page, admin_user)
+    page.goto(f"{live_server.url}/rubrics/versions/{draft.pk}/edit/site/")
+    cell = page.locator(f"#id_ind-{indicator.pk}-d2")
+    cell.click()
+    cell.fill(NEW_TEXT)
+    coordinator_tab = page.get_by_role("navigation", name="Categories of this draft").get_by_role(
+        "link", name="Coordinator"
+    )
+    coordinator_tab.first.click()
+
+    expect(page.get_by_text("Saved your changes before switching category.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/edit/coordinator/$"))
+    assert Descriptor.objects.get(indicator=indicator, level__value=2).text == NEW_TEXT
+    assert serious_violations(page) == []
+
+    # Leaving by any other link with an unsaved edit asks first; staying keeps the text.
+    page.goto(f"{live_server.url}/rubrics/versions/{draft.pk}/edit/site/")
+    cell = page.locator(f"#id_ind-{indicator.pk}-d1")
+    cell.click()
+    page.keyboard.type(" and more")
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.get_by_role("link", name="Back to the draft").click()
+    page.wait_for_timeout(300)
+    assert asked == ["beforeunload"]
+    expect(page).to_have_url(re.compile(r"/edit/site/$"))
+    expect(page.locator(f"#id_ind-{indicator.pk}-d1")).to_have_value(re.compile(r" and more"))
+
+    # The draft's level names are guarded the same way (in a new tab of the same session).
+    page = page.context.new_page()
+    page.on("dialog", stay)
+    page.goto(f"{live_server.url}/rubrics/versions/{draft.pk}/edit/")
+    name = page.locator("#id_level_1")
+    name.click()
+    page.keyboard.type(" stage")
+    page.get_by_role("link", name=re.compile(r"^Edit ")).first.click()
+    page.wait_for_timeout(300)
+    assert asked == ["beforeunload", "beforeunload"]
+    expect(page.locator("#id_level_1")).to_have_value(re.compile(r" stage$"))
     assert csp == []

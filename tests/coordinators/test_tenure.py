@@ -57,5 +57,5 @@ def test_years_in_words(years, words):
 
 
 def test_a_day_in_words():
-    assert day_words(date(2026, 10, 5)) == "Oct 5, 2026"
-    assert day_words(date(2027, 1, 31)) == "Jan 31, 2027"
+    assert day_words(date(2026, 10, 5)) == "5 Oct 2026"
+    assert day_words(date(2027, 1, 31)) == "31 Jan 2027"

@@ -69,7 +69,7 @@ def test_saved_values_are_shown_as_a_person_reads_them(profile):
     )
     form = GoalForm(instance=goal, profile=profile)
     assert shown_value(form["category_key"]) == "Organizational supports"
-    assert shown_value(form["target_date"]) == "Mar 9, 2030"
+    assert shown_value(form["target_date"]) == "9 Mar 2030"
     assert shown_value(form["notes"]) == "(empty)"
     assert shown_value(form["indicator"]) == "The whole category"
     assert shown_value(form["target_level"]).endswith("(3)")

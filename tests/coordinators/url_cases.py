@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from coordinators.models import Membership, Role, School
-from tests.access_world import TODAY, UrlCase, no_fields, pk_of
+from tests.access_world import TODAY, UrlCase, no_fields, pk_of, version_of
 
 PERSON_TEXTS = ("email", "first_name", "last_name", "job_title")
 PERSON_IDS = ("role_family", "team", "schools")
@@ -148,4 +148,20 @@ CASES = [
     ),
     UrlCase("coordinators:person-deactivate", kwargs=_coordinator_pk, post=no_fields),
     UrlCase("coordinators:person-reactivate", kwargs=_coordinator_pk, post=no_fields),
+    # The organization's settings: the day its school year starts (each admin their own).
+    UrlCase(
+        "coordinators:organization-settings",
+        post=lambda world, actor, client: {
+            "school_year_start_month": "9",
+            "school_year_start_day": "1",
+            "version": version_of(world.org_of(actor).org),
+        },
+        edits=lambda world: world.mine.org,
+    ),
+    # A picker's page of matches: the teams one, which directors and admins use.
+    UrlCase(
+        "coordinators:picker-options",
+        kwargs=lambda world: {"source": "teams"},
+        query=lambda world: {"q": "a", "page": "1"},
+    ),
 ]

@@ -1,5 +1,6 @@
 """The flag rules: each at, below and above its threshold, with its words."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 from coordinators.tenure import add_years
 from dashboards import flags
 from dashboards.flags import CategoryLevels, CoordinatorFacts, CycleStatus, Flag, Thresholds
+from growth.cadence import CheckInClock
 from growth.careers import Stage
 from rubrics.vocabulary import (
     CATEGORY_KEYS,
@@ -72,7 +74,9 @@ def test_levels_apart_in_words(difference, words):
 def test_site_gap_says_both_levels_and_the_distance():
     flag = flags.site_gap(matrix(coordinator=3, site=1), DEFAULTS)
     assert flag.label == "Site gap"
-    assert flag.explanation == "School site: Novice, Coordinator: Expert — two levels apart"
+    assert flag.explanation == (
+        "School site: Novice (the director's view), Coordinator: Expert — two levels apart"
+    )
     assert flag.categories == ("site", "coordinator")
 
 
@@ -112,7 +116,8 @@ def test_site_ahead_words():
     flag = flags.site_ahead(matrix(coordinator=1, site=3), DEFAULTS)
     assert flag.label == "Site ahead of coordinator"
     assert flag.explanation == (
-        "Coordinator: Novice, School site: Expert — the site is two levels ahead of its coordinator"
+        "Coordinator: Novice, School site: Expert (the director's view) — the site is two levels "
+        "ahead of its coordinator"
     )
     assert flag.categories == ("coordinator", "site")
 
@@ -128,7 +133,120 @@ def test_level_and_category_names_come_from_the_rubric():
         levels={1: "Emerging", 2: "Developing", 3: "Leading"},
     )
     flag = flags.site_gap(matrix(coordinator=2, site=1, names=names), DEFAULTS)
-    assert flag.explanation == "School site: Emerging, Coach: Developing — one level apart"
+    assert flag.explanation == (
+        "School site: Emerging (the director's view), Coach: Developing — one level apart"
+    )
+
+
+# Whose School site level: the principal's, the director's, or the lower ---------------------
+
+PRINCIPAL_FIRST = Thresholds()
+DIRECTOR_ONLY = Thresholds(site_score_rule="director")
+LOWER = Thresholds(site_score_rule="lower")
+
+
+def test_by_default_the_principal_s_view_decides_and_the_explanation_says_so():
+    seen = replace(matrix(coordinator=3, site=3), principal_site=1)
+    flag = flags.site_gap(seen, PRINCIPAL_FIRST)
+    assert flag.explanation == (
+        "School site: Novice (the principal's view), Coordinator: Expert — two levels apart"
+    )
+    assert flags.site_gap(seen, DIRECTOR_ONLY) is None
+
+
+def test_without_a_principal_the_director_s_view_decides():
+    flag = flags.site_gap(matrix(coordinator=3, site=1), PRINCIPAL_FIRST)
+    assert "(the director's view)" in flag.explanation
+
+
+def test_always_the_director_s_view_ignores_the_principal():
+    seen = replace(matrix(coordinator=3, site=1), principal_site=3)
+    assert flags.site_gap(seen, PRINCIPAL_FIRST) is None
+    assert "(the director's view)" in flags.site_gap(seen, DIRECTOR_ONLY).explanation
+
+
+@pytest.mark.parametrize(
+    ("director", "principal", "raised", "words"),
+    [
+        (
+            3,
+            1,
+            True,
+            "School site: Novice (the principal's view, lower than the director's Expert)",
+        ),
+        (
+            1,
+            3,
+            True,
+            "School site: Novice (the director's view, lower than the principal's Expert)",
+        ),
+        (2, 2, False, ""),
+    ],
+)
+def test_the_lower_of_the_two_views(director, principal, raised, words):
+    seen = replace(matrix(coordinator=3, site=director), principal_site=principal)
+    flag = flags.site_gap(seen, Thresholds(site_gap_levels=2, site_score_rule="lower"))
+    assert (flag is not None) == raised
+    if raised:
+        assert flag.explanation.startswith(words)
+
+
+def test_whose_site_level_when_the_two_views_agree_or_there_is_none():
+    agree = replace(matrix(site=2), principal_site=2)
+    assert flags.site_score(agree, LOWER) == (2, "the principal's and the director's view")
+    assert flags.site_score(matrix(site=None), PRINCIPAL_FIRST) == (None, "")
+    unreviewed = replace(matrix(site=3, finalized=False), principal_site=1)
+    assert flags.site_score(unreviewed, LOWER) == (3, "")
+
+
+def test_a_site_gap_not_yet_reviewed_names_no_view():
+    flag = flags.site_gap(matrix(coordinator=3, site=1, finalized=False), PRINCIPAL_FIRST)
+    assert flag.explanation == (
+        "School site: Novice, Coordinator: Expert — two levels apart "
+        "(self-assessment, not yet reviewed)"
+    )
+
+
+def test_a_matrix_not_yet_reviewed_reads_the_coordinator_s_own_site_level():
+    seen = replace(matrix(coordinator=3, site=3, finalized=False), principal_site=1)
+    assert flags.site_gap(seen, PRINCIPAL_FIRST) is None
+
+
+def test_the_site_ahead_follows_the_same_rule():
+    seen = replace(matrix(coordinator=1, site=1), principal_site=3)
+    flag = flags.site_ahead(seen, PRINCIPAL_FIRST)
+    assert flag.explanation == (
+        "Coordinator: Novice, School site: Expert (the principal's view) — the site is two "
+        "levels ahead of its coordinator"
+    )
+
+
+# School and coordinator see the site differently -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("own", "principal", "threshold", "raised"),
+    [(3, 1, 1, True), (3, 2, 1, True), (3, 2, 2, False), (1, 3, 2, True), (2, 2, 1, False)],
+)
+def test_school_and_coordinator_see_the_site_differently(own, principal, threshold, raised):
+    seen = replace(matrix(self_levels={"site": own}), principal_site=principal)
+    flag = flags.site_perception(seen, Thresholds(perception_gap_levels=threshold))
+    assert (flag is not None) == raised
+
+
+def test_the_site_perception_words_and_its_place_among_the_flags():
+    seen = replace(matrix(self_levels={"site": 3}, finalized=False), principal_site=1)
+    flag = flags.site_perception(seen, DEFAULTS)
+    assert flag.label == "School and coordinator see the site differently"
+    assert flag.explanation == (
+        "In 2025–26 Fall — School site: the principal's view Novice, the coordinator's own "
+        "Expert (two levels apart)"
+    )
+    facts = CoordinatorFacts(today=TODAY, current=seen)
+    assert flags.flag_starts(facts, DEFAULTS)[flags.SITE_PERCEPTION] == flags.ALWAYS
+    assert flags.flag_words(facts, DEFAULTS)[flags.SITE_PERCEPTION].on(TODAY) == flag
+    assert flag.categories == ("site",)
+    assert flags.site_perception(matrix(self_levels={"site": 3}), DEFAULTS) is None
 
 
 def test_unrated_categories_raise_no_gap():
@@ -213,7 +331,7 @@ def test_perception_gap_names_every_category_that_differs():
     assert flag.categories == ("coordinator", "development")
     assert flag.explanation == (
         "In 2025–26 Fall — Coordinator: self Expert, supervisor Novice (two levels apart); "
-        "Development: self Novice, supervisor Proficient (one level apart)."
+        "Development: self Novice, supervisor Proficient (one level apart)"
     )
 
 
@@ -240,7 +358,7 @@ def test_stalled_when_nothing_rose_between_the_last_two_finalized_cycles():
     assert flag.label == "Stalled"
     assert flag.explanation == (
         "No category rose from A to B: Coordinator stayed Proficient, School site stayed Novice, "
-        "Organizational supports stayed Proficient, Development stayed Proficient."
+        "Organizational supports stayed Proficient, Development stayed Proficient"
     )
     assert flag.categories == CATEGORY_KEYS
 
@@ -248,7 +366,7 @@ def test_stalled_when_nothing_rose_between_the_last_two_finalized_cycles():
 def test_stalled_leaves_out_categories_at_the_top_or_unrated_on_either_end():
     history = [matrix(3, 1, None, 2, cycle="A"), matrix(3, 1, 2, None, cycle="B")]
     flag = flags.stalled(history, DEFAULTS)
-    assert flag.explanation == "No category rose from A to B: School site stayed Novice."
+    assert flag.explanation == "No category rose from A to B: School site stayed Novice"
     assert flag.categories == ("site",)
 
 
@@ -269,7 +387,7 @@ def test_stalled_when_a_category_fell_even_if_another_rose():
     history = [matrix(2, 1, 2, 2, cycle="A"), matrix(3, 1, 2, 1, cycle="B")]
     flag = flags.stalled(history, DEFAULTS)
     assert flag.label == "Stalled"
-    assert flag.explanation == "Development fell from Proficient to Novice (A to B)."
+    assert flag.explanation == "Development fell from Proficient to Novice (A to B)"
     assert flag.categories == ("development",)
 
 
@@ -282,7 +400,7 @@ def test_stalled_names_every_category_that_fell_once():
     flag = flags.stalled(history, Thresholds(stalled_cycles=3))
     assert flag.explanation == (
         "Coordinator fell from Expert to Proficient (A to B); "
-        "Development fell from Expert to Proficient (A to B)."
+        "Development fell from Expert to Proficient (A to B)"
     )
     assert flag.categories == ("coordinator", "development")
 
@@ -344,13 +462,13 @@ def test_overdue_self_assessment(state, due, raised):
         (
             "draft",
             date(2026, 10, 15),
-            "was due on Oct 15, 2026 and is not submitted — 17 days late",
+            "was due on 15 Oct 2026 and is not submitted — 17 days late",
         ),
-        (None, date(2026, 10, 31), "was due on Oct 31, 2026 and is not started — 1 day late"),
+        (None, date(2026, 10, 31), "was due on 31 Oct 2026 and is not started — 1 day late"),
         (
             "returned",
             date(2026, 10, 30),
-            "was due on Oct 30, 2026 and is not submitted — 2 days late",
+            "was due on 30 Oct 2026 and is not submitted — 2 days late",
         ),
     ],
 )
@@ -374,16 +492,16 @@ def test_overdue_review_window(submitted_days_ago, raised):
 @pytest.mark.parametrize(
     ("submitted_on", "words"),
     [
-        (date(2026, 10, 1), "by Oct 15, 2026 — 17 days late"),
-        (date(2026, 10, 16), "by Oct 30, 2026 — 2 days late"),
-        (date(2026, 10, 17), "by Oct 31, 2026 — 1 day late"),
+        (date(2026, 10, 1), "by 15 Oct 2026 — 17 days late"),
+        (date(2026, 10, 16), "by 30 Oct 2026 — 2 days late"),
+        (date(2026, 10, 17), "by 31 Oct 2026 — 1 day late"),
     ],
 )
 def test_overdue_review_words(submitted_on, words):
     flag = flags.overdue(status("submitted", date(2026, 9, 1), submitted_on), TODAY)
     assert flag.label == "Overdue"
     assert flag.explanation == (
-        f"Submitted on {submitted_on:%b} {submitted_on.day}, 2026; the review was due within "
+        f"Submitted on {submitted_on.day} {submitted_on:%b} 2026; the review was due within "
         f"14 days, {words}"
     )
 
@@ -543,6 +661,7 @@ def test_flags_for_does_not_call_overdue_someone_who_started_after_the_due_date(
         today=TODAY, role_start_date=TODAY - timedelta(days=5), cycle=cycle
     )
     assert codes(late_start) == set()
+    assert flags.flag_starts(late_start, DEFAULTS)[flags.OVERDUE] is None
 
 
 def test_nothing_to_flag_for_a_new_coordinator():
@@ -558,8 +677,10 @@ def test_thresholds_from_a_row_or_defaults():
         perception_gap_levels = 2
         stalled_cycles = 4
         long_tenure_extra_years = 1
+        site_score_rule = "lower"
+        agreement_grace_days = 30
 
-    assert Thresholds.from_row(Row()) == Thresholds(2, 1, 3, 2, 4, 1)
+    assert Thresholds.from_row(Row()) == Thresholds(2, 1, 3, 2, 4, 1, "lower", 30)
     assert Thresholds.from_row(None) == Thresholds()
 
 
@@ -732,3 +853,332 @@ def test_perception_gap_is_symmetric(own, supervisor, threshold):
     assert (flags.perception_gap(a, thresholds) is None) == (
         flags.perception_gap(b, thresholds) is None
     )
+
+
+# The day each flag starts ------------------------------------------------------------------
+
+LEVEL = st.one_of(st.none(), st.integers(min_value=1, max_value=3))
+DAY = st.dates(min_value=date(2015, 1, 1), max_value=date(2035, 12, 31))
+
+
+@st.composite
+def matrices(draw, finalized=None):
+    finalized = draw(st.booleans()) if finalized is None else finalized
+    own = {key: draw(LEVEL) for key in CATEGORY_KEYS}
+    supervisor = {key: draw(LEVEL) for key in CATEGORY_KEYS} if finalized else {}
+    levels = (
+        {key: supervisor[key] if supervisor[key] is not None else own[key] for key in own}
+        if finalized
+        else own
+    )
+    return CategoryLevels(
+        cycle_name=draw(st.sampled_from(["Fall", "Spring"])),
+        levels=levels,
+        self_levels=own,
+        supervisor_levels=supervisor,
+        finalized=finalized,
+        principal_site=draw(LEVEL),
+    )
+
+
+@st.composite
+def stages(draw):
+    start = draw(st.integers(min_value=0, max_value=6))
+    end = draw(st.one_of(st.none(), st.integers(min_value=start, max_value=start + 5)))
+    minimums = {key: draw(st.integers(min_value=1, max_value=3)) for key in CATEGORY_KEYS}
+    return Stage(
+        title="Stage",
+        order=draw(st.integers(1, 5)),
+        expected_years_from=start,
+        expected_years_to=end,
+        minimums=minimums,
+    )
+
+
+@st.composite
+def facts_and_thresholds(draw):
+    history = draw(st.lists(matrices(finalized=True), max_size=3))
+    current = draw(st.one_of(st.none(), matrices())) if not history else history[-1]
+    cycle = draw(
+        st.one_of(
+            st.none(),
+            st.builds(
+                CycleStatus,
+                cycle_name=st.just("Fall"),
+                due_on=DAY,
+                review_window_days=st.integers(0, 60),
+                state=st.sampled_from([None, "draft", "returned", "submitted", "finalized"]),
+                submitted_on=st.one_of(st.none(), DAY),
+            ),
+        )
+    )
+    facts = CoordinatorFacts(
+        today=date(2000, 1, 1),
+        role_start_date=draw(st.one_of(st.none(), DAY)),
+        current=current,
+        finalized_history=history,
+        cycle=cycle,
+        stage=draw(st.one_of(st.none(), stages())),
+        next_stage=draw(st.one_of(st.none(), stages())),
+        check_ins=draw(
+            st.one_of(
+                st.none(),
+                st.builds(
+                    CheckInClock,
+                    every_days=st.integers(7, 365),
+                    counting_from=DAY,
+                    last_check_in=st.one_of(st.none(), DAY),
+                ),
+            )
+        ),
+        agreements=draw(
+            st.one_of(
+                st.none(),
+                st.builds(
+                    flags.AgreementFacts,
+                    year_label=st.just("2025–26"),
+                    year_starts=DAY,
+                    unsigned_schools=st.lists(st.sampled_from(["Lincoln", "Park"])).map(tuple),
+                ),
+            )
+        ),
+        acknowledgement=draw(
+            st.one_of(
+                st.none(),
+                st.builds(
+                    flags.AcknowledgementFacts,
+                    cycle_name=st.just("Fall"),
+                    finalized_on=DAY,
+                    overdue_days=st.integers(1, 365),
+                ),
+            )
+        ),
+    )
+    thresholds = Thresholds(
+        site_gap_levels=draw(st.integers(1, 2)),
+        support_gap_levels=draw(st.integers(1, 2)),
+        development_grace_years=draw(st.integers(0, 3)),
+        perception_gap_levels=draw(st.integers(1, 2)),
+        stalled_cycles=draw(st.integers(2, 3)),
+        long_tenure_extra_years=draw(st.integers(0, 2)),
+        agreement_grace_days=draw(st.integers(0, 400)),
+        site_score_rule=draw(
+            st.sampled_from(
+                [flags.PRINCIPAL_ELSE_DIRECTOR, flags.DIRECTOR_ONLY, flags.LOWER_OF_BOTH]
+            )
+        ),
+    )
+    return facts, thresholds
+
+
+@given(facts_and_thresholds(), DAY)
+def test_a_flag_is_raised_on_a_day_exactly_when_its_start_is_on_or_before_it(given_facts, day):
+    """The read model stores each flag's start and the database compares it with the day: the
+    same flags as the rules give on that day."""
+    facts, thresholds = given_facts
+    raised = {flag.code for flag in flags.flags_for(replace(facts, today=day), thresholds)}
+    starts = flags.flag_starts(facts, thresholds)
+    assert set(starts) == set(flags.FLAG_LABELS)
+    assert raised == {code for code, start in starts.items() if start is not None and start <= day}
+
+
+# No check-in ------------------------------------------------------------------------------
+
+
+def test_no_check_in_is_raised_the_day_after_the_cadence_runs_out():
+    clock = CheckInClock(
+        every_days=30, counting_from=date(2026, 3, 1), last_check_in=date(2026, 3, 1)
+    )
+    assert flags.no_check_in(clock, date(2026, 3, 31)) is None  # day 30: on time
+    flag = flags.no_check_in(clock, date(2026, 4, 1))
+    assert flag is not None and flag.code == flags.NO_CHECK_IN
+    assert flag.explanation == (
+        "No check-in for 31 days (the last one was on 1 Mar 2026; the team's cadence is every "
+        "30 days)"
+    )
+    assert flags.no_check_in_from(clock) == date(2026, 4, 1)
+
+
+def test_no_check_in_without_any_says_since_when_and_needs_a_cadence():
+    clock = CheckInClock(every_days=14, counting_from=date(2026, 1, 1))
+    flag = flags.no_check_in(clock, date(2026, 2, 16))
+    assert "No check-in for 46 days (none since 1 Jan 2026" in flag.explanation
+    assert flags.no_check_in(None, date(2026, 2, 16)) is None
+    assert flags.no_check_in_from(None) is None
+
+
+@given(facts_and_thresholds(), DAY)
+def test_the_stored_words_give_the_same_flags_on_any_day(given_facts, day):
+    """The read model stores each flag's words beside its start, with the counts of years and
+    days left to the day shown: read back on any day, the same flags in the same words as the
+    rules give on that day."""
+    facts, thresholds = given_facts
+    starts = flags.flag_starts(facts, thresholds)
+    words = flags.flag_words(facts, thresholds)
+    assert set(words) == {code for code, start in starts.items() if start is not None}
+    stored = {code: flags.FlagWords.from_json(code, w.as_json()) for code, w in words.items()}
+    assert flags.flags_on(starts, stored, day) == flags.flags_for(
+        replace(facts, today=day), thresholds
+    )
+
+
+# No signed agreement ----------------------------------------------------------------------
+
+
+def _agreements(*unsigned: str) -> flags.AgreementFacts:
+    return flags.AgreementFacts(
+        year_label="2025–26", year_starts=date(2025, 8, 1), unsigned_schools=unsigned
+    )
+
+
+def test_no_agreement_is_raised_the_grace_days_into_the_school_year():
+    thresholds = Thresholds(agreement_grace_days=30)
+    facts = _agreements("Lincoln Elementary")
+    assert flags.no_agreement(facts, date(2025, 8, 30), thresholds) is None
+    flag = flags.no_agreement(facts, date(2025, 8, 31), thresholds)
+    assert flag is not None and flag.code == flags.NO_AGREEMENT
+    assert flag.explanation == (
+        "No signed partnership agreement for 2025–26 at Lincoln Elementary — 30 days into the "
+        "school year (expected within 30)"
+    )
+    assert flags.no_agreement_from(facts, thresholds) == date(2025, 8, 31)
+
+
+def test_no_agreement_is_not_raised_when_every_school_signed_or_there_is_none():
+    thresholds = Thresholds(agreement_grace_days=0)
+    assert flags.no_agreement(_agreements(), date(2026, 1, 1), thresholds) is None
+    assert flags.no_agreement(None, date(2026, 1, 1), thresholds) is None
+    assert flags.no_agreement_from(_agreements(), thresholds) is None
+
+
+def test_no_agreement_names_every_unsigned_school_and_appears_in_flags_for():
+    facts = CoordinatorFacts(today=date(2025, 12, 1), agreements=_agreements("Lincoln", "Park"))
+    found = flags.flags_for(facts, Thresholds())
+    assert [flag.code for flag in found] == [flags.NO_AGREEMENT]
+    assert "at Lincoln, Park" in found[0].explanation
+    assert flags.flag_starts(facts, Thresholds())[flags.NO_AGREEMENT] == date(2025, 9, 15)
+
+
+# Review not acknowledged ------------------------------------------------------------------
+
+
+def _review(days: int = 14) -> flags.AcknowledgementFacts:
+    return flags.AcknowledgementFacts(
+        cycle_name="Fall 2026", finalized_on=date(2026, 10, 1), overdue_days=days
+    )
+
+
+def test_a_review_not_acknowledged_is_raised_once_the_days_have_passed():
+    review = _review(14)
+    assert flags.not_acknowledged(review, date(2026, 10, 14)) is None  # 13 days: still in time
+    flag = flags.not_acknowledged(review, date(2026, 10, 15))
+    assert flag is not None and flag.code == flags.NOT_ACKNOWLEDGED
+    assert flag.label == "Review not acknowledged"
+    assert flag.explanation == (
+        "The review of Fall 2026, finalized on 1 Oct 2026, is not acknowledged after 14 days "
+        "(expected within 14)"
+    )
+    assert flags.not_acknowledged(review, date(2026, 11, 1)).explanation.endswith(
+        "after 31 days (expected within 14)"
+    )
+    assert flags.not_acknowledged_from(review) == date(2026, 10, 15)
+    assert flags.not_acknowledged_from(_review(1)) == date(2026, 10, 2)
+
+
+def test_an_acknowledged_review_or_one_nobody_asks_to_acknowledge_is_never_flagged():
+    assert flags.not_acknowledged(None, date(2030, 1, 1)) is None
+    assert flags.not_acknowledged_from(None) is None
+    assert flags.not_acknowledged_words(None) is None
+
+
+def test_the_review_flag_comes_last_in_flags_for_and_its_starts_and_words():
+    facts = CoordinatorFacts(
+        today=date(2026, 12, 1), agreements=_agreements("Lincoln"), acknowledgement=_review(30)
+    )
+    found = flags.flags_for(facts, Thresholds())
+    assert [flag.code for flag in found] == [flags.NO_AGREEMENT, flags.NOT_ACKNOWLEDGED]
+    assert list(flags.FLAG_LABELS)[-1] == flags.NOT_ACKNOWLEDGED
+    assert flags.NOT_ACKNOWLEDGED in flags.FLAG_HELP
+    assert flags.flag_starts(facts, Thresholds())[flags.NOT_ACKNOWLEDGED] == date(2026, 10, 31)
+    words = flags.flag_words(facts, Thresholds())[flags.NOT_ACKNOWLEDGED]
+    assert words.on(date(2026, 12, 1)) == found[1]
+
+
+def _every_date_flag() -> CoordinatorFacts:
+    """A coordinator of whom every flag that reads the day is raised some day."""
+    return CoordinatorFacts(
+        today=date(2026, 12, 1),
+        role_start_date=date(2015, 9, 1),
+        finalized_history=(matrix(3, 3, 3, 3),),
+        next_stage=Stage(
+            title="Coordinator II",
+            order=2,
+            expected_years_from=4,
+            expected_years_to=None,
+            minimums=dict.fromkeys(CATEGORY_KEYS, 2),
+        ),
+        cycle=CycleStatus(cycle_name="Fall", due_on=date(2026, 10, 1), review_window_days=14),
+        stage=Stage(
+            title="Coordinator I",
+            order=1,
+            expected_years_from=0,
+            expected_years_to=3,
+            minimums=dict.fromkeys(CATEGORY_KEYS, 1),
+        ),
+        check_ins=CheckInClock(every_days=30, counting_from=date(2026, 3, 1)),
+        agreements=_agreements("Lincoln"),
+        acknowledgement=_review(30),
+    )
+
+
+def test_the_read_model_stores_the_day_each_date_flag_counts_from():
+    """The words kept in the read model name the day a count starts, in days or years: a page
+    shown later counts from it."""
+    words = flags.flag_words(_every_date_flag(), Thresholds())
+    stored = {
+        code: [part for part in words[code].as_json()["words"] if isinstance(part, dict)]
+        for code in words
+    }
+    assert stored == {
+        flags.OVERDUE: [{"days": "2026-10-01"}],
+        flags.READY_FOR_PROMOTION: [{"years": "2015-09-01"}],
+        flags.LONG_TENURE: [{"years": "2015-09-01"}],
+        flags.NO_CHECK_IN: [{"days": "2026-03-01"}],
+        flags.NO_AGREEMENT: [{"days": "2025-08-01"}],
+        flags.NOT_ACKNOWLEDGED: [{"days": "2026-10-01"}],
+    }
+    submitted = CycleStatus(
+        cycle_name="Fall",
+        due_on=date(2026, 10, 1),
+        review_window_days=14,
+        state="submitted",
+        submitted_on=date(2026, 9, 20),
+    )
+    review = flags.overdue_words(submitted).as_json()["words"]
+    assert [part for part in review if isinstance(part, dict)] == [{"days": "2026-10-04"}]
+
+
+def test_the_stored_flags_are_raised_from_their_first_day_and_not_the_day_before():
+    facts = _every_date_flag()
+    starts = flags.flag_starts(facts, Thresholds())
+    words = flags.flag_words(facts, Thresholds())
+    assert starts[flags.LONG_TENURE] == date(2018, 9, 2)
+    assert starts[flags.READY_FOR_PROMOTION] == date(2019, 9, 1)
+    for code, start in starts.items():
+        if start is None:
+            continue
+        on_the_day = flags.flags_on(starts, words, start)
+        assert code in {flag.code for flag in on_the_day}
+        assert on_the_day == flags.flags_for(replace(facts, today=start), Thresholds())
+        the_day_before = flags.flags_on(starts, words, start - timedelta(days=1))
+        assert code not in {flag.code for flag in the_day_before}
+
+
+def test_a_stored_flag_reads_back_as_the_rules_give_it():
+    """The pages read the read model's rows with ``stored_flag``: the same flag, in the same
+    words, as the rules give on the day shown."""
+    words = flags.flag_words(_every_date_flag(), Thresholds())
+    site = flags.FlagWords.of(flags.site_gap(matrix(coordinator=3, site=1), DEFAULTS))
+    for day in (date(2027, 1, 15), date(2030, 6, 1)):
+        for code, stored in [*words.items(), (flags.SITE_GAP, site)]:
+            assert flags.stored_flag(code, stored.as_json(), day) == stored.on(day)

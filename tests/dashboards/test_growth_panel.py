@@ -19,7 +19,7 @@ from growth.services import (
     support_attach_from_catalogue,
     support_create,
 )
-from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory
+from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory, mentoring_match
 
 TODAY = timezone.localdate()
 
@@ -183,8 +183,8 @@ def test_panel_query_count_is_fixed(profile, director, django_assert_num_queries
 
 def test_mentees_only_of_this_mentor_and_organization(org, other_org, profile, teammate, director):
     mentor = ProfileFactory(team=profile.team).user
-    support_create(profile=profile, actor=director, kind="mentoring", title="", mentor=mentor)
-    support_create(profile=teammate, actor=director, kind="mentoring", title="", mentor=director)
+    mentoring_match(mentee=profile, mentor=mentor)
+    mentoring_match(mentee=teammate, mentor=director)
     goal_create(
         profile=profile, actor=director, category_key="site", target_level=2, target_date=TODAY
     )

@@ -11,8 +11,7 @@ from growth.access import (
     is_mentor_of,
 )
 from growth.models import SupportCatalogEntry
-from growth.services import support_create
-from tests.factories import ProfileFactory, request_by
+from tests.factories import ProfileFactory, mentoring_match, request_by
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def mentor(profile, director, other_team):
     user = ProfileFactory(team=other_team).user
-    support_create(profile=profile, actor=director, kind="mentoring", title="", mentor=user)
+    mentoring_match(mentee=profile, mentor=user)
     return user
 
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from growth.models import CareerPosition, CareerStage
-from growth.services import GrowthError, career_position_set, support_create
+from growth.services import GrowthError, career_position_set
+from tests.factories import mentoring_match
 
 TODAY = timezone.localdate()
 
@@ -28,7 +29,7 @@ def stage_pages(profile, director):
 def test_every_page_reads_a_profile_without_a_position_as_no_stage(
     client_for, org, profile, director
 ):
-    support_create(profile=profile, actor=director, kind="mentoring", title="", mentor=director)
+    mentoring_match(mentee=profile, mentor=director)
     assert not CareerPosition.objects.exists()
     for viewer, url, no_stage in stage_pages(profile, director):
         page = client_for(viewer).get(url).content.decode()

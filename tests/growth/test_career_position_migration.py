@@ -71,9 +71,7 @@ def old_world(apps):
             history_type=kind,
             history_user=by,
         )
-    profile.objects.filter(pk=promoted.pk).update(
-        career_stage=second, stage_since=date(2023, 8, 1)
-    )
+    profile.objects.filter(pk=promoted.pk).update(career_stage=second, stage_since=date(2023, 8, 1))
     profile.objects.filter(pk=people["bulk"].pk).update(career_stage=first)
     return people, first, second, director
 

@@ -19,7 +19,6 @@ from growth.services import (
     support_create,
     support_update,
 )
-from tests.factories import ProfileFactory
 
 TODAY = timezone.localdate()
 
@@ -115,29 +114,17 @@ def test_linking_from_one_side_makes_the_other_sides_forms_stale(profile, direct
     assert not Goal.objects.get(pk=goal.pk).supports.exists()
 
 
-def test_mentoring_needs_a_mentor_of_the_same_organization(profile, director, other_admin):
-    with pytest.raises(GrowthError, match="needs a mentor"):
-        support_create(profile=profile, actor=director, kind="mentoring", title="M")
-    with pytest.raises(GrowthError, match="same organization"):
+def test_mentoring_is_no_longer_a_support(profile, director):
+    with pytest.raises(GrowthError, match="mentoring match"):
         support_create(
-            profile=profile, actor=director, kind="mentoring", title="M", mentor=other_admin
+            profile=profile, actor=director, kind="mentoring", title="M", mentor=director
         )
-    with pytest.raises(GrowthError, match="own mentor"):
-        support_create(
-            profile=profile, actor=director, kind="mentoring", title="M", mentor=profile.user
-        )
-    support = support_create(
-        profile=profile, actor=director, kind="mentoring", title="M", mentor=director
-    )
-    assert support.mentor == director
 
 
 def test_network_needs_its_scope_and_kind_change_clears_the_rest(profile, director):
     with pytest.raises(GrowthError, match="local, regional"):
         support_create(profile=profile, actor=director, kind="network", title="Net")
-    support = support_create(
-        profile=profile, actor=director, kind="mentoring", title="M", mentor=director
-    )
+    support = support_create(profile=profile, actor=director, kind="pd", title="M", hours=3)
     support_update(
         support=support,
         expected_version=support.version,
@@ -215,11 +202,3 @@ def test_a_stage_in_use_is_not_deleted(org, profile, director):
     career_stage_delete(stage=third)
     assert not CareerStage.objects.filter(pk=third.pk).exists()
     assert Promotion.objects.count() == 1
-
-
-def test_mentor_may_be_a_coordinator_of_another_team(org, profile, other_team, director):
-    mentor = ProfileFactory(team=other_team).user
-    support = support_create(
-        profile=profile, actor=director, kind="mentoring", title="", mentor=mentor
-    )
-    assert support.mentor == mentor

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
 from growth.services import career_position_set, goal_create, support_create
-from tests.factories import ProfileFactory, UserFactory
+from tests.factories import ProfileFactory, UserFactory, mentoring_match
 
 TODAY = timezone.localdate()
 
@@ -33,7 +33,7 @@ def course(profile, director):
 @pytest.fixture
 def mentor(profile, director, other_team):
     user = ProfileFactory(team=other_team).user
-    support_create(profile=profile, actor=director, kind="mentoring", title="", mentor=user)
+    mentoring_match(mentee=profile, mentor=user)
     return user
 
 
@@ -225,20 +225,14 @@ def test_a_goal_saved_with_next_oops_is_saved_once_and_goes_back_to_the_growth_p
 # Supports ----------------------------------------------------------------------------------
 
 
-def test_add_mentoring_support_then_mentor_sees_the_mentee(
-    client_for, director, profile, other_team
-):
+def test_the_support_form_no_longer_offers_mentoring(client_for, director, profile, other_team):
     mentor = ProfileFactory(team=other_team).user
     client = client_for(director)
-    response = client.post(
-        reverse("growth:support-create", args=[profile.pk]),
-        {"kind": "mentoring", "mentor": mentor.pk, "title": "", "notes": ""},
-    )
-    assert response.status_code == 302
-    support = Support.objects.get(coordinator=profile)
-    assert support.title == f"Mentoring with {mentor.display_name}"
-    page = client_for(mentor).get(reverse("growth:mentee-list"))
-    assert profile.user.display_name in page.content.decode()
+    url = reverse("growth:support-create", args=[profile.pk])
+    assert 'value="mentoring"' not in client.get(url).content.decode()
+    response = client.post(url, {"kind": "mentoring", "mentor": mentor.pk, "title": "M"})
+    assert response.status_code == 200
+    assert not Support.objects.exists()
 
 
 def test_support_form_validation(client_for, director, profile, other_admin):
@@ -247,8 +241,6 @@ def test_support_form_validation(client_for, director, profile, other_admin):
     assert client.get(url + "?kind=network").status_code == 200
     body = client.post(url, {"kind": "network", "title": "Net"}).content.decode()
     assert "Say which kind of network." in body
-    body = client.post(url, {"kind": "mentoring", "mentor": other_admin.pk}).content.decode()
-    assert "Select a valid choice" in body
     assert not Support.objects.exists()
 
 
@@ -339,7 +331,7 @@ def test_promotion_is_for_directors(client_for, coordinator, profile, other_dire
 
 def test_mentee_list_empty_state(client_for, coordinator):
     response = client_for(coordinator).get(reverse("growth:mentee-list"))
-    assert "Nobody names you as their mentor yet" in response.content.decode()
+    assert "You mentor nobody now." in response.content.decode()
 
 
 def test_mentee_list_needs_a_role(client_for, org):
@@ -457,3 +449,93 @@ def test_stage_delete_in_use_says_why(client_for, admin_user, org, profile):
         reverse("growth:stage-delete", args=[stage.pk]), follow=True
     )
     assert "move them to another stage first" in response.content.decode()
+
+
+def test_my_growth_explains_a_flag_once_above_the_supports_it_suggests(
+    client_for, coordinator, profile
+):
+    """Several suggested supports answer the same flag: its sentence appears once, above them,
+    and each suggestion names the flag only."""
+    from tests.dashboards.test_growth_panel import finalize
+
+    finalize(profile, {"coordinator": 3, "site": 1, "organization": 3, "development": 3}, 30)
+    html = client_for(coordinator).get(reverse("pages:my-growth")).content.decode()
+    explanation = (
+        "School site: Novice (the director&#x27;s view), Coordinator: Expert — two levels apart"
+    )
+    suggestions = html.split('id="gp-suggest-')[1]
+    assert suggestions.count("<li>Flag: Site gap</li>") >= 2
+    assert suggestions.count(explanation) == 1
+    assert suggestions.index(explanation) < suggestions.index("<li>Flag: Site gap</li>")
+
+
+def test_my_mentees_puts_who_needs_attention_first_with_goals_in_level_names(
+    client_for, director, profile, other_team, team
+):
+    """A mentee with a flag, and one with no contact on record lately, come before a mentee
+    seen recently without flags; goals name the level ("to Proficient", not "to level 2")."""
+    from tests.dashboards.test_growth_panel import finalize
+
+    mentor = ProfileFactory(team=other_team).user
+    quiet = ProfileFactory(team=team, user__first_name="Quinn", user__last_name="Abbott")
+    flagged = ProfileFactory(team=team, user__first_name="Fay", user__last_name="Baker")
+    steady = profile
+    mentoring_match(mentee=quiet, mentor=mentor, starts_on=TODAY - timedelta(days=120))
+    for person in (flagged, steady):
+        mentoring_match(mentee=person, mentor=mentor)
+    finalize(flagged, {"coordinator": 3, "site": 1, "organization": 3, "development": 3}, 30)
+    goal_create(
+        profile=steady,
+        actor=director,
+        category_key="site",
+        target_level=2,
+        target_date=TODAY + timedelta(days=40),
+    )
+    html = client_for(mentor).get(reverse("growth:mentee-list")).content.decode()
+    order = [html.index(p.user.display_name) for p in (quiet, flagged, steady)]
+    assert order[2] > max(order[:2])  # the steady mentee comes last
+    quiet_card = html.split(quiet.user.display_name, 1)[1].split('class="col"', 1)[0]
+    assert "No contact on record since" in quiet_card
+    flagged_card = html.split(flagged.user.display_name, 1)[1].split('class="col"', 1)[0]
+    assert "Site gap" in flagged_card
+    assert (
+        "School site: Novice (the director&#x27;s view), Coordinator: Expert — two levels apart."
+        in flagged_card
+    )
+    assert "School site to Proficient by" in html
+    assert "to level" not in html
+
+
+def test_the_support_form_names_goals_by_their_level_name(client_for, director, profile, goal):
+    html = client_for(director).get(reverse("growth:support-create", args=[profile.pk])).text
+    assert "to Proficient by" in html
+    assert "to level" not in html
+
+
+def test_my_mentees_takes_the_same_queries_for_one_mentee_or_five(
+    client_for, director, team, other_team
+):
+    from tests.dashboards.dashboard_data import get_counting_queries
+
+    mentor = ProfileFactory(team=other_team).user
+    client = client_for(mentor)
+    url = reverse("growth:mentee-list")
+
+    def mentee():
+        person = ProfileFactory(team=team)
+        mentoring_match(mentee=person, mentor=mentor)
+        goal_create(
+            profile=person,
+            actor=director,
+            category_key="site",
+            target_level=2,
+            target_date=TODAY + timedelta(days=40),
+        )
+
+    mentee()
+    _response, one = get_counting_queries(client, url)
+    for _ in range(4):
+        mentee()
+    response, five = get_counting_queries(client, url)
+    assert response.text.count("School site to Proficient by") == 5
+    assert five == one

@@ -6,11 +6,12 @@ from datetime import timedelta
 
 from django.urls import reverse
 
+from growth.models import CoachingAction
 from rubrics.models import Indicator
-from tests.access_world import TODAY, UrlCase, no_fields, pk_of
+from tests.access_world import TODAY, UrlCase, no_fields, pk_of, version_of
 
 GOAL_IDS = ("indicator", "supports")
-SUPPORT_IDS = ("mentor", "goals")
+SUPPORT_IDS = ("goals",)  # a mentor is a mentoring match, not a support
 
 
 def goal_post(**changes) -> dict:
@@ -83,7 +84,7 @@ def _goal_foreign(world) -> dict:
 
 
 def _support_foreign(world) -> dict:
-    return {"mentor": world.users["other_admin"].pk, "goals": world.theirs.goal.pk}
+    return {"goals": world.theirs.goal.pk}
 
 
 def _promotion_post(world, actor, client) -> dict:
@@ -100,6 +101,57 @@ def _growth_page(world) -> str:
 
 def _goal_page(world) -> str:
     return reverse("growth:goal-update", args=[world.mine.goal.pk])
+
+
+def check_in_post(world, actor, client, **changes) -> dict:
+    """A check-in as its page sends it: the day, notes, a coaching action, progress on the
+    coordinator's goal and one next step."""
+    from tests.assessments.url_cases import next_steps_post
+
+    goal = world.mine.goal
+    action = CoachingAction.objects.filter(organization=world.mine.org).order_by("order").first()
+    data = {
+        "held_on": TODAY.isoformat(),
+        "participants": "The principal",
+        "notes": "Planned the family night.",
+        "coaching_actions": [str(action.pk)],
+        f"goal_{goal.pk}_progress": "Met the principal twice.",
+        f"goal_{goal.pk}_status": "",
+        **next_steps_post(["Send the invitations"]),
+    }
+    return data | changes
+
+
+def _check_in_foreign(world) -> dict:
+    action = CoachingAction.objects.filter(organization=world.theirs.org).first()
+    return {"coaching_actions": action.pk}
+
+
+def _match_post(world, actor, client) -> dict:
+    return {
+        "mentor": str(world.mine.teammate.user_id),
+        "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=300)).isoformat(),
+        "goals": [str(world.mine.goal.pk)],
+        "notes": "First year at a new site.",
+    }
+
+
+def _programme_of(objects):
+    from growth.mentoring_services import programme_of
+
+    return programme_of(objects.org)
+
+
+def _programme_post(world, actor, client) -> dict:
+    objects = world.org_of(actor)
+    return {
+        "version": version_of(_programme_of(objects)),
+        "mentor_stages": [str(objects.stages[-1].pk)],
+        "capacity": "3",
+        "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=365)).isoformat(),
+    }
 
 
 CASES = [
@@ -172,6 +224,74 @@ CASES = [
     ),
     UrlCase("growth:support-delete", kwargs=pk_of("support"), post=no_fields),
     UrlCase("growth:mentee-list"),
+    # Check-ins between the cycles.
+    UrlCase("growth:check-in-list", kwargs=pk_of("profile")),
+    UrlCase(
+        "growth:check-in-create",
+        kwargs=pk_of("profile"),
+        post=check_in_post,
+        texts=("participants", "notes", "goal_*"),
+        ids=("coaching_actions",),
+        foreign=_check_in_foreign,
+        show=lambda world: reverse("growth:check-in-list", args=[world.mine.profile.pk]),
+    ),
+    UrlCase("growth:check-in-detail", kwargs=pk_of("check_in")),
+    UrlCase(
+        "growth:check-in-update",
+        kwargs=pk_of("check_in"),
+        post=lambda world, actor, client: check_in_post(
+            world, actor, client, notes="Planned it, and the budget.", **{"step-INITIAL_FORMS": "1"}
+        ),
+        texts=("participants", "notes", "goal_*"),
+        ids=("coaching_actions",),
+        foreign=_check_in_foreign,
+        show=lambda world: reverse("growth:check-in-detail", args=[world.mine.check_in.pk]),
+        edits=lambda world: world.mine.check_in,
+    ),
+    UrlCase("growth:cadence-list"),
+    UrlCase(
+        "growth:cadence-update",
+        kwargs=pk_of("team"),
+        post=lambda world, actor, client: {"every_days": "30"},
+    ),
+    UrlCase(
+        "growth:coaching-actions",
+        post=lambda world, actor, client: {"actions": "Observed\nCo-planned\nWalked the site"},
+        texts=("actions",),
+        show=lambda world: reverse("growth:coaching-actions"),
+    ),
+    # Mentoring.
+    UrlCase("growth:mentoring"),
+    UrlCase(
+        "growth:programme-update",
+        post=_programme_post,
+        ids=("mentor_stages",),
+        foreign=lambda world: {"mentor_stages": world.theirs.stages[-1].pk},
+        show=lambda world: reverse("growth:mentoring"),
+        edits=lambda world: _programme_of(world.mine),
+    ),
+    UrlCase(
+        "growth:mentor-offer",
+        post=lambda world, actor, client: {"willing": "1"},
+    ),
+    UrlCase("growth:mentor-suggestions", kwargs=pk_of("profile")),
+    UrlCase(
+        "growth:match-create",
+        kwargs=pk_of("profile"),
+        post=_match_post,
+        texts=("notes",),
+        ids=("mentor", "goals"),
+        foreign=lambda world: {
+            "mentor": world.users["other_admin"].pk,
+            "goals": world.theirs.goal.pk,
+        },
+    ),
+    UrlCase(
+        "growth:mentor-need",
+        kwargs=pk_of("profile"),
+        post=lambda world, actor, client: {"needed": "1"},
+    ),
+    UrlCase("growth:match-end", kwargs=pk_of("match"), post=no_fields),
     # The org admin's career stages and support catalogue.
     UrlCase("growth:stage-list"),
     UrlCase(

@@ -21,9 +21,10 @@ def rebuilt(parts: dict[str, bytes], base: bytes | None = None) -> bytes:
     """A copy of a real workbook with ``parts`` replaced or added."""
     base = base or xlsx_file({"People": [["email", "first_name"], ["a@example.org", "A"]]}).read()
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(base)) as src, zipfile.ZipFile(
-        out, "w", zipfile.ZIP_DEFLATED
-    ) as dst:
+    with (
+        zipfile.ZipFile(io.BytesIO(base)) as src,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
+    ):
         for item in src.infolist():
             if item.filename not in parts:
                 dst.writestr(item, src.read(item.filename))

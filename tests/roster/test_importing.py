@@ -187,6 +187,22 @@ def test_an_update_is_previewed_and_applied(org, team, lincoln, admin_user):
             "team",
             "Unknown team",
         ),
+        (
+            ["x@example.org", "X", "Y", "coordinator", "", "", "2025-13-40"],
+            "role_start_date",
+            "Not a date",
+        ),
+        (
+            ["x@example.org", "X", "Y", "coordinator", "", "", "=TODAY()"],
+            "role_start_date",
+            "spreadsheet formula",
+        ),
+        (["=HYPERLINK(1)", "X", "Y", "admin", "", "", ""], "email", "spreadsheet formula"),
+        (
+            ["x@example.org", "X", "Y", "coordinator", "=A1", "", "2024-01-01"],
+            "team",
+            "spreadsheet formula",
+        ),
         (["x@example.org", "X", "Y", "coordinator", "", "", ""], "role_start_date", "first day"),
         (
             ["x@example.org", "X", "Y", "admin", "", "Lincoln Elementary", ""],
@@ -200,7 +216,7 @@ def test_each_bad_row_is_reported_by_row_and_column(org, team, lincoln, row, col
     rows.insert(1, row)
     plan = check(org, csv_file(rows))
     assert not plan.is_valid
-    error = next(e for e in plan.errors if e.row == 3)
+    [error] = [e for e in plan.errors if e.row == 3]  # one fault, one error
     assert (error.sheet, error.column) == ("people.csv", column)
     assert message in error.message
     with pytest.raises(RosterInvalid):
@@ -358,3 +374,50 @@ def test_an_import_refuses_an_edit_form_opened_before_it(org, team, lincoln, adm
     payload = check(org, csv_file(good_people(team))).payload
     roster_import_apply(organization=org, payload=payload, actor=admin_user)
     assert User.objects.get(pk=person.pk).version > before
+
+
+def test_a_cell_that_cannot_be_read_is_reported_once_not_also_as_missing(org, team, lincoln):
+    """A new coordinator's unreadable start date is one error (not also "needs the first
+    day"); a team's unreadable director address is not also an unknown person."""
+    rows = good_people(team)
+    rows[0][-1] = "2025-13-40"
+    upload = xlsx_file(
+        {
+            "Teams": [["name", "director_email"], ["North", "dee@@example"]],
+            "People": [PEOPLE_HEADER, *rows],
+        }
+    )
+    plan = check(org, upload)
+    assert [(e.sheet, e.row, e.column, e.value) for e in plan.errors] == [
+        ("Teams", 2, "director_email", "dee@@example"),
+        ("People", 2, "role_start_date", "2025-13-40"),
+    ]
+    assert [e.message for e in plan.errors] == [
+        "Invalid email address.",
+        "Not a date; write it as YYYY-MM-DD.",
+    ]
+
+
+def test_a_new_coordinators_career_stage_is_previewed_and_written_with_history(
+    org, team, lincoln, admin_user
+):
+    header = [*PEOPLE_HEADER, "career_stage"]
+    rows = [row + [""] for row in good_people(team)]
+    rows[0][-1] = "SENIOR coordinator"
+    plan = check(org, csv_file(rows, header=header))
+    ana = next(c for c in plan.changes if "ana@" in c.label)
+    assert (ana.action, ana.details) == (
+        "create",
+        ["Coordinator", "career stage Senior Coordinator"],
+    )
+    roster_import_apply(organization=org, payload=plan.payload, actor=admin_user)
+    position = CareerPosition.objects.get(profile__user__email="ana@example.org")
+    assert position.stage.title == "Senior Coordinator"
+    [record] = position.history.all()
+    assert (record.history_user, record.stage_id) == (admin_user, position.stage_id)
+
+
+def test_the_templates_have_the_career_stage_column():
+    from growthmatrix.roster.template_files import template_csv
+
+    assert "career_stage" in template_csv("people").strip().split(",")

@@ -115,9 +115,7 @@ def test_another_organization_cannot_reach_a_preview(
     client.force_login(other_admin)
     assert client.post(CONFIRM, {"token": token}).status_code == 302
     assert not User.objects.filter(email="ana@example.org").exists()
-    status = reverse(
-        "roster:roster-import-status", args=["00000000-0000-0000-0000-000000000000"]
-    )
+    status = reverse("roster:roster-import-status", args=["00000000-0000-0000-0000-000000000000"])
     assert client.get(status).status_code == 404
 
 

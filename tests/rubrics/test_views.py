@@ -1,6 +1,8 @@
 """Rubric editor pages: each works for the org admin, hides from another organization (404)
 and refuses other roles (403)."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -96,9 +98,7 @@ def test_a_published_version_cannot_be_opened_in_the_editor(client_for, admin_us
     assert client.get(reverse("rubrics:rubric-draft", args=[current.pk])).status_code == 404
     url = reverse("rubrics:rubric-category-edit", args=[current.pk, "site"])
     assert client.get(url).status_code == 404
-    assert (
-        client.get(reverse("rubrics:rubric-category-edit", args=[1, "nope"])).status_code == 404
-    )
+    assert client.get(reverse("rubrics:rubric-category-edit", args=[1, "nope"])).status_code == 404
 
 
 def test_rubric_page_shows_the_matrix_and_versions_with_usage(
@@ -387,3 +387,107 @@ def test_people_pages_keep_the_family_filter(client_for, admin_user, team, famil
     second = client_for(admin_user).get(url, {"family": family.pk, "page": 2}).content.decode()
     assert "Page 2 of 2" in second
     assert f'href="?family={family.pk}&amp;page=1">Previous</a>' in second
+
+
+def test_history_says_in_words_where_an_indicator_was_added_and_moved(
+    client_for, admin_user, draft
+):
+    client = client_for(admin_user)
+    url = reverse("rubrics:rubric-category-edit", args=[draft.pk, "organization"])
+    client.post(url, category_post(draft, "organization", **{"new-name": "Family leadership"}))
+    added = Indicator.objects.get(category__version=draft, name="Family leadership")
+    client.post(url, category_post(draft, "organization", action=f"up:{added.pk}"))
+    added.refresh_from_db()
+
+    response = client.get(reverse("rubrics:rubric-history", args=[draft.pk]))
+
+    entries = list(response.context["page_obj"])
+    moved = next(e for e in entries if e.what == "Indicator “Family leadership”: moved")
+    assert moved.before == f"Position {added.order + 1} in its category"
+    assert moved.after == f"Position {added.order} in its category"
+    created = next(e for e in entries if e.what == "Indicator “Family leadership”: added")
+    assert created.after == f"Name: Family leadership\nPosition {added.order + 1} in its category"
+    page = response.content.decode()
+    assert "Family leadership; " not in page
+    assert "Position " in page
+
+
+@pytest.mark.parametrize("page", ["rubrics:rubric-draft", "rubrics:rubric-compare"])
+def test_publish_is_asked_only_when_the_draft_can_be_published(client_for, admin_user, draft, page):
+    client = client_for(admin_user)
+    publish_url = reverse("rubrics:rubric-publish", args=[draft.pk])
+
+    complete = client.get(reverse(page, args=[draft.pk])).content.decode()
+    assert publish_url in complete
+    assert "Not ready to publish" not in complete
+
+    indicator = Indicator.objects.filter(category__version=draft, category__key="site").first()
+    client.post(
+        reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"]),
+        category_post(draft, "site", **{f"ind-{indicator.pk}-d2": ""}),
+    )
+    incomplete = client.get(reverse(page, args=[draft.pk])).content.decode()
+    # No "Publish?" question that the server would then refuse: the gaps are named instead.
+    assert publish_url not in incomplete
+    assert "Not ready to publish:</strong> 1 thing to fix first" in incomplete
+
+
+def test_saving_on_the_way_to_another_tab_lands_on_that_category(client_for, admin_user, draft):
+    indicator = Indicator.objects.filter(category__version=draft, category__key="site").first()
+    response = client_for(admin_user).post(
+        reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"]),
+        category_post(draft, "site", then="development", **{f"ind-{indicator.pk}-d1": "Kept"}),
+    )
+    assert response.url == reverse("rubrics:rubric-category-edit", args=[draft.pk, "development"])
+    assert Descriptor.objects.get(indicator=indicator, level__value=1).text == "Kept"
+
+
+def test_compare_pairs_an_indicator_by_its_key_even_when_every_word_changed(
+    client_for, admin_user, draft
+):
+    client = client_for(admin_user)
+    rows = rubric_version_matrix(version=draft).category("site").indicators
+    target = rows[0].indicator
+    old_name = target.name
+    client.post(
+        reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"]),
+        category_post(
+            draft,
+            "site",
+            **{
+                f"ind-{target.pk}-name": "Shared leadership",
+                f"ind-{target.pk}-d1": "One",
+                f"ind-{target.pk}-d2": "Two",
+                f"ind-{target.pk}-d3": "Three",
+            },
+        ),
+    )
+    response = client.get(reverse("rubrics:rubric-compare", args=[draft.pk]))
+    comparison = response.context["comparison"]
+    # Reworded from top to bottom, it is still the same indicator: renamed, not added+removed.
+    assert comparison.counts == {"added": 0, "removed": 0, "changed": 1}
+    site = next(c for c in comparison.categories if c.key == "site")
+    (renamed,) = [i for i in site.indicators if i.status != "same"]
+    assert (renamed.status, renamed.old_name, renamed.new_name) == (
+        "renamed",
+        old_name,
+        "Shared leadership",
+    )
+    assert [c.new for c in renamed.cells] == ["One", "Two", "Three"]
+
+
+def test_descriptor_fields_show_their_limit_without_cutting_a_paste(client_for, admin_user, draft):
+    body = (
+        client_for(admin_user)
+        .get(reverse("rubrics:rubric-category-edit", args=[draft.pk, "site"]))
+        .content.decode()
+    )
+    assert 'data-max-length="5000"' in body
+    assert "maxlength" not in "".join(re.findall(r"<textarea[^>]*>", body))
+
+
+def test_the_new_family_form_names_the_default_rubrics_in_proper_plurals(client_for, admin_user):
+    html = client_for(admin_user).get(reverse("rubrics:role-family-create")).content.decode()
+    assert "The default rubric for instructional coaches" in html
+    assert "The default rubric for community school coordinators" in html
+    assert "coachs" not in html

@@ -1,5 +1,7 @@
 """The words for categories and levels: the rubric's own, else the product's defaults."""
 
+import pytest
+
 from rubrics.vocabulary import (
     CATEGORY_KEYS,
     DEFAULT_CATEGORY_NAMES,
@@ -55,3 +57,35 @@ def test_each_names_has_its_own_words():
     assert first.categories == DEFAULT_CATEGORY_NAMES and first.levels == DEFAULT_LEVEL_NAMES
     assert first.categories is not second.categories
     assert first.levels is not second.levels
+
+
+def test_role_family_names_take_their_english_plural():
+    from rubrics.vocabulary import plural_noun
+
+    assert plural_noun("community school coordinator") == "community school coordinators"
+    assert plural_noun("instructional coach") == "instructional coaches"
+    assert plural_noun("Partnership staff") == "Partnership staff"
+    assert plural_noun("family ally") == "family allies"
+    assert plural_noun("data analyst") == "data analysts"
+    assert plural_noun("school bus") == "school buses"
+    assert plural_noun("relay") == "relays"
+    assert plural_noun("") == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "plural"),
+    [
+        ("liaison for tax", "liaison for taxes"),
+        ("blitz", "blitzes"),
+        ("outreach push", "outreach pushes"),
+        ("monkey", "monkeys"),
+        ("envoy", "envoys"),
+        ("guy", "guys"),
+        ("Kiy", "Kiys"),  # a vowel before the y: only an s
+        ("y", "ys"),  # nothing before the y: only an s
+    ],
+)
+def test_every_ending_of_an_english_plural(name, plural):
+    from rubrics.vocabulary import plural_noun
+
+    assert plural_noun(name) == plural

@@ -8,14 +8,18 @@ exactly the rows, history and events the product writes, and the product's categ
 
 The workflow accepts self-assessments only in an open cycle before its closing day, so a
 past cycle is filled in with tomorrow as its closing day and gets its real one once closed,
-as an organization entering the history it kept on paper would.
+as an organization entering the history it kept on paper would. Every move, and every
+history record, is dated on the day the demo pretends it happened (``assessment_timeline``,
+``cycle_history_date``): a cycle finalized three years ago says so.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentCycle
 from assessments.services import (
@@ -94,7 +98,7 @@ def cycle_specs(n_cycles: int, today: date) -> list[CycleSpec]:
         )
     cycles.append(
         CycleSpec(
-            name=f"{this_fall.year}–{str(this_fall.year + 1)[-2:]} Fall (open)",
+            name=f"{this_fall.year}–{str(this_fall.year + 1)[-2:]} Fall",
             opens_on=this_fall,
             due_on=today + timedelta(days=21),
             closes_on=today + timedelta(days=80),
@@ -190,6 +194,7 @@ def cycle_write(
         closes_on=max(spec.closes_on, today + timedelta(days=1)),
     )
     cycle_open(cycle=cycle, actor=admin)
+    cycle_history_date(cycle, spec)
     routes = []
     for assessment in Assessment.objects.filter(cycle=cycle).select_related("coordinator"):
         plan = plans[assessment.coordinator_id]
@@ -204,14 +209,59 @@ def cycle_write(
                 return_note=RETURN_NOTE,
                 coaching_notes=COACHING_NOTES,
                 next_steps=NEXT_STEPS,
+                timeline=assessment_timeline(spec, plan),
             )
         )
     assessments_advance(routes=routes)
     if not spec.is_open:
         cycle_close(cycle=cycle, actor=admin)
-        cycle.closes_on = spec.closes_on
-        cycle.save(update_fields=["closes_on"])
+        # The real closing day, as if it had always been the cycle's: no history record of a
+        # change nobody made.
+        AssessmentCycle.objects.filter(pk=cycle.pk).update(closes_on=spec.closes_on)
+        AssessmentCycle.history.filter(id=cycle.pk).update(closes_on=spec.closes_on)
+        AssessmentCycle.history.filter(id=cycle.pk, state=AssessmentCycle.State.CLOSED).update(
+            history_date=at(spec.closes_on, 17)
+        )
     return cycle
+
+
+def at(day: date, hour: int) -> datetime:
+    """``hour`` o'clock on ``day``, in the project's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def cycle_history_date(cycle: AssessmentCycle, spec: CycleSpec) -> None:
+    """Date what opening the cycle wrote on its opening day: the cycle (planned two weeks
+    before), its opening, and each draft it made."""
+    opened = at(spec.opens_on, 8)
+    AssessmentCycle.objects.filter(pk=cycle.pk).update(opened_at=opened)
+    AssessmentCycle.history.filter(id=cycle.pk, history_type="+").update(
+        history_date=opened - timedelta(days=14)
+    )
+    AssessmentCycle.history.filter(id=cycle.pk, history_type="~").update(
+        history_date=opened, opened_at=opened
+    )
+    Assessment.objects.filter(cycle=cycle).update(created_at=opened, updated_at=opened)
+    Assessment.history.filter(cycle_id=cycle.pk).update(
+        history_date=opened, created_at=opened, updated_at=opened
+    )
+
+
+def assessment_timeline(spec: CycleSpec, plan: AssessmentPlan) -> dict[str, datetime]:
+    """When each move of a planned assessment happened: the coordinator saves within two weeks
+    of the opening and submits a few days later; the director returns it a few days after,
+    or reviews it a week after and finalizes the next day. All before today in the open
+    cycle (it opened forty days ago), and well before the closing day in a past one."""
+    saved = spec.opens_on + timedelta(days=3 + plan.serial % 10)
+    submitted = saved + timedelta(days=1 + plan.serial % 3)
+    reviewed = submitted + timedelta(days=7)
+    return {
+        "saved": at(saved, 10 + plan.serial % 6),
+        "submitted": at(submitted, 16),
+        "returned": at(submitted + timedelta(days=4), 11),
+        "reviewed": at(reviewed, 14),
+        "finalized": at(reviewed + timedelta(days=1), 9),
+    }
 
 
 def planned_ratings(

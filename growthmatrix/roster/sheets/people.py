@@ -82,8 +82,8 @@ PEOPLE_SHEET = Sheet(
         ),
         Column(
             "career_stage",
-            "For coordinators: title of one of your career stages; blank keeps theirs",
-            "",
+            "For coordinators: title of one of your career stages (any case); blank keeps theirs",
+            "Coordinator II",
             aliases=("stage",),
             coordinators_only=True,
         ),
@@ -201,6 +201,7 @@ def people_plan(plan: RosterPlan, items: list[dict], lookup: RosterLookup) -> No
         if user is None:
             action = "create"
             details = [", ".join(Role(r).label for r in item["roles"]) or "no role"]
+            details.extend(_new_stage_details(item, lookup))
         else:
             details = _person_details(item, user, profile, family, lookup)
             action = "update" if details else "unchanged"
@@ -218,7 +219,7 @@ def _person_check(
         user is not None and Role.COORDINATOR in lookup.roles.get(user.pk, set())
     )
     filled = [c for c in COORDINATOR_COLUMNS if item.get(c)]
-    if filled and not is_coordinator and profile is None:
+    if filled and not is_coordinator and profile is None and not plan.is_reported(item, "roles"):
         plan.error(
             item,
             filled[0],
@@ -272,7 +273,16 @@ def _person_details(item: dict, user, profile, family, lookup: RosterLookup) -> 
             details.append(f"career stage → {stage.title}")
     elif Role.COORDINATOR in item["roles"]:
         details.append("gets a coordinator profile")
+        details.extend(_new_stage_details(item, lookup))
     return details
+
+
+def _new_stage_details(item: dict, lookup: RosterLookup) -> list[str]:
+    """The career stage a new coordinator profile starts at, when the row names one."""
+    stage = lookup.stages.get(item.get("career_stage", "").lower())
+    if stage is None or Role.COORDINATOR not in item["roles"]:
+        return []
+    return [f"career stage {stage.title}"]
 
 
 def _profile_details(item: dict, profile: CoordinatorProfile, family) -> list[str]:

@@ -42,7 +42,7 @@ def reviewed(profile, coordinator, director):
 def test_history_in_plain_words(client_for, coordinator, reviewed):
     first = indicators_of(reviewed)[0]
     html = client_for(coordinator).get(history_url(reviewed)).content.decode()
-    now = date_format(timezone.localtime(), "j M Y")
+    now = date_format(timezone.localtime())
     assert f"{coordinator.display_name}</span> set {first.name} to Proficient — <time" in html
     assert f"added evidence for {first.name}" in html
     assert "submitted the self-assessment" in html
@@ -93,6 +93,6 @@ def test_history_queries_do_not_grow_with_its_length(
             ratings=all_levels(assessment, level=level, text=f"Evidence {level}"),
         )
     client = client_for(coordinator)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # and the evidence added and removed
         response = client.get(history_url(assessment))
     assert response.content.decode().count("</li>") >= 6 * len(indicators_of(assessment))

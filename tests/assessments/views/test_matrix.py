@@ -190,7 +190,8 @@ def test_the_page_issues_the_same_queries_whatever_the_rubric_size(
         )
         Rating.objects.create(assessment=assessment, indicator=indicator, self_level=2)
     assert count() == before
-    assert before <= 14
+    # With the evidence, the organization's accepted kinds of file and the principals' answers.
+    assert before <= 16
 
 
 def test_the_rubric_words_are_read_once_then_come_from_the_cache(
@@ -317,9 +318,13 @@ def test_submit_a_complete_matrix(client_for, coordinator, assessment):
     page = client.get(detail_url(assessment)).content.decode()
     assert 'type="radio"' not in page  # read-only now
     assert "Recall submission" in page
-    assert client.post(detail_url(assessment), self_post(assessment)).status_code == 302
-    replay = client.post(url("assessment-submit", assessment), self_post(assessment), follow=True)
-    assert "has been submitted" in replay.content.decode()
+    # A stale tab saving or submitting again is refused as a conflict, its text listed.
+    stale = client.post(detail_url(assessment), self_post(assessment, evidence="Typed later"))
+    assert stale.status_code == 409
+    assert "this assessment was submitted on" in stale.content.decode()
+    replay = client.post(url("assessment-submit", assessment), self_post(assessment))
+    assert replay.status_code == 409
+    assert Assessment.objects.get(pk=assessment.pk).version == 3
 
 
 def test_submit_access(client_for, assessment, director, other_admin, teammate):
@@ -458,3 +463,36 @@ def test_a_user_without_a_profile_cannot_start(client_for, org):
     user = UserFactory(organization=org, roles=["coordinator"])
     response = client_for(user).post(reverse("assessments:assessment-start", args=[cycle.pk]))
     assert response.status_code == 404
+
+
+def test_evidence_over_the_limit_is_refused_and_shown_back_whole(
+    client_for, coordinator, assessment
+):
+    indicator = indicators_of(assessment)[0]
+    long_text = "Evidence " + "x" * 5200 + " the end"
+    data = self_post(assessment, **{f"evidence_{indicator.pk}": long_text})
+
+    response = client_for(coordinator).post(detail_url(assessment), data)
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert long_text + "</textarea>" in body  # the whole text, nothing cut
+    assert f"The text for “{escape(indicator.name)}” has {len(long_text)} characters" in body
+    assert 'data-max-length="5000"' in body
+    assert "maxlength=" not in body  # the browser never cuts a paste short
+    assert Rating.objects.get(assessment=assessment, indicator=indicator).self_evidence == ""
+
+
+def test_background_save_of_too_long_evidence_names_the_indicator(
+    client_for, coordinator, assessment
+):
+    indicator = indicators_of(assessment)[0]
+    data = self_post(assessment, **{f"evidence_{indicator.pk}": "y" * 5001})
+
+    response = client_for(coordinator).post(url("assessment-autosave", assessment), data)
+
+    assert response.status_code == 400
+    assert json.loads(response.content)["message"] == (
+        f"Not saved: The text for “{indicator.name}” has 5001 characters and at most 5000 "
+        "fit. Nothing was cut: shorten it here and save again."
+    )

@@ -41,7 +41,7 @@ def test_review_shows_self_beside_the_directors_form(client_for, director, submi
         assert f'name="supervisor_level_{indicator.pk}"' in html
         assert f'name="note_{indicator.pk}"' in html
     assert "Coordinator's choice" in html  # the card the coordinator picked is marked
-    assert 'name="coaching_notes"' in html and 'name="next_steps"' in html
+    assert 'name="coaching_notes"' in html and 'name="step-0-text"' in html
     assert html.count("data-confirm=") >= 2  # finalize and return ask first
 
 
@@ -169,9 +169,8 @@ def test_actions_refuse_get_and_the_wrong_people(
 
 def test_posting_a_review_of_a_draft_is_a_message(client_for, director, profile):
     draft = make_assessment(profile, ratings=2)
-    response = client_for(director).post(
-        url("assessment-review", draft), review_post(draft), follow=True
-    )
+    response = client_for(director).post(url("assessment-review", draft), review_post(draft))
+    assert response.status_code == 409
     assert "has not been submitted yet" in response.content.decode()
     page = client_for(director).get(url("assessment-review", draft)).content.decode()
     assert "has not submitted this self-assessment yet" in page

@@ -81,7 +81,10 @@ def test_chart_and_table_show_self_against_supervisor_in_every_cycle(
 def test_current_flags_are_explained_in_words(client_for, director, history, current):
     html = client_for(director).get(url(history)).text
     assert f"as of {current.name}" in html
-    assert "School site: Novice, Coordinator: Expert — two levels apart" in html
+    assert (
+        "School site: Novice (the director&#x27;s view), Coordinator: Expert — two levels apart"
+        in html
+    )
 
 
 def test_the_latest_finalized_matrix_prints_with_its_descriptors(client_for, director, history):
@@ -125,10 +128,11 @@ def test_no_inline_script_or_style(client_for, director, history):
 
 
 # Session, user with their organization (navigation), roles, profile, cycles, thresholds,
-# stages, category and level names, the history with its scores, schools, the latest matrix's
-# lines, and the growth panel's own goals with their supports, supports and catalogue
-# suggestions.
-PAGE_QUERIES = 16
+# stages, category and level names, the history with its scores, its rubric versions' numbers,
+# schools, the latest matrix's lines, and the growth panel's own goals with their supports,
+# supports and catalogue suggestions; the acknowledgements of the reviews; the agreement of
+# each school site.
+PAGE_QUERIES = 19
 # On its own (My growth) the panel also reads stages, thresholds, finalized assessments and
 # their scores, and takes the level and category names from the cached rubric text: on the
 # coordinator page it takes all of them from the page.
@@ -221,11 +225,12 @@ def test_history_csv_is_scoped_like_the_page(client_for, coordinator, history, o
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == (
-        "Cycle,State,Category,Self level,Self (1-3),Supervisor level,Supervisor (1-3)"
+        "Cycle,State,Category,Self level,Self (1-3),Supervisor level,Supervisor (1-3),"
+        "Acknowledged on,Coordinator's response"
     )
     assert len(lines) == 1 + 3 * 4
-    assert "Past 2,finalized,Coordinator,Expert,3,Proficient,2" in lines
-    assert "This year,submitted,Coordinator,Expert,3,," in lines  # no supervisor level yet
+    assert "Past 2,finalized,Coordinator,Expert,3,Proficient,2,," in lines  # not acknowledged
+    assert "This year,submitted,Coordinator,Expert,3,,,," in lines  # no supervisor level yet
     assert client_for(other_director).get(export).status_code == 404
 
 

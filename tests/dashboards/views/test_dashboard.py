@@ -4,6 +4,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -45,7 +47,9 @@ def test_director_sees_their_team_with_levels_in_words_and_flags(client_for, dir
     assert 'class="gm-badge level level-3">Expert' in html
     assert 'class="gm-badge level level-1">Novice' in html
     # The flag badge: its explanation on hover/focus (title -> tooltip) and for screen readers.
-    explanation = "School site: Novice, Coordinator: Expert — two levels apart"
+    explanation = (
+        "School site: Novice (the director&#x27;s view), Coordinator: Expert — two levels apart"
+    )
     assert f'data-bs-toggle="tooltip" title="{explanation}">Site gap</button>' in html
     assert f'<span class="visually-hidden">: {explanation}.</span>' in html
     assert reverse("dashboards:coordinator-detail", args=[gap.pk]) in html
@@ -66,9 +70,33 @@ def test_other_teams_and_organizations_stay_out(
 
 def test_a_team_outside_reach_is_404(client_for, director, other_team, admin_user, other_admin):
     assert client_for(director).get(URL, {"team": other_team.pk}).status_code == 404
-    assert client_for(director).get(URL, {"team": "nonsense"}).status_code == 404
     assert client_for(other_admin).get(URL, {"team": other_team.pk}).status_code == 404
     assert client_for(admin_user).get(URL, {"team": other_team.pk}).status_code == 200
+
+
+def test_a_team_name_typed_in_the_picker_chooses_only_a_team_in_reach(
+    client_for, admin_user, director, gap, other_team, cycles
+):
+    """The team filter is a picker: without JavaScript a team's name typed in full chooses it,
+    and a name that names no team in reach is reported beside the field, never a 404 that
+    would tell whether another's team exists."""
+    outsider = ProfileFactory(team=other_team)
+    assess(outsider, cycles[1], (1, 1, 1, 1))
+    typed = client_for(admin_user).get(URL, {"team": "west"})
+    assert names_in(typed) == [outsider.user.display_name]
+    assert "Team dashboard: West" in typed.text
+    teams_url = reverse("coordinators:picker-options", kwargs={"source": "teams"})
+    assert f'data-picker-url="{teams_url}"' in typed.text
+    assert '<select name="team"' not in typed.text
+    unknown = client_for(admin_user).get(URL, {"team": "Nowhere"})
+    assert unknown.status_code == 200
+    assert "No team is called “Nowhere”" in unknown.text or "No team you can choose" in (
+        unknown.text
+    )
+    assert set(names_in(unknown)) == {gap.user.display_name, outsider.user.display_name}
+    theirs = client_for(director).get(URL, {"team": "West"})
+    assert theirs.status_code == 200
+    assert outsider.user.display_name not in names_in(theirs)
 
 
 def test_coordinators_may_not_see_the_dashboard(client_for, coordinator):
@@ -225,11 +253,13 @@ def test_a_director_sees_a_coordinators_goals_overdue_and_due_soon(
             re.S,
         )
     )
-    overdue, due_soon = goals_cell[escape(gap.user.display_name)].split("</span>")[:2]
+    label = '<span class="heatmap-label">Goals due</span>'  # shown on a phone's card only
+    assert goals_cell[escape(gap.user.display_name)].startswith(label)
+    overdue, due_soon = goals_cell[escape(gap.user.display_name)].split("</span>")[1:3]
     assert overdue.endswith(">2 goals overdue")
     assert due_soon.endswith(">1 due soon")
     assert goals_cell[escape(teammate.user.display_name)] == (
-        '<span class="text-body-secondary">None</span>'
+        f'{label}<span class="text-body-secondary">None</span>'
     )
 
 
@@ -267,3 +297,36 @@ def test_a_filter_value_that_does_not_fit_is_reported_beside_its_field(client_fo
     assert 'aria-invalid="true"' in html
     assert '<div class="invalid-feedback d-block" id="id_flag-error">' in html
     assert "This filter was left out." in html
+
+
+def test_every_flag_sentence_ends_with_one_full_stop(
+    client_for, director, profile, cycles, current
+):
+    """Perception gap and stalled build their explanation from several clauses; the pages end
+    the sentence, so it never reads "..", on the dashboard or the coordinator's page."""
+    assess(profile, cycles[0], (2, 2, 2, 2))
+    assess(profile, cycles[1], (2, 2, 2, 1), self_levels=(3, 2, 2, 1))  # fell, and a gap
+    html = client_for(director).get(URL).text
+    assert "Perception gap</button>" in html and "Stalled</button>" in html
+    assert ".." not in html
+    page = client_for(director).get(reverse("dashboards:coordinator-detail", args=[profile.pk]))
+    assert "Development fell from Proficient to Novice" in page.text
+    assert ".." not in page.text
+
+
+def test_the_admin_s_whole_organization_page_reads_no_flag_rules_inputs(
+    client_for, admin_user, team, other_team, cycles, current
+):
+    """The rows come from the read model with their flags: the page reads the names and the
+    career stages, not the thresholds, agreements or acknowledgement settings (two queries
+    fewer than the rules would need)."""
+    build_team(team, 4, cycles, current)
+    build_team(other_team, 3, cycles, current)
+    client = client_for(admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL)
+    assert response.status_code == 200
+    tables = " ".join(query["sql"] for query in queries.captured_queries)
+    assert "flagthresholds" not in tables
+    assert "partnershipagreement" not in tables
+    assert len(queries) <= 14

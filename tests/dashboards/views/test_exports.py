@@ -7,8 +7,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from assessments.services import assessment_acknowledge
 from dashboards.exports import neutralise
 from tests.dashboards.dashboard_data import (
     assess,
@@ -65,11 +67,36 @@ def test_the_director_exports_their_team_as_on_the_screen(client_for, director, 
     assert first["This cycle"] == "Submitted"
     assert "Site gap" in first["Flags"]
     assert (
-        "School site: Novice, Coordinator: Expert — two levels apart"
+        "School site: Novice (the director's view), Coordinator: Expert — two levels apart"
         in (first["Flag explanations"])
     )
     response = client.get(CSV)
     assert response["Content-Disposition"].startswith('attachment; filename="growth-matrix-')
+
+
+def test_the_export_says_when_each_coordinator_acknowledged_the_cycles_review_and_what_they_said(
+    client_for, director, team, current
+):
+    answered = ProfileFactory(team=team, user__last_name="Acosta")
+    silent = ProfileFactory(team=team, user__last_name="Baker")
+    review = assess(answered, current)
+    assess(silent, current)
+    assessment_acknowledge(
+        assessment=review,
+        actor=answered.user,
+        expected_version=review.version,
+        response="=Thanks; I will plan the family night with the principal.",
+    )
+    client = client_for(director)
+    for rows in (csv_rows(client.get(CSV)), xlsx_rows(client.get(XLSX))):
+        by_email = {row["Email"]: row for row in rows}
+        said = by_email[answered.user.email]
+        assert said["Acknowledged on"] == timezone.localdate().isoformat()
+        assert said["Coordinator's response"] == (
+            "'=Thanks; I will plan the family night with the principal."
+        )
+        assert not by_email[silent.user.email]["Acknowledged on"]
+        assert not by_email[silent.user.email]["Coordinator's response"]
 
 
 def test_the_export_carries_the_screens_filters_and_order(client_for, director, people):

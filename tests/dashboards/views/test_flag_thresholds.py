@@ -22,6 +22,8 @@ VALUES = {
     "perception_gap_levels": 1,
     "stalled_cycles": 3,
     "long_tenure_extra_years": 1,
+    "site_score_rule": "principal_else_director",
+    "agreement_grace_days": 30,
 }
 
 
@@ -54,7 +56,12 @@ def test_save_then_reset(client_for, admin_user, org):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("site_gap_levels", 3), ("stalled_cycles", 1), ("long_tenure_extra_years", 99)],
+    [
+        ("site_gap_levels", 3),
+        ("stalled_cycles", 1),
+        ("long_tenure_extra_years", 99),
+        ("agreement_grace_days", 366),
+    ],
 )
 def test_out_of_range_values_are_refused_with_a_message(client_for, admin_user, org, field, value):
     response = client_for(admin_user).post(URL, VALUES | {field: value})

@@ -117,3 +117,16 @@ def test_only_the_schools_with_most_flags_show_until_asked(
     assert ">Birch</th>" not in short
     everything = client.get(URL, {"schools": "all"}).text
     assert ">Alder</th>" in everything and ">Birch</th>" in everything
+
+
+def test_an_uncached_overview_reads_its_counts_in_few_queries(
+    client_for, admin_user, team, other_team, cycles, current
+):
+    """Cycles and rubric names are read once for the counts and the trend, and a cycle's
+    overview reads no thresholds, stages or agreements (its read-model rows carry their
+    flags): eleven queries with the session's, the user's and the roles'."""
+    build_team(team, 4, cycles, current)
+    build_team(other_team, 3, cycles, current)
+    response, count = get_counting_queries(client_for(admin_user), URL)
+    assert "7 active coordinators" in response.text
+    assert count <= 11

@@ -1,0 +1,419 @@
+"""The impact of supports: for each support kind and catalogue entry, how the levels of the
+people who had one moved by the next finalized cycle, beside those who started at the same
+level in the same cycles without it.
+
+The database counts (GROUP BY over the read model's rows, which keep each finalized cycle's
+levels and those of the coordinator's next finalized cycle): a step is a row finalized in its
+own cycle with a later finalized one, in one category; a person had a support during a step
+when one of their supports falls between the cycle's opening and the day before the next
+one's (``EXISTS`` on the growth records). The arithmetic on the counts is in
+dashboards/report_rules.py. A fixed number of queries, whatever the size of the organization.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC
+
+from django.db import connections
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce, TruncDate
+
+from assessments.models import Assessment, AssessmentCycle
+from coordinators.models import CoordinatorProfile, Organization, RoleFamily
+from dashboards import report_rules as rules
+from dashboards.models import CoordinatorCycleRow
+from dashboards.report_filters import ReportScope
+from growth.models import MentoringMatch, Support, SupportCatalogEntry, SupportKind
+from rubrics.vocabulary import CATEGORY_KEYS, DEFAULT_NAMES, MAX_LEVEL, MIN_LEVEL
+
+FINALIZED = Assessment.State.FINALIZED
+LEVELS = range(MIN_LEVEL, MAX_LEVEL + 1)
+MENTORING = f"kind:{SupportKind.MENTORING}"
+
+
+def mentored(person, first, before) -> Exists:
+    """Whether ``person`` (an OuterRef to a profile's id) had an active mentoring match on
+    some day from ``first`` up to the day before ``before`` (dates or OuterRefs): the one
+    place the reports read mentoring from. A match with no end is still active."""
+    return Exists(
+        MentoringMatch.objects.filter(mentee=person, starts_on__lt=before).filter(
+            Q(ends_on=None) | Q(ends_on__gte=first)
+        )
+    )
+
+
+def organization_cycles_in_order(organization_id: int) -> list[AssessmentCycle]:
+    return list(
+        AssessmentCycle.objects.filter(organization_id=organization_id)
+        .exclude(state=AssessmentCycle.State.PLANNED)
+        .order_by("opens_on", "pk")
+    )
+
+
+def role_family_choices(organization_id: int) -> list[tuple[int, str]]:
+    return list(
+        RoleFamily.objects.filter(organization_id=organization_id)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+def support_groups(organization: Organization) -> list[tuple[str, str]]:
+    """Every support kind and catalogue entry, as the reports name them (one query)."""
+    groups = [(f"kind:{kind}", label) for kind, label in SupportKind.choices]
+    groups += [
+        (f"entry:{pk}", f"“{title}”")
+        for pk, title in SupportCatalogEntry.objects.filter(organization=organization)
+        .order_by("title", "pk")
+        .values_list("pk", "title")
+    ]
+    return groups
+
+
+# What the database counts -------------------------------------------------------------------
+
+
+def _supports_of(group: str) -> QuerySet[Support]:
+    """The supports a group counts, with the day each counts on (``day``): a course, event or
+    network on its first day, else the day it was recorded; under its kind and its catalogue
+    entry. A mentoring support is counted from its mentoring match instead."""
+    supports = Support.objects.exclude(kind=SupportKind.MENTORING).annotate(
+        day=Coalesce("starts_on", TruncDate("created_at", tzinfo=UTC))
+    )
+    kind, _, value = group.partition(":")
+    if kind == "entry":
+        return supports.filter(catalog_entry_id=int(value))
+    return supports.filter(kind=value)
+
+
+def had(group: str, person, first, before) -> Exists:
+    """Whether ``person`` had ``group`` on some day from ``first`` up to the day before
+    ``before``."""
+    if group == MENTORING:
+        return mentored(person, first, before)
+    return Exists(_supports_of(group).filter(coordinator=person, day__gte=first, day__lt=before))
+
+
+def _had_during_step(group: str) -> Exists:
+    """On a read-model row: whether its coordinator had ``group`` from the cycle's opening to
+    the day before their next finalized cycle opened."""
+    return had(
+        group,
+        OuterRef("coordinator_id"),
+        OuterRef("cycle__opens_on"),
+        OuterRef("next_finalized_opens_on"),
+    )
+
+
+def _move(key: str, level: int, move: str) -> Q:
+    after = f"next_level_{key}"
+    if move == rules.ROSE:
+        return Q(**{f"{after}__gt": level})
+    if move == rules.FELL:
+        return Q(**{f"{after}__lt": level})
+    return Q(**{after: level})
+
+
+def _from(key: str, level: int) -> Q:
+    """A step in category ``key`` from ``level``: both levels known."""
+    return Q(**{f"level_{key}": level, f"next_level_{key}__isnull": False})
+
+
+class Steps(Func):
+    """An aggregate over the steps in category ``key`` from ``level``: how many moved
+    ``move`` (``COUNT``), or, with ``move`` None, 1 when any did in ``cycle_ids`` (all cycles
+    when None), else 0 (``MAX``). The same condition as ``_from`` and ``_move``, written as
+    SQL: the report asks for dozens of these, and built from ``Q`` objects they cost as much
+    to compile as the database takes to count them."""
+
+    contains_aggregate = True
+    output_field = IntegerField()
+    COMPARED = {rules.ROSE: ">", rules.SAME: "=", rules.FELL: "<"}
+
+    def __init__(self, key: str, level: int, move: str | None = None, cycle_ids=None):
+        super().__init__(F(f"level_{key}"), F(f"next_level_{key}"), F("cycle_id"))
+        self.level, self.move = int(level), move
+        self.cycle_ids = None if cycle_ids is None else [int(pk) for pk in cycle_ids]
+
+    def get_group_by_cols(self):
+        return []
+
+    def as_sql(self, compiler, connection, **extra):
+        (before, _), (after, _), (cycle, _) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        condition = f"{before} = {self.level} AND "
+        if self.move is None:
+            condition += f"{after} IS NOT NULL"
+        else:
+            condition += f"{after} {self.COMPARED[self.move]} {self.level}"
+        if self.cycle_ids is not None:
+            listed = ", ".join(str(pk) for pk in self.cycle_ids) or "NULL"
+            condition += f" AND {cycle} IN ({listed})"
+        if self.move is None:
+            return f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)", []
+        return f"COUNT(CASE WHEN {condition} THEN 1 END)", []
+
+
+STEP_KEYS = [
+    (key, level, move) for key in CATEGORY_KEYS for level in LEVELS for move in rules.MOVES
+]
+STEP_COUNTS = {f"n_{key}_{level}_{move}": Steps(key, level, move) for key, level, move in STEP_KEYS}
+
+
+def _flag(group: str) -> str:
+    return "had_" + group.replace(":", "_")
+
+
+def groups_had(ids, groups) -> list[str]:
+    """Of ``groups``, mentoring and those some of these people had a support of (one query):
+    the database is asked about these only."""
+    present = {MENTORING}
+    for kind, entry_id in (
+        Support.objects.filter(coordinator__in=ids)
+        .exclude(kind=SupportKind.MENTORING)
+        .order_by()
+        .values_list("kind", "catalog_entry_id")
+        .distinct()
+    ):
+        present |= {f"kind:{kind}", f"entry:{entry_id}"}
+    return [group for group in groups if group in present]
+
+
+def step_rows(organization_id: int, ids, cycle_ids) -> QuerySet[CoordinatorCycleRow]:
+    """The steps: rows of these people (of this organization) in these cycles, finalized in
+    their own cycle (their levels are that cycle's), with a later finalized one. The
+    organization too, so the database reads the index of the finalized rows."""
+    return CoordinatorCycleRow.objects.filter(
+        organization_id=organization_id,
+        coordinator__in=ids,
+        cycle__in=cycle_ids,
+        status=FINALIZED,
+        levels_cycle_id=F("cycle_id"),
+        next_finalized_opens_on__isnull=False,
+    )
+
+
+def step_counts(steps, groups) -> tuple[dict, dict]:
+    """Everybody's steps per cycle, category, starting level and move, and those of the people
+    who had each group (one query: grouped by cycle and by which groups the person had)."""
+    flags = {_flag(group): _had_during_step(group) for group in groups}
+    totals: dict = {}
+    with_steps: dict = {}
+    for cycle_id, *values in (
+        steps.annotate(**flags).order_by().values_list("cycle_id", *flags).annotate(**STEP_COUNTS)
+    ):
+        had_them = [group for group, flag in zip(groups, values, strict=False) if flag]
+        for (key, level, move), steps_n in zip(STEP_KEYS, values[len(flags) :], strict=True):
+            if not steps_n:
+                continue
+            total = (cycle_id, key, level, move)
+            totals[total] = totals.get(total, 0) + steps_n
+            for group in had_them:
+                mine = (group, *total)
+                with_steps[mine] = with_steps.get(mine, 0) + steps_n
+    return totals, with_steps
+
+
+def people_counts(steps, cycles: dict[tuple[str, str, int], set[int]]) -> tuple[dict, dict]:
+    """The distinct people behind each side of each line (one query): those who had the group
+    in a step from the line's level, and those without it in a step from that level in the
+    line's cycles. Each person's steps are first folded by which groups they had (each
+    ``EXISTS`` worked out once per step, as a column grouped by), into whether they have a
+    step from each line's level (in the line's cycles); the people of a side are then counted
+    distinct over those rows where they had, or had not, the group."""
+    if not cycles:
+        return {}, {}
+    groups = sorted({group for group, _key, _level in cycles})
+    flags = {_flag(group): _had_during_step(group) for group in groups}
+    lines = sorted(cycles)
+    folded, sides = {}, []
+    name = connections[steps.db].ops.quote_name
+    for index, (group, key, level) in enumerate(lines):
+        folded[f"step_{index}"] = Steps(key, level)
+        folded[f"in_cycles_{index}"] = Steps(
+            key, level, cycle_ids=sorted(cycles[(group, key, level)])
+        )
+        had_it = name(_flag(group))
+        for condition, fold in ((had_it, "step"), (f"NOT {had_it}", "in_cycles")):
+            sides.append(
+                f"COUNT(DISTINCT CASE WHEN {condition} AND {name(f'{fold}_{index}')} = 1 "
+                f"THEN {name('coordinator_id')} END)"
+            )
+    per_person = (
+        steps.annotate(**flags).order_by().values("coordinator_id", *flags).annotate(**folded)
+    )
+    # The count over the folded rows is written here: through ``aggregate`` Django spends
+    # longer rewriting the folded query's expressions than the database takes to count.
+    inner, params = per_person.query.sql_with_params()
+    with connections[steps.db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(sides)} FROM ({inner}) folded", params)
+        numbers = cursor.fetchone()
+    found = {}
+    for index in range(len(lines)):
+        found[f"people_with_{index}"], found[f"people_without_{index}"] = numbers[
+            2 * index : 2 * index + 2
+        ]
+    with_people, without_people = {}, {}
+    for index, line in enumerate(lines):
+        with_people[line] = found[f"people_with_{index}"] or 0
+        without_people[line] = found[f"people_without_{index}"] or 0
+    return with_people, without_people
+
+
+def pre_post_rows(group: str, organization_id: int, ids) -> QuerySet[CoordinatorCycleRow]:
+    """For the people who had ``group`` (from the first day they had it) with a finalized
+    cycle opened on or before that day and one opened after it: the row of the last finalized
+    cycle before the day, the one whose next finalized cycle opened after it, which holds the
+    levels of both."""
+    if group == MENTORING:
+        first = MentoringMatch.objects.filter(mentee=OuterRef("coordinator_id"))
+        first = first.order_by("starts_on").values("starts_on")[:1]
+    else:
+        first = (
+            _supports_of(group)
+            .filter(coordinator=OuterRef("coordinator_id"))
+            .order_by("day")
+            .values("day")[:1]
+        )
+    return (
+        CoordinatorCycleRow.objects.filter(
+            organization_id=organization_id,
+            coordinator__in=ids,
+            status=FINALIZED,
+            levels_cycle_id=F("cycle_id"),
+            next_finalized_opens_on__isnull=False,
+        )
+        .annotate(began=Subquery(first))
+        .filter(cycle__opens_on__lte=F("began"), next_finalized_opens_on__gt=F("began"))
+    )
+
+
+def pre_post_counts(group: str, organization_id: int, ids) -> rules.PrePostCounts:
+    """Of the people of ``pre_post_rows``, how many were at each level of each category before
+    and after (one query)."""
+    counts = {"people": Count("coordinator", distinct=True)}
+    for key in CATEGORY_KEYS:
+        for level in LEVELS:
+            counts[f"before_{key}_{level}"] = Count("pk", filter=Q(**{f"level_{key}": level}))
+            counts[f"after_{key}_{level}"] = Count("pk", filter=Q(**{f"next_level_{key}": level}))
+    found = pre_post_rows(group, organization_id, ids).aggregate(**counts)
+    return rules.pre_post_counts(
+        found["people"],
+        {
+            (side, key, level): found[f"{side}_{key}_{level}"]
+            for side in ("before", "after")
+            for key in CATEGORY_KEYS
+            for level in LEVELS
+        },
+    )
+
+
+# The report ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ImpactReport:
+    chosen: list[AssessmentCycle]  # the range the steps start in
+    group_names: dict[str, str]
+    category_names: dict[str, str]
+    rows: list[rules.ImpactRow]
+    steps: int  # every step counted, with a support or not
+    pre_post_group: str = ""
+    pre_post: rules.PrePostCounts | None = None
+    # What the people behind a number are drawn from: the steps, each line's cycles.
+    step_rows: QuerySet | None = None
+    cycles: dict = field(default_factory=dict)
+    people_ids: QuerySet | None = None
+    organization_id: int | None = None
+
+    def people_of(self, key: str) -> tuple[str, set[int]] | None:
+        """The people behind one number: ``<row key>|with|rose`` or ``<row key>|without|same``
+        … None for a number hidden or not on the page (one query)."""
+        row_key, _, rest = key.rpartition("|")
+        row_key, _, side = row_key.rpartition("|")
+        for row in self.rows:
+            if row.key == row_key and side in ("with", "without") and rest in rules.MOVES:
+                tally = row.with_support if side == "with" else row.without
+                if tally.hidden:
+                    return None
+                label = (
+                    f"{self.group_names[row.group]}, {self.category_names[row.category]} from "
+                    f"level {row.start_level}, {'with' if side == 'with' else 'without'} it: "
+                    f"{rules.MOVE_LABELS[rest].lower()}"
+                )
+                return label, self._people(row, side == "with", rest)
+        if key == "pre_post|people" and self.pre_post and not self.pre_post.hidden:
+            group = self.group_names.get(self.pre_post_group, "")
+            return f"Had {group}, with a finalized cycle before and after", self._pre_post_people()
+        return None
+
+    def _people(self, row: rules.ImpactRow, with_it: bool, move: str) -> set[int]:
+        steps = self.step_rows.annotate(had=_had_during_step(row.group)).filter(
+            _from(row.category, row.start_level),
+            _move(row.category, row.start_level, move),
+            had=with_it,
+        )
+        if not with_it:
+            steps = steps.filter(
+                cycle_id__in=sorted(self.cycles[(row.group, row.category, row.start_level)])
+            )
+        return set(steps.values_list("coordinator_id", flat=True).distinct())
+
+    def _pre_post_people(self) -> set[int]:
+        rows = pre_post_rows(self.pre_post_group, self.organization_id, self.people_ids)
+        return set(rows.values_list("coordinator_id", flat=True))
+
+
+def impact_report(
+    *, organization: Organization, scope: ReportScope, cycles: list[AssessmentCycle]
+) -> ImpactReport:
+    """Four queries (five with a before and after): catalogue entries, the support groups
+    anyone had, the steps counted per cycle and groups had, and the people of each line;
+    nothing per person.
+    ``cycles``: the organization's opened cycles, oldest first."""
+    chosen = scope.cycles_between(cycles)
+    profiles = scope.profiles(CoordinatorProfile.objects.filter(organization=organization))
+    ids = profiles.order_by().values("pk")
+    entries, entry_titles = {}, {}
+    for pk, category, title in SupportCatalogEntry.objects.filter(
+        organization=organization
+    ).values_list("pk", "category_key", "title"):
+        entries[pk], entry_titles[pk] = category, title
+    groups: dict[str, str | None] = {f"kind:{kind}": None for kind in SupportKind.values}
+    groups |= {f"entry:{pk}": category for pk, category in entries.items()}
+    group_names = {f"kind:{kind}": label for kind, label in SupportKind.choices}
+    group_names |= {f"entry:{pk}": f"“{title}”" for pk, title in entry_titles.items()}
+    steps = step_rows(organization.pk, ids, [cycle.pk for cycle in chosen])
+    totals, with_steps = step_counts(steps, groups_had(ids, groups))
+    lines = rules.cycles_with(with_steps, groups)
+    with_people, without_people = people_counts(steps, lines)
+    rows = rules.impact_lines(totals, with_steps, with_people, without_people, groups)
+    rows.sort(key=lambda row: (row.group.startswith("entry:"), group_names[row.group]))
+    return ImpactReport(
+        chosen=chosen,
+        group_names=group_names,
+        # Across role families (each rubric may word its categories its own way): the defaults.
+        category_names={key: DEFAULT_NAMES.category(key) for key in CATEGORY_KEYS},
+        rows=rows,
+        steps=sum(totals.values()),
+        pre_post_group=scope.pre_post,
+        pre_post=(
+            pre_post_counts(scope.pre_post, organization.pk, ids) if scope.pre_post else None
+        ),
+        step_rows=steps,
+        cycles=lines,
+        people_ids=ids,
+        organization_id=organization.pk,
+    )
