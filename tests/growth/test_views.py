@@ -451,13 +451,13 @@ def test_stage_delete_in_use_says_why(client_for, admin_user, org, profile):
 
 
 def test_my_growth_explains_a_flag_once_above_the_supports_it_suggests(
-    client_for, coordinator, profile
+    client_for, coordinator, profile, today
 ):
     """Several suggested supports answer the same flag: its sentence appears once, above them,
     and each suggestion names the flag only."""
     from tests.dashboards.test_growth_panel import finalize
 
-    finalize(profile, {"coordinator": 3, "site": 1, "organization": 3, "development": 3}, 30)
+    finalize(today, profile, {"coordinator": 3, "site": 1, "organization": 3, "development": 3}, 30)
     html = client_for(coordinator).get(reverse("pages:my-growth")).content.decode()
     explanation = (
         "School site: Novice (the director&#x27;s view), Coordinator: Expert — two levels apart"
@@ -482,7 +482,7 @@ def test_my_mentees_puts_who_needs_attention_first_with_goals_in_level_names(
     mentoring_match(mentee=quiet, mentor=mentor, starts_on=today - timedelta(days=120))
     for person in (flagged, steady):
         mentoring_match(mentee=person, mentor=mentor)
-    finalize(flagged, {"coordinator": 3, "site": 1, "organization": 3, "development": 3}, 30)
+    finalize(today, flagged, {"coordinator": 3, "site": 1, "organization": 3, "development": 3}, 30)
     goal_create(
         profile=steady,
         actor=director,
