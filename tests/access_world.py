@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -62,7 +62,6 @@ from tests.factories import (
 )
 
 PASSWORD = "correct horse battery staple"
-TODAY = timezone.localdate()
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # What the coordinator's former director wrote in the coaching conversation of a past review.
 INHERITED_NOTES = "Talked through the hard year at Lincoln and what it cost; kept between us."
@@ -90,6 +89,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass
 class World:
+    today: date  # the day the world was built on; its dates count from it
     users: dict  # actor name → user (None for anon); also "superuser"
     mine: SimpleNamespace  # objects of the organization of "self"
     theirs: SimpleNamespace  # objects of the other organization
@@ -115,6 +115,7 @@ def _org_objects(org) -> SimpleNamespace:
 
 
 def world_build() -> World:
+    today = timezone.localdate()
     org = OrganizationFactory(name="Bay Partnership", slug="bay")
     other_org = OrganizationFactory(name="Elsewhere District", slug="elsewhere")
     team = TeamFactory(organization=org, name="East")
@@ -159,13 +160,13 @@ def world_build() -> World:
     mine.cycle_prev = CycleFactory(
         organization=org,
         name="2030 Spring",
-        opens_on=TODAY - timedelta(days=200),
+        opens_on=today - timedelta(days=200),
         state=AssessmentCycle.State.CLOSED,
     )
     mine.cycle_planned = CycleFactory(
         organization=org,
         name="2031 Fall",
-        opens_on=TODAY + timedelta(days=100),
+        opens_on=today + timedelta(days=100),
         state=AssessmentCycle.State.PLANNED,
     )
     # The coordinator's draft in the open cycle, and a submitted one awaiting review.
@@ -195,7 +196,7 @@ def world_build() -> World:
         actor=director,
         category_key="site",
         target_level=2,
-        target_date=TODAY + timedelta(days=40),
+        target_date=today + timedelta(days=40),
     )
     mine.support = support_create(
         profile=profile, actor=director, kind="pd", title="Facilitation course", hours=6
@@ -204,11 +205,13 @@ def world_build() -> World:
     mine.check_in = check_in_create(
         profile=profile,
         actor=director,
-        held_on=TODAY - timedelta(days=3),
+        held_on=today - timedelta(days=3),
         notes="Talked about the family night.",
-        next_steps=[NextStepInput("Invite the PTA chair", "", TODAY + timedelta(days=20))],
+        next_steps=[NextStepInput("Invite the PTA chair", "", today + timedelta(days=20))],
     )
-    mine.inherited = _review_by_former_director(profile, team=team, former_team=other_team)
+    mine.inherited = _review_by_former_director(
+        profile, today=today, team=team, former_team=other_team
+    )
     # A stage nobody is at (deleting it works) besides the ones people are at.
     mine.free_stage = CareerStage.objects.create(
         organization=org, title="Fellow", order=9, expected_years_from=9
@@ -235,7 +238,7 @@ def world_build() -> World:
         url="https://photos.example.org/family-night",
     )
     mine.teammate_check_in_link, _ = check_in_attachment_add(
-        check_in=check_in_create(profile=teammate, actor=director, held_on=TODAY),
+        check_in=check_in_create(profile=teammate, actor=director, held_on=today),
         actor=director,
         expected_version=1,
         title="Teammate's folder",
@@ -249,7 +252,7 @@ def world_build() -> World:
         )
     )
 
-    _school_site_objects(mine, profile=profile, director=director)
+    _school_site_objects(mine, today=today, profile=profile, director=director)
 
     theirs.team, theirs.profile = far_team, far_profile
     theirs.cycle_open = CycleFactory(organization=other_org, name="Far Fall")
@@ -259,7 +262,7 @@ def world_build() -> World:
         actor=far_team.director,
         category_key="site",
         target_level=2,
-        target_date=TODAY + timedelta(days=40),
+        target_date=today + timedelta(days=40),
     )
     theirs.support = support_create(
         profile=far_profile, actor=far_team.director, kind="pd", title="Far course", hours=2
@@ -283,6 +286,7 @@ def world_build() -> World:
         "superuser": superuser,
     }
     return World(
+        today=today,
         users=users,
         mine=mine,
         theirs=theirs,
@@ -297,14 +301,14 @@ def token_of(link: str) -> str:
     return link.rstrip("/").rsplit("/", 1)[1]
 
 
-def _review_by_former_director(profile, *, team, former_team) -> Assessment:
+def _review_by_former_director(profile, *, today, team, former_team) -> Assessment:
     """A finalized review of two years ago, from when the coordinator was on ``former_team``:
     its director ("other_director") wrote the coaching notes and finalized it, then the
     coordinator moved to ``team``, whose director inherits them."""
     cycle = CycleFactory(
         organization=profile.organization,
         name="2029 Fall",
-        opens_on=TODAY - timedelta(days=700),
+        opens_on=today - timedelta(days=700),
         state=AssessmentCycle.State.CLOSED,
     )
     profile.team = former_team
@@ -338,7 +342,7 @@ def _review_by_former_director(profile, *, team, former_team) -> Assessment:
     return Assessment.objects.get(pk=finalized.pk)
 
 
-def _school_site_objects(mine, *, profile, director) -> None:
+def _school_site_objects(mine, *, today, profile, director) -> None:
     """The coordinator's school, its principal for this school year, this year's draft
     agreement, and last year's agreement shared for signature with a link the principal
     opens (``sign_token``, never stored but as its digest)."""
@@ -352,7 +356,7 @@ def _school_site_objects(mine, *, profile, director) -> None:
     )
 
     school = profile.schools.order_by("pk").first()
-    year = mine.org.school_year_of(TODAY)
+    year = mine.org.school_year_of(today)
     mine.school, mine.school_year = school, year
     mine.principal = principal_contact_save(
         school=school,

@@ -4,6 +4,7 @@ import shutil
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.utils import timezone
 
 from coordinators import events
 from tests.access_world import world_build
@@ -49,6 +50,13 @@ def empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def today():
+    """The organization's today, read when the test starts: a date read at import would be
+    yesterday's for a test that runs after midnight, and tests/test_suite_rules.py refuses one."""
+    return timezone.localdate()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 from assessments.models import PrincipalFeedbackSettings
 from assessments.services import coaching_notes_share, cycle_close, site_indicator_ids
 from rubrics.models import Indicator
-from tests.access_world import TODAY, UrlCase, no_fields, pk_of
+from tests.access_world import UrlCase, no_fields, pk_of
 
 MATRIX_TEXTS = ("evidence_*",)
 REVIEW_TEXTS = ("note_*", "coaching_notes", "step-0-text", "return_note")
@@ -59,8 +59,8 @@ def review_post(assessment, level=2, note="Agreed.", **extra) -> dict:
     return data | extra
 
 
-def cycle_post(name="2032 Fall", **changes) -> dict:
-    opens = TODAY + timedelta(days=400)
+def cycle_post(today, name="2032 Fall", **changes) -> dict:
+    opens = today + timedelta(days=400)
     data = {
         "name": name,
         "opens_on": opens.isoformat(),
@@ -144,6 +144,7 @@ ON_THE_REVIEW = {
     "show": _review_page,
 }
 
+
 def principal_post(world, actor=None, client=None, level=1) -> dict:
     """The principal's answer: a level and a comment for every School site indicator."""
     data = {"overall_comment": "The coordinator is part of our leadership team."}
@@ -177,14 +178,14 @@ CASES = [
     UrlCase("assessments:cycle-list"),
     UrlCase(
         "assessments:cycle-create",
-        post=lambda world, actor, client: cycle_post(),
+        post=lambda world, actor, client: cycle_post(world.today),
         texts=("name",),
         show=lambda world: reverse("assessments:cycle-list"),
     ),
     UrlCase(
         "assessments:cycle-update",
         kwargs=pk_of("cycle_planned"),
-        post=lambda world, actor, client: cycle_post(name="2031 Fall (renamed)"),
+        post=lambda world, actor, client: cycle_post(world.today, name="2031 Fall (renamed)"),
         texts=("name",),
         show=lambda world: reverse("assessments:cycle-list"),
         edits=lambda world: world.mine.cycle_planned,

@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from pprint import pformat
 
@@ -89,6 +89,7 @@ class Site:
     url: str
     ids: dict
     level_names: list[str]
+    today: date  # the day the demo was seeded on; its dates count from it
     sessions: dict = field(default_factory=dict)
 
     def log_in(self, browser, email):
@@ -199,12 +200,13 @@ def site(django_db_setup, django_db_blocker, browser):
         assert _is_test_database(connections["default"]), connections["default"].settings_dict
         server = None
         try:
+            today = timezone.localdate()
             call_command("seed_demo", force=True, verbosity=0)
             ids = {}
             _prepare_demo(ids)
             names = sorted(set(Level.objects.exclude(name="").values_list("name", flat=True)))
             server = LiveServer("localhost")
-            site = Site(url=server.url, ids=ids, level_names=names)
+            site = Site(url=server.url, ids=ids, level_names=names, today=today)
             # Log everyone in now, outside the tests' transactions (rolled back on SQLite).
             for person in sorted({person for person, _walk in PAGES.values() if person}):
                 site.log_in(browser, person)
@@ -248,13 +250,14 @@ def page_at(name, person, path, button=None):
 
 
 def form_with_errors(name, person, path, button, fill=None):
-    """Register the form at ``path`` sent with ``fill`` ({label: value}) and the browser's own
+    """Register the form at ``path`` sent with ``fill`` ({label: value}, a value either text or
+    a function of the site, for a date that counts from ``site.today``) and the browser's own
     checks off, so the page shows the server's errors."""
 
     def walk(page, site):
         go(page, site, path.format(**site.ids))
         for label, value in (fill or {}).items():
-            page.get_by_label(label).fill(value)
+            page.get_by_label(label).fill(value(site) if callable(value) else value)
         submit_without_browser_checks(page, button)
         expect(page.locator(".invalid-feedback").first).to_be_visible()
 
@@ -385,7 +388,7 @@ form_with_errors(
     COORDINATOR,
     "/growth/people/{profile}/goals/new/",
     "Save goal",
-    fill={"Target date": (timezone.localdate() - timedelta(days=3)).isoformat()},
+    fill={"Target date": lambda site: (site.today - timedelta(days=3)).isoformat()},
 )
 form_with_errors(
     "coordinator/support-form-errors",
@@ -458,7 +461,7 @@ form_with_errors(
     DIRECTOR,
     "/growth/people/{submitted_profile}/goals/new/",
     "Save goal",
-    fill={"Target date": (timezone.localdate() - timedelta(days=1)).isoformat()},
+    fill={"Target date": lambda site: (site.today - timedelta(days=1)).isoformat()},
 )
 form_with_errors(
     "director/promotion-form-errors",

@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from evidence.models import Attachment
@@ -19,22 +18,21 @@ from tests.browser.checks import serious_violations, watch
 from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
-def goal(profile, director):
+def goal(profile, director, today):
     return goal_create(
         profile=profile,
         actor=director,
         category_key="site",
         target_level=2,
-        target_date=TODAY + timedelta(days=60),
+        target_date=today + timedelta(days=60),
     )
 
 
 def test_director_logs_a_check_in_that_meets_a_goal_and_makes_a_step_a_goal(
-    browser, live_server, login, director, profile, goal
+    browser, live_server, login, director, profile, goal, today
 ):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     csp = watch(page)
@@ -49,7 +47,7 @@ def test_director_logs_a_check_in_that_meets_a_goal_and_makes_a_step_a_goal(
     page.get_by_label("What you discussed").fill("The family night went well.")
     page.get_by_label("Co-planned").check()
     page.get_by_label("Next step 1").fill("Invite the PTA chair")
-    page.get_by_label("By when is step 1 due").fill((TODAY + timedelta(days=21)).isoformat())
+    page.get_by_label("By when is step 1 due").fill((today + timedelta(days=21)).isoformat())
     assert serious_violations(page) == []
     page.get_by_role("button", name="Save check-in").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Check-in with")
@@ -76,7 +74,7 @@ def test_director_logs_a_check_in_that_meets_a_goal_and_makes_a_step_a_goal(
 
     page.get_by_role("link", name="Make this a goal").click()
     expect(page.get_by_label("Notes")).to_have_value("Invite the PTA chair")
-    expect(page.get_by_label("Target date")).to_have_value((TODAY + timedelta(days=21)).isoformat())
+    expect(page.get_by_label("Target date")).to_have_value((today + timedelta(days=21)).isoformat())
     page.get_by_label("Category").select_option("development")
     page.get_by_role("button", name="Save goal").click()
     expect(page.get_by_text("Goal added.")).to_be_visible()
@@ -86,13 +84,13 @@ def test_director_logs_a_check_in_that_meets_a_goal_and_makes_a_step_a_goal(
 
 
 def test_admin_matches_a_mentor_from_the_suggestions_and_the_mentor_logs_a_check_in(
-    browser, live_server, login, org, admin_user, profile, other_team
+    browser, live_server, login, org, admin_user, profile, other_team, today
 ):
     mentor = ProfileFactory(team=other_team, user__first_name="Mina", user__last_name="Ortiz")
     stages = list(CareerStage.objects.filter(organization=org).order_by("order"))
-    CareerPosition.objects.create(profile=mentor, stage=stages[-1], since=TODAY)
+    CareerPosition.objects.create(profile=mentor, stage=stages[-1], since=today)
     programme_of(org).mentor_stages.set(stages[2:])
-    profile.role_start_date = TODAY - timedelta(days=40)  # new in role: needs a mentor
+    profile.role_start_date = today - timedelta(days=40)  # new in role: needs a mentor
     profile.save(update_fields=["role_start_date"])
 
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -119,17 +117,17 @@ def test_admin_matches_a_mentor_from_the_suggestions_and_the_mentor_logs_a_check
     page.get_by_label("What you discussed").fill("First mentoring call.")
     page.get_by_role("button", name="Save check-in").click()
     page.wait_for_url("**/growth/mentees/")
-    expect(page.get_by_text(f"Last check-in: {TODAY.day}")).to_be_visible()
+    expect(page.get_by_text(f"Last check-in: {today.day}")).to_be_visible()
     assert CheckIn.objects.get(coordinator=profile).author == mentor.user
     assert csp == []
 
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_coordinator_reads_their_timeline(
-    browser, live_server, login, director, profile, goal, width
+    browser, live_server, login, director, profile, goal, width, today
 ):
     check_in_create(
-        profile=profile, actor=director, held_on=TODAY - timedelta(days=3), notes="Hello"
+        profile=profile, actor=director, held_on=today - timedelta(days=3), notes="Hello"
     )
     page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
     csp = watch(page)

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 
 from coordinators.models import Membership, Role, School
-from tests.access_world import TODAY, UrlCase, no_fields, pk_of, version_of
+from tests.access_world import UrlCase, no_fields, pk_of, version_of
 
 PERSON_TEXTS = ("email", "first_name", "last_name", "job_title")
 PERSON_IDS = ("role_family", "team", "schools")
@@ -36,7 +36,7 @@ def _team_foreign(world) -> dict:
     return {"director": world.theirs.team.director_id}
 
 
-def person_post(objects, **changes) -> dict:
+def person_post(today, objects, **changes) -> dict:
     """A new coordinator of the organization of ``objects``, on its team and first school."""
     data = {
         "email": "new.person@example.org",
@@ -46,7 +46,7 @@ def person_post(objects, **changes) -> dict:
         "role_family": str(objects.family.pk),
         "team": str(objects.team.pk),
         "schools": [str(_first_school(objects).pk)],
-        "role_start_date": (TODAY - timedelta(days=400)).isoformat(),
+        "role_start_date": (today - timedelta(days=400)).isoformat(),
         "job_title": "Community School Coordinator",
     }
     return data | changes
@@ -56,6 +56,7 @@ def _person_update_post(world, actor, client) -> dict:
     """The coordinator renamed, everything else as it is (roles are not part of the form)."""
     user = world.mine.profile.user
     data = person_post(
+        world.today,
         world.mine,
         email=user.email,
         first_name="Casey",
@@ -120,7 +121,7 @@ CASES = [
     UrlCase("coordinators:person-list", query=lambda world: {"role": "coordinator"}),
     UrlCase(
         "coordinators:person-create",
-        post=lambda world, actor, client: person_post(world.org_of(actor)),
+        post=lambda world, actor, client: person_post(world.today, world.org_of(actor)),
         texts=PERSON_TEXTS,
         ids=PERSON_IDS,
         foreign=_person_foreign,

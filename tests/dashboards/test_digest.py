@@ -7,7 +7,6 @@ from unittest import mock
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from dashboards import flags, read_model
 from dashboards.digest import check_in_digests_enqueue, digest_lines, week_of
@@ -16,13 +15,6 @@ from growth.check_in_services import cadence_set, check_in_create
 from growth.models import CheckInCadence
 from tests.dashboards.dashboard_data import open_cycle
 from tests.factories import ProfileFactory
-
-
-@pytest.fixture
-def today():
-    """Today, read when the test starts (a constant read at import would be yesterday for a
-    test that runs after midnight)."""
-    return timezone.localdate()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from assessments.models import Assessment, Rating
 from assessments.services import category_scores_refresh
@@ -21,14 +20,12 @@ from growth.services import (
 )
 from tests.factories import AssessmentFactory, CycleFactory, ProfileFactory, mentoring_match
 
-TODAY = timezone.localdate()
 
-
-def finalize(profile, levels: dict[str, int], days_ago: int):
+def finalize(today, profile, levels: dict[str, int], days_ago: int):
     """A finalized assessment whose supervisor level in each category is ``levels[key]``."""
     cycle = CycleFactory(
         organization=profile.organization,
-        opens_on=TODAY - timedelta(days=days_ago),
+        opens_on=today - timedelta(days=days_ago),
         state="closed",
     )
     assessment = AssessmentFactory(coordinator=profile, cycle=cycle, state="finalized")
@@ -46,14 +43,14 @@ def stages(org):
     return list(CareerStage.objects.filter(organization=org).order_by("order"))
 
 
-def test_stage_time_and_next_stage_requirements(profile, director, stages):
+def test_stage_time_and_next_stage_requirements(profile, director, stages, today):
     # Coordinator II; next: Senior Coordinator (3, 2, 2, 2)
     career_position_set(
-        profile=profile, stage=stages[1], since=TODAY - timedelta(days=400), actor=director
+        profile=profile, stage=stages[1], since=today - timedelta(days=400), actor=director
     )
-    profile.role_start_date = TODAY - timedelta(days=365 * 5 + 5)
+    profile.role_start_date = today - timedelta(days=365 * 5 + 5)
     profile.save()
-    finalize(profile, {"coordinator": 3, "site": 1, "organization": 2, "development": 2}, 30)
+    finalize(today, profile, {"coordinator": 3, "site": 1, "organization": 2, "development": 2}, 30)
 
     panel = growth_panel(profile=profile, viewer=director)
 
@@ -73,21 +70,21 @@ def test_no_finalized_assessment_yet(profile, director, stages):
     assert not panel.readiness.all_met
 
 
-def test_goals_due_soon_and_overdue(profile, director):
+def test_goals_due_soon_and_overdue(profile, director, today):
     for days in (-3, 10, 200):
         goal_create(
             profile=profile,
             actor=director,
             category_key="site",
             target_level=2,
-            target_date=TODAY + timedelta(days=days),
+            target_date=today + timedelta(days=days),
         )
     goal_create(
         profile=profile,
         actor=director,
         category_key="site",
         target_level=2,
-        target_date=TODAY - timedelta(days=30),
+        target_date=today - timedelta(days=30),
         status=Goal.Status.MET,
     )
     panel = growth_panel(profile=profile, viewer=director)
@@ -96,15 +93,15 @@ def test_goals_due_soon_and_overdue(profile, director):
     assert goal_deadlines(profile_ids=[profile.pk]) == {profile.pk: {"overdue": 1, "due_soon": 1}}
 
 
-def test_suggestions_follow_goals_flags_and_current_levels(org, profile, director):
+def test_suggestions_follow_goals_flags_and_current_levels(org, profile, director, today):
     # A strong coordinator at a weak site: the site gap flag asks for School site supports.
-    finalize(profile, {"coordinator": 3, "site": 1, "organization": 3, "development": 2}, 30)
+    finalize(today, profile, {"coordinator": 3, "site": 1, "organization": 3, "development": 2}, 30)
     goal = goal_create(
         profile=profile,
         actor=director,
         category_key="development",
         target_level=3,
-        target_date=TODAY + timedelta(days=60),
+        target_date=today + timedelta(days=60),
     )
     panel = growth_panel(profile=profile, viewer=director)
     titles = {s.entry.title: s for s in panel.suggestions}
@@ -145,8 +142,10 @@ def test_rights_in_the_panel(profile, director, coordinator, teammate, admin_use
     assert growth_panel(profile=profile, viewer=admin_user).can_direct
 
 
-def test_panel_query_count_is_fixed(profile, director, django_assert_num_queries):
-    finalize(profile, {"coordinator": 2, "site": 1, "organization": 2, "development": 1}, 400)
+def test_panel_query_count_is_fixed(profile, director, django_assert_num_queries, today):
+    finalize(
+        today, profile, {"coordinator": 2, "site": 1, "organization": 2, "development": 1}, 400
+    )
 
     def add_goal(n):
         support = support_create(
@@ -157,7 +156,7 @@ def test_panel_query_count_is_fixed(profile, director, django_assert_num_queries
             actor=director,
             category_key=["site", "coordinator", "development"][n % 3],
             target_level=2,
-            target_date=TODAY + timedelta(days=n * 10 - 20),
+            target_date=today + timedelta(days=n * 10 - 20),
             supports=[support],
         )
 
@@ -175,18 +174,23 @@ def test_panel_query_count_is_fixed(profile, director, django_assert_num_queries
         add_goal(n)
     for n in range(4):
         finalize(
-            profile, {"coordinator": 2, "site": 1, "organization": 2, "development": 1}, 100 + n
+            today,
+            profile,
+            {"coordinator": 2, "site": 1, "organization": 2, "development": 1},
+            100 + n,
         )
     assert count() == few
     assert few <= 10
 
 
-def test_mentees_only_of_this_mentor_and_organization(org, other_org, profile, teammate, director):
+def test_mentees_only_of_this_mentor_and_organization(
+    org, other_org, profile, teammate, director, today
+):
     mentor = ProfileFactory(team=profile.team).user
     mentoring_match(mentee=profile, mentor=mentor)
     mentoring_match(mentee=teammate, mentor=director)
     goal_create(
-        profile=profile, actor=director, category_key="site", target_level=2, target_date=TODAY
+        profile=profile, actor=director, category_key="site", target_level=2, target_date=today
     )
     mentees = mentees_of(mentor)
     assert [m.profile for m in mentees] == [profile]

@@ -6,7 +6,6 @@ from datetime import timedelta
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from dashboards.selectors.timeline import coordinator_timeline
 from growth.check_in_services import check_in_create
@@ -15,38 +14,38 @@ from growth.services import goal_create, goal_status_set, promotion_record, supp
 from tests.dashboards.dashboard_data import assess, past_cycles
 from tests.factories import ProfileFactory, mentoring_match
 
-TODAY = timezone.localdate()
 
-
-def _events(profile, director, cycles, n: int):
+def _events(today, profile, director, cycles, n: int):
     for k in range(n):
-        check_in_create(profile=profile, actor=director, held_on=TODAY - timedelta(days=k))
+        check_in_create(profile=profile, actor=director, held_on=today - timedelta(days=k))
         goal = goal_create(
             profile=profile,
             actor=director,
             category_key="site",
             target_level=2,
-            target_date=TODAY + timedelta(days=30 + k),
+            target_date=today + timedelta(days=30 + k),
         )
         goal_status_set(goal=goal, status="met")
         support_create(profile=profile, actor=director, kind="pd", title=f"Course {k}", hours=2)
 
 
-def test_everything_newest_first_with_levels_in_words(org, team, profile, director, other_team):
+def test_everything_newest_first_with_levels_in_words(
+    org, team, profile, director, other_team, today
+):
     (past,) = past_cycles(org, 1)
     assess(profile, past, (3, 1, 2, 2))
     mentor = ProfileFactory(team=other_team).user
     mentoring_match(
         mentee=profile,
         mentor=mentor,
-        starts_on=TODAY - timedelta(days=40),
-        ends_on=TODAY - timedelta(days=5),
+        starts_on=today - timedelta(days=40),
+        ends_on=today - timedelta(days=5),
     )
     stages = list(CareerStage.objects.filter(organization=org).order_by("order"))
     promotion_record(
-        profile=profile, to_stage=stages[1], effective_on=TODAY - timedelta(days=2), actor=director
+        profile=profile, to_stage=stages[1], effective_on=today - timedelta(days=2), actor=director
     )
-    _events(profile, director, [past], 1)
+    _events(today, profile, director, [past], 1)
     timeline = coordinator_timeline(profile=profile)
     entries = timeline.page.object_list
     days = [e.day for e in entries]
@@ -64,8 +63,8 @@ def test_everything_newest_first_with_levels_in_words(org, team, profile, direct
     ]
 
 
-def test_filter_by_kind_and_pages(org, profile, director):
-    _events(profile, director, [], 30)
+def test_filter_by_kind_and_pages(org, profile, director, today):
+    _events(today, profile, director, [], 30)
     only = coordinator_timeline(profile=profile, kind="check_in")
     assert {e.kind for e in only.page.object_list} == {"check_in"}
     assert only.page.paginator.count == 30
@@ -76,17 +75,17 @@ def test_filter_by_kind_and_pages(org, profile, director):
 
 
 def test_the_timeline_page_is_a_fixed_number_of_queries_whatever_its_length(
-    django_assert_max_num_queries, client_for, org, profile, director
+    django_assert_max_num_queries, client_for, org, profile, director, today
 ):
     (past, older) = past_cycles(org, 2)
     client = client_for(profile.user)
     url = reverse("dashboards:coordinator-timeline", args=[profile.pk])
-    _events(profile, director, [], 2)
+    _events(today, profile, director, [], 2)
     assess(profile, past)
     client.get(url)
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
-    _events(profile, director, [], 20)
+    _events(today, profile, director, [], 20)
     assess(profile, older)
     with django_assert_max_num_queries(len(few)):
         page = client.get(url + "?print=1").content.decode()
@@ -99,13 +98,13 @@ def test_someone_outside_the_coordinators_reach_gets_a_404(client_for, profile, 
     assert client_for(teammate.user).get(url).status_code == 404
 
 
-def test_the_coordinators_partnership_agreements_are_on_their_timeline(org, team, profile):
+def test_the_coordinators_partnership_agreements_are_on_their_timeline(org, team, profile, today):
     from schoolsites.services import GoalInput, agreement_create
     from tests.factories import SchoolFactory
 
     school = SchoolFactory(organization=org, name="Lincoln Elementary")
     profile.schools.add(school)
-    year = org.school_year_of(TODAY)
+    year = org.school_year_of(today)
     agreement_create(
         school=school,
         school_year=year.start_year,

@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils import timezone
 
 from coordinators.versioning import StaleEdit
 from evidence.models import Attachment
@@ -22,21 +21,20 @@ from tests.private_storage import private_storage, s3_server  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
 LINK = "https://drive.example.org/family-night"
 
 
 @pytest.fixture
-def check_in(profile, director, private_storage):  # noqa: F811
+def check_in(profile, director, private_storage, today):  # noqa: F811
     return check_in_create(
-        profile=profile, actor=director, held_on=TODAY - timedelta(days=2), notes="Family night."
+        profile=profile, actor=director, held_on=today - timedelta(days=2), notes="Family night."
     )
 
 
 @pytest.fixture
-def mentor(profile, other_team):
+def mentor(profile, other_team, today):
     mentor = ProfileFactory(team=other_team, user__email="mentor@example.org").user
-    mentoring_match(mentee=profile, mentor=mentor, starts_on=TODAY - timedelta(days=30))
+    mentoring_match(mentee=profile, mentor=mentor, starts_on=today - timedelta(days=30))
     return mentor
 
 
@@ -81,8 +79,8 @@ def test_only_its_two_people_attach(check_in, admin_user, teammate, mentor):
     assert not Attachment.objects.exists()
 
 
-def test_a_mentor_who_logged_the_check_in_attaches_to_it(profile, mentor):
-    theirs = check_in_create(profile=profile, actor=mentor, held_on=TODAY)
+def test_a_mentor_who_logged_the_check_in_attaches_to_it(profile, mentor, today):
+    theirs = check_in_create(profile=profile, actor=mentor, held_on=today)
     attachment, _ = add(theirs, mentor, url=LINK)
     assert attachment.check_in == theirs
 
@@ -161,7 +159,7 @@ def served(response) -> bool:
 
 def test_downloads_follow_the_check_in(
     client_for, profile, check_in, director, coordinator, teammate, mentor, other_director,
-    other_admin, admin_user,
+    other_admin, admin_user, today,
 ):  # fmt: skip
     attachment, _ = add(check_in, director, upload=upload(PDF, "agenda.pdf"))
     for person in (coordinator, director, mentor, admin_user):
@@ -169,7 +167,7 @@ def test_downloads_follow_the_check_in(
     for person in (teammate.user, other_director, other_admin):
         assert download(client_for(person), attachment).status_code == 404, person
     # The teammate's check-in is not the mentor's to see, nor are its files.
-    mates = check_in_create(profile=teammate, actor=director, held_on=TODAY)
+    mates = check_in_create(profile=teammate, actor=director, held_on=today)
     theirs, _ = add(mates, director, url=LINK)
     assert download(client_for(mentor), theirs).status_code == 404
     assert download(client_for(director), theirs).status_code == 302
@@ -182,10 +180,10 @@ def test_anonymous_visitors_get_the_login_page(client, check_in, director):
 
 
 def test_a_private_check_ins_files_are_for_its_two_people(
-    client_for, profile, director, coordinator, mentor, admin_user
+    client_for, profile, director, coordinator, mentor, admin_user, today
 ):
     private = check_in_create(
-        profile=profile, actor=director, held_on=TODAY, notes="Just us.", notes_private=True
+        profile=profile, actor=director, held_on=today, notes="Just us.", notes_private=True
     )
     attachment, _ = add(private, director, url=LINK, title="Private folder")
     for person in (director, coordinator):

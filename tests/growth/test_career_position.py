@@ -5,13 +5,10 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from growth.models import CareerPosition, CareerStage
 from growth.services import GrowthError, career_position_set
 from tests.factories import mentoring_match
-
-TODAY = timezone.localdate()
 
 
 def stage_pages(profile, director):
@@ -27,7 +24,7 @@ def stage_pages(profile, director):
 
 
 def test_every_page_reads_a_profile_without_a_position_as_no_stage(
-    client_for, org, profile, director
+    client_for, org, profile, director, today
 ):
     mentoring_match(mentee=profile, mentor=director)
     assert not CareerPosition.objects.exists()
@@ -36,7 +33,7 @@ def test_every_page_reads_a_profile_without_a_position_as_no_stage(
         assert no_stage in page, url
 
     stage = CareerStage.objects.filter(organization=org).order_by("order")[1]
-    career_position_set(profile=profile, stage=stage, since=TODAY, actor=director)
+    career_position_set(profile=profile, stage=stage, since=today, actor=director)
     for viewer, url, no_stage in stage_pages(profile, director):
         page = client_for(viewer).get(url).content.decode()
         assert stage.title in page and no_stage not in page, url
@@ -48,20 +45,20 @@ def test_of_reads_a_missing_position_as_an_empty_one(profile):
     assert not CareerPosition.objects.exists()
 
 
-def test_setting_a_position_creates_it_once_and_keeps_who_changed_it(org, profile, director):
+def test_setting_a_position_creates_it_once_and_keeps_who_changed_it(org, profile, director, today):
     first, second = CareerStage.objects.filter(organization=org).order_by("order")[:2]
-    career_position_set(profile=profile, stage=first, since=TODAY - timedelta(days=30), actor=None)
-    position = career_position_set(profile=profile, stage=second, since=TODAY, actor=director)
+    career_position_set(profile=profile, stage=first, since=today - timedelta(days=30), actor=None)
+    position = career_position_set(profile=profile, stage=second, since=today, actor=director)
     assert CareerPosition.objects.get() == position
-    assert (position.stage, position.since) == (second, TODAY)
+    assert (position.stage, position.since) == (second, today)
     assert [(h.stage_id, h.history_user) for h in position.history.all()] == [
         (second.pk, director),
         (first.pk, None),
     ]
 
 
-def test_a_stage_of_another_organization_is_refused(other_org, profile, director):
+def test_a_stage_of_another_organization_is_refused(other_org, profile, director, today):
     foreign = CareerStage.objects.filter(organization=other_org).first()
     with pytest.raises(GrowthError, match="another organization"):
-        career_position_set(profile=profile, stage=foreign, since=TODAY, actor=director)
+        career_position_set(profile=profile, stage=foreign, since=today, actor=director)
     assert not CareerPosition.objects.exists()

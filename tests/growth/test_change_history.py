@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from coordinators.change_history import LATEST_CHANGES, change_history
 from growth.models import CareerStage, Goal
@@ -14,17 +13,15 @@ from growth.selectors import career_position_changes, goal_changes, match_change
 from growth.services import goal_create, goal_update, promotion_record
 from tests.factories import ProfileFactory, mentoring_match
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
-def goal(profile, director):
+def goal(profile, director, today):
     return goal_create(
         profile=profile,
         actor=director,
         category_key="site",
         target_level=2,
-        target_date=TODAY + timedelta(days=40),
+        target_date=today + timedelta(days=40),
     )
 
 
@@ -41,10 +38,10 @@ def goal_form(goal, **changes):
 
 
 def test_a_goal_edited_on_its_page_shows_who_changed_which_field_from_what_to_what(
-    client_for, coordinator, director, goal
+    client_for, coordinator, director, goal, today
 ):
     url = reverse("growth:goal-update", args=[goal.pk])
-    later = TODAY + timedelta(days=90)
+    later = today + timedelta(days=90)
     response = client_for(coordinator).post(
         url, goal_form(goal, category_key="development", target_level="3", target_date=later)
     )
@@ -59,7 +56,7 @@ def test_a_goal_edited_on_its_page_shows_who_changed_which_field_from_what_to_wh
         ("Target level", "2 (Proficient)", "3 (Expert)"),
         (
             "Target date",
-            (TODAY + timedelta(days=40)).strftime("%-d %b %Y"),
+            (today + timedelta(days=40)).strftime("%-d %b %Y"),
             later.strftime("%-d %b %Y"),
         ),
     }

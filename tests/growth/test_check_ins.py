@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.services import NextStepInput
 from coordinators.versioning import StaleEdit
@@ -21,24 +20,22 @@ from growth.services import GrowthError, goal_create
 from tests.assessments.url_cases import next_steps_post
 from tests.factories import ProfileFactory, UserFactory, mentoring_match
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
-def goal(profile, director):
+def goal(profile, director, today):
     return goal_create(
         profile=profile,
         actor=director,
         category_key="site",
         target_level=2,
-        target_date=TODAY + timedelta(days=60),
+        target_date=today + timedelta(days=60),
     )
 
 
-def _post(goal, **changes):
+def _post(today, goal, **changes):
     action = CoachingAction.objects.filter(organization_id=goal.coordinator.organization_id)
     data = {
-        "held_on": TODAY.isoformat(),
+        "held_on": today.isoformat(),
         "participants": "",
         "notes": "We planned the family night.",
         "coaching_actions": [str(action.order_by("order").first().pk)],
@@ -46,15 +43,15 @@ def _post(goal, **changes):
         f"goal_{goal.pk}_status": "met",
         **next_steps_post(["Ask the PTA chair to co-host"]),
     }
-    data["step-0-due_on"] = (TODAY + timedelta(days=14)).isoformat()
+    data["step-0-due_on"] = (today + timedelta(days=14)).isoformat()
     return data | changes
 
 
 def test_a_director_logs_a_check_in_that_moves_a_goal_and_offers_its_steps_as_goals(
-    client_for, director, profile, goal
+    client_for, director, profile, goal, today
 ):
     client = client_for(director)
-    response = client.post(reverse("growth:check-in-create", args=[profile.pk]), _post(goal))
+    response = client.post(reverse("growth:check-in-create", args=[profile.pk]), _post(today, goal))
     assert response.status_code == 302
     check_in = CheckIn.objects.get(coordinator=profile)
     assert response.url == reverse("growth:check-in-detail", args=[check_in.pk])
@@ -63,15 +60,15 @@ def test_a_director_logs_a_check_in_that_moves_a_goal_and_offers_its_steps_as_go
     page = client.get(response.url).content.decode()
     assert "Two meetings with the principal." in page
     assert "marked <strong>met</strong>" in page
-    due = (TODAY + timedelta(days=14)).isoformat()
+    due = (today + timedelta(days=14)).isoformat()
     assert f"notes=Ask+the+PTA+chair+to+co-host&amp;target_date={due}" in page
     assert "Make this a goal" in page
 
 
 def test_a_check_in_in_the_future_is_refused_with_the_typing_kept(
-    client_for, director, profile, goal
+    client_for, director, profile, goal, today
 ):
-    body = _post(goal, held_on=(TODAY + timedelta(days=2)).isoformat(), notes="Keep me")
+    body = _post(today, goal, held_on=(today + timedelta(days=2)).isoformat(), notes="Keep me")
     response = client_for(director).post(reverse("growth:check-in-create", args=[profile.pk]), body)
     assert response.status_code == 200
     assert "a day up to today" in response.content.decode()
@@ -80,12 +77,12 @@ def test_a_check_in_in_the_future_is_refused_with_the_typing_kept(
 
 
 def test_a_private_note_is_for_its_author_and_the_coordinator_only(
-    client_for, director, profile, admin_user, other_team
+    client_for, director, profile, admin_user, other_team, today
 ):
     mentor = ProfileFactory(team=other_team).user
     mentoring_match(mentee=profile, mentor=mentor)
     check_in = check_in_create(
-        profile=profile, actor=director, held_on=TODAY, notes="Between us.", notes_private=True
+        profile=profile, actor=director, held_on=today, notes="Between us.", notes_private=True
     )
     check_in_update(
         check_in=check_in,
@@ -111,9 +108,9 @@ def test_a_private_note_is_for_its_author_and_the_coordinator_only(
 
 
 def test_only_the_author_edits_and_the_history_keeps_each_change(
-    client_for, director, profile, goal
+    client_for, director, profile, goal, today
 ):
-    check_in = check_in_create(profile=profile, actor=director, held_on=TODAY, notes="First")
+    check_in = check_in_create(profile=profile, actor=director, held_on=today, notes="First")
     with pytest.raises(GrowthError):
         check_in_update(
             check_in=check_in, actor=profile.user, expected_version=check_in.version, notes="x"
@@ -121,7 +118,7 @@ def test_only_the_author_edits_and_the_history_keeps_each_change(
     url = reverse("growth:check-in-update", args=[check_in.pk])
     assert client_for(profile.user).get(url).status_code == 403
     client = client_for(director)
-    response = client.post(url, _post(goal, notes="Second", version=str(check_in.version)))
+    response = client.post(url, _post(today, goal, notes="Second", version=str(check_in.version)))
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "History of this check-in" in page
@@ -131,41 +128,41 @@ def test_only_the_author_edits_and_the_history_keeps_each_change(
 
 
 def test_the_coordinator_and_an_active_mentor_log_check_ins_an_ended_one_does_not(
-    client_for, profile, other_team
+    client_for, profile, other_team, today
 ):
     mentor = ProfileFactory(team=other_team).user
     url = reverse("growth:check-in-create", args=[profile.pk])
     assert client_for(profile.user).get(url).status_code == 200
-    match = mentoring_match(mentee=profile, mentor=mentor, starts_on=TODAY - timedelta(days=90))
+    match = mentoring_match(mentee=profile, mentor=mentor, starts_on=today - timedelta(days=90))
     assert client_for(mentor).get(url).status_code == 200
-    match.ends_on = TODAY - timedelta(days=1)
+    match.ends_on = today - timedelta(days=1)
     match.save(update_fields=["ends_on"])
     assert client_for(mentor).get(url).status_code == 403
 
 
-def test_a_goal_of_someone_else_cannot_be_touched(director, profile, teammate):
+def test_a_goal_of_someone_else_cannot_be_touched(director, profile, teammate, today):
     other = goal_create(
         profile=teammate,
         actor=director,
         category_key="site",
         target_level=2,
-        target_date=TODAY + timedelta(days=9),
+        target_date=today + timedelta(days=9),
     )
     with pytest.raises(GrowthError):
         check_in_create(
             profile=profile,
             actor=director,
-            held_on=TODAY,
+            held_on=today,
             goals=[GoalTouched(other, "progress", "met")],
         )
     assert Goal.objects.get(pk=other.pk).status == "open"
 
 
-def test_next_steps_are_kept_in_order_and_replaced_on_edit(director, profile):
+def test_next_steps_are_kept_in_order_and_replaced_on_edit(director, profile, today):
     check_in = check_in_create(
         profile=profile,
         actor=director,
-        held_on=TODAY,
+        held_on=today,
         next_steps=[NextStepInput("One"), NextStepInput("Two", "Ana")],
     )
     assert [s.as_line for s in check_in.next_step_items.all()] == ["One", "Two (Ana)"]
@@ -179,7 +176,7 @@ def test_next_steps_are_kept_in_order_and_replaced_on_edit(director, profile):
 
 
 def test_the_list_of_check_ins_is_a_fixed_number_of_queries(
-    django_assert_max_num_queries, client_for, director, profile, goal
+    django_assert_max_num_queries, client_for, director, profile, goal, today
 ):
     client = client_for(director)
     url = reverse("growth:check-in-list", args=[profile.pk])
@@ -189,7 +186,7 @@ def test_the_list_of_check_ins_is_a_fixed_number_of_queries(
             check_in_create(
                 profile=profile,
                 actor=director,
-                held_on=TODAY - timedelta(days=day),
+                held_on=today - timedelta(days=day),
                 goals=[GoalTouched(goal, "ok")],
                 next_steps=[NextStepInput("step")],
             )
@@ -206,13 +203,13 @@ def test_the_list_of_check_ins_is_a_fixed_number_of_queries(
         assert client.get(url).status_code == 200
 
 
-def test_cadences_are_between_a_week_and_a_year_and_can_be_removed(team):
+def test_cadences_are_between_a_week_and_a_year_and_can_be_removed(team, today):
     with pytest.raises(GrowthError):
         cadence_set(team=team, every_days=3)
     cadence = cadence_set(team=team, every_days=30)
-    assert (cadence.every_days, cadence.since) == (30, TODAY)
+    assert (cadence.every_days, cadence.since) == (30, today)
     assert cadence_set(team=team, every_days=45).every_days == 45
-    assert CheckInCadence.objects.get(team=team).since == TODAY
+    assert CheckInCadence.objects.get(team=team).since == today
     assert cadence_set(team=team, every_days=None) is None
     assert not CheckInCadence.objects.exists()
 
@@ -227,10 +224,10 @@ def test_the_cadence_page_sets_a_team_cadence(client_for, admin_user, team):
     assert CheckInCadence.objects.get(team=team).every_days == 21
 
 
-def test_coaching_actions_taken_off_the_list_stay_on_old_check_ins(org, director, profile):
+def test_coaching_actions_taken_off_the_list_stay_on_old_check_ins(org, director, profile, today):
     observed = CoachingAction.objects.get(organization=org, name="Observed at the site")
     check_in = check_in_create(
-        profile=profile, actor=director, held_on=TODAY, coaching_actions=[observed]
+        profile=profile, actor=director, held_on=today, coaching_actions=[observed]
     )
     coaching_actions_set(
         organization=org, names=["Co-planned", "  Walked   the site ", "co-PLANNED"]
@@ -262,9 +259,9 @@ def test_a_new_organization_starts_with_the_default_coaching_actions(org):
 
 
 def test_a_coordinator_of_another_organization_never_sees_a_check_in(
-    client_for, director, profile, other_org
+    client_for, director, profile, other_org, today
 ):
-    check_in = check_in_create(profile=profile, actor=director, held_on=TODAY)
+    check_in = check_in_create(profile=profile, actor=director, held_on=today)
     stranger = UserFactory(organization=other_org, roles=["admin"])
     url = reverse("growth:check-in-detail", args=[check_in.pk])
     assert client_for(stranger).get(url).status_code == 404

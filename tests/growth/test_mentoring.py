@@ -9,7 +9,6 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments.models import Assessment, CategoryScore
 from coordinators.models import CoordinatorProfile
@@ -26,11 +25,9 @@ from tests.factories import (
     mentoring_match,
 )
 
-TODAY = timezone.localdate()
 
-
-def finalized_levels(profile, levels: dict[str, int]):
-    cycle = CycleFactory(organization=profile.organization, opens_on=TODAY - timedelta(days=300))
+def finalized_levels(today, profile, levels: dict[str, int]):
+    cycle = CycleFactory(organization=profile.organization, opens_on=today - timedelta(days=300))
     assessment = AssessmentFactory(
         coordinator=profile, cycle=cycle, state=Assessment.State.FINALIZED
     )
@@ -55,13 +52,17 @@ def programme(org):
 
 
 def test_suggestions_rank_by_the_documented_score_and_say_why(
-    org, team, other_team, profile, director, programme
+    org, team, other_team, profile, director, programme, today
 ):
     profile.schools.set([SchoolFactory(organization=org, level="middle", setting="rural")])
-    finalized_levels(profile, {"coordinator": 2, "site": 1, "organization": 2, "development": 1})
+    finalized_levels(
+        today, profile, {"coordinator": 2, "site": 1, "organization": 2, "development": 1}
+    )
     strong = ProfileFactory(team=other_team, user__first_name="Ana", user__last_name="Strong")
     strong.schools.set([SchoolFactory(organization=org, level="middle", setting="urban")])
-    finalized_levels(strong, {"coordinator": 3, "site": 3, "organization": 3, "development": 2})
+    finalized_levels(
+        today, strong, {"coordinator": 3, "site": 3, "organization": 3, "development": 2}
+    )
     plain = ProfileFactory(team=other_team, user__first_name="Bo", user__last_name="Plain")
     plain.schools.set([SchoolFactory(organization=org, level="high", setting="suburban")])
     for mentor in (strong, plain):
@@ -79,14 +80,14 @@ def test_suggestions_rank_by_the_documented_score_and_say_why(
 
 
 def test_the_suggestions_page_is_a_fixed_number_of_queries(
-    django_assert_max_num_queries, client_for, org, other_team, profile, director, programme
+    django_assert_max_num_queries, client_for, org, other_team, profile, director, programme, today
 ):
     def grow(n):
         for _ in range(n):
             mentor = ProfileFactory(team=other_team)
             at_stage(mentor, 2)
             mentor.schools.add(SchoolFactory(organization=org))
-            finalized_levels(mentor, {"coordinator": 3, "site": 3})
+            finalized_levels(today, mentor, {"coordinator": 3, "site": 3})
             mentoring_match(mentee=ProfileFactory(team=other_team), mentor=mentor.user)
 
     client = client_for(director)
@@ -111,37 +112,38 @@ def test_a_match_is_confirmed_emailed_and_respects_capacity_and_the_director(
     programme,
     mailoutbox,
     django_capture_on_commit_callbacks,
+    today,
 ):
     mentor = ProfileFactory(team=other_team).user
     with pytest.raises(GrowthError, match="director"):
-        match_create(mentee=profile, mentor=director, actor=director, starts_on=TODAY)
+        match_create(mentee=profile, mentor=director, actor=director, starts_on=today)
     with pytest.raises(GrowthError, match="own mentor"):
-        match_create(mentee=profile, mentor=profile.user, actor=director, starts_on=TODAY)
+        match_create(mentee=profile, mentor=profile.user, actor=director, starts_on=today)
     with django_capture_on_commit_callbacks(execute=True):
-        match = match_create(mentee=profile, mentor=mentor, actor=director, starts_on=TODAY)
+        match = match_create(mentee=profile, mentor=mentor, actor=director, starts_on=today)
     assert sorted(m.to[0] for m in mailoutbox) == sorted([mentor.email, profile.user.email])
     assert any(
         f"You are now mentoring {profile.user.display_name}" == m.subject for m in mailoutbox
     )
     with pytest.raises(GrowthError, match="already mentors"):
-        match_create(mentee=profile, mentor=mentor, actor=director, starts_on=TODAY)
-    match_create(mentee=teammate, mentor=mentor, actor=director, starts_on=TODAY)
+        match_create(mentee=profile, mentor=mentor, actor=director, starts_on=today)
+    match_create(mentee=teammate, mentor=mentor, actor=director, starts_on=today)
     third = ProfileFactory(team=team)
     with pytest.raises(GrowthError, match="capacity"):
-        match_create(mentee=third, mentor=mentor, actor=director, starts_on=TODAY)
-    match_end(match=match, ends_on=TODAY, actor=director)
+        match_create(mentee=third, mentor=mentor, actor=director, starts_on=today)
+    match_end(match=match, ends_on=today, actor=director)
     # Ended today still counts today; from tomorrow the place is free.
-    match_create(mentee=third, mentor=mentor, actor=director, starts_on=TODAY + timedelta(days=1))
+    match_create(mentee=third, mentor=mentor, actor=director, starts_on=today + timedelta(days=1))
 
 
-def test_who_needs_a_mentor(org, team, profile, teammate, director):
-    veteran = ProfileFactory(team=team, role_start_date=TODAY - timedelta(days=900))
-    gap = ProfileFactory(team=team, role_start_date=TODAY - timedelta(days=900))
-    finalized_levels(gap, {"development": 1})
-    chosen = ProfileFactory(team=team, role_start_date=TODAY - timedelta(days=900))
+def test_who_needs_a_mentor(org, team, profile, teammate, director, today):
+    veteran = ProfileFactory(team=team, role_start_date=today - timedelta(days=900))
+    gap = ProfileFactory(team=team, role_start_date=today - timedelta(days=900))
+    finalized_levels(today, gap, {"development": 1})
+    chosen = ProfileFactory(team=team, role_start_date=today - timedelta(days=900))
     mentor_need_set(profile=chosen, needed=True, actor=director)
-    new = ProfileFactory(team=team, role_start_date=TODAY - timedelta(days=30))
-    matched = ProfileFactory(team=team, role_start_date=TODAY - timedelta(days=30))
+    new = ProfileFactory(team=team, role_start_date=today - timedelta(days=30))
+    matched = ProfileFactory(team=team, role_start_date=today - timedelta(days=30))
     mentoring_match(mentee=matched, mentor=director)
     found = set(needing_a_mentor(CoordinatorProfile.objects.filter(team=team)))
     assert {gap, chosen, new} <= found
@@ -149,7 +151,7 @@ def test_who_needs_a_mentor(org, team, profile, teammate, director):
 
 
 def test_director_confirms_from_the_suggestions_page_and_the_mentor_sees_the_mentee(
-    client_for, org, other_team, profile, director, programme
+    client_for, org, other_team, profile, director, programme, today
 ):
     mentor = ProfileFactory(team=other_team)
     at_stage(mentor, 2)
@@ -158,18 +160,18 @@ def test_director_confirms_from_the_suggestions_page_and_the_mentor_sees_the_men
     assert mentor.user.display_name in page
     response = client.post(
         reverse("growth:match-create", args=[profile.pk]),
-        {"mentor": str(mentor.user_id), "starts_on": TODAY.isoformat(), "notes": "Year one"},
+        {"mentor": str(mentor.user_id), "starts_on": today.isoformat(), "notes": "Year one"},
     )
     assert response.status_code == 302
     assert MentoringMatch.objects.get(mentee=profile).mentor == mentor.user
-    check_in_create(profile=profile, actor=mentor.user, held_on=TODAY)
+    check_in_create(profile=profile, actor=mentor.user, held_on=today)
     mentees = client_for(mentor.user).get(reverse("growth:mentee-list")).content.decode()
     assert profile.user.display_name in mentees
     assert "Last check-in" in mentees and "Log a check-in" in mentees
 
 
 def test_my_mentees_is_a_fixed_number_of_queries(
-    django_assert_max_num_queries, client_for, org, team, other_team, director
+    django_assert_max_num_queries, client_for, org, team, other_team, director, today
 ):
     mentor = ProfileFactory(team=other_team).user
 
@@ -177,7 +179,7 @@ def test_my_mentees_is_a_fixed_number_of_queries(
         for _ in range(n):
             mentee = ProfileFactory(team=team)
             mentoring_match(mentee=mentee, mentor=mentor)
-            check_in_create(profile=mentee, actor=mentor, held_on=TODAY)
+            check_in_create(profile=mentee, actor=mentor, held_on=today)
 
     client = client_for(mentor)
     url = reverse("growth:mentee-list")
@@ -204,10 +206,12 @@ def test_offering_to_mentor_puts_someone_among_the_candidates(client_for, profil
     assert not MentorOffer.objects.exists()
 
 
-def test_old_mentoring_supports_become_matches_with_their_dates(profile, director, other_team):
+def test_old_mentoring_supports_become_matches_with_their_dates(
+    profile, director, other_team, today
+):
     migration = import_module("growth.migrations.0006_mentoring_supports_become_matches")
     mentor = ProfileFactory(team=other_team).user
-    started = TODAY - timedelta(days=400)
+    started = today - timedelta(days=400)
     support = Support.objects.create(
         coordinator=profile,
         kind="mentoring",

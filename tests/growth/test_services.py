@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from coordinators.versioning import StaleEdit
 from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
@@ -20,8 +19,6 @@ from growth.services import (
     support_update,
 )
 
-TODAY = timezone.localdate()
-
 
 def test_new_organizations_get_the_default_catalogue(org):
     entries = SupportCatalogEntry.objects.filter(organization=org)
@@ -34,7 +31,7 @@ def test_new_organizations_get_the_default_catalogue(org):
     }
 
 
-def test_goal_with_supports_of_the_same_coordinator_only(profile, teammate, director):
+def test_goal_with_supports_of_the_same_coordinator_only(profile, teammate, director, today):
     own = support_create(profile=profile, actor=director, kind="pd", title="Course", hours=6)
     theirs = support_create(profile=teammate, actor=director, kind="pd", title="Other", hours=2)
     goal = goal_create(
@@ -42,7 +39,7 @@ def test_goal_with_supports_of_the_same_coordinator_only(profile, teammate, dire
         actor=director,
         category_key="site",
         target_level=2,
-        target_date=TODAY + timedelta(days=90),
+        target_date=today + timedelta(days=90),
         supports=[own, theirs],
     )
     assert list(goal.supports.all()) == [own]
@@ -52,9 +49,9 @@ def test_goal_with_supports_of_the_same_coordinator_only(profile, teammate, dire
     assert goal.history.count() == 2
 
 
-def test_goal_status(profile, director):
+def test_goal_status(profile, director, today):
     goal = goal_create(
-        profile=profile, actor=director, category_key="site", target_level=2, target_date=TODAY
+        profile=profile, actor=director, category_key="site", target_level=2, target_date=today
     )
     goal_status_set(goal=goal, status="met")
     assert Goal.objects.get(pk=goal.pk).status == "met"
@@ -62,35 +59,35 @@ def test_goal_status(profile, director):
         goal_status_set(goal=goal, status="won")
 
 
-def _goal(profile, director, **fields):
+def _goal(today, profile, director, **fields):
     return goal_create(
         profile=profile,
         actor=director,
         category_key="site",
         target_level=2,
-        target_date=TODAY + timedelta(days=30),
+        target_date=today + timedelta(days=30),
         **fields,
     )
 
 
-def test_a_goal_saved_from_a_stale_form_is_refused_and_nothing_written(profile, director):
-    goal = _goal(profile, director, notes="Meet monthly.")
+def test_a_goal_saved_from_a_stale_form_is_refused_and_nothing_written(profile, director, today):
+    goal = _goal(today, profile, director, notes="Meet monthly.")
     goal_update(goal=goal, expected_version=1, notes="Meet monthly, with an agenda.")
     stale = Goal.objects.get(pk=goal.pk)
     with pytest.raises(StaleEdit) as refused:
-        goal_update(goal=stale, expected_version=1, target_date=TODAY, notes="Meet monthly.")
+        goal_update(goal=stale, expected_version=1, target_date=today, notes="Meet monthly.")
     assert refused.value.current.notes == "Meet monthly, with an agenda."
     saved = Goal.objects.get(pk=goal.pk)
     assert (saved.notes, saved.target_date, saved.version) == (
         "Meet monthly, with an agenda.",
-        TODAY + timedelta(days=30),
+        today + timedelta(days=30),
         2,
     )
     assert saved.history.count() == 2
 
 
-def test_marking_a_goal_says_what_it_found_and_makes_older_forms_stale(profile, director):
-    goal = _goal(profile, director)
+def test_marking_a_goal_says_what_it_found_and_makes_older_forms_stale(profile, director, today):
+    goal = _goal(today, profile, director)
     assert goal_status_set(goal=goal, status="met") is True
     assert goal_status_set(goal=goal, status="met") is False
     saved = Goal.objects.get(pk=goal.pk)
@@ -100,11 +97,11 @@ def test_marking_a_goal_says_what_it_found_and_makes_older_forms_stale(profile, 
     assert Goal.objects.get(pk=goal.pk).status == "met"
 
 
-def test_linking_from_one_side_makes_the_other_sides_forms_stale(profile, director):
+def test_linking_from_one_side_makes_the_other_sides_forms_stale(profile, director, today):
     """A goal's form lists its supports and a support's form its goals: a link made from
     either side must not be undone by the other side's form opened before."""
     support = support_create(profile=profile, actor=director, kind="pd", title="Course")
-    goal = _goal(profile, director)
+    goal = _goal(today, profile, director)
     goal_update(goal=goal, expected_version=goal.version, supports=[support])
     assert Support.objects.get(pk=support.pk).version == 2
     support_update(support=Support.objects.get(pk=support.pk), expected_version=2, goals=[])
@@ -135,14 +132,14 @@ def test_network_needs_its_scope_and_kind_change_clears_the_rest(profile, direct
     assert (support.kind, support.mentor, support.network_scope) == ("network", None, "regional")
 
 
-def test_attach_from_catalogue_once(org, profile, director):
+def test_attach_from_catalogue_once(org, profile, director, today):
     entry = SupportCatalogEntry.objects.filter(organization=org, kind="pd").first()
     goal = goal_create(
         profile=profile,
         actor=director,
         category_key=entry.category_key,
         target_level=2,
-        target_date=TODAY + timedelta(days=30),
+        target_date=today + timedelta(days=30),
     )
     support, created = support_attach_from_catalogue(
         profile=profile, entry=entry, actor=director, goal=goal
@@ -164,15 +161,15 @@ def test_attach_refuses_mentoring_and_other_organizations(org, other_org, profil
         support_attach_from_catalogue(profile=profile, entry=foreign, actor=director)
 
 
-def test_promotion_moves_the_stage_and_keeps_history(org, profile, director):
+def test_promotion_moves_the_stage_and_keeps_history(org, profile, director, today):
     first, second = CareerStage.objects.filter(organization=org).order_by("order")[:2]
     career_position_set(profile=profile, stage=first, since=None, actor=director)
     promotion = promotion_record(
-        profile=profile, to_stage=second, effective_on=TODAY, note="Ready.", actor=director
+        profile=profile, to_stage=second, effective_on=today, note="Ready.", actor=director
     )
     profile.refresh_from_db()
     position = profile.career_position
-    assert (position.stage, position.since) == (second, TODAY)
+    assert (position.stage, position.since) == (second, today)
     assert (promotion.from_stage, promotion.to_stage, promotion.recorded_by) == (
         first,
         second,
@@ -182,21 +179,21 @@ def test_promotion_moves_the_stage_and_keeps_history(org, profile, director):
     assert (latest.stage_id, latest.history_user) == (second.pk, director)
     assert [h.stage_id for h in position.history.all()] == [second.pk, first.pk]
     with pytest.raises(GrowthError, match="already"):
-        promotion_record(profile=profile, to_stage=second, effective_on=TODAY, actor=director)
+        promotion_record(profile=profile, to_stage=second, effective_on=today, actor=director)
 
 
-def test_promotion_to_another_organizations_stage_is_refused(other_org, profile, director):
+def test_promotion_to_another_organizations_stage_is_refused(other_org, profile, director, today):
     foreign = CareerStage.objects.filter(organization=other_org).first()
     with pytest.raises(GrowthError):
-        promotion_record(profile=profile, to_stage=foreign, effective_on=TODAY, actor=director)
+        promotion_record(profile=profile, to_stage=foreign, effective_on=today, actor=director)
 
 
-def test_a_stage_in_use_is_not_deleted(org, profile, director):
+def test_a_stage_in_use_is_not_deleted(org, profile, director, today):
     first, second, third = CareerStage.objects.filter(organization=org).order_by("order")[:3]
     career_position_set(profile=profile, stage=first, since=None, actor=director)
     with pytest.raises(GrowthError, match="people are at"):
         career_stage_delete(stage=first)
-    promotion_record(profile=profile, to_stage=second, effective_on=TODAY, actor=director)
+    promotion_record(profile=profile, to_stage=second, effective_on=today, actor=director)
     with pytest.raises(GrowthError, match="promotions"):
         career_stage_delete(stage=first)
     career_stage_delete(stage=third)

@@ -5,23 +5,20 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from growth.models import CareerStage, Goal, Promotion, Support, SupportCatalogEntry
 from growth.services import career_position_set, goal_create, support_create
 from tests.factories import ProfileFactory, UserFactory, mentoring_match
 
-TODAY = timezone.localdate()
-
 
 @pytest.fixture
-def goal(profile, director):
+def goal(profile, director, today):
     return goal_create(
         profile=profile,
         actor=director,
         category_key="site",
         target_level=2,
-        target_date=TODAY + timedelta(days=40),
+        target_date=today + timedelta(days=40),
     )
 
 
@@ -44,11 +41,11 @@ def entry(org):
     ).first()
 
 
-def goal_data(**changes):
+def goal_data(today, **changes):
     data = {
         "category_key": "site",
         "target_level": "2",
-        "target_date": (TODAY + timedelta(days=60)).isoformat(),
+        "target_date": (today + timedelta(days=60)).isoformat(),
         "status": "open",
         "notes": "Meet the principal monthly.",
     }
@@ -95,21 +92,21 @@ def test_mentor_sees_but_cannot_edit(client_for, profile, goal, course, mentor):
 
 
 @pytest.mark.parametrize("who", ["coordinator", "director"])
-def test_coordinator_and_director_set_goals(request, client_for, profile, course, who):
+def test_coordinator_and_director_set_goals(request, client_for, profile, course, who, today):
     user = request.getfixturevalue(who)
     response = client_for(user).post(
-        reverse("growth:goal-create", args=[profile.pk]), goal_data(supports=[course.pk])
+        reverse("growth:goal-create", args=[profile.pk]), goal_data(today, supports=[course.pk])
     )
     assert response.status_code == 302
     goal = Goal.objects.get(coordinator=profile)
     assert goal.created_by == user and list(goal.supports.all()) == [course]
 
 
-def test_goal_form_page_and_validation(client_for, director, profile):
+def test_goal_form_page_and_validation(client_for, director, profile, today):
     client = client_for(director)
     url = reverse("growth:goal-create", args=[profile.pk])
     assert client.get(url + "?category=development").status_code == 200
-    past = client.post(url, goal_data(target_date=(TODAY - timedelta(days=1)).isoformat()))
+    past = client.post(url, goal_data(today, target_date=(today - timedelta(days=1)).isoformat()))
     assert "from today on" in past.content.decode()
     from rubrics.models import Indicator
 
@@ -118,7 +115,7 @@ def test_goal_form_page_and_validation(client_for, director, profile):
         category__version__state="published",
         category__key="coordinator",
     ).first()
-    mismatch = client.post(url, goal_data(indicator=wrong.pk))
+    mismatch = client.post(url, goal_data(today, indicator=wrong.pk))
     assert "choose an indicator of the goal" in mismatch.content.decode()
     assert not Goal.objects.exists()
 
@@ -142,12 +139,12 @@ def test_goal_pages_404_for_another_team_and_organization(
     assert Goal.objects.filter(pk=goal.pk, status="open").exists()
 
 
-def test_goal_edit_status_and_delete(client_for, coordinator, goal):
+def test_goal_edit_status_and_delete(client_for, coordinator, goal, today):
     client = client_for(coordinator)
     page = reverse("growth:profile-growth", args=[goal.coordinator_id])
     response = client.post(
         reverse("growth:goal-update", args=[goal.pk]),
-        goal_data(target_level="3", next=page, version=goal.version),
+        goal_data(today, target_level="3", next=page, version=goal.version),
     )
     assert response.url == page
     goal.refresh_from_db()
@@ -165,18 +162,20 @@ def test_goal_edit_status_and_delete(client_for, coordinator, goal):
 
 
 def test_a_directors_stale_date_change_does_not_overwrite_the_coordinators_note(
-    client_for, coordinator, director, goal
+    client_for, coordinator, director, goal, today
 ):
     url = reverse("growth:goal-update", args=[goal.pk])
     mine, theirs = client_for(coordinator), client_for(director)
     mine.get(url)
     read_values = theirs.get(url).context["form"]["read_values"].value()
-    opened = goal_data(notes="", target_date=goal.target_date.isoformat(), version=goal.version)
+    opened = goal_data(
+        today, notes="", target_date=goal.target_date.isoformat(), version=goal.version
+    )
     opened |= {"read_values": read_values}
     assert (
         mine.post(url, opened | {"notes": "Ask Ms Diaz about the spring plan."}).status_code == 302
     )
-    later = (TODAY + timedelta(days=90)).isoformat()
+    later = (today + timedelta(days=90)).isoformat()
     response = theirs.post(url, opened | {"target_date": later})
     assert response.status_code == 409
     html = response.content.decode()
@@ -185,7 +184,7 @@ def test_a_directors_stale_date_change_does_not_overwrite_the_coordinators_note(
     goal.refresh_from_db()
     assert (goal.notes, goal.target_date) == (
         "Ask Ms Diaz about the spring plan.",
-        TODAY + timedelta(days=40),
+        today + timedelta(days=40),
     )
     # The note they had not touched now shows the coordinator's; saving again keeps both.
     shown = response.context["form"].data
@@ -207,7 +206,7 @@ def test_next_must_stay_on_this_site(client_for, coordinator, goal):
 
 
 def test_a_goal_saved_with_next_oops_is_saved_once_and_goes_back_to_the_growth_page(
-    client_for, director, profile
+    client_for, director, profile, today
 ):
     """``oops`` is a relative URL, not a page: the saved goal goes back to the growth page
     instead of answering an error that invites a second, duplicate save."""
@@ -216,7 +215,7 @@ def test_a_goal_saved_with_next_oops_is_saved_once_and_goes_back_to_the_growth_p
     url = reverse("growth:goal-create", args=[profile.pk]) + "?next=oops"
     page = client.get(url)
     assert 'value="oops"' not in page.content.decode()
-    response = client.post(url, goal_data(next="oops"))
+    response = client.post(url, goal_data(today, next="oops"))
     assert response.status_code == 302
     assert response.url == reverse("growth:profile-growth", args=[profile.pk])
     assert Goal.objects.filter(coordinator=profile).count() == 1
@@ -302,16 +301,16 @@ def test_attach_an_entry_of_another_organization_is_404(client_for, director, pr
 # Promotions --------------------------------------------------------------------------------
 
 
-def test_director_records_a_promotion(client_for, director, profile, org):
+def test_director_records_a_promotion(client_for, director, profile, org, today):
     stage = CareerStage.objects.filter(organization=org).order_by("order")[1]
     client = client_for(director)
     url = reverse("growth:promotion-create", args=[profile.pk])
     assert client.get(url).status_code == 200
     future = client.post(
-        url, {"to_stage": stage.pk, "effective_on": (TODAY + timedelta(days=3)).isoformat()}
+        url, {"to_stage": stage.pk, "effective_on": (today + timedelta(days=3)).isoformat()}
     )
     assert "on or after the day" in future.content.decode()
-    client.post(url, {"to_stage": stage.pk, "effective_on": TODAY.isoformat(), "note": "Earned."})
+    client.post(url, {"to_stage": stage.pk, "effective_on": today.isoformat(), "note": "Earned."})
     profile.refresh_from_db()
     assert profile.career_position.stage == stage
     assert Promotion.objects.get(profile=profile).note == "Earned."
@@ -452,13 +451,13 @@ def test_stage_delete_in_use_says_why(client_for, admin_user, org, profile):
 
 
 def test_my_growth_explains_a_flag_once_above_the_supports_it_suggests(
-    client_for, coordinator, profile
+    client_for, coordinator, profile, today
 ):
     """Several suggested supports answer the same flag: its sentence appears once, above them,
     and each suggestion names the flag only."""
     from tests.dashboards.test_growth_panel import finalize
 
-    finalize(profile, {"coordinator": 3, "site": 1, "organization": 3, "development": 3}, 30)
+    finalize(today, profile, {"coordinator": 3, "site": 1, "organization": 3, "development": 3}, 30)
     html = client_for(coordinator).get(reverse("pages:my-growth")).content.decode()
     explanation = (
         "School site: Novice (the director&#x27;s view), Coordinator: Expert — two levels apart"
@@ -470,7 +469,7 @@ def test_my_growth_explains_a_flag_once_above_the_supports_it_suggests(
 
 
 def test_my_mentees_puts_who_needs_attention_first_with_goals_in_level_names(
-    client_for, director, profile, other_team, team
+    client_for, director, profile, other_team, team, today
 ):
     """A mentee with a flag, and one with no contact on record lately, come before a mentee
     seen recently without flags; goals name the level ("to Proficient", not "to level 2")."""
@@ -480,16 +479,16 @@ def test_my_mentees_puts_who_needs_attention_first_with_goals_in_level_names(
     quiet = ProfileFactory(team=team, user__first_name="Quinn", user__last_name="Abbott")
     flagged = ProfileFactory(team=team, user__first_name="Fay", user__last_name="Baker")
     steady = profile
-    mentoring_match(mentee=quiet, mentor=mentor, starts_on=TODAY - timedelta(days=120))
+    mentoring_match(mentee=quiet, mentor=mentor, starts_on=today - timedelta(days=120))
     for person in (flagged, steady):
         mentoring_match(mentee=person, mentor=mentor)
-    finalize(flagged, {"coordinator": 3, "site": 1, "organization": 3, "development": 3}, 30)
+    finalize(today, flagged, {"coordinator": 3, "site": 1, "organization": 3, "development": 3}, 30)
     goal_create(
         profile=steady,
         actor=director,
         category_key="site",
         target_level=2,
-        target_date=TODAY + timedelta(days=40),
+        target_date=today + timedelta(days=40),
     )
     html = client_for(mentor).get(reverse("growth:mentee-list")).content.decode()
     order = [html.index(p.user.display_name) for p in (quiet, flagged, steady)]
@@ -513,7 +512,7 @@ def test_the_support_form_names_goals_by_their_level_name(client_for, director, 
 
 
 def test_my_mentees_takes_the_same_queries_for_one_mentee_or_five(
-    client_for, director, team, other_team
+    client_for, director, team, other_team, today
 ):
     from tests.dashboards.dashboard_data import get_counting_queries
 
@@ -529,7 +528,7 @@ def test_my_mentees_takes_the_same_queries_for_one_mentee_or_five(
             actor=director,
             category_key="site",
             target_level=2,
-            target_date=TODAY + timedelta(days=40),
+            target_date=today + timedelta(days=40),
         )
 
     mentee()

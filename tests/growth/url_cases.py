@@ -8,28 +8,28 @@ from django.urls import reverse
 
 from growth.models import CoachingAction
 from rubrics.models import Indicator
-from tests.access_world import TODAY, UrlCase, no_fields, pk_of, version_of
+from tests.access_world import UrlCase, no_fields, pk_of, version_of
 
 GOAL_IDS = ("indicator", "supports")
 SUPPORT_IDS = ("goals",)  # a mentor is a mentoring match, not a support
 
 
-def goal_post(**changes) -> dict:
+def goal_post(today, **changes) -> dict:
     data = {
         "category_key": "site",
         "target_level": "2",
-        "target_date": (TODAY + timedelta(days=60)).isoformat(),
+        "target_date": (today + timedelta(days=60)).isoformat(),
         "status": "open",
         "notes": "Meet the principal monthly.",
     }
     return data | changes
 
 
-def support_post(**changes) -> dict:
+def support_post(today, **changes) -> dict:
     data = {
         "kind": "pd",
         "title": "Restorative practices course",
-        "starts_on": TODAY.isoformat(),
+        "starts_on": today.isoformat(),
         "hours": "6",
         "notes": "Two evenings.",
     }
@@ -74,7 +74,9 @@ def _site_indicator(objects) -> int:
 
 def _goal_create_post(world, actor, client) -> dict:
     return goal_post(
-        indicator=str(_site_indicator(world.mine)), supports=[str(world.mine.support.pk)]
+        world.today,
+        indicator=str(_site_indicator(world.mine)),
+        supports=[str(world.mine.support.pk)],
     )
 
 
@@ -90,7 +92,7 @@ def _support_foreign(world) -> dict:
 def _promotion_post(world, actor, client) -> dict:
     return {
         "to_stage": str(world.mine.stages[1].pk),
-        "effective_on": TODAY.isoformat(),
+        "effective_on": world.today.isoformat(),
         "note": "Leads the site team.",
     }
 
@@ -111,7 +113,7 @@ def check_in_post(world, actor, client, **changes) -> dict:
     goal = world.mine.goal
     action = CoachingAction.objects.filter(organization=world.mine.org).order_by("order").first()
     data = {
-        "held_on": TODAY.isoformat(),
+        "held_on": world.today.isoformat(),
         "participants": "The principal",
         "notes": "Planned the family night.",
         "coaching_actions": [str(action.pk)],
@@ -130,8 +132,8 @@ def _check_in_foreign(world) -> dict:
 def _match_post(world, actor, client) -> dict:
     return {
         "mentor": str(world.mine.teammate.user_id),
-        "starts_on": TODAY.isoformat(),
-        "ends_on": (TODAY + timedelta(days=300)).isoformat(),
+        "starts_on": world.today.isoformat(),
+        "ends_on": (world.today + timedelta(days=300)).isoformat(),
         "goals": [str(world.mine.goal.pk)],
         "notes": "First year at a new site.",
     }
@@ -149,8 +151,8 @@ def _programme_post(world, actor, client) -> dict:
         "version": version_of(_programme_of(objects)),
         "mentor_stages": [str(objects.stages[-1].pk)],
         "capacity": "3",
-        "starts_on": TODAY.isoformat(),
-        "ends_on": (TODAY + timedelta(days=365)).isoformat(),
+        "starts_on": world.today.isoformat(),
+        "ends_on": (world.today + timedelta(days=365)).isoformat(),
     }
 
 
@@ -169,7 +171,9 @@ CASES = [
     UrlCase(
         "growth:support-create",
         kwargs=pk_of("profile"),
-        post=lambda world, actor, client: support_post(goals=[str(world.mine.goal.pk)]),
+        post=lambda world, actor, client: support_post(
+            world.today, goals=[str(world.mine.goal.pk)]
+        ),
         texts=("title", "notes"),
         ids=SUPPORT_IDS,
         foreign=_support_foreign,
@@ -195,7 +199,7 @@ CASES = [
         "growth:goal-update",
         kwargs=pk_of("goal"),
         post=lambda world, actor, client: goal_post(
-            notes="Monthly, with an agenda.", supports=[str(world.mine.support.pk)]
+            world.today, notes="Monthly, with an agenda.", supports=[str(world.mine.support.pk)]
         ),
         texts=("notes",),
         ids=GOAL_IDS,
@@ -214,7 +218,7 @@ CASES = [
         "growth:support-update",
         kwargs=pk_of("support"),
         post=lambda world, actor, client: support_post(
-            title="Facilitation course, part 2", goals=[str(world.mine.goal.pk)]
+            world.today, title="Facilitation course, part 2", goals=[str(world.mine.goal.pk)]
         ),
         texts=("title", "notes"),
         ids=SUPPORT_IDS,

@@ -14,7 +14,6 @@ from tests.factories import CycleFactory, ProfileFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 URL = reverse("pages:organization")
-TODAY = timezone.localdate()
 
 
 def attention(html: str) -> str:
@@ -22,24 +21,24 @@ def attention(html: str) -> str:
 
 
 @pytest.fixture
-def busy(org, team, profile):
+def busy(org, team, profile, today):
     """A cycle that should have opened, one that should have closed (its due date passed with a
     draft and a review waiting past its window) and a roster import that saved nothing."""
     CycleFactory(
         organization=org,
         name="Spring",
         state="planned",
-        opens_on=TODAY - timedelta(days=2),
-        due_on=TODAY + timedelta(days=30),
-        closes_on=TODAY + timedelta(days=60),
+        opens_on=today - timedelta(days=2),
+        due_on=today + timedelta(days=30),
+        closes_on=today + timedelta(days=60),
     )
     fall = CycleFactory(
         organization=org,
         name="Fall",
         state="open",
-        opens_on=TODAY - timedelta(days=90),
-        due_on=TODAY - timedelta(days=40),
-        closes_on=TODAY - timedelta(days=1),
+        opens_on=today - timedelta(days=90),
+        due_on=today - timedelta(days=40),
+        closes_on=today - timedelta(days=1),
         review_window_days=14,
     )
     waiting = assess(profile, fall, state="submitted")
