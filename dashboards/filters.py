@@ -57,6 +57,37 @@ class WrittenSelect(forms.Select):
         return mark_safe("".join(parts))
 
 
+class WrittenInputMixin:
+    """An input written from a format string with the HTML of Django's input.html and
+    attrs.html (the filter bar's search box and hidden fields), for the reason of
+    ``WrittenSelect``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        return mark_safe(
+            f'<input type="{conditional_escape(widget["type"])}"'
+            f' name="{conditional_escape(widget["name"])}"'
+            + ("" if shown is None else f' value="{conditional_escape(str(shown))}"')
+            + f"{_attrs(widget['attrs'])}>"
+        )
+
+
+class WrittenTextInput(WrittenInputMixin, forms.TextInput):
+    pass
+
+
+class WrittenHiddenInput(WrittenInputMixin, forms.HiddenInput):
+    pass
+
+
+WRITTEN_WIDGETS = {
+    forms.Select: WrittenSelect,
+    forms.TextInput: WrittenTextInput,
+    forms.HiddenInput: WrittenHiddenInput,
+}
+
+
 def _not_a_queryset_filter(queryset, name, value):
     """For filters applied to the computed rows, not the profiles."""
     return queryset
@@ -122,8 +153,8 @@ class DashboardFilterSet(django_filters.FilterSet):
         if not getattr(form, "styled", False):
             for field in form.fields.values():
                 widget = field.widget
-                if type(widget) is forms.Select:
-                    widget.__class__ = WrittenSelect  # the same HTML, written faster
+                if type(widget) in WRITTEN_WIDGETS:  # the same HTML, written faster
+                    widget.__class__ = WRITTEN_WIDGETS[type(widget)]
                 if not isinstance(widget, forms.HiddenInput):
                     css = "form-select" if isinstance(widget, forms.Select) else "form-control"
                     widget.attrs["class"] = css

@@ -265,6 +265,7 @@ def stored_rows(
     cycle_id = context.cycle.pk if context.cycle else None
     as_of = context.as_of
     codes = list(flag_rules.FLAG_LABELS)
+    shared_cells: dict[tuple, list[Cell]] = {}
     rows = []
     for (
         pk,
@@ -288,12 +289,27 @@ def stored_rows(
             team = refs.get(("team", team_id)) or refs.setdefault(
                 ("team", team_id), Ref(team_id, team_name)
             )
-        names = context.names(version_id)
         submitted_only = levels_cycle_id is not None and not reviewed
         from_cycle = ""
         if cycle_id is not None and levels_cycle_id not in (None, cycle_id):
             from_cycle = cycle_names.get(levels_cycle_id, "")
-        levels, starts = levels_and_starts[:4], levels_and_starts[4:]
+        levels, starts = tuple(levels_and_starts[:4]), levels_and_starts[4:]
+        # Rows with the same levels of the same rubric version share their (frozen) cells.
+        cells_key = (version_id, levels, submitted_only, from_cycle)
+        cells = shared_cells.get(cells_key)
+        if cells is None:
+            names = context.names(version_id)
+            cells = shared_cells[cells_key] = [
+                Cell(
+                    key=key,
+                    category_name=names.category(key),
+                    value=value,
+                    level_name=names.level(value),
+                    submitted_only=submitted_only,
+                    from_cycle=from_cycle,
+                )
+                for key, value in zip(CATEGORY_KEYS, levels, strict=True)
+            ]
         rows.append(
             DashboardRow(
                 person=Person(
@@ -307,17 +323,7 @@ def stored_rows(
                     role_start_date=started,
                 ),
                 schools=schools[pk],
-                cells=[
-                    Cell(
-                        key=key,
-                        category_name=names.category(key),
-                        value=value,
-                        level_name=names.level(value),
-                        submitted_only=submitted_only,
-                        from_cycle=from_cycle,
-                    )
-                    for key, value in zip(CATEGORY_KEYS, levels, strict=True)
-                ],
+                cells=cells,
                 status=status,
                 assessment_id=assessment_id,
                 flags=[
@@ -482,11 +488,14 @@ def team_dashboard_for(
     any_level = ~Q(
         level_coordinator=None, level_site=None, level_organization=None, level_development=None
     )
-    # Without a flag or status filter both counts come from an index, without reading the
-    # rows; whether any level is reviewed stops at the first row that has one.
-    counts = rows.unfiltered.aggregate(total=Count("pk"), shown=Count("pk", filter=rows.condition))
+    # The counts, with or without the flag and status filters, and of the rows with a
+    # reviewed level, in one pass over an index (read_model_dashboard), not the rows.
+    counts = rows.unfiltered.aggregate(
+        total=Count("pk"),
+        shown=Count("pk", filter=rows.condition),
+        reviewed=Count("pk", filter=Q(levels_reviewed=True) & any_level),
+    )
     rows.known_count(counts["shown"])
-    any_finalized = rows.unfiltered.filter(Q(levels_reviewed=True) & any_level).exists()
     return TeamDashboard(
         filterset=filterset,
         cycles=reach.cycles,
@@ -496,7 +505,7 @@ def team_dashboard_for(
         rows=rows,
         total=counts["total"],
         sort=sort,
-        any_finalized=any_finalized,
+        any_finalized=counts["reviewed"] > 0,
     )
 
 
