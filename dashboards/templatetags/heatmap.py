@@ -80,8 +80,30 @@ def _goals(deadline: dict | None) -> str:
     )
 
 
-def heatmap_row(row, deadline, *, url: str, with_team: bool) -> str:
+def _cells(cells) -> str:
+    return "".join(
+        CELL.format(
+            value=cell.value,
+            category=escape(cell.category_name),
+            level=escape(cell.level_name),
+            unreviewed=UNREVIEWED if cell.submitted_only else "",
+        )
+        if cell.value
+        else UNRATED_CELL.format(category=escape(cell.category_name))
+        for cell in cells
+    )
+
+
+def heatmap_row(row, deadline, *, url: str, with_team: bool, written=None) -> str:
+    """``written``: the cells already written in this table, by the id of a list of cells
+    that several rows share (the dashboard's rows with the same levels do)."""
     person = row.person
+    if written is None:
+        cells = _cells(row.cells)
+    else:
+        cells = written.get(id(row.cells))
+        if cells is None:
+            cells = written[id(row.cells)] = _cells(row.cells)
     first = row.cells[0]
     if first.from_cycle:
         source = FROM_CYCLE.format(escape(first.from_cycle))
@@ -94,17 +116,7 @@ def heatmap_row(row, deadline, *, url: str, with_team: bool) -> str:
         team=TEAM.format(escape(person.team.name if person.team and person.team.name else "—"))
         if with_team
         else "",
-        cells="".join(
-            CELL.format(
-                value=cell.value,
-                category=escape(cell.category_name),
-                level=escape(cell.level_name),
-                unreviewed=UNREVIEWED if cell.submitted_only else "",
-            )
-            if cell.value
-            else UNRATED_CELL.format(category=escape(cell.category_name))
-            for cell in row.cells
-        ),
+        cells=cells,
         status=escape(row.status_label),
         source=source,
         flags=_flags(row.flags) or NONE,
@@ -117,9 +129,16 @@ def heatmap_rows(rows_and_deadlines, team_count) -> str:
     """The ``<tr>`` of every (row, goals due) pair, in order."""
     link = reverse("dashboards:coordinator-detail", args=[0])
     start, end = link[: link.rindex("0")], link[link.rindex("0") + 1 :]
+    written: dict[int, str] = {}  # the rows are alive meanwhile, so their ids stay theirs
     return mark_safe(
         "".join(
-            heatmap_row(row, deadline, url=f"{start}{row.person.pk}{end}", with_team=team_count > 1)
+            heatmap_row(
+                row,
+                deadline,
+                url=f"{start}{row.person.pk}{end}",
+                with_team=team_count > 1,
+                written=written,
+            )
             for row, deadline in rows_and_deadlines
         )
     )
