@@ -11,6 +11,7 @@ screens and a card on a phone (static/css/app.css, Dashboards): each cell carrie
 label, shown only on the card. The asterisk marks self levels not yet reviewed.
 """
 
+from functools import cache
 from html import escape
 
 from django import template
@@ -61,11 +62,17 @@ GOALS_OVERDUE = '<span class="badge goal-due goal-due-overdue">{} goal{} overdue
 GOALS_DUE_SOON = ' <span class="badge goal-due goal-due-due_soon">{} due soon</span>'
 
 
+@cache
+def _label(text: str) -> str:
+    """A flag's or a state's label, escaped: a few fixed words, on every row."""
+    return escape(text)
+
+
 def _flags(flags) -> str:
     return "".join(
-        FLAG.format(code=flag.code, text=escape(flag.explanation), label=escape(flag.label))
+        FLAG.format(code=flag.code, text=escape(flag.explanation), label=_label(flag.label))
         if flag.explanation
-        else BARE_FLAG.format(code=flag.code, label=escape(flag.label))
+        else BARE_FLAG.format(code=flag.code, label=_label(flag.label))
         for flag in flags
     )
 
@@ -117,7 +124,7 @@ def heatmap_row(row, deadline, *, url: str, with_team: bool, written=None) -> st
         if with_team
         else "",
         cells=cells,
-        status=escape(row.status_label),
+        status=_label(row.status_label),
         source=source,
         flags=_flags(row.flags) or NONE,
         goals=_goals(deadline),
