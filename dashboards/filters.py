@@ -41,16 +41,31 @@ class WrittenSelect(forms.Select):
     form renderer's templates they cost about as much as the page's hundred heatmap rows."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
+        # What get_context and optgroups work out, without a dict per option.
+        chosen = self.format_value(value)
+        select_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            select_attrs["multiple"] = True
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs(select_attrs)}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, options = option_value, option_label
+            else:
+                group_name, options = None, [(option_value, option_label)]
             if group_name:
                 parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            parts.extend(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
-                for option in options
-            )
+            for subvalue, sublabel in options:
+                selected = (not has_selected or self.allow_multiple_selected) and str(
+                    subvalue
+                ) in chosen
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{conditional_escape(str(subvalue))}"'
+                    f'{" selected" if selected else ""}>{conditional_escape(sublabel)}</option>\n'
+                )
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
