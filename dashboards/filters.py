@@ -64,7 +64,7 @@ class WrittenSelect(forms.Select):
                 has_selected |= selected
                 parts.append(
                     f'\n  <option value="{conditional_escape(str(subvalue))}"'
-                    f'{" selected" if selected else ""}>{conditional_escape(sublabel)}</option>\n'
+                    f"{' selected' if selected else ''}>{conditional_escape(sublabel)}</option>\n"
                 )
             if group_name:
                 parts.append("\n  </optgroup>")
