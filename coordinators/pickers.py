@@ -351,7 +351,8 @@ class PickerFieldMixin:
         values = value if isinstance(value, (list, tuple)) else [value]
         values = [v for v in values if v not in (None, "")][:MAX_CHOSEN]
         ids = [getattr(v, "pk", None) or int_or_none(str(v)) for v in values]
-        found = {row.pk: row for row in self.queryset.filter(pk__in=[i for i in ids if i])}
+        wanted = [i for i in ids if i]
+        found = {row.pk: row for row in self.queryset.filter(pk__in=wanted)} if wanted else {}
         chosen, typed, looked_up = [], "", 0
         for value_, pk in zip(values, ids, strict=True):
             if pk in found:

@@ -41,20 +41,66 @@ class WrittenSelect(forms.Select):
     form renderer's templates they cost about as much as the page's hundred heatmap rows."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-        for group_name, options, _index in widget["optgroups"]:
+        # What get_context and optgroups work out, without a dict per option.
+        chosen = self.format_value(value)
+        select_attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            select_attrs["multiple"] = True
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs(select_attrs)}>']
+        has_selected = False
+        for option_value, option_label in self.choices:
+            if option_value is None:
+                option_value = ""
+            if isinstance(option_label, (list, tuple)):
+                group_name, options = option_value, option_label
+            else:
+                group_name, options = None, [(option_value, option_label)]
             if group_name:
                 parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            parts.extend(
-                f'\n  <option value="{conditional_escape(str(option["value"]))}"'
-                f"{_attrs(option['attrs'])}>{conditional_escape(option['label'])}</option>\n"
-                for option in options
-            )
+            for subvalue, sublabel in options:
+                selected = (not has_selected or self.allow_multiple_selected) and str(
+                    subvalue
+                ) in chosen
+                has_selected |= selected
+                parts.append(
+                    f'\n  <option value="{conditional_escape(str(subvalue))}"'
+                    f"{' selected' if selected else ''}>{conditional_escape(sublabel)}</option>\n"
+                )
             if group_name:
                 parts.append("\n  </optgroup>")
         parts.append("\n</select>")
         return mark_safe("".join(parts))
+
+
+class WrittenInputMixin:
+    """An input written from a format string with the HTML of Django's input.html and
+    attrs.html (the filter bar's search box and hidden fields), for the reason of
+    ``WrittenSelect``."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = widget["value"]
+        return mark_safe(
+            f'<input type="{conditional_escape(widget["type"])}"'
+            f' name="{conditional_escape(widget["name"])}"'
+            + ("" if shown is None else f' value="{conditional_escape(str(shown))}"')
+            + f"{_attrs(widget['attrs'])}>"
+        )
+
+
+class WrittenTextInput(WrittenInputMixin, forms.TextInput):
+    pass
+
+
+class WrittenHiddenInput(WrittenInputMixin, forms.HiddenInput):
+    pass
+
+
+WRITTEN_WIDGETS = {
+    forms.Select: WrittenSelect,
+    forms.TextInput: WrittenTextInput,
+    forms.HiddenInput: WrittenHiddenInput,
+}
 
 
 def _not_a_queryset_filter(queryset, name, value):
@@ -122,8 +168,8 @@ class DashboardFilterSet(django_filters.FilterSet):
         if not getattr(form, "styled", False):
             for field in form.fields.values():
                 widget = field.widget
-                if type(widget) is forms.Select:
-                    widget.__class__ = WrittenSelect  # the same HTML, written faster
+                if type(widget) in WRITTEN_WIDGETS:  # the same HTML, written faster
+                    widget.__class__ = WRITTEN_WIDGETS[type(widget)]
                 if not isinstance(widget, forms.HiddenInput):
                     css = "form-select" if isinstance(widget, forms.Select) else "form-control"
                     widget.attrs["class"] = css

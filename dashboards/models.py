@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from coordinators.models import Organization
 from coordinators.versioning import Versioned
+from dashboards.flags import FLAG_LABELS
 
 
 class SiteScoreRule(models.TextChoices):
@@ -152,6 +153,18 @@ FINALIZED_COLUMNS = [
     "review_microseconds",
 ]
 
+# What the team dashboard counts, filters and sorts a cycle's rows by (all but the names):
+# their state, levels and flags' start days, so those queries read this index, not the wide
+# rows (the flags' words).
+DASHBOARD_COLUMNS = [
+    "cycle",
+    "coordinator",
+    "status",
+    "levels_reviewed",
+    *(f"level_{key}" for key in LEVEL_KEYS),
+    *(f"{code}_from" for code in FLAG_LABELS),
+]
+
 
 class CoordinatorCycleRow(models.Model):
     """The read model: what the dashboards read of one coordinator as of one cycle.
@@ -251,6 +264,7 @@ class CoordinatorCycleRow(models.Model):
                 condition=Q(status="finalized"),
                 name="read_model_finalized",
             ),
+            models.Index(fields=DASHBOARD_COLUMNS, name="read_model_dashboard"),
         ]
 
     def __str__(self):

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from coordinators.change_history import ChangeHistory, change_history
@@ -16,6 +17,7 @@ from growth.models import CareerPosition, CheckIn, Goal, MentoringMatch, Support
 from rubrics.vocabulary import DEFAULT_LEVEL_NAMES
 
 DUE_SOON_DAYS = 30
+GOALS = Goal._meta.db_table
 
 
 def check_in_clocks(profile_ids) -> dict[int, CheckInClock]:
@@ -54,21 +56,32 @@ def goal_due_state(goal: Goal, today: date) -> str | None:
 
 def goal_deadlines(*, profile_ids, today: date | None = None) -> dict[int, dict[str, int]]:
     """Open goals overdue and due within DUE_SOON_DAYS per coordinator, for dashboards (one
-    query): ``{profile_id: {"overdue": n, "due_soon": n}}``; profiles without any are left out."""
+    query): ``{profile_id: {"overdue": n, "due_soon": n}}``; profiles without any are left out.
+    Written in SQL: through the ORM, a dashboard page's hundred ids cost several times the
+    query."""
     today = today or timezone.localdate()
-    rows = (
-        Goal.objects.filter(coordinator_id__in=profile_ids, status=Goal.Status.OPEN)
-        .filter(target_date__lte=today + timedelta(days=DUE_SOON_DAYS))
-        .values("coordinator_id")
-        .annotate(
-            overdue=Count("pk", filter=Q(target_date__lt=today)),
-            due_soon=Count("pk", filter=Q(target_date__gte=today)),
+    ids = list(profile_ids)
+    if not ids:
+        return {}
+    day = connection.ops.adapt_datefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coordinator_id, COUNT(CASE WHEN target_date < %s THEN 1 END), "
+            f"COUNT(CASE WHEN target_date >= %s THEN 1 END) FROM {GOALS} "
+            f"WHERE coordinator_id IN ({', '.join(['%s'] * len(ids))}) AND status = %s "
+            "AND target_date <= %s GROUP BY coordinator_id",
+            [
+                day(today),
+                day(today),
+                *ids,
+                Goal.Status.OPEN.value,
+                day(today + timedelta(days=DUE_SOON_DAYS)),
+            ],
         )
-    )
-    return {
-        row["coordinator_id"]: {"overdue": row["overdue"], "due_soon": row["due_soon"]}
-        for row in rows
-    }
+        return {
+            profile_id: {"overdue": overdue, "due_soon": due_soon}
+            for profile_id, overdue, due_soon in cursor.fetchall()
+        }
 
 
 @dataclass

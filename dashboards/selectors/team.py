@@ -9,18 +9,20 @@ chosen cycle's *submitted* assessment, marked as not yet reviewed.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Coalesce, Lower, RowNumber
 
 from assessments.models import Assessment, AssessmentCycle
 from coordinators.access import has_role, profiles_directed_by
 from coordinators.form_helpers import int_or_none
-from coordinators.models import CoordinatorProfile, Role, Team
+from coordinators.models import CoordinatorProfile, Role, School, Team, User
 from dashboards import flags as flag_rules
 from dashboards.models import CoordinatorCycleRow
 from dashboards.read_model import people_and_schools, row_facts
@@ -241,6 +243,27 @@ STORED_COLUMNS = (
 )
 
 
+PROFILE_SCHOOLS = CoordinatorProfile.schools.through._meta.db_table
+SCHOOLS = School._meta.db_table
+
+
+def _school_names(profile_ids: list[int]) -> list[tuple[int, int, str]]:
+    """(profile, school, school's name) for each school site of ``profile_ids``, by name (one
+    query). Written in SQL: through the ORM, the list of a page's hundred ids cost four times
+    the query."""
+    if not profile_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT ps.coordinatorprofile_id, ps.school_id, s.name FROM {PROFILE_SCHOOLS} ps "
+            f"INNER JOIN {SCHOOLS} s ON s.id = ps.school_id "
+            f"WHERE ps.coordinatorprofile_id IN ({', '.join(['%s'] * len(profile_ids))}) "
+            "ORDER BY s.name, ps.school_id",
+            profile_ids,
+        )
+        return cursor.fetchall()
+
+
 def stored_rows(
     values: list[tuple], *, context: PageFacts, cycle_names: dict[int, str]
 ) -> list[DashboardRow]:
@@ -250,13 +273,7 @@ def stored_rows(
     coordinator's school sites (one query)."""
     refs: dict[tuple[str, int], Ref] = {}
     schools: dict[int, list[Ref]] = defaultdict(list)
-    for profile_id, school_id, name in (
-        CoordinatorProfile.schools.through.objects.filter(
-            coordinatorprofile__in=[value[0] for value in values]
-        )
-        .order_by("school__name", "school_id")
-        .values_list("coordinatorprofile_id", "school_id", "school__name")
-    ):
+    for profile_id, school_id, name in _school_names(sorted({value[0] for value in values})):
         ref = refs.get(("school", school_id)) or refs.setdefault(
             ("school", school_id), Ref(school_id, name)
         )
@@ -265,6 +282,7 @@ def stored_rows(
     cycle_id = context.cycle.pk if context.cycle else None
     as_of = context.as_of
     codes = list(flag_rules.FLAG_LABELS)
+    shared_cells: dict[tuple, list[Cell]] = {}
     rows = []
     for (
         pk,
@@ -288,12 +306,27 @@ def stored_rows(
             team = refs.get(("team", team_id)) or refs.setdefault(
                 ("team", team_id), Ref(team_id, team_name)
             )
-        names = context.names(version_id)
         submitted_only = levels_cycle_id is not None and not reviewed
         from_cycle = ""
         if cycle_id is not None and levels_cycle_id not in (None, cycle_id):
             from_cycle = cycle_names.get(levels_cycle_id, "")
-        levels, starts = levels_and_starts[:4], levels_and_starts[4:]
+        levels, starts = tuple(levels_and_starts[:4]), levels_and_starts[4:]
+        # Rows with the same levels of the same rubric version share their (frozen) cells.
+        cells_key = (version_id, levels, submitted_only, from_cycle)
+        cells = shared_cells.get(cells_key)
+        if cells is None:
+            names = context.names(version_id)
+            cells = shared_cells[cells_key] = [
+                Cell(
+                    key=key,
+                    category_name=names.category(key),
+                    value=value,
+                    level_name=names.level(value),
+                    submitted_only=submitted_only,
+                    from_cycle=from_cycle,
+                )
+                for key, value in zip(CATEGORY_KEYS, levels, strict=True)
+            ]
         rows.append(
             DashboardRow(
                 person=Person(
@@ -307,17 +340,7 @@ def stored_rows(
                     role_start_date=started,
                 ),
                 schools=schools[pk],
-                cells=[
-                    Cell(
-                        key=key,
-                        category_name=names.category(key),
-                        value=value,
-                        level_name=names.level(value),
-                        submitted_only=submitted_only,
-                        from_cycle=from_cycle,
-                    )
-                    for key, value in zip(CATEGORY_KEYS, levels, strict=True)
-                ],
+                cells=cells,
                 status=status,
                 assessment_id=assessment_id,
                 flags=[
@@ -328,6 +351,49 @@ def stored_rows(
             )
         )
     return rows
+
+
+ROWS = CoordinatorCycleRow._meta.db_table
+PROFILES = CoordinatorProfile._meta.db_table
+USERS = User._meta.db_table
+TEAMS = Team._meta.db_table
+# ``STORED_COLUMNS`` as SQL, over the row (r), its profile (p), user (u) and team (t).
+STORED_SQL = ", ".join(
+    {
+        "coordinator__user__first_name": "u.first_name",
+        "coordinator__user__last_name": "u.last_name",
+        "coordinator__user__email": "u.email",
+        "coordinator__team_id": "p.team_id",
+        "coordinator__team__name": "t.name",
+    }.get(column, f"r.{column}")
+    for column in STORED_COLUMNS
+)
+IDS_PER_QUERY = 500
+
+
+def _stored_values(row_ids: list[int]) -> dict[int, tuple]:
+    """The ``STORED_COLUMNS`` of the read model's rows ``row_ids``, by row id (one query per
+    five hundred rows; one for a page). Written in SQL: through the ORM, converting a page's
+    hundred rows of some thirty columns cost more than reading them. The database gives the
+    dates and booleans as such (SQLite converts its declared types) and the flags' words as
+    JSON text, decoded here."""
+    by_id: dict[int, tuple] = {}
+    words = STORED_COLUMNS.index("flag_words")
+    with connection.cursor() as cursor:
+        for start in range(0, len(row_ids), IDS_PER_QUERY):
+            chunk = row_ids[start : start + IDS_PER_QUERY]
+            cursor.execute(
+                f"SELECT r.id, {STORED_SQL} FROM {ROWS} r "
+                f"INNER JOIN {PROFILES} p ON p.id = r.coordinator_id "
+                f"INNER JOIN {USERS} u ON u.id = p.user_id "
+                f"LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id "
+                f"WHERE r.id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            for row_id, *columns in cursor.fetchall():
+                columns[words] = json.loads(columns[words])
+                by_id[row_id] = tuple(columns)
+    return by_id
 
 
 class ReadModelRows:
@@ -431,16 +497,12 @@ class ReadModelRows:
         if not isinstance(index, slice):
             return self[index : index + 1][0]
         # The page's ids are chosen by sorting the narrow rows of the ids alone; only the
-        # page's rows are read whole (their flag words are most of a row), in the same order.
-        ordering = self._ordering()
-        page = self.rows.order_by(*ordering).values("pk")[index]
-        values = list(
-            CoordinatorCycleRow.objects.filter(pk__in=page)
-            .order_by(*ordering)
-            .values_list(*STORED_COLUMNS)
-        )
-        if not values:
+        # page's rows are read whole (their flag words are most of a row), then put in order.
+        ids = list(self.rows.order_by(*self._ordering()).values_list("pk", flat=True)[index])
+        if not ids:
             return []
+        by_id = _stored_values(ids)
+        values = [by_id[pk] for pk in ids if pk in by_id]
         return stored_rows(values, context=self.context, cycle_names=self.cycle_names)
 
     def __iter__(self):
@@ -482,11 +544,14 @@ def team_dashboard_for(
     any_level = ~Q(
         level_coordinator=None, level_site=None, level_organization=None, level_development=None
     )
-    # Without a flag or status filter both counts come from an index, without reading the
-    # rows; whether any level is reviewed stops at the first row that has one.
-    counts = rows.unfiltered.aggregate(total=Count("pk"), shown=Count("pk", filter=rows.condition))
+    # The counts, with or without the flag and status filters, and of the rows with a
+    # reviewed level, in one pass over an index (read_model_dashboard), not the rows.
+    counts = rows.unfiltered.aggregate(
+        total=Count("pk"),
+        shown=Count("pk", filter=rows.condition),
+        reviewed=Count("pk", filter=Q(levels_reviewed=True) & any_level),
+    )
     rows.known_count(counts["shown"])
-    any_finalized = rows.unfiltered.filter(Q(levels_reviewed=True) & any_level).exists()
     return TeamDashboard(
         filterset=filterset,
         cycles=reach.cycles,
@@ -496,7 +561,7 @@ def team_dashboard_for(
         rows=rows,
         total=counts["total"],
         sort=sort,
-        any_finalized=any_finalized,
+        any_finalized=counts["reviewed"] > 0,
     )
 
 

@@ -11,6 +11,7 @@ screens and a card on a phone (static/css/app.css, Dashboards): each cell carrie
 label, shown only on the card. The asterisk marks self levels not yet reviewed.
 """
 
+from functools import cache
 from html import escape
 
 from django import template
@@ -61,11 +62,17 @@ GOALS_OVERDUE = '<span class="badge goal-due goal-due-overdue">{} goal{} overdue
 GOALS_DUE_SOON = ' <span class="badge goal-due goal-due-due_soon">{} due soon</span>'
 
 
+@cache
+def _label(text: str) -> str:
+    """A flag's or a state's label, escaped: a few fixed words, on every row."""
+    return escape(text)
+
+
 def _flags(flags) -> str:
     return "".join(
-        FLAG.format(code=flag.code, text=escape(flag.explanation), label=escape(flag.label))
+        FLAG.format(code=flag.code, text=escape(flag.explanation), label=_label(flag.label))
         if flag.explanation
-        else BARE_FLAG.format(code=flag.code, label=escape(flag.label))
+        else BARE_FLAG.format(code=flag.code, label=_label(flag.label))
         for flag in flags
     )
 
@@ -80,8 +87,30 @@ def _goals(deadline: dict | None) -> str:
     )
 
 
-def heatmap_row(row, deadline, *, url: str, with_team: bool) -> str:
+def _cells(cells) -> str:
+    return "".join(
+        CELL.format(
+            value=cell.value,
+            category=escape(cell.category_name),
+            level=escape(cell.level_name),
+            unreviewed=UNREVIEWED if cell.submitted_only else "",
+        )
+        if cell.value
+        else UNRATED_CELL.format(category=escape(cell.category_name))
+        for cell in cells
+    )
+
+
+def heatmap_row(row, deadline, *, url: str, with_team: bool, written=None) -> str:
+    """``written``: the cells already written in this table, by the id of a list of cells
+    that several rows share (the dashboard's rows with the same levels do)."""
     person = row.person
+    if written is None:
+        cells = _cells(row.cells)
+    else:
+        cells = written.get(id(row.cells))
+        if cells is None:
+            cells = written[id(row.cells)] = _cells(row.cells)
     first = row.cells[0]
     if first.from_cycle:
         source = FROM_CYCLE.format(escape(first.from_cycle))
@@ -94,18 +123,8 @@ def heatmap_row(row, deadline, *, url: str, with_team: bool) -> str:
         team=TEAM.format(escape(person.team.name if person.team and person.team.name else "—"))
         if with_team
         else "",
-        cells="".join(
-            CELL.format(
-                value=cell.value,
-                category=escape(cell.category_name),
-                level=escape(cell.level_name),
-                unreviewed=UNREVIEWED if cell.submitted_only else "",
-            )
-            if cell.value
-            else UNRATED_CELL.format(category=escape(cell.category_name))
-            for cell in row.cells
-        ),
-        status=escape(row.status_label),
+        cells=cells,
+        status=_label(row.status_label),
         source=source,
         flags=_flags(row.flags) or NONE,
         goals=_goals(deadline),
@@ -117,9 +136,16 @@ def heatmap_rows(rows_and_deadlines, team_count) -> str:
     """The ``<tr>`` of every (row, goals due) pair, in order."""
     link = reverse("dashboards:coordinator-detail", args=[0])
     start, end = link[: link.rindex("0")], link[link.rindex("0") + 1 :]
+    written: dict[int, str] = {}  # the rows are alive meanwhile, so their ids stay theirs
     return mark_safe(
         "".join(
-            heatmap_row(row, deadline, url=f"{start}{row.person.pk}{end}", with_team=team_count > 1)
+            heatmap_row(
+                row,
+                deadline,
+                url=f"{start}{row.person.pk}{end}",
+                with_team=team_count > 1,
+                written=written,
+            )
             for row, deadline in rows_and_deadlines
         )
     )
