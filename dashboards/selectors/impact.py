@@ -105,17 +105,6 @@ def had(group: str, person, first, before) -> Exists:
     return Exists(_supports_of(group).filter(coordinator=person, day__gte=first, day__lt=before))
 
 
-def _had_during_step(group: str) -> Exists:
-    """On a read-model row: whether its coordinator had ``group`` from the cycle's opening to
-    the day before their next finalized cycle opened."""
-    return had(
-        group,
-        OuterRef("coordinator_id"),
-        OuterRef("cycle__opens_on"),
-        OuterRef("next_finalized_opens_on"),
-    )
-
-
 def _move(key: str, level: int, move: str) -> Q:
     after = f"next_level_{key}"
     if move == rules.ROSE:
@@ -172,23 +161,16 @@ STEP_KEYS = [
 STEP_COUNTS = {f"n_{key}_{level}_{move}": Steps(key, level, move) for key, level, move in STEP_KEYS}
 
 
-def _flag(group: str) -> str:
-    return "had_" + group.replace(":", "_")
+def had_during_step(group: str) -> Q:
+    """On a read-model row (a step): whether its coordinator had ``group`` from the cycle's
+    opening to the day before their next finalized cycle opened, as the row keeps it
+    (``support_groups``, each group between commas)."""
+    return Q(support_groups__contains=f",{group},")
 
 
-def groups_had(ids, groups) -> list[str]:
-    """Of ``groups``, mentoring and those some of these people had a support of (one query):
-    the database is asked about these only."""
-    present = {MENTORING}
-    for kind, entry_id in (
-        Support.objects.filter(coordinator__in=ids)
-        .exclude(kind=SupportKind.MENTORING)
-        .order_by()
-        .values_list("kind", "catalog_entry_id")
-        .distinct()
-    ):
-        present |= {f"kind:{kind}", f"entry:{entry_id}"}
-    return [group for group in groups if group in present]
+def groups_of(kept: str, groups) -> list[str]:
+    """Of ``groups``, those a row's ``support_groups`` names."""
+    return [group for group in kept.strip(",").split(",") if group in groups]
 
 
 def step_rows(organization_id: int, ids, cycle_ids) -> QuerySet[CoordinatorCycleRow]:
@@ -207,15 +189,14 @@ def step_rows(organization_id: int, ids, cycle_ids) -> QuerySet[CoordinatorCycle
 
 def step_counts(steps, groups) -> tuple[dict, dict]:
     """Everybody's steps per cycle, category, starting level and move, and those of the people
-    who had each group (one query: grouped by cycle and by which groups the person had)."""
-    flags = {_flag(group): _had_during_step(group) for group in groups}
+    who had each group (one query: grouped by cycle and by the groups the rows keep)."""
     totals: dict = {}
     with_steps: dict = {}
-    for cycle_id, *values in (
-        steps.annotate(**flags).order_by().values_list("cycle_id", *flags).annotate(**STEP_COUNTS)
+    for cycle_id, kept, *values in (
+        steps.order_by().values_list("cycle_id", "support_groups").annotate(**STEP_COUNTS)
     ):
-        had_them = [group for group, flag in zip(groups, values, strict=False) if flag]
-        for (key, level, move), steps_n in zip(STEP_KEYS, values[len(flags) :], strict=True):
+        had_them = groups_of(kept, groups)
+        for (key, level, move), steps_n in zip(STEP_KEYS, values, strict=True):
             if not steps_n:
                 continue
             total = (cycle_id, key, level, move)
@@ -226,49 +207,48 @@ def step_counts(steps, groups) -> tuple[dict, dict]:
     return totals, with_steps
 
 
+def _like(group: str) -> str:
+    """A LIKE pattern for a ``support_groups`` that names ``group``."""
+    escaped = group.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%,{escaped},%"
+
+
 def people_counts(steps, cycles: dict[tuple[str, str, int], set[int]]) -> tuple[dict, dict]:
     """The distinct people behind each side of each line (one query): those who had the group
     in a step from the line's level, and those without it in a step from that level in the
-    line's cycles. Each person's steps are first folded by which groups they had (each
-    ``EXISTS`` worked out once per step, as a column grouped by), into whether they have a
-    step from each line's level (in the line's cycles); the people of a side are then counted
-    distinct over those rows where they had, or had not, the group."""
+    line's cycles. Each person's steps are first folded by the groups they had (the rows'
+    ``support_groups``), into whether they have a step from each line's level (in the line's
+    cycles); the people of a side are then counted distinct over those rows whose groups
+    name, or do not name, the line's group."""
     if not cycles:
         return {}, {}
-    groups = sorted({group for group, _key, _level in cycles})
-    flags = {_flag(group): _had_during_step(group) for group in groups}
     lines = sorted(cycles)
-    folded, sides = {}, []
+    folded, sides, patterns = {}, [], []
     name = connections[steps.db].ops.quote_name
+    kept = name("support_groups")
     for index, (group, key, level) in enumerate(lines):
         folded[f"step_{index}"] = Steps(key, level)
         folded[f"in_cycles_{index}"] = Steps(
             key, level, cycle_ids=sorted(cycles[(group, key, level)])
         )
-        had_it = name(_flag(group))
+        had_it = f"{kept} LIKE %s ESCAPE '\\'"
         for condition, fold in ((had_it, "step"), (f"NOT {had_it}", "in_cycles")):
             sides.append(
                 f"COUNT(DISTINCT CASE WHEN {condition} AND {name(f'{fold}_{index}')} = 1 "
                 f"THEN {name('coordinator_id')} END)"
             )
-    per_person = (
-        steps.annotate(**flags).order_by().values("coordinator_id", *flags).annotate(**folded)
-    )
+            patterns.append(_like(group))
+    per_person = steps.order_by().values("coordinator_id", "support_groups").annotate(**folded)
     # The count over the folded rows is written here: through ``aggregate`` Django spends
     # longer rewriting the folded query's expressions than the database takes to count.
     inner, params = per_person.query.sql_with_params()
     with connections[steps.db].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(sides)} FROM ({inner}) folded", params)
+        cursor.execute(f"SELECT {', '.join(sides)} FROM ({inner}) folded", (*patterns, *params))
         numbers = cursor.fetchone()
-    found = {}
-    for index in range(len(lines)):
-        found[f"people_with_{index}"], found[f"people_without_{index}"] = numbers[
-            2 * index : 2 * index + 2
-        ]
     with_people, without_people = {}, {}
     for index, line in enumerate(lines):
-        with_people[line] = found[f"people_with_{index}"] or 0
-        without_people[line] = found[f"people_without_{index}"] or 0
+        with_people[line] = numbers[2 * index] or 0
+        without_people[line] = numbers[2 * index + 1] or 0
     return with_people, without_people
 
 
@@ -360,10 +340,11 @@ class ImpactReport:
         return None
 
     def _people(self, row: rules.ImpactRow, with_it: bool, move: str) -> set[int]:
-        steps = self.step_rows.annotate(had=_had_during_step(row.group)).filter(
+        had_it = had_during_step(row.group)
+        steps = self.step_rows.filter(
             _from(row.category, row.start_level),
             _move(row.category, row.start_level, move),
-            had=with_it,
+            had_it if with_it else ~had_it,
         )
         if not with_it:
             steps = steps.filter(
@@ -396,7 +377,7 @@ def impact_report(
     group_names = {f"kind:{kind}": label for kind, label in SupportKind.choices}
     group_names |= {f"entry:{pk}": f"“{title}”" for pk, title in entry_titles.items()}
     steps = step_rows(organization.pk, ids, [cycle.pk for cycle in chosen])
-    totals, with_steps = step_counts(steps, groups_had(ids, groups))
+    totals, with_steps = step_counts(steps, groups)
     lines = rules.cycles_with(with_steps, groups)
     with_people, without_people = people_counts(steps, lines)
     rows = rules.impact_lines(totals, with_steps, with_people, without_people, groups)
