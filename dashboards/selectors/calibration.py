@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from assessments.models import Assessment
-from coordinators.models import CoordinatorProfile, Organization
+from coordinators.models import CoordinatorProfile, Organization, Team, User
 from dashboards import report_rules as rules
 from dashboards.models import CoordinatorCycleRow
 from dashboards.report_filters import ReportScope
@@ -52,6 +54,68 @@ class CalibrationReport:
         return None
 
 
+def rater_counts(rows: QuerySet[CoordinatorCycleRow], cycles: list, by_team: bool) -> list[dict]:
+    """Per rater (the rows' review team, or its director), the people, the reviews, those
+    within the window, the ratings per supervisor level, the supervisor-minus-self sums and
+    the rating counts, with the rater's names (one query: the rows grouped by the rater they
+    keep, and only the groups joined to the team or director for the names)."""
+    # A review is finalized within the window when at most that many days passed after it
+    # was submitted (the row keeps how long it took, exactly, in microseconds): one
+    # comparison per cycle, so no row joins its cycle.
+    in_window = Q(pk__isnull=True)  # never: or'ed with each cycle's window
+    for cycle in cycles:
+        in_window |= Q(
+            cycle_id=cycle.pk,
+            review_microseconds__lte=cycle.review_window_days * MICROSECONDS_A_DAY,
+        )
+    # Per category: the ratings per supervisor level, and of those with a self level too,
+    # the sum of the differences and how many.
+    per_category = {}
+    for key in CATEGORY_KEYS:
+        supervisor, own = f"supervisor_level_{key}", f"self_level_{key}"
+        both = Q(**{f"{supervisor}__isnull": False, f"{own}__isnull": False})
+        for level in LEVEL_VALUES:
+            per_category[f"{key}_{level}"] = Count("pk", filter=Q(**{supervisor: level}))
+        per_category[f"{key}_total"] = Sum(F(supervisor) - F(own), filter=both)
+        per_category[f"{key}_compared"] = Count("pk", filter=both)
+    kept = "review_team_id" if by_team else "review_director_id"
+    grouped = (
+        rows.values(rater=F(kept))
+        .annotate(
+            people=Count("coordinator", distinct=True),
+            reviews=Count("pk"),
+            in_window=Count("pk", filter=in_window),
+            total=Sum("ratings"),
+            bare=Sum("ratings_bare"),
+            **per_category,
+        )
+        .order_by()
+    )
+    connection = connections[rows.db]
+    name = connection.ops.quote_name
+    if by_team:
+        names, table = ["name", "name", "name"], Team._meta.db_table
+    else:
+        names, table = ["first_name", "last_name", "email"], User._meta.db_table
+    named = ", ".join(
+        f"{name('named')}.{name(column)} AS {name(alias)}"
+        for column, alias in zip(names, ("name_a", "name_b", "name_c"), strict=True)
+    )
+    try:
+        inner, params = grouped.query.sql_with_params()
+    except EmptyResultSet:  # no cycle opened yet
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {name('counted')}.*, {named} FROM ({inner}) {name('counted')} "
+            f"LEFT JOIN {name(table)} {name('named')} "
+            f"ON {name('named')}.{name('id')} = {name('counted')}.{name('rater')}",
+            params,
+        )
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+
+
 def calibration_report(
     *, organization: Organization, scope: ReportScope, cycles: list, viewer=None, directing=()
 ) -> CalibrationReport:
@@ -59,16 +123,18 @@ def calibration_report(
     director who sees their own figures (the teams they direct, ``directing``) and the others
     anonymised; None for an org admin, who sees all. ``cycles``: the organization's opened
     cycles, oldest first."""
-    chosen = [cycle.pk for cycle in scope.cycles_between(cycles)]
+    chosen = scope.cycles_between(cycles)
     profiles = scope.profiles(CoordinatorProfile.objects.filter(organization=organization))
     assessments = Assessment.objects.filter(
-        coordinator__in=profiles.order_by().values("pk"), cycle__in=chosen, state=FINALIZED
+        coordinator__in=profiles.order_by().values("pk"),
+        cycle__in=[cycle.pk for cycle in chosen],
+        state=FINALIZED,
     )
     # The read model's rows of those reviews: each holds its review's supervisor and self
-    # levels and its rating counts, and joins its assessment for the team and the days.
+    # levels, its rating counts, how long it took, and its team and that team's director.
     rows = CoordinatorCycleRow.objects.filter(
         organization=organization,
-        cycle__in=chosen,
+        cycle__in=[cycle.pk for cycle in chosen],
         status=FINALIZED,
         coordinator__in=profiles.order_by().values("pk"),
     )
@@ -80,44 +146,13 @@ def calibration_report(
     def rater(key) -> rules.RaterFigures:
         return raters.setdefault(key, rules.RaterFigures(key, NO_DIRECTOR))
 
-    # A review is finalized within the window when at most that many days passed after it
-    # was submitted (the row keeps how long it took, exactly, in microseconds).
-    in_window = Q(review_microseconds__lte=F("cycle__review_window_days") * MICROSECONDS_A_DAY)
-    # Per rater and category: the ratings per supervisor level, and of those with a self
-    # level too, the sum of the differences and how many.
-    per_category = {}
-    for key in CATEGORY_KEYS:
-        supervisor, own = f"supervisor_level_{key}", f"self_level_{key}"
-        both = Q(**{f"{supervisor}__isnull": False, f"{own}__isnull": False})
-        for level in LEVEL_VALUES:
-            per_category[f"{key}_{level}"] = Count("pk", filter=Q(**{supervisor: level}))
-        per_category[f"{key}_total"] = Sum(F(supervisor) - F(own), filter=both)
-        per_category[f"{key}_compared"] = Count("pk", filter=both)
-    names = (
-        ["assessment__team__name"] * 3
-        if by_team
-        else [
-            f"assessment__team__director__{name}" for name in ("first_name", "last_name", "email")
-        ]
-    )
-    for values in (
-        rows.values(f"assessment__{key_field}", *names)
-        .annotate(
-            people=Count("coordinator", distinct=True),
-            reviews=Count("pk"),
-            in_window=Count("pk", filter=in_window),
-            total=Sum("ratings"),
-            bare=Sum("ratings_bare"),
-            **per_category,
-        )
-        .order_by()
-    ):
-        key = values[f"assessment__{key_field}"]
-        name_a, name_b, name_c = (values[name] for name in names)
+    for values in rater_counts(rows, chosen, by_team):
+        key = values["rater"]
         figures = rater(key)
         if key is not None:
+            name_a, name_b, name_c = values["name_a"], values["name_b"], values["name_c"]
             figures.name = name_a if by_team else (f"{name_a} {name_b}".strip() or name_c)
-        figures.people += values["people"]  # one row per rater: the names are the rater's
+        figures.people += values["people"]  # one row per rater
         for target in (figures, organization_figures):
             target.reviews += values["reviews"]
             target.reviews_in_window += values["in_window"]
