@@ -37,6 +37,12 @@ class ReportScope:
     group: str = "director"
     pre_post: str = ""  # a support group ("kind:pd", "entry:7") whose before and after to show
 
+    @property
+    def narrows_people(self) -> bool:
+        """Whether ``profiles`` keeps fewer than the organization's people: else a report need
+        not name them (the read model's rows of the organization are its people's)."""
+        return bool(self.role_family or self.school_level or self.setting)
+
     def profiles(self, profiles: QuerySet[CoordinatorProfile]) -> QuerySet[CoordinatorProfile]:
         """``profiles`` narrowed to the role family, school level and setting chosen."""
         if self.role_family:

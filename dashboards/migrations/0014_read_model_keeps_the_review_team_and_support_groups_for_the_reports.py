@@ -47,7 +47,8 @@ class Migration(migrations.Migration):
             name="support_groups",
             field=models.TextField(blank=True, default=""),
         ),
-        # The index of the finalized rows holds every column the reports read: these too.
+        # The index of the finalized rows holds every column the reports read: these too,
+        # and the status its condition reads (else SQLite reads each row for it).
         migrations.RemoveIndex(model_name="coordinatorcyclerow", name="read_model_finalized"),
         migrations.AddIndex(
             model_name="coordinatorcyclerow",
@@ -58,6 +59,7 @@ class Migration(migrations.Migration):
                     "review_team_id",
                     "review_director_id",
                     "support_groups",
+                    "status",
                 ],
                 name="read_model_finalized",
             ),

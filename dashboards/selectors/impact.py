@@ -15,13 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -119,46 +118,44 @@ def _from(key: str, level: int) -> Q:
     return Q(**{f"level_{key}": level, f"next_level_{key}__isnull": False})
 
 
-class Steps(Func):
-    """An aggregate over the steps in category ``key`` from ``level``: how many moved
-    ``move`` (``COUNT``), or, with ``move`` None, 1 when any did in ``cycle_ids`` (all cycles
-    when None), else 0 (``MAX``). The same condition as ``_from`` and ``_move``, written as
-    SQL: the report asks for dozens of these, and built from ``Q`` objects they cost as much
-    to compile as the database takes to count them."""
-
-    contains_aggregate = True
-    output_field = IntegerField()
-    COMPARED = {rules.ROSE: ">", rules.SAME: "=", rules.FELL: "<"}
-
-    def __init__(self, key: str, level: int, move: str | None = None, cycle_ids=None):
-        super().__init__(F(f"level_{key}"), F(f"next_level_{key}"), F("cycle_id"))
-        self.level, self.move = int(level), move
-        self.cycle_ids = None if cycle_ids is None else [int(pk) for pk in cycle_ids]
-
-    def get_group_by_cols(self):
-        return []
-
-    def as_sql(self, compiler, connection, **extra):
-        (before, _), (after, _), (cycle, _) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        condition = f"{before} = {self.level} AND "
-        if self.move is None:
-            condition += f"{after} IS NOT NULL"
-        else:
-            condition += f"{after} {self.COMPARED[self.move]} {self.level}"
-        if self.cycle_ids is not None:
-            listed = ", ".join(str(pk) for pk in self.cycle_ids) or "NULL"
-            condition += f" AND {cycle} IN ({listed})"
-        if self.move is None:
-            return f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)", []
-        return f"COUNT(CASE WHEN {condition} THEN 1 END)", []
-
-
+COMPARED = {rules.ROSE: ">", rules.SAME: "=", rules.FELL: "<"}
 STEP_KEYS = [
     (key, level, move) for key in CATEGORY_KEYS for level in LEVELS for move in rules.MOVES
 ]
-STEP_COUNTS = {f"n_{key}_{level}_{move}": Steps(key, level, move) for key, level, move in STEP_KEYS}
+# What the counts read of a step: the report's queries count over these columns of it.
+STEP_COLUMNS = [
+    "coordinator_id",
+    "cycle_id",
+    "support_groups",
+    *(f"{prefix}level_{key}" for prefix in ("", "next_") for key in CATEGORY_KEYS),
+]
+
+
+def step_condition(name, key: str, level: int, move: str | None = None, cycle_ids=None) -> str:
+    """A step in category ``key`` from ``level`` that moved ``move`` (any move when None),
+    in ``cycle_ids`` (any cycle when None): the condition of ``_from`` and ``_move``, written
+    as SQL over ``STEP_COLUMNS`` (``name`` quotes a column). The report counts dozens of
+    these: built from ``Q`` objects they took as long to compile as the database to count."""
+    before, after = name(f"level_{key}"), name(f"next_level_{key}")
+    condition = f"{before} = {int(level)} AND "
+    if move is None:
+        condition += f"{after} IS NOT NULL"
+    else:
+        condition += f"{after} {COMPARED[move]} {int(level)}"
+    if cycle_ids is not None:
+        listed = ", ".join(str(int(pk)) for pk in cycle_ids) or "NULL"
+        condition += f" AND {name('cycle_id')} IN ({listed})"
+    return condition
+
+
+def steps_sql(steps) -> tuple[str, tuple, object] | None:
+    """The steps' query over ``STEP_COLUMNS``, its parameters and its connection; None when
+    it can find nothing (no cycle chosen)."""
+    try:
+        sql, params = steps.order_by().values(*STEP_COLUMNS).query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, params, connections[steps.db]
 
 
 def had_during_step(group: str) -> Q:
@@ -177,14 +174,14 @@ def step_rows(organization_id: int, ids, cycle_ids) -> QuerySet[CoordinatorCycle
     """The steps: rows of these people (of this organization) in these cycles, finalized in
     their own cycle (their levels are that cycle's), with a later finalized one. The
     organization too, so the database reads the index of the finalized rows."""
-    return CoordinatorCycleRow.objects.filter(
+    rows = CoordinatorCycleRow.objects.filter(
         organization_id=organization_id,
-        coordinator__in=ids,
         cycle__in=cycle_ids,
         status=FINALIZED,
         levels_cycle_id=F("cycle_id"),
         next_finalized_opens_on__isnull=False,
     )
+    return rows if ids is None else rows.filter(coordinator__in=ids)
 
 
 def step_counts(steps, groups) -> tuple[dict, dict]:
@@ -192,9 +189,22 @@ def step_counts(steps, groups) -> tuple[dict, dict]:
     who had each group (one query: grouped by cycle and by the groups the rows keep)."""
     totals: dict = {}
     with_steps: dict = {}
-    for cycle_id, kept, *values in (
-        steps.order_by().values_list("cycle_id", "support_groups").annotate(**STEP_COUNTS)
-    ):
+    found = steps_sql(steps)
+    if found is None:
+        return totals, with_steps
+    sql, params, connection = found
+    name = connection.ops.quote_name
+    counts = ", ".join(
+        f"COUNT(CASE WHEN {step_condition(name, key, level, move)} THEN 1 END)"
+        for key, level, move in STEP_KEYS
+    )
+    grouped = f"{name('cycle_id')}, {name('support_groups')}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {grouped}, {counts} FROM ({sql}) {name('steps')} GROUP BY {grouped}", params
+        )
+        counted = cursor.fetchall()
+    for cycle_id, kept, *values in counted:
         had_them = groups_of(kept, groups)
         for (key, level, move), steps_n in zip(STEP_KEYS, values, strict=True):
             if not steps_n:
@@ -217,33 +227,51 @@ def people_counts(steps, cycles: dict[tuple[str, str, int], set[int]]) -> tuple[
     """The distinct people behind each side of each line (one query): those who had the group
     in a step from the line's level, and those without it in a step from that level in the
     line's cycles. Each person's steps are first folded by the groups they had (the rows'
-    ``support_groups``), into whether they have a step from each line's level (in the line's
-    cycles); the people of a side are then counted distinct over those rows whose groups
-    name, or do not name, the line's group."""
-    if not cycles:
+    ``support_groups``), into whether they have a step from each level (in each line's
+    cycles) and whether those groups name each line's group; the people of a side are then
+    counted distinct over those rows."""
+    found = steps_sql(steps) if cycles else None
+    if found is None:
         return {}, {}
+    sql, params, connection = found
+    name = connection.ops.quote_name
     lines = sorted(cycles)
-    folded, sides, patterns = {}, [], []
-    name = connections[steps.db].ops.quote_name
-    kept = name("support_groups")
-    for index, (group, key, level) in enumerate(lines):
-        folded[f"step_{index}"] = Steps(key, level)
-        folded[f"in_cycles_{index}"] = Steps(
-            key, level, cycle_ids=sorted(cycles[(group, key, level)])
-        )
-        had_it = f"{kept} LIKE %s ESCAPE '\\'"
-        for condition, fold in ((had_it, "step"), (f"NOT {had_it}", "in_cycles")):
-            sides.append(
-                f"COUNT(DISTINCT CASE WHEN {condition} AND {name(f'{fold}_{index}')} = 1 "
-                f"THEN {name('coordinator_id')} END)"
-            )
+    # The folded columns, each once however many lines read it: key -> (alias, SQL).
+    folded: dict[tuple, tuple[str, str]] = {}
+    patterns: list[str] = []
+
+    def column(key: tuple, condition: str) -> str:
+        if key not in folded:
+            alias = name(f"f{len(folded)}")
+            folded[key] = alias, f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {alias}"
+        return folded[key][0]
+
+    sides = []
+    for group, key, level in lines:
+        if ("had", group) not in folded:
             patterns.append(_like(group))
-    per_person = steps.order_by().values("coordinator_id", "support_groups").annotate(**folded)
-    # The count over the folded rows is written here: through ``aggregate`` Django spends
-    # longer rewriting the folded query's expressions than the database takes to count.
-    inner, params = per_person.query.sql_with_params()
-    with connections[steps.db].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(sides)} FROM ({inner}) folded", (*patterns, *params))
+        had_it = column(("had", group), f"{name('support_groups')} LIKE %s ESCAPE '\\'")
+        in_cycles = sorted(cycles[(group, key, level)])
+        any_step = column(("step", key, level), step_condition(name, key, level))
+        step_then = column(
+            ("in", key, level, tuple(in_cycles)),
+            step_condition(name, key, level, cycle_ids=in_cycles),
+        )
+        person = name("coordinator_id")
+        sides.append(f"COUNT(DISTINCT CASE WHEN {had_it} = 1 AND {any_step} = 1 THEN {person} END)")
+        sides.append(
+            f"COUNT(DISTINCT CASE WHEN {had_it} = 0 AND {step_then} = 1 THEN {person} END)"
+        )
+    grouped = f"{name('coordinator_id')}, {name('support_groups')}"
+    per_person = (
+        f"SELECT {grouped}, {', '.join(expression for _alias, expression in folded.values())} "
+        f"FROM ({sql}) {name('steps')} "
+        f"GROUP BY {grouped}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(sides)} FROM ({per_person}) {name('folded')}", (*patterns, *params)
+        )
         numbers = cursor.fetchone()
     with_people, without_people = {}, {}
     for index, line in enumerate(lines):
@@ -376,7 +404,9 @@ def impact_report(
     groups |= {f"entry:{pk}": category for pk, category in entries.items()}
     group_names = {f"kind:{kind}": label for kind, label in SupportKind.choices}
     group_names |= {f"entry:{pk}": f"“{title}”" for pk, title in entry_titles.items()}
-    steps = step_rows(organization.pk, ids, [cycle.pk for cycle in chosen])
+    steps = step_rows(
+        organization.pk, ids if scope.narrows_people else None, [cycle.pk for cycle in chosen]
+    )
     totals, with_steps = step_counts(steps, groups)
     lines = rules.cycles_with(with_steps, groups)
     with_people, without_people = people_counts(steps, lines)
