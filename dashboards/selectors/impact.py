@@ -119,9 +119,6 @@ def _from(key: str, level: int) -> Q:
 
 
 COMPARED = {rules.ROSE: ">", rules.SAME: "=", rules.FELL: "<"}
-STEP_KEYS = [
-    (key, level, move) for key in CATEGORY_KEYS for level in LEVELS for move in rules.MOVES
-]
 # What the counts read of a step: the report's queries count over these columns of it.
 STEP_COLUMNS = [
     "coordinator_id",
@@ -131,21 +128,21 @@ STEP_COLUMNS = [
 ]
 
 
-def step_condition(name, key: str, level: int, move: str | None = None, cycle_ids=None) -> str:
-    """A step in category ``key`` from ``level`` that moved ``move`` (any move when None),
-    in ``cycle_ids`` (any cycle when None): the condition of ``_from`` and ``_move``, written
-    as SQL over ``STEP_COLUMNS`` (``name`` quotes a column). The report counts dozens of
-    these: built from ``Q`` objects they took as long to compile as the database to count."""
+MOVE_BITS = 20  # the steps of one move in one cell, as bits of a 64-bit sum
+
+
+def packed_moves(name, key: str, level: int) -> str:
+    """The steps in category ``key`` from ``level``, each move's count in its own bits of one
+    sum (``MOVE_BITS`` each, in the order of ``rules.MOVES``): the condition of ``_from`` and
+    ``_move`` as SQL, one aggregate for the three moves. Built from ``Q`` objects, the
+    report's dozens of conditional counts took Django as long to compile as the database to
+    count them, and three counts per level took the database three times as long."""
     before, after = name(f"level_{key}"), name(f"next_level_{key}")
-    condition = f"{before} = {int(level)} AND "
-    if move is None:
-        condition += f"{after} IS NOT NULL"
-    else:
-        condition += f"{after} {COMPARED[move]} {int(level)}"
-    if cycle_ids is not None:
-        listed = ", ".join(str(int(pk)) for pk in cycle_ids) or "NULL"
-        condition += f" AND {name('cycle_id')} IN ({listed})"
-    return condition
+    moves = " ".join(
+        f"WHEN {after} {COMPARED[move]} {int(level)} THEN {1 << (MOVE_BITS * index)}"
+        for index, move in enumerate(rules.MOVES)
+    )
+    return f"SUM(CASE WHEN {before} = {int(level)} THEN CASE {moves} ELSE 0 END ELSE 0 END)"
 
 
 def steps_sql(steps) -> tuple[str, tuple, object] | None:
@@ -194,26 +191,28 @@ def step_counts(steps, groups) -> tuple[dict, dict]:
         return totals, with_steps
     sql, params, connection = found
     name = connection.ops.quote_name
-    counts = ", ".join(
-        f"COUNT(CASE WHEN {step_condition(name, key, level, move)} THEN 1 END)"
-        for key, level, move in STEP_KEYS
-    )
+    cells = [(key, level) for key in CATEGORY_KEYS for level in LEVELS]
+    counts = ", ".join(packed_moves(name, key, level) for key, level in cells)
     grouped = f"{name('cycle_id')}, {name('support_groups')}"
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {grouped}, {counts} FROM ({sql}) {name('steps')} GROUP BY {grouped}", params
         )
         counted = cursor.fetchall()
+    each = (1 << MOVE_BITS) - 1
     for cycle_id, kept, *values in counted:
         had_them = groups_of(kept, groups)
-        for (key, level, move), steps_n in zip(STEP_KEYS, values, strict=True):
-            if not steps_n:
-                continue
-            total = (cycle_id, key, level, move)
-            totals[total] = totals.get(total, 0) + steps_n
-            for group in had_them:
-                mine = (group, *total)
-                with_steps[mine] = with_steps.get(mine, 0) + steps_n
+        for (key, level), packed in zip(cells, values, strict=True):
+            packed = int(packed or 0)
+            for index, move in enumerate(rules.MOVES):
+                steps_n = packed >> (MOVE_BITS * index) & each
+                if not steps_n:
+                    continue
+                total = (cycle_id, key, level, move)
+                totals[total] = totals.get(total, 0) + steps_n
+                for group in had_them:
+                    mine = (group, *total)
+                    with_steps[mine] = with_steps.get(mine, 0) + steps_n
     return totals, with_steps
 
 
@@ -223,54 +222,80 @@ def _like(group: str) -> str:
     return f"%,{escaped},%"
 
 
+BITS = 62  # the cycles a folded column holds, as bits of a 64-bit integer
+
+
 def people_counts(steps, cycles: dict[tuple[str, str, int], set[int]]) -> tuple[dict, dict]:
     """The distinct people behind each side of each line (one query): those who had the group
     in a step from the line's level, and those without it in a step from that level in the
     line's cycles. Each person's steps are first folded by the groups they had (the rows'
-    ``support_groups``), into whether they have a step from each level (in each line's
-    cycles) and whether those groups name each line's group; the people of a side are then
-    counted distinct over those rows."""
+    ``support_groups``): per category, the levels and cycles of their steps as the bits of a
+    number (a person has one row per cycle, so the sum of the bits is their union), and
+    whether those groups name each line's group; the people of a side are then counted
+    distinct over the folded rows whose bits meet the side's."""
     found = steps_sql(steps) if cycles else None
     if found is None:
         return {}, {}
     sql, params, connection = found
     name = connection.ops.quote_name
     lines = sorted(cycles)
-    # The folded columns, each once however many lines read it: key -> (alias, SQL).
-    folded: dict[tuple, tuple[str, str]] = {}
-    patterns: list[str] = []
+    groups = sorted({group for group, _key, _level in lines})
+    # A step's bit in its category: its level's slot, and in it its cycle's place among the
+    # lines' cycles (any other cycle in the last place).
+    places = {pk: index for index, pk in enumerate(sorted(set().union(*cycles.values())))}
+    width = len(places) + 1
+    columns = -(-len(LEVELS) * width // BITS)
+    place = (
+        f"CASE {name('cycle_id')} "
+        + " ".join(f"WHEN {int(pk)} THEN {index}" for pk, index in places.items())
+        + f" ELSE {len(places)} END"
+    )
+    folded = [
+        f"MAX(CASE WHEN {name('support_groups')} LIKE %s ESCAPE '\\' THEN 1 ELSE 0 END) "
+        f"AS {name(f'had_{index}')}"
+        for index in range(len(groups))
+    ]
+    for key in CATEGORY_KEYS:
+        bit = f"(({name(f'level_{key}')} - {MIN_LEVEL}) * {width} + {place})"
+        for column in range(columns):
+            held = f"{name(f'next_level_{key}')} IS NOT NULL"
+            if columns > 1:
+                held += f" AND {bit} >= {column * BITS} AND {bit} < {(column + 1) * BITS}"
+            folded.append(
+                f"CAST(SUM(CASE WHEN {held} THEN CAST(1 AS BIGINT) << ({bit} - {column * BITS}) "
+                f"ELSE 0 END) AS BIGINT) AS {name(f'{key}_{column}')}"
+            )
 
-    def column(key: tuple, condition: str) -> str:
-        if key not in folded:
-            alias = name(f"f{len(folded)}")
-            folded[key] = alias, f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END) AS {alias}"
-        return folded[key][0]
+    def stepped(key: str, level: int, cycle_ids=None) -> str:
+        """Whether a folded row has a step in ``key`` from ``level`` (in ``cycle_ids``)."""
+        slots = range(width) if cycle_ids is None else [places[pk] for pk in cycle_ids]
+        masks: dict[int, int] = {}
+        for slot in slots:
+            bit = (level - MIN_LEVEL) * width + slot
+            masks[bit // BITS] = masks.get(bit // BITS, 0) | 1 << (bit % BITS)
+        tests = [f"({name(f'{key}_{column}')} & {mask}) <> 0" for column, mask in masks.items()]
+        return f"({' OR '.join(tests) or '0 = 1'})"
 
+    person = name("coordinator_id")
     sides = []
     for group, key, level in lines:
-        if ("had", group) not in folded:
-            patterns.append(_like(group))
-        had_it = column(("had", group), f"{name('support_groups')} LIKE %s ESCAPE '\\'")
-        in_cycles = sorted(cycles[(group, key, level)])
-        any_step = column(("step", key, level), step_condition(name, key, level))
-        step_then = column(
-            ("in", key, level, tuple(in_cycles)),
-            step_condition(name, key, level, cycle_ids=in_cycles),
-        )
-        person = name("coordinator_id")
-        sides.append(f"COUNT(DISTINCT CASE WHEN {had_it} = 1 AND {any_step} = 1 THEN {person} END)")
+        had_it = name(f"had_{groups.index(group)}")
         sides.append(
-            f"COUNT(DISTINCT CASE WHEN {had_it} = 0 AND {step_then} = 1 THEN {person} END)"
+            f"COUNT(DISTINCT CASE WHEN {had_it} = 1 AND {stepped(key, level)} THEN {person} END)"
         )
-    grouped = f"{name('coordinator_id')}, {name('support_groups')}"
+        in_cycles = sorted(cycles[(group, key, level)])
+        sides.append(
+            f"COUNT(DISTINCT CASE WHEN {had_it} = 0 AND {stepped(key, level, in_cycles)} "
+            f"THEN {person} END)"
+        )
+    grouped = f"{person}, {name('support_groups')}"
     per_person = (
-        f"SELECT {grouped}, {', '.join(expression for _alias, expression in folded.values())} "
-        f"FROM ({sql}) {name('steps')} "
-        f"GROUP BY {grouped}"
+        f"SELECT {grouped}, {', '.join(folded)} FROM ({sql}) {name('steps')} GROUP BY {grouped}"
     )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(sides)} FROM ({per_person}) {name('folded')}", (*patterns, *params)
+            f"SELECT {', '.join(sides)} FROM ({per_person}) {name('folded')}",
+            (*(_like(group) for group in groups), *params),
         )
         numbers = cursor.fetchone()
     with_people, without_people = {}, {}
