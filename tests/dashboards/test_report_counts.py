@@ -469,8 +469,8 @@ def test_the_reports_count_in_the_database_what_counting_person_by_person_gives(
     derandomize=True,
     phases=[Phase.explicit, Phase.generate],
 )
-@given(st.randoms(use_true_random=False))
-def test_impact_counts_the_same_when_each_persons_steps_take_several_numbers(rng, monkeypatch):
+@given(rng=st.randoms(use_true_random=False))
+def test_impact_counts_the_same_when_each_persons_steps_take_several_numbers(monkeypatch, rng):
     """The people of each line, with each person's steps folded into the bits of several
     numbers per category (as for a range of more than twenty cycles), as counted one by one."""
     monkeypatch.setattr(impact, "BITS", 4)
