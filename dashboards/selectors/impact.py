@@ -222,17 +222,26 @@ def _like(group: str) -> str:
     return f"%,{escaped},%"
 
 
-BITS = 62  # the cycles a folded column holds, as bits of a 64-bit integer
+CYCLES_A_NUMBER = 62 // len(LEVELS)  # a category's levels in each of these, as bits
 
 
-def people_counts(steps, cycles: dict[tuple[str, str, int], set[int]]) -> tuple[dict, dict]:
+def _cycle_bits(name, chunk: list[int]) -> str:
+    """A row's cycle as its bit among ``chunk`` (0 for a cycle outside it)."""
+    whens = " ".join(f"WHEN {int(pk)} THEN {1 << place}" for place, pk in enumerate(chunk))
+    return f"CASE {name('cycle_id')} {whens} ELSE 0 END"
+
+
+def people_counts(
+    steps, cycles: dict[tuple[str, str, int], set[int]], cycle_ids: list[int]
+) -> tuple[dict, dict]:
     """The distinct people behind each side of each line (one query): those who had the group
     in a step from the line's level, and those without it in a step from that level in the
-    line's cycles. Each person's steps are first folded by the groups they had (the rows'
-    ``support_groups``): per category, the levels and cycles of their steps as the bits of a
-    number (a person has one row per cycle, so the sum of the bits is their union), and
-    whether those groups name each line's group; the people of a side are then counted
-    distinct over the folded rows whose bits meet the side's."""
+    line's cycles. Each person's steps (of ``cycle_ids``) are first folded into one row of
+    numbers whose bits say, per category, from which level in which cycle they stepped, and
+    per group, in which cycles they had it (a person has one row per cycle, so the sum of
+    the bits is their union; ``CYCLES_A_NUMBER`` cycles a number); a side then counts the
+    people whose bits meet: a step from the level in a cycle where they had the group, or one
+    in the line's cycles where they had not."""
     found = steps_sql(steps) if cycles else None
     if found is None:
         return {}, {}
@@ -240,68 +249,63 @@ def people_counts(steps, cycles: dict[tuple[str, str, int], set[int]]) -> tuple[
     name = connection.ops.quote_name
     lines = sorted(cycles)
     groups = sorted({group for group, _key, _level in lines})
-    # A step's bit in its category: its level's slot, and in it its cycle's place among the
-    # lines' cycles (any other cycle in the last place).
-    places = {pk: index for index, pk in enumerate(sorted(set().union(*cycles.values())))}
-    width = len(places) + 1
-    columns = -(-len(LEVELS) * width // BITS)
-    place = (
-        f"CASE {name('cycle_id')} "
-        + " ".join(f"WHEN {int(pk)} THEN {index}" for pk, index in places.items())
-        + f" ELSE {len(places)} END"
-    )
-    folded = [
-        f"MAX(CASE WHEN {name('support_groups')} LIKE %s ESCAPE '\\' THEN 1 ELSE 0 END) "
-        f"AS {name(f'had_{index}')}"
-        for index in range(len(groups))
+    chunks = [
+        sorted(cycle_ids)[start : start + CYCLES_A_NUMBER]
+        for start in range(0, len(cycle_ids), CYCLES_A_NUMBER)
     ]
-    for key in CATEGORY_KEYS:
-        bit = f"(({name(f'level_{key}')} - {MIN_LEVEL}) * {width} + {place})"
-        for column in range(columns):
-            held = f"{name(f'next_level_{key}')} IS NOT NULL"
-            if columns > 1:
-                held += f" AND {bit} >= {column * BITS} AND {bit} < {(column + 1) * BITS}"
+    folded, patterns = [], []
+    for number, chunk in enumerate(chunks):
+        bits = _cycle_bits(name, chunk)
+        for key in CATEGORY_KEYS:
+            level = f"({name(f'level_{key}')} - {MIN_LEVEL}) * {len(chunk)}"
             folded.append(
-                f"CAST(SUM(CASE WHEN {held} THEN CAST(1 AS BIGINT) << ({bit} - {column * BITS}) "
-                f"ELSE 0 END) AS BIGINT) AS {name(f'{key}_{column}')}"
+                f"CAST(SUM(CASE WHEN {name(f'next_level_{key}')} IS NOT NULL "
+                f"THEN CAST(({bits}) AS BIGINT) << ({level}) ELSE 0 END) AS BIGINT) "
+                f"AS {name(f'{key}_{number}')}"
             )
+        for index, group in enumerate(groups):
+            folded.append(
+                f"CAST(SUM(CASE WHEN {name('support_groups')} LIKE %s ESCAPE '\\' "
+                f"THEN {bits} ELSE 0 END) AS BIGINT) AS {name(f'had_{index}_{number}')}"
+            )
+            patterns.append(_like(group))
 
-    def stepped(key: str, level: int, cycle_ids=None) -> str:
-        """Whether a folded row has a step in ``key`` from ``level`` (in ``cycle_ids``)."""
-        slots = range(width) if cycle_ids is None else [places[pk] for pk in cycle_ids]
-        masks: dict[int, int] = {}
-        for slot in slots:
-            bit = (level - MIN_LEVEL) * width + slot
-            masks[bit // BITS] = masks.get(bit // BITS, 0) | 1 << (bit % BITS)
-        tests = [f"({name(f'{key}_{column}')} & {mask}) <> 0" for column, mask in masks.items()]
-        return f"({' OR '.join(tests) or '0 = 1'})"
+    def met(group: str, key: str, level: int, cycle_ids=None) -> str:
+        """Whether a person stepped in ``key`` from ``level`` in a cycle where they had
+        ``group``, or with ``cycle_ids``, in one of those where they had not."""
+        tests = []
+        for number, chunk in enumerate(chunks):
+            stepped = (
+                f"({name(f'{key}_{number}')} >> {(level - MIN_LEVEL) * len(chunk)}) "
+                f"& {(1 << len(chunk)) - 1}"
+            )
+            had = name(f"had_{groups.index(group)}_{number}")
+            if cycle_ids is None:
+                tests.append(f"(({stepped}) & {had}) <> 0")
+                continue
+            mask = sum(1 << place for place, pk in enumerate(chunk) if pk in cycle_ids)
+            if mask:
+                tests.append(f"(({stepped}) & {mask} & ~{had}) <> 0")
+        return f"SUM(CASE WHEN {' OR '.join(tests) or '1 = 0'} THEN 1 ELSE 0 END)"
 
-    person = name("coordinator_id")
     sides = []
     for group, key, level in lines:
-        had_it = name(f"had_{groups.index(group)}")
-        sides.append(
-            f"COUNT(DISTINCT CASE WHEN {had_it} = 1 AND {stepped(key, level)} THEN {person} END)"
-        )
-        in_cycles = sorted(cycles[(group, key, level)])
-        sides.append(
-            f"COUNT(DISTINCT CASE WHEN {had_it} = 0 AND {stepped(key, level, in_cycles)} "
-            f"THEN {person} END)"
-        )
-    grouped = f"{person}, {name('support_groups')}"
+        sides.append(met(group, key, level))
+        sides.append(met(group, key, level, cycles[(group, key, level)]))
+    person = name("coordinator_id")
     per_person = (
-        f"SELECT {grouped}, {', '.join(folded)} FROM ({sql}) {name('steps')} GROUP BY {grouped}"
+        f"SELECT {person}, {', '.join(folded)} FROM ({sql}) {name('steps')} GROUP BY {person}"
     )
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {', '.join(sides)} FROM ({per_person}) {name('folded')}",
-            (*(_like(group) for group in groups), *params),
+            (*patterns, *params),
         )
         numbers = cursor.fetchone()
     with_people, without_people = {}, {}
     for index, line in enumerate(lines):
-        with_people[line] = numbers[2 * index] or 0
-        without_people[line] = numbers[2 * index + 1] or 0
+        with_people[line] = int(numbers[2 * index] or 0)
+        without_people[line] = int(numbers[2 * index + 1] or 0)
     return with_people, without_people
 
 
@@ -434,7 +438,7 @@ def impact_report(
     )
     totals, with_steps = step_counts(steps, groups)
     lines = rules.cycles_with(with_steps, groups)
-    with_people, without_people = people_counts(steps, lines)
+    with_people, without_people = people_counts(steps, lines, [cycle.pk for cycle in chosen])
     rows = rules.impact_lines(totals, with_steps, with_people, without_people, groups)
     rows.sort(key=lambda row: (row.group.startswith("entry:"), group_names[row.group]))
     return ImpactReport(

@@ -473,7 +473,7 @@ def test_the_reports_count_in_the_database_what_counting_person_by_person_gives(
 def test_impact_counts_the_same_when_each_persons_steps_take_several_numbers(monkeypatch, rng):
     """The people of each line, with each person's steps folded into the bits of several
     numbers per category (as for a range of more than twenty cycles), as counted one by one."""
-    monkeypatch.setattr(impact, "BITS", 4)
+    monkeypatch.setattr(impact, "CYCLES_A_NUMBER", 2)
     with transaction.atomic():
         org, _cycles, _entries = random_organization(rng)
         assert_impact_equal(org, ReportScope(), organization_cycles_in_order(org.pk))
