@@ -181,12 +181,12 @@ def step_rows(organization_id: int, ids, cycle_ids) -> QuerySet[CoordinatorCycle
     return rows if ids is None else rows.filter(coordinator__in=ids)
 
 
-def step_counts(steps, groups) -> tuple[dict, dict]:
+def step_counts(found, groups) -> tuple[dict, dict]:
     """Everybody's steps per cycle, category, starting level and move, and those of the people
-    who had each group (one query: grouped by cycle and by the groups the rows keep)."""
+    who had each group (one query over the steps' query, ``found`` by ``steps_sql``: grouped
+    by cycle and by the groups the rows keep)."""
     totals: dict = {}
     with_steps: dict = {}
-    found = steps_sql(steps)
     if found is None:
         return totals, with_steps
     sql, params, connection = found
@@ -232,7 +232,7 @@ def _cycle_bits(name, chunk: list[int]) -> str:
 
 
 def people_counts(
-    steps, cycles: dict[tuple[str, str, int], set[int]], cycle_ids: list[int]
+    found, cycles: dict[tuple[str, str, int], set[int]], cycle_ids: list[int]
 ) -> tuple[dict, dict]:
     """The distinct people behind each side of each line (one query): those who had the group
     in a step from the line's level, and those without it in a step from that level in the
@@ -242,8 +242,7 @@ def people_counts(
     the bits is their union; ``CYCLES_A_NUMBER`` cycles a number); a side then counts the
     people whose bits meet: a step from the level in a cycle where they had the group, or one
     in the line's cycles where they had not."""
-    found = steps_sql(steps) if cycles else None
-    if found is None:
+    if found is None or not cycles:
         return {}, {}
     sql, params, connection = found
     name = connection.ops.quote_name
@@ -436,9 +435,10 @@ def impact_report(
     steps = step_rows(
         organization.pk, ids if scope.narrows_people else None, [cycle.pk for cycle in chosen]
     )
-    totals, with_steps = step_counts(steps, groups)
+    found = steps_sql(steps)
+    totals, with_steps = step_counts(found, groups)
     lines = rules.cycles_with(with_steps, groups)
-    with_people, without_people = people_counts(steps, lines, [cycle.pk for cycle in chosen])
+    with_people, without_people = people_counts(found, lines, [cycle.pk for cycle in chosen])
     rows = rules.impact_lines(totals, with_steps, with_people, without_people, groups)
     rows.sort(key=lambda row: (row.group.startswith("entry:"), group_names[row.group]))
     return ImpactReport(
