@@ -880,6 +880,16 @@ def on_coordinator_changed(event) -> None:
     )
 
 
+def on_many_supports_changed(received: list) -> None:
+    """Supports of many coordinators changed at once (a catalogue entry removed): each
+    organization's coordinators' rows in one refresh."""
+    by_organization: dict[int, set[int]] = defaultdict(set)
+    for event in received:
+        by_organization[event.organization_id].add(event.coordinator_id)
+    for organization_id, coordinator_ids in by_organization.items():
+        coordinators_refresh(organization_id=organization_id, coordinator_ids=coordinator_ids)
+
+
 def on_structure_changed(event: coordinator_events.OrganizationStructureChanged) -> None:
     """A team was made, renamed or given a director: the directors the finalized rows keep."""
     review_directors_refresh(organization_id=event.organization_id)
@@ -963,7 +973,9 @@ def subscribe() -> None:
     coordinator_events.subscribe(growth_events.CareerPositionChanged, on_coordinator_changed)
     coordinator_events.subscribe(growth_events.CheckInsChanged, on_coordinator_changed)
     # The support groups a finalized row keeps for the impact report.
-    coordinator_events.subscribe(growth_events.SupportsChanged, on_coordinator_changed)
+    coordinator_events.subscribe(
+        growth_events.SupportsChanged, on_coordinator_changed, batch=on_many_supports_changed
+    )
     coordinator_events.subscribe(growth_events.MentoringChanged, on_coordinator_changed)
     coordinator_events.subscribe(
         coordinator_events.OrganizationStructureChanged, on_structure_changed

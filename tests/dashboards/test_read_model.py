@@ -45,6 +45,7 @@ from growth.models import CareerStage, MentoringMatch, Support, SupportCatalogEn
 from growth.services import (
     GrowthError,
     career_position_set,
+    catalogue_entry_delete,
     goal_create,
     support_create,
     support_delete,
@@ -588,6 +589,13 @@ def test_supports_mentoring_and_directors_reach_the_kept_rows_of_a_step():
         machine.mentor_or_end(0, 0, 10)  # ended before the step began
         assert kept()[0] == f",entry:{machine.entry.pk},kind:pd,"
         machine.move_or_remove_support(0, 0, False)  # moved to today: after the step
+        assert kept()[0] == ""
+        machine.give_support(0, 50, "pd", True)
+        assert kept()[0] == f",entry:{machine.entry.pk},kind:pd,"
+        catalogue_entry_delete(entry=machine.entry)  # the support stays, under its kind only
+        assert kept()[0] == ",kind:pd,"
+        for _support in range(3):
+            machine.move_or_remove_support(0, 0, True)
         assert kept()[0] == ""
         machine.change_director(False, "deputy")
         assert kept() == ("", machine.deputy.pk)
