@@ -26,6 +26,8 @@ LEVEL_VALUES = range(MIN_LEVEL, MAX_LEVEL + 1)
 
 
 MICROSECONDS_A_DAY = 86_400_000_000
+COUNT_BITS = 20  # a rater's reviews at one level, as bits of a sum: fewer than a million
+WIDEST = MAX_LEVEL - MIN_LEVEL  # the widest difference between a supervisor and a self level
 
 
 @dataclass
@@ -96,19 +98,22 @@ def rater_counts(
         f"SUM({name('ratings')}) AS {name('total')}",
         f"SUM({name('ratings_bare')}) AS {name('bare')}",
     ]
-    # Per category: the ratings per supervisor level, and of those with a self level too,
-    # the sum of the differences and how many.
+    # Per category, in the bits of two sums (``COUNT_BITS`` each: fewer aggregates per row,
+    # the most of the query's time): the ratings per supervisor level, and of those with a
+    # self level too, how many and the sum of their differences (each moved up by the widest
+    # difference, so never below zero, then moved back).
     for key in CATEGORY_KEYS:
         supervisor, own = name(f"supervisor_level_{key}"), name(f"self_level_{key}")
-        both = f"{supervisor} IS NOT NULL AND {own} IS NOT NULL"
-        counts += [
-            f"COUNT(CASE WHEN {supervisor} = {level} THEN 1 END) AS {name(f'{key}_{level}')}"
-            for level in LEVEL_VALUES
-        ]
-        counts.append(
-            f"SUM(CASE WHEN {both} THEN {supervisor} - {own} END) AS {name(f'{key}_total')}"
+        levels = " ".join(
+            f"WHEN {level} THEN {1 << (COUNT_BITS * index)}"
+            for index, level in enumerate(LEVEL_VALUES)
         )
-        counts.append(f"COUNT(CASE WHEN {both} THEN 1 END) AS {name(f'{key}_compared')}")
+        counts.append(f"SUM(CASE {supervisor} {levels} ELSE 0 END) AS {name(f'{key}_levels')}")
+        counts.append(
+            f"SUM(CASE WHEN {supervisor} IS NOT NULL AND {own} IS NOT NULL "
+            f"THEN {1 << (2 * COUNT_BITS)} + {supervisor} - {own} + {WIDEST} ELSE 0 END) "
+            f"AS {name(f'{key}_compared')}"
+        )
     if by_team:
         names, table = ["name", "name", "name"], Team._meta.db_table
     else:
@@ -131,6 +136,15 @@ def rater_counts(
         )
         columns = [column[0] for column in cursor.description]
         found = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    each, low = (1 << COUNT_BITS) - 1, (1 << (2 * COUNT_BITS)) - 1
+    for values in found:
+        for key in CATEGORY_KEYS:
+            levels = int(values.pop(f"{key}_levels") or 0)
+            for index, level in enumerate(LEVEL_VALUES):
+                values[f"{key}_{level}"] = levels >> (COUNT_BITS * index) & each
+            compared = int(values[f"{key}_compared"] or 0)
+            values[f"{key}_compared"] = compared >> (2 * COUNT_BITS)
+            values[f"{key}_total"] = (compared & low) - WIDEST * values[f"{key}_compared"]
     return found, found[0]["everyone"] if found else 0
 
 
