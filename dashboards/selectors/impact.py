@@ -6,8 +6,9 @@ The database counts (GROUP BY over the read model's rows, which keep each finali
 levels and those of the coordinator's next finalized cycle): a step is a row finalized in its
 own cycle with a later finalized one, in one category; a person had a support during a step
 when one of their supports falls between the cycle's opening and the day before the next
-one's (``EXISTS`` on the growth records). The arithmetic on the counts is in
-dashboards/report_rules.py. A fixed number of queries, whatever the size of the organization.
+one's, which the row keeps (``support_groups``, kept by dashboards/read_model.py). The
+arithmetic on the counts is in dashboards/report_rules.py. A fixed number of queries,
+whatever the size of the organization.
 """
 
 from __future__ import annotations
@@ -169,8 +170,9 @@ def groups_of(kept: str, groups) -> list[str]:
 
 def step_rows(organization_id: int, ids, cycle_ids) -> QuerySet[CoordinatorCycleRow]:
     """The steps: rows of these people (of this organization) in these cycles, finalized in
-    their own cycle (their levels are that cycle's), with a later finalized one. The
-    organization too, so the database reads the index of the finalized rows."""
+    their own cycle (their levels are that cycle's), with a later finalized one; ``ids``
+    None for every person of the organization. The organization too, so the database reads
+    the index of the finalized rows."""
     rows = CoordinatorCycleRow.objects.filter(
         organization_id=organization_id,
         cycle__in=cycle_ids,
