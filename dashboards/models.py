@@ -151,6 +151,12 @@ FINALIZED_COLUMNS = [
     "ratings",
     "ratings_bare",
     "review_microseconds",
+    "review_team_id",
+    "review_director_id",
+    "support_groups",
+    # The condition's own column too: SQLite (3.40) reads a row for a column its query
+    # names, even one the partial index's condition fixes, unless the index holds it.
+    "status",
 ]
 
 # What the team dashboard counts, filters and sorts a cycle's rows by (all but the names):
@@ -222,6 +228,16 @@ class CoordinatorCycleRow(models.Model):
     # How long its review took, from submitted to finalized, in microseconds (None when a
     # time is missing): calibration compares it with the cycle's review window.
     review_microseconds = models.BigIntegerField(null=True)
+    # When finalized: its review's team (the assessment's) and that team's director now, so
+    # calibration groups the rows without joining each to its assessment, team and director
+    # (the director is written again when the organization's structure changes).
+    review_team_id = models.IntegerField(null=True)
+    review_director_id = models.IntegerField(null=True)
+    # When it has a next finalized cycle: the support groups the coordinator had from this
+    # cycle's opening to the day before that one's (``read_model.SupportsHad``), each between
+    # commas (",entry:3,kind:pd,"; "" for none), so the impact report groups its steps by
+    # them instead of asking for each group whether a support or mentoring match falls there.
+    support_groups = models.TextField(default="", blank=True)
     site_gap_from = models.DateField(null=True)
     site_ahead_from = models.DateField(null=True)
     support_gap_from = models.DateField(null=True)

@@ -17,7 +17,7 @@ from collections.abc import Collection
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from django.db import transaction
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
@@ -34,14 +34,14 @@ from assessments.models import (
 )
 from coordinators import events as coordinator_events
 from coordinators.events import DomainEvent
-from coordinators.models import CoordinatorProfile, Organization
+from coordinators.models import CoordinatorProfile, Organization, Team
 from coordinators.school_years import SchoolYear
 from dashboards import flags as flag_rules
 from dashboards.events import FlagThresholdsChanged
 from dashboards.models import CoordinatorCycleRow, CycleSummary, DashboardVersion, FlagThresholds
 from growth import events as growth_events
 from growth.cadence import CheckInClock
-from growth.models import CareerPosition, CareerStage
+from growth.models import CareerPosition, CareerStage, MentoringMatch, Support, SupportKind
 from growth.selectors import check_in_clocks
 from rubrics.events import RubricPublished
 from rubrics.models import Category, CategoryKey, Level
@@ -518,6 +518,8 @@ def _rows_for(organization_id: int, profiles) -> list[CoordinatorCycleRow]:
     for info in assessment_infos_with_scores(Assessment.objects.filter(coordinator__in=ids)):
         by_coordinator[info.coordinator_id].append(info)
     ratings = finalized_ratings(ids)
+    teams = review_teams(ids)
+    had = SupportsHad.of(ids)
     clocks = check_in_clocks(ids)
     # The flags' starts and words do not depend on the day, so one set of page facts per
     # cycle serves every row (``as_of`` is left at the cycle's close).
@@ -578,6 +580,11 @@ def _rows_for(organization_id: int, profiles) -> list[CoordinatorCycleRow]:
                         for key in CATEGORY_KEYS
                     },
                     **reviewed_columns(mine, ratings),
+                    review_team_id=teams.get(mine.pk, (None, None))[0] if mine else None,
+                    review_director_id=teams.get(mine.pk, (None, None))[1] if mine else None,
+                    support_groups=had.during(person.pk, cycle.opens_on, after.opens_on)
+                    if after
+                    else "",
                     **{f"{code}_from": day for code, day in starts.items()},
                     flag_words={code: w.as_json() for code, w in words.items()},
                 )
@@ -616,6 +623,90 @@ def reviewed_columns(mine: AssessmentInfo | None, ratings: dict) -> dict:
         columns[f"self_level_{key}"] = own
         columns[f"supervisor_level_{key}"] = supervisor
     return columns
+
+
+def review_teams(profile_ids) -> dict[int, tuple[int | None, int | None]]:
+    """Per finalized assessment of these profiles: its team and that team's director (one
+    query); calibration groups the rows by them."""
+    return {
+        pk: (team_id, director_id)
+        for pk, team_id, director_id in Assessment.objects.filter(
+            coordinator__in=profile_ids, state=FINALIZED
+        ).values_list("pk", "team_id", "team__director_id")
+    }
+
+
+@dataclass
+class SupportsHad:
+    """Each coordinator's supports, as the impact report counts them (the day each counts on:
+    a course's, event's or network's first day, else the day it was recorded, in UTC; and the
+    groups it counts under, its kind and its catalogue entry), and their mentoring matches
+    (a mentoring support counts through its match): what ``impact.had`` asks the database,
+    here for a row to keep."""
+
+    supports: dict[int, list[tuple[date, tuple[str, ...]]]]
+    matches: dict[int, list[tuple[date, date | None]]]
+
+    @classmethod
+    def of(cls, profile_ids) -> SupportsHad:
+        """Two queries."""
+        supports: dict[int, list] = defaultdict(list)
+        for coordinator_id, kind, entry_id, starts_on, created_at in (
+            Support.objects.filter(coordinator__in=profile_ids)
+            .exclude(kind=SupportKind.MENTORING)
+            .values_list("coordinator_id", "kind", "catalog_entry_id", "starts_on", "created_at")
+        ):
+            day = starts_on or created_at.astimezone(UTC).date()
+            groups = (f"kind:{kind}",) + ((f"entry:{entry_id}",) if entry_id else ())
+            supports[coordinator_id].append((day, groups))
+        matches: dict[int, list] = defaultdict(list)
+        for mentee_id, starts_on, ends_on in MentoringMatch.objects.filter(
+            mentee__in=profile_ids
+        ).values_list("mentee_id", "starts_on", "ends_on"):
+            matches[mentee_id].append((starts_on, ends_on))
+        return cls(supports, matches)
+
+    def during(self, coordinator_id: int, first: date, before: date) -> str:
+        """The groups the coordinator had on some day from ``first`` up to the day before
+        ``before``, each between commas (the row's ``support_groups``)."""
+        had = {
+            group
+            for day, groups in self.supports.get(coordinator_id, ())
+            if first <= day < before
+            for group in groups
+        }
+        if any(
+            starts_on < before and (ends_on is None or ends_on >= first)
+            for starts_on, ends_on in self.matches.get(coordinator_id, ())
+        ):
+            had.add(f"kind:{SupportKind.MENTORING}")
+        return f",{','.join(sorted(had))}," if had else ""
+
+
+@transaction.atomic
+def review_directors_refresh(*, organization_id: int) -> int:
+    """A team was given another director (or none): the finalized rows of its reviews name
+    the director now, as a rebuild would (one query, and one write per team whose rows name
+    another). Returns how many rows were written."""
+    waiting = _held.get()
+    if waiting is not None:
+        waiting.add(organization_id)
+        return 0
+    directors = dict(
+        Team.objects.filter(organization_id=organization_id).values_list("pk", "director_id")
+    )
+    rows = CoordinatorCycleRow.objects.filter(
+        organization_id=organization_id, status=FINALIZED, review_team_id__isnull=False
+    )
+    written = 0
+    for team_id, director_id in (
+        rows.order_by().values_list("review_team_id", "review_director_id").distinct()
+    ):
+        if directors.get(team_id) != director_id:
+            written += rows.filter(review_team_id=team_id).update(
+                review_director_id=directors.get(team_id), written_at=timezone.now()
+            )
+    return written
 
 
 @transaction.atomic
@@ -789,6 +880,21 @@ def on_coordinator_changed(event) -> None:
     )
 
 
+def on_many_supports_changed(received: list) -> None:
+    """Supports of many coordinators changed at once (a catalogue entry removed): each
+    organization's coordinators' rows in one refresh."""
+    by_organization: dict[int, set[int]] = defaultdict(set)
+    for event in received:
+        by_organization[event.organization_id].add(event.coordinator_id)
+    for organization_id, coordinator_ids in by_organization.items():
+        coordinators_refresh(organization_id=organization_id, coordinator_ids=coordinator_ids)
+
+
+def on_structure_changed(event: coordinator_events.OrganizationStructureChanged) -> None:
+    """A team was made, renamed or given a director: the directors the finalized rows keep."""
+    review_directors_refresh(organization_id=event.organization_id)
+
+
 def on_assessment_changed(event: assessment_events.AssessmentChanged) -> None:
     """An assessment moved or was saved: its coordinator's rows, and the dashboard version
     when any of them changed."""
@@ -866,6 +972,14 @@ def subscribe() -> None:
     )
     coordinator_events.subscribe(growth_events.CareerPositionChanged, on_coordinator_changed)
     coordinator_events.subscribe(growth_events.CheckInsChanged, on_coordinator_changed)
+    # The support groups a finalized row keeps for the impact report.
+    coordinator_events.subscribe(
+        growth_events.SupportsChanged, on_coordinator_changed, batch=on_many_supports_changed
+    )
+    coordinator_events.subscribe(growth_events.MentoringChanged, on_coordinator_changed)
+    coordinator_events.subscribe(
+        coordinator_events.OrganizationStructureChanged, on_structure_changed
+    )
     coordinator_events.subscribe(growth_events.CheckInCadenceChanged, on_organization_changed)
     coordinator_events.subscribe(growth_events.CareerStagesChanged, on_organization_changed)
     coordinator_events.subscribe(FlagThresholdsChanged, on_organization_changed)

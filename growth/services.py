@@ -266,6 +266,22 @@ def support_catalogue_seed(*, organization: Organization) -> list[SupportCatalog
     )
 
 
+@transaction.atomic
+def catalogue_entry_delete(*, entry: SupportCatalogEntry) -> None:
+    """Remove a recommended support from the catalogue. The supports given from it stay, no
+    longer counted under it: each of their coordinators' supports changed."""
+    coordinator_ids = sorted(
+        set(Support.objects.filter(catalog_entry=entry).values_list("coordinator_id", flat=True))
+    )
+    entry.delete()
+    events.publish_many(
+        [
+            growth_events.SupportsChanged(organization_id=entry.organization_id, coordinator_id=pk)
+            for pk in coordinator_ids
+        ]
+    )
+
+
 # Career stages and promotions ---------------------------------------------------------------
 
 

@@ -47,6 +47,7 @@ from growth.selectors import (
 from growth.services import (
     GrowthError,
     career_stage_delete,
+    catalogue_entry_delete,
     goal_create,
     goal_delete,
     goal_status_set,
@@ -492,7 +493,7 @@ class CatalogueUpdateView(StaleEditMixin, CatalogueFormMixin, UpdateView):
 @role_required(Role.ADMIN)
 def catalogue_delete_view(request, pk):
     entry = get_catalogue_entry_for_user(request, pk, manage=True)
-    entry.delete()
+    catalogue_entry_delete(entry=entry)
     messages.success(
         request,
         f"“{entry.title}” removed from the catalogue. Supports already given from it stay.",

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F, QuerySet
 
 from assessments.models import Assessment
-from coordinators.models import CoordinatorProfile, Organization
+from coordinators.models import CoordinatorProfile, Organization, Team, User
 from dashboards import report_rules as rules
 from dashboards.models import CoordinatorCycleRow
 from dashboards.report_filters import ReportScope
@@ -24,6 +26,8 @@ LEVEL_VALUES = range(MIN_LEVEL, MAX_LEVEL + 1)
 
 
 MICROSECONDS_A_DAY = 86_400_000_000
+COUNT_BITS = 20  # a rater's reviews at one level, as bits of a sum: fewer than a million
+WIDEST = MAX_LEVEL - MIN_LEVEL  # the widest difference between a supervisor and a self level
 
 
 @dataclass
@@ -52,6 +56,98 @@ class CalibrationReport:
         return None
 
 
+REVIEWED_COLUMNS = [
+    "coordinator_id",
+    "cycle_id",
+    "review_microseconds",
+    "ratings",
+    "ratings_bare",
+    *(f"{who}_level_{key}" for who in ("supervisor", "self") for key in CATEGORY_KEYS),
+]
+
+
+def rater_counts(
+    rows: QuerySet[CoordinatorCycleRow], cycles: list, by_team: bool
+) -> tuple[list[dict], int]:
+    """Per rater (the rows' review team, or its director), the people, the reviews, those
+    within the window, the ratings per supervisor level, the supervisor-minus-self sums and
+    the rating counts, with the rater's names; and the distinct people of all the rows. One
+    query: the rows grouped by the rater they keep, only the groups joined to the team or
+    director for the names. The counts are written as SQL over the rows' query: built from
+    ``Q`` filters, its thirty aggregates took Django longer to compile than the database to
+    count."""
+    kept = "review_team_id" if by_team else "review_director_id"
+    try:
+        reviewed, params = rows.values(*REVIEWED_COLUMNS, rater=F(kept)).query.sql_with_params()
+    except EmptyResultSet:  # no cycle opened yet
+        return [], 0
+    connection = connections[rows.db]
+    name = connection.ops.quote_name
+    # A review is finalized within the window when at most that many days passed after it
+    # was submitted (the row keeps how long it took, exactly, in microseconds).
+    window = " ".join(
+        f"WHEN {int(cycle.pk)} THEN {int(cycle.review_window_days) * MICROSECONDS_A_DAY}"
+        for cycle in cycles
+    )
+    counts = [
+        f"{name('rater')}",
+        f"COUNT(DISTINCT {name('coordinator_id')}) AS {name('people')}",
+        f"COUNT(*) AS {name('reviews')}",
+        f"COUNT(CASE WHEN {name('review_microseconds')} <= CASE {name('cycle_id')} {window} END "
+        f"THEN 1 END) AS {name('in_window')}",
+        f"SUM({name('ratings')}) AS {name('total')}",
+        f"SUM({name('ratings_bare')}) AS {name('bare')}",
+    ]
+    # Per category, in the bits of two sums (``COUNT_BITS`` each: fewer aggregates per row,
+    # the most of the query's time): the ratings per supervisor level, and of those with a
+    # self level too, how many and the sum of their differences (each moved up by the widest
+    # difference, so never below zero, then moved back).
+    for key in CATEGORY_KEYS:
+        supervisor, own = name(f"supervisor_level_{key}"), name(f"self_level_{key}")
+        levels = " ".join(
+            f"WHEN {level} THEN {1 << (COUNT_BITS * index)}"
+            for index, level in enumerate(LEVEL_VALUES)
+        )
+        counts.append(f"SUM(CASE {supervisor} {levels} ELSE 0 END) AS {name(f'{key}_levels')}")
+        counts.append(
+            f"SUM(CASE WHEN {supervisor} IS NOT NULL AND {own} IS NOT NULL "
+            f"THEN {1 << (2 * COUNT_BITS)} + {supervisor} - {own} + {WIDEST} ELSE 0 END) "
+            f"AS {name(f'{key}_compared')}"
+        )
+    if by_team:
+        names, table = ["name", "name", "name"], Team._meta.db_table
+    else:
+        names, table = ["first_name", "last_name", "email"], User._meta.db_table
+    named = ", ".join(
+        f"{name('named')}.{name(column)} AS {name(alias)}"
+        for column, alias in zip(names, ("name_a", "name_b", "name_c"), strict=True)
+    )
+    everyone = (
+        f"(SELECT COUNT(DISTINCT {name('coordinator_id')}) FROM ({reviewed}) {name('all_rows')})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {name('counted')}.*, {named}, {everyone} AS {name('everyone')} "
+            f"FROM (SELECT {', '.join(counts)} FROM ({reviewed}) {name('reviewed')} "
+            f"GROUP BY {name('rater')}) {name('counted')} "
+            f"LEFT JOIN {name(table)} {name('named')} "
+            f"ON {name('named')}.{name('id')} = {name('counted')}.{name('rater')}",
+            (*params, *params),
+        )
+        columns = [column[0] for column in cursor.description]
+        found = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+    each, low = (1 << COUNT_BITS) - 1, (1 << (2 * COUNT_BITS)) - 1
+    for values in found:
+        for key in CATEGORY_KEYS:
+            levels = int(values.pop(f"{key}_levels") or 0)
+            for index, level in enumerate(LEVEL_VALUES):
+                values[f"{key}_{level}"] = levels >> (COUNT_BITS * index) & each
+            compared = int(values[f"{key}_compared"] or 0)
+            values[f"{key}_compared"] = compared >> (2 * COUNT_BITS)
+            values[f"{key}_total"] = (compared & low) - WIDEST * values[f"{key}_compared"]
+    return found, found[0]["everyone"] if found else 0
+
+
 def calibration_report(
     *, organization: Organization, scope: ReportScope, cycles: list, viewer=None, directing=()
 ) -> CalibrationReport:
@@ -59,19 +155,20 @@ def calibration_report(
     director who sees their own figures (the teams they direct, ``directing``) and the others
     anonymised; None for an org admin, who sees all. ``cycles``: the organization's opened
     cycles, oldest first."""
-    chosen = [cycle.pk for cycle in scope.cycles_between(cycles)]
+    chosen = scope.cycles_between(cycles)
     profiles = scope.profiles(CoordinatorProfile.objects.filter(organization=organization))
     assessments = Assessment.objects.filter(
-        coordinator__in=profiles.order_by().values("pk"), cycle__in=chosen, state=FINALIZED
+        coordinator__in=profiles.order_by().values("pk"),
+        cycle__in=[cycle.pk for cycle in chosen],
+        state=FINALIZED,
     )
     # The read model's rows of those reviews: each holds its review's supervisor and self
-    # levels and its rating counts, and joins its assessment for the team and the days.
+    # levels, its rating counts, how long it took, and its team and that team's director.
     rows = CoordinatorCycleRow.objects.filter(
-        organization=organization,
-        cycle__in=chosen,
-        status=FINALIZED,
-        coordinator__in=profiles.order_by().values("pk"),
+        organization=organization, cycle__in=[cycle.pk for cycle in chosen], status=FINALIZED
     )
+    if scope.narrows_people:
+        rows = rows.filter(coordinator__in=profiles.order_by().values("pk"))
     by_team = scope.group == "team"
     key_field = "team_id" if by_team else "team__director_id"
     raters: dict = {}
@@ -80,44 +177,14 @@ def calibration_report(
     def rater(key) -> rules.RaterFigures:
         return raters.setdefault(key, rules.RaterFigures(key, NO_DIRECTOR))
 
-    # A review is finalized within the window when at most that many days passed after it
-    # was submitted (the row keeps how long it took, exactly, in microseconds).
-    in_window = Q(review_microseconds__lte=F("cycle__review_window_days") * MICROSECONDS_A_DAY)
-    # Per rater and category: the ratings per supervisor level, and of those with a self
-    # level too, the sum of the differences and how many.
-    per_category = {}
-    for key in CATEGORY_KEYS:
-        supervisor, own = f"supervisor_level_{key}", f"self_level_{key}"
-        both = Q(**{f"{supervisor}__isnull": False, f"{own}__isnull": False})
-        for level in LEVEL_VALUES:
-            per_category[f"{key}_{level}"] = Count("pk", filter=Q(**{supervisor: level}))
-        per_category[f"{key}_total"] = Sum(F(supervisor) - F(own), filter=both)
-        per_category[f"{key}_compared"] = Count("pk", filter=both)
-    names = (
-        ["assessment__team__name"] * 3
-        if by_team
-        else [
-            f"assessment__team__director__{name}" for name in ("first_name", "last_name", "email")
-        ]
-    )
-    for values in (
-        rows.values(f"assessment__{key_field}", *names)
-        .annotate(
-            people=Count("coordinator", distinct=True),
-            reviews=Count("pk"),
-            in_window=Count("pk", filter=in_window),
-            total=Sum("ratings"),
-            bare=Sum("ratings_bare"),
-            **per_category,
-        )
-        .order_by()
-    ):
-        key = values[f"assessment__{key_field}"]
-        name_a, name_b, name_c = (values[name] for name in names)
+    counted, everyone = rater_counts(rows, chosen, by_team)
+    for values in counted:
+        key = values["rater"]
         figures = rater(key)
         if key is not None:
+            name_a, name_b, name_c = values["name_a"], values["name_b"], values["name_c"]
             figures.name = name_a if by_team else (f"{name_a} {name_b}".strip() or name_c)
-        figures.people += values["people"]  # one row per rater: the names are the rater's
+        figures.people += values["people"]  # one row per rater
         for target in (figures, organization_figures):
             target.reviews += values["reviews"]
             target.reviews_in_window += values["in_window"]
@@ -134,7 +201,7 @@ def calibration_report(
                     sums, numbers = target.difference_sum, target.difference_count
                     sums[category] = sums.get(category, 0) + values[f"{category}_total"]
                     numbers[category] = numbers.get(category, 0) + compared
-    organization_figures.people = rows.aggregate(n=Count("coordinator", distinct=True))["n"]
+    organization_figures.people = everyone
     ranked = rules.calibration_order(
         [figures for key, figures in raters.items() if key is not None],
         organization_figures,

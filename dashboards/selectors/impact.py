@@ -6,8 +6,9 @@ The database counts (GROUP BY over the read model's rows, which keep each finali
 levels and those of the coordinator's next finalized cycle): a step is a row finalized in its
 own cycle with a later finalized one, in one category; a person had a support during a step
 when one of their supports falls between the cycle's opening and the day before the next
-one's (``EXISTS`` on the growth records). The arithmetic on the counts is in
-dashboards/report_rules.py. A fixed number of queries, whatever the size of the organization.
+one's, which the row keeps (``support_groups``, kept by dashboards/read_model.py). The
+arithmetic on the counts is in dashboards/report_rules.py. A fixed number of queries,
+whatever the size of the organization.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -105,17 +105,6 @@ def had(group: str, person, first, before) -> Exists:
     return Exists(_supports_of(group).filter(coordinator=person, day__gte=first, day__lt=before))
 
 
-def _had_during_step(group: str) -> Exists:
-    """On a read-model row: whether its coordinator had ``group`` from the cycle's opening to
-    the day before their next finalized cycle opened."""
-    return had(
-        group,
-        OuterRef("coordinator_id"),
-        OuterRef("cycle__opens_on"),
-        OuterRef("next_finalized_opens_on"),
-    )
-
-
 def _move(key: str, level: int, move: str) -> Q:
     after = f"next_level_{key}"
     if move == rules.ROSE:
@@ -130,145 +119,194 @@ def _from(key: str, level: int) -> Q:
     return Q(**{f"level_{key}": level, f"next_level_{key}__isnull": False})
 
 
-class Steps(Func):
-    """An aggregate over the steps in category ``key`` from ``level``: how many moved
-    ``move`` (``COUNT``), or, with ``move`` None, 1 when any did in ``cycle_ids`` (all cycles
-    when None), else 0 (``MAX``). The same condition as ``_from`` and ``_move``, written as
-    SQL: the report asks for dozens of these, and built from ``Q`` objects they cost as much
-    to compile as the database takes to count them."""
-
-    contains_aggregate = True
-    output_field = IntegerField()
-    COMPARED = {rules.ROSE: ">", rules.SAME: "=", rules.FELL: "<"}
-
-    def __init__(self, key: str, level: int, move: str | None = None, cycle_ids=None):
-        super().__init__(F(f"level_{key}"), F(f"next_level_{key}"), F("cycle_id"))
-        self.level, self.move = int(level), move
-        self.cycle_ids = None if cycle_ids is None else [int(pk) for pk in cycle_ids]
-
-    def get_group_by_cols(self):
-        return []
-
-    def as_sql(self, compiler, connection, **extra):
-        (before, _), (after, _), (cycle, _) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        condition = f"{before} = {self.level} AND "
-        if self.move is None:
-            condition += f"{after} IS NOT NULL"
-        else:
-            condition += f"{after} {self.COMPARED[self.move]} {self.level}"
-        if self.cycle_ids is not None:
-            listed = ", ".join(str(pk) for pk in self.cycle_ids) or "NULL"
-            condition += f" AND {cycle} IN ({listed})"
-        if self.move is None:
-            return f"MAX(CASE WHEN {condition} THEN 1 ELSE 0 END)", []
-        return f"COUNT(CASE WHEN {condition} THEN 1 END)", []
-
-
-STEP_KEYS = [
-    (key, level, move) for key in CATEGORY_KEYS for level in LEVELS for move in rules.MOVES
+COMPARED = {rules.ROSE: ">", rules.SAME: "=", rules.FELL: "<"}
+# What the counts read of a step: the report's queries count over these columns of it.
+STEP_COLUMNS = [
+    "coordinator_id",
+    "cycle_id",
+    "support_groups",
+    *(f"{prefix}level_{key}" for prefix in ("", "next_") for key in CATEGORY_KEYS),
 ]
-STEP_COUNTS = {f"n_{key}_{level}_{move}": Steps(key, level, move) for key, level, move in STEP_KEYS}
 
 
-def _flag(group: str) -> str:
-    return "had_" + group.replace(":", "_")
+MOVE_BITS = 20  # the steps of one move in one cell, as bits of a 64-bit sum
 
 
-def groups_had(ids, groups) -> list[str]:
-    """Of ``groups``, mentoring and those some of these people had a support of (one query):
-    the database is asked about these only."""
-    present = {MENTORING}
-    for kind, entry_id in (
-        Support.objects.filter(coordinator__in=ids)
-        .exclude(kind=SupportKind.MENTORING)
-        .order_by()
-        .values_list("kind", "catalog_entry_id")
-        .distinct()
-    ):
-        present |= {f"kind:{kind}", f"entry:{entry_id}"}
-    return [group for group in groups if group in present]
+def packed_moves(name, key: str, level: int) -> str:
+    """The steps in category ``key`` from ``level``, each move's count in its own bits of one
+    sum (``MOVE_BITS`` each, in the order of ``rules.MOVES``): the condition of ``_from`` and
+    ``_move`` as SQL, one aggregate for the three moves. Built from ``Q`` objects, the
+    report's dozens of conditional counts took Django as long to compile as the database to
+    count them, and three counts per level took the database three times as long."""
+    before, after = name(f"level_{key}"), name(f"next_level_{key}")
+    moves = " ".join(
+        f"WHEN {after} {COMPARED[move]} {int(level)} THEN {1 << (MOVE_BITS * index)}"
+        for index, move in enumerate(rules.MOVES)
+    )
+    return f"SUM(CASE WHEN {before} = {int(level)} THEN CASE {moves} ELSE 0 END ELSE 0 END)"
+
+
+def steps_sql(steps) -> tuple[str, tuple, object] | None:
+    """The steps' query over ``STEP_COLUMNS``, its parameters and its connection; None when
+    it can find nothing (no cycle chosen)."""
+    try:
+        sql, params = steps.order_by().values(*STEP_COLUMNS).query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, params, connections[steps.db]
+
+
+def had_during_step(group: str) -> Q:
+    """On a read-model row (a step): whether its coordinator had ``group`` from the cycle's
+    opening to the day before their next finalized cycle opened, as the row keeps it
+    (``support_groups``, each group between commas)."""
+    return Q(support_groups__contains=f",{group},")
+
+
+def groups_of(kept: str, groups) -> list[str]:
+    """Of ``groups``, those a row's ``support_groups`` names."""
+    return [group for group in kept.strip(",").split(",") if group in groups]
 
 
 def step_rows(organization_id: int, ids, cycle_ids) -> QuerySet[CoordinatorCycleRow]:
     """The steps: rows of these people (of this organization) in these cycles, finalized in
-    their own cycle (their levels are that cycle's), with a later finalized one. The
-    organization too, so the database reads the index of the finalized rows."""
-    return CoordinatorCycleRow.objects.filter(
+    their own cycle (their levels are that cycle's), with a later finalized one; ``ids``
+    None for every person of the organization. The organization too, so the database reads
+    the index of the finalized rows."""
+    rows = CoordinatorCycleRow.objects.filter(
         organization_id=organization_id,
-        coordinator__in=ids,
         cycle__in=cycle_ids,
         status=FINALIZED,
         levels_cycle_id=F("cycle_id"),
         next_finalized_opens_on__isnull=False,
     )
+    return rows if ids is None else rows.filter(coordinator__in=ids)
 
 
-def step_counts(steps, groups) -> tuple[dict, dict]:
+def step_counts(found, groups) -> tuple[dict, dict]:
     """Everybody's steps per cycle, category, starting level and move, and those of the people
-    who had each group (one query: grouped by cycle and by which groups the person had)."""
-    flags = {_flag(group): _had_during_step(group) for group in groups}
+    who had each group (one query over the steps' query, ``found`` by ``steps_sql``: grouped
+    by cycle and by the groups the rows keep)."""
     totals: dict = {}
     with_steps: dict = {}
-    for cycle_id, *values in (
-        steps.annotate(**flags).order_by().values_list("cycle_id", *flags).annotate(**STEP_COUNTS)
-    ):
-        had_them = [group for group, flag in zip(groups, values, strict=False) if flag]
-        for (key, level, move), steps_n in zip(STEP_KEYS, values[len(flags) :], strict=True):
-            if not steps_n:
-                continue
-            total = (cycle_id, key, level, move)
-            totals[total] = totals.get(total, 0) + steps_n
-            for group in had_them:
-                mine = (group, *total)
-                with_steps[mine] = with_steps.get(mine, 0) + steps_n
+    if found is None:
+        return totals, with_steps
+    sql, params, connection = found
+    name = connection.ops.quote_name
+    cells = [(key, level) for key in CATEGORY_KEYS for level in LEVELS]
+    counts = ", ".join(packed_moves(name, key, level) for key, level in cells)
+    grouped = f"{name('cycle_id')}, {name('support_groups')}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {grouped}, {counts} FROM ({sql}) {name('steps')} GROUP BY {grouped}", params
+        )
+        counted = cursor.fetchall()
+    each = (1 << MOVE_BITS) - 1
+    for cycle_id, kept, *values in counted:
+        had_them = groups_of(kept, groups)
+        for (key, level), packed in zip(cells, values, strict=True):
+            packed = int(packed or 0)
+            for index, move in enumerate(rules.MOVES):
+                steps_n = packed >> (MOVE_BITS * index) & each
+                if not steps_n:
+                    continue
+                total = (cycle_id, key, level, move)
+                totals[total] = totals.get(total, 0) + steps_n
+                for group in had_them:
+                    mine = (group, *total)
+                    with_steps[mine] = with_steps.get(mine, 0) + steps_n
     return totals, with_steps
 
 
-def people_counts(steps, cycles: dict[tuple[str, str, int], set[int]]) -> tuple[dict, dict]:
+def _like(group: str) -> str:
+    """A LIKE pattern for a ``support_groups`` that names ``group``."""
+    escaped = group.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%,{escaped},%"
+
+
+CYCLES_A_NUMBER = 62 // len(LEVELS)  # a category's levels in each of these, as bits
+
+
+def _cycle_bits(name, chunk: list[int]) -> str:
+    """A row's cycle as its bit among ``chunk`` (0 for a cycle outside it)."""
+    whens = " ".join(f"WHEN {int(pk)} THEN {1 << place}" for place, pk in enumerate(chunk))
+    return f"CASE {name('cycle_id')} {whens} ELSE 0 END"
+
+
+def people_counts(
+    found, cycles: dict[tuple[str, str, int], set[int]], cycle_ids: list[int]
+) -> tuple[dict, dict]:
     """The distinct people behind each side of each line (one query): those who had the group
     in a step from the line's level, and those without it in a step from that level in the
-    line's cycles. Each person's steps are first folded by which groups they had (each
-    ``EXISTS`` worked out once per step, as a column grouped by), into whether they have a
-    step from each line's level (in the line's cycles); the people of a side are then counted
-    distinct over those rows where they had, or had not, the group."""
-    if not cycles:
+    line's cycles. Each person's steps (of ``cycle_ids``) are first folded into one row of
+    numbers whose bits say, per category, from which level in which cycle they stepped, and
+    per group, in which cycles they had it (a person has one row per cycle, so the sum of
+    the bits is their union; ``CYCLES_A_NUMBER`` cycles a number); a side then counts the
+    people whose bits meet: a step from the level in a cycle where they had the group, or one
+    in the line's cycles where they had not."""
+    if found is None or not cycles:
         return {}, {}
-    groups = sorted({group for group, _key, _level in cycles})
-    flags = {_flag(group): _had_during_step(group) for group in groups}
+    sql, params, connection = found
+    name = connection.ops.quote_name
     lines = sorted(cycles)
-    folded, sides = {}, []
-    name = connections[steps.db].ops.quote_name
-    for index, (group, key, level) in enumerate(lines):
-        folded[f"step_{index}"] = Steps(key, level)
-        folded[f"in_cycles_{index}"] = Steps(
-            key, level, cycle_ids=sorted(cycles[(group, key, level)])
-        )
-        had_it = name(_flag(group))
-        for condition, fold in ((had_it, "step"), (f"NOT {had_it}", "in_cycles")):
-            sides.append(
-                f"COUNT(DISTINCT CASE WHEN {condition} AND {name(f'{fold}_{index}')} = 1 "
-                f"THEN {name('coordinator_id')} END)"
+    groups = sorted({group for group, _key, _level in lines})
+    chunks = [
+        sorted(cycle_ids)[start : start + CYCLES_A_NUMBER]
+        for start in range(0, len(cycle_ids), CYCLES_A_NUMBER)
+    ]
+    folded, patterns = [], []
+    for number, chunk in enumerate(chunks):
+        bits = _cycle_bits(name, chunk)
+        for key in CATEGORY_KEYS:
+            level = f"({name(f'level_{key}')} - {MIN_LEVEL}) * {len(chunk)}"
+            folded.append(
+                f"CAST(SUM(CASE WHEN {name(f'next_level_{key}')} IS NOT NULL "
+                f"THEN CAST(({bits}) AS BIGINT) << ({level}) ELSE 0 END) AS BIGINT) "
+                f"AS {name(f'{key}_{number}')}"
             )
+        for index, group in enumerate(groups):
+            folded.append(
+                f"CAST(SUM(CASE WHEN {name('support_groups')} LIKE %s ESCAPE '\\' "
+                f"THEN {bits} ELSE 0 END) AS BIGINT) AS {name(f'had_{index}_{number}')}"
+            )
+            patterns.append(_like(group))
+
+    def met(group: str, key: str, level: int, cycle_ids=None) -> str:
+        """Whether a person stepped in ``key`` from ``level`` in a cycle where they had
+        ``group``, or with ``cycle_ids``, in one of those where they had not."""
+        tests = []
+        for number, chunk in enumerate(chunks):
+            stepped = (
+                f"({name(f'{key}_{number}')} >> {(level - MIN_LEVEL) * len(chunk)}) "
+                f"& {(1 << len(chunk)) - 1}"
+            )
+            had = name(f"had_{groups.index(group)}_{number}")
+            if cycle_ids is None:
+                tests.append(f"(({stepped}) & {had}) <> 0")
+                continue
+            mask = sum(1 << place for place, pk in enumerate(chunk) if pk in cycle_ids)
+            if mask:
+                tests.append(f"(({stepped}) & {mask} & ~{had}) <> 0")
+        return f"SUM(CASE WHEN {' OR '.join(tests) or '1 = 0'} THEN 1 ELSE 0 END)"
+
+    sides = []
+    for group, key, level in lines:
+        sides.append(met(group, key, level))
+        sides.append(met(group, key, level, cycles[(group, key, level)]))
+    person = name("coordinator_id")
     per_person = (
-        steps.annotate(**flags).order_by().values("coordinator_id", *flags).annotate(**folded)
+        f"SELECT {person}, {', '.join(folded)} FROM ({sql}) {name('steps')} GROUP BY {person}"
     )
-    # The count over the folded rows is written here: through ``aggregate`` Django spends
-    # longer rewriting the folded query's expressions than the database takes to count.
-    inner, params = per_person.query.sql_with_params()
-    with connections[steps.db].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(sides)} FROM ({inner}) folded", params)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(sides)} FROM ({per_person}) {name('folded')}",
+            (*patterns, *params),
+        )
         numbers = cursor.fetchone()
-    found = {}
-    for index in range(len(lines)):
-        found[f"people_with_{index}"], found[f"people_without_{index}"] = numbers[
-            2 * index : 2 * index + 2
-        ]
     with_people, without_people = {}, {}
     for index, line in enumerate(lines):
-        with_people[line] = found[f"people_with_{index}"] or 0
-        without_people[line] = found[f"people_without_{index}"] or 0
+        with_people[line] = int(numbers[2 * index] or 0)
+        without_people[line] = int(numbers[2 * index + 1] or 0)
     return with_people, without_people
 
 
@@ -360,10 +398,11 @@ class ImpactReport:
         return None
 
     def _people(self, row: rules.ImpactRow, with_it: bool, move: str) -> set[int]:
-        steps = self.step_rows.annotate(had=_had_during_step(row.group)).filter(
+        had_it = had_during_step(row.group)
+        steps = self.step_rows.filter(
             _from(row.category, row.start_level),
             _move(row.category, row.start_level, move),
-            had=with_it,
+            had_it if with_it else ~had_it,
         )
         if not with_it:
             steps = steps.filter(
@@ -395,10 +434,13 @@ def impact_report(
     groups |= {f"entry:{pk}": category for pk, category in entries.items()}
     group_names = {f"kind:{kind}": label for kind, label in SupportKind.choices}
     group_names |= {f"entry:{pk}": f"“{title}”" for pk, title in entry_titles.items()}
-    steps = step_rows(organization.pk, ids, [cycle.pk for cycle in chosen])
-    totals, with_steps = step_counts(steps, groups_had(ids, groups))
+    steps = step_rows(
+        organization.pk, ids if scope.narrows_people else None, [cycle.pk for cycle in chosen]
+    )
+    found = steps_sql(steps)
+    totals, with_steps = step_counts(found, groups)
     lines = rules.cycles_with(with_steps, groups)
-    with_people, without_people = people_counts(steps, lines)
+    with_people, without_people = people_counts(found, lines, [cycle.pk for cycle in chosen])
     rows = rules.impact_lines(totals, with_steps, with_people, without_people, groups)
     rows.sort(key=lambda row: (row.group.startswith("entry:"), group_names[row.group]))
     return ImpactReport(

@@ -26,8 +26,12 @@ LINKED = (
 )
 
 
+NUMBERS = (int, float)  # written as they are: nothing in them to escape
+
+
 def _cell(cell, *, first: bool, url: str, query: str) -> str:
-    text = escape(cell.text)
+    value = cell.value
+    text = str(value) if type(value) in NUMBERS else escape(cell.text)
     if first:
         return f'<th scope="row">{text}</th>'
     if cell.people:

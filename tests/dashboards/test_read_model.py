@@ -34,14 +34,23 @@ from assessments.services import (
     site_indicator_ids,
 )
 from coordinators import events
-from coordinators.models import CoordinatorProfile
+from coordinators.models import CoordinatorProfile, Team
 from coordinators.services import PersonDetails, organization_school_year_set, person_update
 from dashboards import flags, read_model
 from dashboards.events import FlagThresholdsChanged
 from dashboards.models import CoordinatorCycleRow, CycleSummary, FlagThresholds
 from growth.check_in_services import cadence_set, check_in_create
-from growth.models import CareerStage
-from growth.services import GrowthError, career_position_set, goal_create
+from growth.mentoring_services import match_create, match_end
+from growth.models import CareerStage, MentoringMatch, Support, SupportCatalogEntry
+from growth.services import (
+    GrowthError,
+    career_position_set,
+    catalogue_entry_delete,
+    goal_create,
+    support_create,
+    support_delete,
+    support_update,
+)
 from schoolsites.models import PartnershipAgreement
 from schoolsites.services import (
     AgreementError,
@@ -54,7 +63,7 @@ from schoolsites.services import (
 )
 from tests.assessments.workflow_helpers import indicators_of
 from tests.dashboards.dashboard_data import assess, open_cycle, past_cycles
-from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory
+from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory, UserFactory
 
 FIELDS = [
     field.attname
@@ -108,6 +117,14 @@ class ServiceCalls(RuleBasedStateMachine):
         for profile, levels in zip(self.profiles, [(3, 1, 2, 1), (2, 2, 2, 2)], strict=False):
             assess(profile, past, levels)
         self.cycle = open_cycle(self.org, due_in_days=-5)
+        # Supports and mentoring during the step from the past cycle to this one (or not):
+        # the impact report reads the groups the rows keep. A second director, so teams
+        # change hands: calibration reads the director the rows keep.
+        self.entry = SupportCatalogEntry.objects.create(
+            organization=self.org, category_key="development", level=1, kind="pd", title="Course"
+        )
+        self.mentor = UserFactory(organization=self.org, roles=["coordinator"])
+        self.deputy = UserFactory(organization=self.org, roles=["director"])
         self.stages = list(CareerStage.objects.filter(organization=self.org).order_by("order"))
         read_model.rebuild(organization_id=self.org.pk)  # after the factories' direct writes
 
@@ -184,6 +201,11 @@ class ServiceCalls(RuleBasedStateMachine):
                 note="Add evidence",
             )
 
+    def reviewer(self, who: int):
+        """The director of the coordinator's team now (the first director when it has none)."""
+        team = CoordinatorProfile.objects.get(pk=self.profiles[who].pk).team
+        return team.director if team is not None and team.director else self.director
+
     @rule(who=WHO, level=LEVELS, text=TEXTS)
     def finalize(self, who, level, text):
         # Without evidence or a note some of the time: calibration counts those ratings.
@@ -193,7 +215,7 @@ class ServiceCalls(RuleBasedStateMachine):
         self.attempt(
             assessment_save_review,
             assessment=assessment,
-            actor=self.director,
+            actor=self.reviewer(who),
             expected_version=assessment.version,
             ratings=self.ratings(assessment, level, text),
             coaching_notes="",
@@ -203,7 +225,7 @@ class ServiceCalls(RuleBasedStateMachine):
         self.attempt(
             assessment_finalize,
             assessment=assessment,
-            actor=self.director,
+            actor=self.reviewer(who),
             expected_version=assessment.version,
         )
 
@@ -391,6 +413,72 @@ class ServiceCalls(RuleBasedStateMachine):
         settings_row.save(update_fields=["acknowledgement_on", "acknowledgement_overdue_days"])
         events.publish(ReviewSettingsChanged(organization_id=self.org.pk))
 
+    @rule(
+        who=WHO,
+        days_ago=st.one_of(st.none(), st.integers(0, 400)),
+        kind=st.sampled_from(["pd", "network"]),
+        from_catalogue=st.booleans(),
+    )
+    def give_support(self, who, days_ago, kind, from_catalogue):
+        """A support that starts during the step, before it, after it, or on no given day
+        (it counts from the day it is recorded)."""
+        self.attempt(
+            support_create,
+            profile=self.profiles[who],
+            actor=self.director,
+            kind=kind,
+            title="A support",
+            network_scope="local" if kind == "network" else "",
+            starts_on=None if days_ago is None else timezone.localdate() - timedelta(days=days_ago),
+            catalog_entry=self.entry if from_catalogue else None,
+        )
+
+    @rule(who=WHO, days_ago=st.integers(0, 400), remove=st.booleans())
+    def move_or_remove_support(self, who, days_ago, remove):
+        support = Support.objects.filter(coordinator=self.profiles[who]).order_by("pk").first()
+        if support is None:
+            return
+        if remove:
+            self.attempt(support_delete, support=support)
+        else:
+            self.attempt(
+                support_update,
+                support=support,
+                expected_version=support.version,
+                starts_on=timezone.localdate() - timedelta(days=days_ago),
+            )
+
+    @rule(
+        who=WHO,
+        days_ago=st.integers(0, 400),
+        lasts=st.one_of(st.none(), st.integers(0, 400)),
+    )
+    def mentor_or_end(self, who, days_ago, lasts):
+        """A mentoring match made (open-ended or not), or the coordinator's first one ended."""
+        match = MentoringMatch.objects.filter(mentee=self.profiles[who]).order_by("pk").first()
+        starts_on = timezone.localdate() - timedelta(days=days_ago)
+        if match is not None and lasts is not None:
+            ends_on = match.starts_on + timedelta(days=lasts)
+            self.attempt(match_end, match=match, ends_on=ends_on, actor=self.director)
+            return
+        self.attempt(
+            match_create,
+            mentee=self.profiles[who],
+            mentor=self.mentor,
+            actor=self.director,
+            starts_on=starts_on,
+            ends_on=None if lasts is None else starts_on + timedelta(days=lasts),
+        )
+
+    @rule(other=st.booleans(), director=st.sampled_from(["first", "deputy", None]))
+    def change_director(self, other, director):
+        """A team is given another director, or none, as the admin's team form does."""
+        team = Team.objects.get(pk=(self.other_team if other else self.team).pk)
+        team.director = {"first": self.director, "deputy": self.deputy, None: None}[director]
+        with transaction.atomic():
+            team.save(update_fields=["director"])
+            events.publish(events.OrganizationStructureChanged(organization_id=self.org.pk))
+
     @invariant()
     def maintained_rows_equal_a_rebuild(self):
         assert stored(self.org.pk) == rebuilt(self.org.pk)
@@ -473,6 +561,48 @@ def test_maintained_rows_always_equal_a_rebuild():
             suppress_health_check=list(HealthCheck),
         ),
     )
+
+
+@pytest.mark.django_db
+def test_supports_mentoring_and_directors_reach_the_kept_rows_of_a_step():
+    """A step from the past cycle to this one: the support groups had during it and the
+    director of its review follow each write, as a rebuild would compute them."""
+    machine = ServiceCalls()
+    try:
+        machine.start(0)
+        machine.save_and_submit(0, 2, "Evidence")
+        machine.finalize(0, 3, "")
+        past = CoordinatorCycleRow.objects.exclude(cycle=machine.cycle).filter(
+            coordinator=machine.profiles[0]
+        )
+
+        def kept():
+            machine.maintained_rows_equal_a_rebuild()
+            return past.values_list("support_groups", "review_director_id").get()
+
+        assert kept() == ("", machine.director.pk)
+        machine.give_support(0, 100, "pd", True)
+        machine.give_support(0, 5, "network", False)  # after the step: not counted
+        assert kept() == (f",entry:{machine.entry.pk},kind:pd,", machine.director.pk)
+        machine.mentor_or_end(0, 400, None)  # began before the step, still going
+        assert kept()[0] == f",entry:{machine.entry.pk},kind:mentoring,kind:pd,"
+        machine.mentor_or_end(0, 0, 10)  # ended before the step began
+        assert kept()[0] == f",entry:{machine.entry.pk},kind:pd,"
+        machine.move_or_remove_support(0, 0, False)  # moved to today: after the step
+        assert kept()[0] == ""
+        machine.give_support(0, 50, "pd", True)
+        assert kept()[0] == f",entry:{machine.entry.pk},kind:pd,"
+        catalogue_entry_delete(entry=machine.entry)  # the support stays, under its kind only
+        assert kept()[0] == ",kind:pd,"
+        for _support in range(3):
+            machine.move_or_remove_support(0, 0, True)
+        assert kept()[0] == ""
+        machine.change_director(False, "deputy")
+        assert kept() == ("", machine.deputy.pk)
+        machine.change_director(False, None)
+        assert kept() == ("", None)
+    finally:
+        machine.teardown()
 
 
 @pytest.mark.django_db

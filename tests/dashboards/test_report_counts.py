@@ -25,6 +25,7 @@ from coordinators.models import CoordinatorProfile, LeavingReason, SchoolLevel, 
 from dashboards import read_model
 from dashboards import report_rules as rules
 from dashboards.report_filters import ReportScope
+from dashboards.selectors import impact
 from dashboards.selectors.calibration import calibration_report
 from dashboards.selectors.impact import impact_report, organization_cycles_in_order
 from dashboards.selectors.retention import SCHOOL_YEARS_SHOWN, retention_report
@@ -457,4 +458,23 @@ def test_the_reports_count_in_the_database_what_counting_person_by_person_gives(
         assert_impact_equal(org, scope, cycles)
         assert_retention_equal(org, scope)
         assert_calibration_equal(org, scope, cycles)
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+)
+@given(rng=st.randoms(use_true_random=False))
+def test_impact_counts_the_same_when_each_persons_steps_take_several_numbers(monkeypatch, rng):
+    """The people of each line, with each person's steps folded into the bits of several
+    numbers per category (as for a range of more than twenty cycles), as counted one by one."""
+    monkeypatch.setattr(impact, "CYCLES_A_NUMBER", 2)
+    with transaction.atomic():
+        org, _cycles, _entries = random_organization(rng)
+        assert_impact_equal(org, ReportScope(), organization_cycles_in_order(org.pk))
         transaction.set_rollback(True)

@@ -78,3 +78,38 @@ def test_the_chart_tag_writes_the_chart_the_include_wrote(description, no_versio
         .render(context)
     )
     assert report_chart(**context) == expected
+
+
+@pytest.mark.parametrize("slug", ["impact", "retention", "calibration"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"cycle_from": "2", "role_family": "5", "school_level": "middle", "group": "team"},
+        {"cycle_to": "999", "setting": "<nowhere>", "split": "stage", "pre_post": "entry:7"},
+    ],
+)
+def test_the_filters_are_written_as_djangos_select_writes_them(slug, data, monkeypatch):
+    """Each filter, chosen, left empty or invalid (with its error), is the HTML Django's own
+    select template writes, including names to escape."""
+    from django import forms
+
+    from dashboards.report_filters import ReportFilterForm, ReportSelect
+    from dashboards.selectors.reports import REPORT_FILTERS
+
+    class Cycle:
+        def __init__(self, pk, name):
+            self.pk, self.name = pk, name
+
+    form = ReportFilterForm(
+        data,
+        cycles=[Cycle(1, "2023–24"), Cycle(2, NASTY)],
+        role_families=[(5, NASTY), (6, "Assistant principals")],
+        groups=[("kind:pd", "Professional development"), ("entry:7", "“A & B”")],
+        fields=REPORT_FILTERS[slug],
+    )
+    written = [str(field) for field in form]
+    monkeypatch.setattr(ReportSelect, "render", forms.Select.render)  # Django's own writing
+    assert written == [str(field) for field in form]
+    if data.get("cycle_from") and "cycle_from" in form.fields:
+        assert '<option value="2" selected>' in written[0]
