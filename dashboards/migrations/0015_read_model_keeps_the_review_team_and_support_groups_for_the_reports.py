@@ -28,7 +28,7 @@ def forget_rows_made_without_teams_and_supports(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dashboards", "0013_read_model_keeps_the_reviewed_levels_and_ratings"),
+        ("dashboards", "0014_admin_dashboard_counts_read_an_index"),
     ]
 
     operations = [
