@@ -11,6 +11,7 @@ from coordinators.models import Role, Team
 from dashboards import exports, fragments
 from dashboards.filters import DashboardFilterSet, sort_links
 from dashboards.flags import FLAG_HELP, FLAG_LABELS
+from dashboards.overview_counts import SCHOOLS_KEPT
 from dashboards.selectors.common import (
     CATEGORY_KEYS,
     STATUS_LABELS,
@@ -33,7 +34,7 @@ from dashboards.selectors.trends import organization_trend
 from rubrics.models import CategoryKey
 
 ROWS_PER_PAGE = 100
-SCHOOLS_ON_OVERVIEW = 20  # the sites with most flags; "show all" lists every one
+SCHOOLS_ON_OVERVIEW = SCHOOLS_KEPT  # the sites with most flags; "show all" lists every one
 NARROWING_FILTERS = ("team", "school", "school_level", "setting", "flag", "status", "q")
 
 
@@ -136,6 +137,7 @@ def org_overview(request):
             cycle_id=request.GET.get("cycle", ""),
             cycles=cycles,
             names_by_version=names,
+            every_school=every_school,
         )
         schools = page.overview.flags_by_school
         return {
@@ -143,7 +145,7 @@ def org_overview(request):
             "school_rows": page.overview.flag_table(
                 schools if every_school else schools[:SCHOOLS_ON_OVERVIEW]
             ),
-            "schools_flagged": len(schools),
+            "schools_flagged": page.overview.schools_flagged,
             "trend": organization_trend(
                 organization=organization_id, cycles=cycles, names_by_version=names
             ),
