@@ -62,15 +62,21 @@ class CycleCounts:
     changes_on: date | None = None  # the first day after the counted day a flag starts
 
     def as_kept(self) -> dict:
+        """As JSON keeps it (lists for tuples): what ``CycleOverviewCounts.counts`` holds."""
         return {
             "coordinators": self.coordinators,
             "teams": [
                 [pk, name, self.completion[pk, name], self.flags_by_team.get((pk, name), {})]
-                for pk, name in self.completion
+                for pk, name in sorted(
+                    self.completion, key=lambda team: (team[0] is not None, team[0] or 0)
+                )
             ],
-            "levels": {key: list(levels.items()) for key, levels in self.levels.items()},
+            "levels": {
+                key: [[value, n] for value, n in sorted(levels.items(), key=_level_order)]
+                for key, levels in self.levels.items()
+            },
             "totals": self.totals,
-            "schools": self.schools,
+            "schools": [[pk, name, counts] for pk, name, counts in self.schools],
             "schools_flagged": self.schools_flagged,
         }
 
@@ -90,6 +96,10 @@ class CycleCounts:
             schools_flagged=kept["schools_flagged"],
             changes_on=changes_on,
         )
+
+
+def _level_order(item) -> tuple:
+    return (item[0] is None, item[0] or 0)
 
 
 def _count_where(condition: str) -> str:
