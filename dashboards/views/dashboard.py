@@ -17,7 +17,6 @@ from dashboards.selectors.common import (
     STATUS_LABELS,
     chosen_cycle,
     organization_cycles,
-    version_names,
 )
 from dashboards.selectors.coordinator import CoordinatorPage, coordinator_page
 from dashboards.selectors.overview import overview_page
@@ -30,7 +29,7 @@ from dashboards.selectors.team import (
     dashboard_reach,
     team_dashboard_for,
 )
-from dashboards.selectors.trends import organization_trend
+from dashboards.selectors.trends import organization_trend, rubric_words
 from rubrics.models import CategoryKey
 
 ROWS_PER_PAGE = 100
@@ -131,12 +130,12 @@ def org_overview(request):
     every_school = request.GET.get("schools") == "all"
 
     def compute():
-        names = version_names(organization_id)
+        words = rubric_words(organization_id)
         page = overview_page(
             organization=organization_id,
             cycle_id=request.GET.get("cycle", ""),
             cycles=cycles,
-            names_by_version=names,
+            names_by_version=words.names_by_version,
             every_school=every_school,
         )
         schools = page.overview.flags_by_school
@@ -147,7 +146,10 @@ def org_overview(request):
             ),
             "schools_flagged": page.overview.schools_flagged,
             "trend": organization_trend(
-                organization=organization_id, cycles=cycles, names_by_version=names
+                organization=organization_id,
+                cycles=cycles,
+                names_by_version=words.names_by_version,
+                labels=words.labels,
             ),
         }
 
