@@ -264,7 +264,9 @@ def rows_changed(
     thresholds) may also have changed teams, sites and names, which are no row's: every
     count of the organization is forgotten then, to be counted on the next view."""
     if every_coordinator:
-        counts_forget(organization_id=organization_id)
+        # Read first: a bulk write that changed nothing (the same roster again) writes nothing.
+        if CycleOverviewCounts.objects.filter(organization_id=organization_id).exists():
+            counts_forget(organization_id=organization_id)
     elif cycle_ids:
         counts_refresh(organization_id=organization_id, cycle_ids=cycle_ids)
 

@@ -70,14 +70,22 @@ class Overview:
 
     def completion_table(self) -> list[tuple[object, list[tuple[str, int]], int]]:
         return [
-            (team, [(status, counts[status]) for status in STATUS_LABELS], sum(counts.values()))
+            (
+                team,
+                [(status, counts.get(status, 0)) for status in STATUS_LABELS],
+                sum(counts.values()),
+            )
             for team, counts in self.completion_by_team
         ]
 
     @staticmethod
     def flag_table(groups) -> list[tuple[object, list[tuple[str, int]], int]]:
         return [
-            (group, [(code, counts[code]) for code in flag_rules.FLAG_LABELS], sum(counts.values()))
+            (
+                group,
+                [(code, counts.get(code, 0)) for code in flag_rules.FLAG_LABELS],
+                sum(counts.values()),
+            )
             for group, counts in groups
         ]
 
@@ -130,13 +138,21 @@ def overview_of_counts(counts: CycleCounts, names_by_version: dict[int, Names]) 
     return _overview(
         names_by_version,
         counts.coordinators,
-        {key: Counter(levels) for key, levels in counts.levels.items()},
-        {teams[key]: Counter(flags) for key, flags in counts.flags_by_team.items()},
+        {key: _counter(levels) for key, levels in counts.levels.items()},
+        {teams[key]: _counter(flags) for key, flags in counts.flags_by_team.items()},
         {Ref(pk, name): flags for pk, name, flags in counts.schools},
-        {teams[key]: Counter(states) for key, states in counts.completion.items()},
-        Counter(counts.totals),
+        {teams[key]: _counter(states) for key, states in counts.completion.items()},
+        _counter(counts.totals),
         schools_flagged=counts.schools_flagged,
     )
+
+
+def _counter(counts: dict) -> Counter:
+    """``Counter(counts)`` for a plain dict of counts, without ``Counter.update``'s checks
+    (hundreds per overview, one for each team's flags and states)."""
+    counter = Counter()
+    dict.update(counter, counts)
+    return counter
 
 
 def _overview_of_rows(rows: list[DashboardRow], context: PageFacts) -> Overview:
@@ -196,7 +212,8 @@ def _overview(
             if name not in category_words[key]:
                 category_words[key].append(name)
     for team in completion:
-        by_team[team].update({})  # every team appears, even without flags
+        if team not in by_team:  # every team appears, even without flags
+            by_team[team] = Counter()
     return Overview(
         coordinators=coordinators,
         level_names={
