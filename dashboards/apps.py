@@ -8,7 +8,8 @@ class DashboardsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from dashboards import read_model
+        from dashboards import overview_counts, read_model
 
         read_model.subscribe()
+        overview_counts.subscribe()
         post_migrate.connect(read_model.rebuild_missing, sender=self)

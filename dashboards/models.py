@@ -337,3 +337,21 @@ class CycleSummary(models.Model):
 
     def __str__(self):
         return f"Trend counts of cycle {self.cycle_id}"
+
+
+class CycleOverviewCounts(models.Model):
+    """What the organization overview counts of one cycle's read-model rows (per team, level
+    and school site), kept so that the overview reads one row rather than a row per person
+    (``dashboards/overview_counts.py``). The counts hold for the days from ``counted_on`` until
+    ``changes_on``, the first day after it that a flag starts (none: every later day)."""
+
+    cycle = models.OneToOneField(
+        "assessments.AssessmentCycle", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    counted_on = models.DateField()
+    changes_on = models.DateField(null=True)
+    counts = models.JSONField(default=dict)
+
+    def __str__(self):
+        return f"Overview counts of cycle {self.cycle_id} as of {self.counted_on}"

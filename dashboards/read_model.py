@@ -37,6 +37,7 @@ from coordinators.events import DomainEvent
 from coordinators.models import CoordinatorProfile, Organization, Team
 from coordinators.school_years import SchoolYear
 from dashboards import flags as flag_rules
+from dashboards import overview_counts
 from dashboards.events import FlagThresholdsChanged
 from dashboards.models import CoordinatorCycleRow, CycleSummary, DashboardVersion, FlagThresholds
 from growth import events as growth_events
@@ -743,6 +744,11 @@ def coordinators_refresh(
     changed_cycles.update(cycle_id for _coordinator_id, cycle_id in computed)
     if changed_cycles:
         summaries_refresh(organization_id=organization_id, cycle_ids=changed_cycles)
+    overview_counts.rows_changed(
+        organization_id=organization_id,
+        cycle_ids=changed_cycles,
+        every_coordinator=coordinator_ids is None,
+    )
     return len(computed)
 
 
@@ -807,6 +813,7 @@ def rebuild(*, organization_id: int | None = None) -> int:
     for pk in organizations:
         written += coordinators_refresh(organization_id=pk)
         summaries_refresh(organization_id=pk)
+        overview_counts.counts_refresh(organization_id=pk)
         version_bump(organization_id=pk)
     return written
 

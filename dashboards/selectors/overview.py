@@ -7,12 +7,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection
-
 from assessments.models import AssessmentCycle
-from coordinators.models import CoordinatorProfile, Organization, School, Team
+from coordinators.models import CoordinatorProfile, Organization
 from dashboards import flags as flag_rules
-from dashboards.models import CoordinatorCycleRow
+from dashboards import overview_counts
+from dashboards.overview_counts import CycleCounts
 from dashboards.selectors.common import (
     CATEGORY_KEYS,
     STATUS_LABELS,
@@ -28,12 +27,6 @@ from dashboards.selectors.common import (
 from dashboards.selectors.team import dashboard_rows
 from rubrics.vocabulary import DEFAULT_CATEGORY_NAMES, DEFAULT_LEVEL_NAMES, Names
 
-ROWS = CoordinatorCycleRow._meta.db_table
-PROFILES = CoordinatorProfile._meta.db_table
-PROFILE_SCHOOLS = CoordinatorProfile.schools.through._meta.db_table
-TEAMS = Team._meta.db_table
-SCHOOLS = School._meta.db_table
-
 
 @dataclass
 class Overview:
@@ -45,6 +38,9 @@ class Overview:
     flags_by_school: list[tuple[Ref, Counter | dict[str, int]]]  # most flags first
     completion_by_team: list[tuple[object, Counter]]  # (team or None, counts of statuses)
     flag_totals: Counter
+    # The school sites with a flagged coordinator: ``flags_by_school`` may list only those
+    # with most flags (``overview_counts.SCHOOLS_KEPT``).
+    schools_flagged: int = 0
 
     @property
     def rows(self) -> bool:
@@ -74,14 +70,22 @@ class Overview:
 
     def completion_table(self) -> list[tuple[object, list[tuple[str, int]], int]]:
         return [
-            (team, [(status, counts[status]) for status in STATUS_LABELS], sum(counts.values()))
+            (
+                team,
+                [(status, counts.get(status, 0)) for status in STATUS_LABELS],
+                sum(counts.values()),
+            )
             for team, counts in self.completion_by_team
         ]
 
     @staticmethod
     def flag_table(groups) -> list[tuple[object, list[tuple[str, int]], int]]:
         return [
-            (group, [(code, counts[code]) for code in flag_rules.FLAG_LABELS], sum(counts.values()))
+            (
+                group,
+                [(code, counts.get(code, 0)) for code in flag_rules.FLAG_LABELS],
+                sum(counts.values()),
+            )
             for group, counts in groups
         ]
 
@@ -112,75 +116,44 @@ def organization_overview(*, organization: Organization | int, context: PageFact
 
 
 def cycle_overview(
-    *, cycle: AssessmentCycle, as_of: date, names_by_version: dict[int, Names]
+    *,
+    cycle: AssessmentCycle,
+    as_of: date,
+    names_by_version: dict[int, Names],
+    every_school: bool = False,
 ) -> Overview:
-    """The overview of a cycle in two queries over its read-model rows: per team and status,
-    the coordinators, each flag's count and each category's count at each level; per school
-    site, each flag's count over its flagged coordinators. Written as SQL with the flags and
-    levels as aggregate columns: through the ORM, compiling the thirty-odd aggregates and
-    converting each value cost several times the queries themselves."""
-    day = connection.ops.adapt_datefield_value(as_of)
-    codes = list(flag_rules.FLAG_LABELS)
-    flagged = [_count_where(f"r.{code}_from <= %s") for code in codes]
-    values = [*sorted(DEFAULT_LEVEL_NAMES), None]
-    level_keys = [(key, value) for key in CATEGORY_KEYS for value in values]
-    levels = [
-        _count_where(f"r.level_{key} IS NULL" if value is None else f"r.level_{key} = {value:d}")
-        for key, value in level_keys
-    ]
-    rows = f"{ROWS} r INNER JOIN {PROFILES} p ON r.coordinator_id = p.id"
-    where = "r.cycle_id = %s AND p.active = %s"
-    n_flags = len(codes)
-    distribution = {key: Counter() for key in CATEGORY_KEYS}
-    teams: dict[int | None, Ref | None] = {None: None}
-    by_team: dict[object, Counter] = defaultdict(Counter)
-    completion: dict[object, Counter] = defaultdict(Counter)
-    totals: Counter = Counter()
-    coordinators = 0
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT p.team_id, t.name, r.status, COUNT(*), {', '.join(flagged + levels)} "
-            f"FROM {rows} LEFT OUTER JOIN {TEAMS} t ON p.team_id = t.id WHERE {where} "
-            "GROUP BY p.team_id, t.name, r.status",
-            [*[day] * n_flags, cycle.pk, True],
-        )
-        for team_id, team_name, status, count, *counts in cursor.fetchall():
-            coordinators += count
-            team = teams.get(team_id) or teams.setdefault(team_id, Ref(team_id, team_name))
-            completion[team][status] += count
-            flag_counts, level_counts = counts[:n_flags], counts[n_flags:]
-            codes_here = {code: n for code, n in zip(codes, flag_counts, strict=True) if n}
-            by_team[team].update(codes_here)
-            totals.update(codes_here)
-            for (key, value), n in zip(level_keys, level_counts, strict=True):
-                if n:
-                    distribution[key][value] += n
-        # Only the rows with a flag can count at a school site: the others are left out
-        # before the join, and a site none of whose coordinators has a flag is not listed.
-        cursor.execute(
-            f"SELECT s.school_id, sc.name, {', '.join(flagged)} FROM {rows} "
-            f"INNER JOIN {PROFILE_SCHOOLS} s ON s.coordinatorprofile_id = p.id "
-            f"INNER JOIN {SCHOOLS} sc ON sc.id = s.school_id WHERE {where} AND ("
-            + " OR ".join(f"r.{code}_from <= %s" for code in codes)
-            + ") GROUP BY s.school_id, sc.name",
-            [*[day] * n_flags, cycle.pk, True, *[day] * n_flags],
-        )
-        # Each site's counts as a plain dict of every flag (zeros included): building a
-        # Counter for each of hundreds of sites cost more than their query.
-        by_school = {
-            Ref(school_id, name): dict(zip(codes, counts, strict=True))
-            for school_id, name, *counts in cursor.fetchall()
-        }
+    """The overview of a cycle from its counts as the dashboards keep them (one query; see
+    ``dashboards/overview_counts.py``), or, with ``every_school``, counted over its
+    read-model rows for the list of every flagged school site."""
+    if every_school:
+        counts = overview_counts.count_cycle(cycle_id=cycle.pk, as_of=as_of)
+    else:
+        counts = overview_counts.kept_counts(cycle, as_of)
+    return overview_of_counts(counts, names_by_version)
+
+
+def overview_of_counts(counts: CycleCounts, names_by_version: dict[int, Names]) -> Overview:
+    """The overview of a cycle's counts, with the teams and sites as ``Ref``."""
+    teams = {key: Ref(*key) if key[0] is not None else None for key in counts.completion}
     return _overview(
-        names_by_version, coordinators, distribution, by_team, by_school, completion, totals
+        names_by_version,
+        counts.coordinators,
+        {key: _counter(levels) for key, levels in counts.levels.items()},
+        {teams[key]: _counter(flags) for key, flags in counts.flags_by_team.items()},
+        {Ref(pk, name): flags for pk, name, flags in counts.schools},
+        {teams[key]: _counter(states) for key, states in counts.completion.items()},
+        _counter(counts.totals),
+        schools_flagged=counts.schools_flagged,
     )
 
 
-def _count_where(condition: str) -> str:
-    """An aggregate column: how many of the group's rows meet ``condition``."""
-    if connection.features.supports_aggregate_filter_clause:
-        return f"COUNT(*) FILTER (WHERE {condition})"
-    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+def _counter(counts: dict) -> Counter:
+    """``Counter(counts)`` for a plain dict of counts, filled as the dict it is: its
+    ``__init__`` and ``update`` check their argument in Python, which for the two counters of
+    each of a few hundred teams cost as much as reading the kept counts."""
+    counter = Counter.__new__(Counter)
+    dict.update(counter, counts)
+    return counter
 
 
 def _overview_of_rows(rows: list[DashboardRow], context: PageFacts) -> Overview:
@@ -202,11 +175,28 @@ def _overview_of_rows(rows: list[DashboardRow], context: PageFacts) -> Overview:
             if codes:
                 by_school[school].update(codes)
     return _overview(
-        context.names_by_version, len(rows), distribution, by_team, by_school, completion, totals
+        context.names_by_version,
+        len(rows),
+        distribution,
+        by_team,
+        by_school,
+        completion,
+        totals,
+        schools_flagged=len(by_school),
     )
 
 
-def _overview(names_by_version, coordinators, distribution, by_team, by_school, completion, totals):
+def _overview(
+    names_by_version,
+    coordinators,
+    distribution,
+    by_team,
+    by_school,
+    completion,
+    totals,
+    *,
+    schools_flagged: int,
+):
     def team_order(item):
         team = item[0]
         return (team is None, team.name if team else "")
@@ -223,7 +213,8 @@ def _overview(names_by_version, coordinators, distribution, by_team, by_school, 
             if name not in category_words[key]:
                 category_words[key].append(name)
     for team in completion:
-        by_team[team].update({})  # every team appears, even without flags
+        if team not in by_team:  # every team appears, even without flags
+            by_team[team] = Counter()
     return Overview(
         coordinators=coordinators,
         level_names={
@@ -241,6 +232,7 @@ def _overview(names_by_version, coordinators, distribution, by_team, by_school, 
         ),
         completion_by_team=sorted(completion.items(), key=team_order),
         flag_totals=totals,
+        schools_flagged=schools_flagged,
     )
 
 
@@ -260,11 +252,12 @@ def overview_page(
     cycle_id: str = "",
     cycles: list[AssessmentCycle] | None = None,
     names_by_version: dict[int, Names] | None = None,
+    every_school: bool = False,
 ) -> OverviewPage:
     """The overview as of the cycle of that id, else the latest opened one. ``cycles`` and
     ``names_by_version``, when the caller has read them already, are not read again; with a
-    cycle, only its rows and the names are read (no thresholds, stages or agreements: the
-    read model's rows carry their flags)."""
+    cycle, only its kept counts and the names are read (no thresholds, stages or agreements:
+    the read model's rows carry their flags), and its rows only for ``every_school``."""
     if cycles is None:
         cycles = organization_cycles(organization)
     cycle = chosen_cycle(cycles, cycle_id)
@@ -279,5 +272,6 @@ def overview_page(
             names_by_version=(
                 version_names(organization) if names_by_version is None else names_by_version
             ),
+            every_school=every_school,
         )
     return OverviewPage(cycles=cycles, cycle=cycle, overview=overview)

@@ -5,19 +5,28 @@ assessments: the counts are kept per cycle by the read model)."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.db import connection
+
 from assessments.models import Assessment, AssessmentCycle
-from coordinators.models import Organization
+from coordinators.models import Organization, RoleFamily
 from dashboards.charts import BarChart, Column, Segment, stacked_bars
 from dashboards.models import CycleSummary
 from dashboards.selectors.common import CATEGORY_KEYS, STATUS_LABELS, version_names
-from rubrics.models import RubricVersion
+from rubrics.models import Category, Level, Rubric, RubricVersion
 from rubrics.vocabulary import DEFAULT_LEVEL_NAMES, DEFAULT_NAMES, Names
 
 FINALIZED = Assessment.State.FINALIZED
+SUMMARIES = CycleSummary._meta.db_table
+CATEGORIES = Category._meta.db_table
+LEVELS = Level._meta.db_table
+VERSIONS = RubricVersion._meta.db_table
+RUBRICS = Rubric._meta.db_table
+FAMILIES = RoleFamily._meta.db_table
 # The states of an assessment, in the order the completion chart stacks them.
 ASSESSMENT_STATES = [state for state in STATUS_LABELS if state != "not_started"]
 
@@ -51,6 +60,23 @@ def version_marks(
         if current:
             before = current
     return marks
+
+
+def _summaries(cycle_ids: list[int]) -> list[tuple[int, dict]]:
+    """The kept trend counts (``CycleSummary``) of these cycles, read as SQL."""
+    if not cycle_ids:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT cycle_id, counts FROM {SUMMARIES} WHERE cycle_id IN "
+            f"({', '.join(['%s'] * len(cycle_ids))})",
+            cycle_ids,
+        )
+        rows = cursor.fetchall()
+    return [
+        (cycle_id, counts if isinstance(counts, dict) else json.loads(counts))
+        for cycle_id, counts in rows
+    ]
 
 
 def version_labels(version_ids) -> dict[int, VersionLabel]:
@@ -172,17 +198,69 @@ class OrganizationTrend:
         return [(f"chart-level-{value}", name) for value, name in self.level_names.items()]
 
 
+@dataclass
+class RubricWords:
+    """Every rubric version of an organization: its category and level names, and its role
+    family and number."""
+
+    names_by_version: dict[int, Names]
+    labels: dict[int, VersionLabel]
+
+
+def rubric_words(organization: Organization | int) -> RubricWords:
+    """What ``version_names`` and ``version_labels`` read of every rubric version of the
+    organization, in one query, written as SQL (through the ORM, building the three queries
+    cost more than running them)."""
+    organization_id = getattr(organization, "pk", organization)
+    order, key = connection.ops.quote_name("order"), connection.ops.quote_name("key")
+    of_organization = (
+        f"INNER JOIN {VERSIONS} v ON x.version_id = v.id "
+        f"INNER JOIN {RUBRICS} r ON v.rubric_id = r.id WHERE r.organization_id = %s"
+    )
+    categories: dict[int, dict[str, str]] = defaultdict(dict)
+    levels: dict[int, dict[int, str]] = defaultdict(dict)
+    labels: dict[int, VersionLabel] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 0, x.version_id, x.{key}, x.{order}, x.name FROM {CATEGORIES} x "
+            f"{of_organization} UNION ALL "
+            f"SELECT 1, x.version_id, NULL, x.value, x.name FROM {LEVELS} x {of_organization} "
+            "UNION ALL SELECT 2, v.id, NULL, v.number, f.name FROM "
+            f"{VERSIONS} v INNER JOIN {RUBRICS} r ON v.rubric_id = r.id "
+            f"INNER JOIN {FAMILIES} f ON r.role_family_id = f.id WHERE r.organization_id = %s "
+            "ORDER BY 1, 2, 4",
+            [organization_id] * 3,
+        )
+        for kind, version_id, category, number, name in cursor.fetchall():
+            if kind == 0:
+                categories[version_id][category] = name
+            elif kind == 1:
+                levels[version_id][number] = name
+            else:
+                labels[version_id] = VersionLabel(family=name, number=number)
+    return RubricWords(
+        # As version_names builds them, in the same order.
+        names_by_version={
+            version_id: Names(categories=categories[version_id], levels=levels[version_id])
+            for version_id in categories.keys() | levels.keys()
+        },
+        labels=labels,
+    )
+
+
 def organization_trend(
     *,
     organization: Organization | int,
     cycles: list[AssessmentCycle] | None = None,
     names_by_version: dict[int, Names] | None = None,
+    labels: dict[int, VersionLabel] | None = None,
 ) -> OrganizationTrend:
     """Every opened cycle of the organization, oldest first, with its assessments' states,
     finalized levels (the supervisor's, else the self level) and rubric versions, as the read
     model keeps them per cycle (``CycleSummary``): one row per cycle, whatever the number of
-    coordinators. ``cycles`` (all of the organization's) and ``names_by_version``, when the
-    caller has read them already, are not read again."""
+    coordinators. ``cycles`` (all of the organization's), ``names_by_version`` and ``labels``
+    (every rubric version's, ``rubric_words``), when the caller has read them already, are not
+    read again."""
     if cycles is None:
         cycles = AssessmentCycle.objects.filter(organization=organization)
     cycles = sorted(
@@ -191,16 +269,18 @@ def organization_trend(
     )
     trends = {cycle.pk: CycleTrend(cycle=cycle) for cycle in cycles}
     versions_used: dict[int, set[int]] = defaultdict(set)
-    for cycle_id, counts in CycleSummary.objects.filter(cycle__in=list(trends)).values_list(
-        "cycle_id", "counts"
-    ):
+    for cycle_id, counts in _summaries(list(trends)):
         trend = trends[cycle_id]
         for state, version_id, count in counts.get("states", []):
             trend.states[state] += count
             versions_used[cycle_id].add(version_id)
         for key, per_level in counts.get("levels", {}).items():
             trend.levels[key] = Counter({int(level): n for level, n in per_level.items()})
-    labels = version_labels({pk for used in versions_used.values() for pk in used})
+    used_ids = {pk for used in versions_used.values() for pk in used}
+    if labels is None:
+        labels = version_labels(used_ids)
+    else:
+        labels = {pk: labels[pk] for pk in used_ids if pk in labels}
     for cycle_id, used in versions_used.items():
         trends[cycle_id].versions = sorted(
             (labels[pk] for pk in used), key=lambda v: (v.family, v.number)

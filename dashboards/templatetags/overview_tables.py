@@ -15,17 +15,14 @@ from dashboards.charts import svg_number
 
 register = template.Library()
 
-LINKED = '<td><a href="{url}?cycle={cycle}&amp;{param}={pk}&amp;{kind}={code}">{count}</a></td>'
-PLAIN = "<td>{}</td>"
-
 
 def _cells(group, counts, *, url: str, cycle: str, param: str, kind: str) -> str:
+    """Each count in a cell, linked to the dashboard's list behind it when there is one."""
+    if not group:
+        return "".join(f"<td>{count}</td>" for _code, count in counts)
+    link = f'<td><a href="{url}?cycle={cycle}&amp;{param}={group.pk}&amp;{kind}='
     return "".join(
-        LINKED.format(
-            url=url, cycle=cycle, param=param, pk=group.pk, kind=kind, code=code, count=count
-        )
-        if group and count
-        else PLAIN.format(count)
+        f'{link}{code}">{count}</a></td>' if count else f"<td>{count}</td>"
         for code, count in counts
     )
 
@@ -275,3 +272,93 @@ def level_headings(level_names) -> str:
             for value, name in level_names.items()
         )
     )
+
+
+@register.simple_tag
+def flag_count_table(groups, param, caption, flag_labels, cycle, dashboard_url) -> str:
+    """dashboards/includes/flag_count_table.html, with the same HTML: the table of flag counts
+    per team or school site, headed by the flags' labels."""
+    heading = "Team" if param == "team" else "School site"
+    labels = "".join(
+        f'<th scope="col" class="flag-count-heading">{_esc(label)}</th>'
+        for _code, label in flag_labels
+    )
+    return mark_safe(
+        '\n<div class="table-responsive">\n'
+        '<table class="table table-sm table-striped align-middle flag-count-table">\n'
+        f'  <caption class="visually-hidden">{_esc(caption)}</caption>\n'
+        f'  <thead><tr><th scope="col">{heading}</th>{labels}</tr></thead>\n'
+        "  <tbody>\n  "
+        f"{flag_count_rows(groups, param, cycle, dashboard_url)}\n"
+        "  </tbody>\n</table>\n</div>\n"
+    )
+
+
+def _trend_chart_and_table(chart: str, caption: str, headings: str, rows: str) -> str:
+    """One row of the trend: a chart, and the table of its numbers beside it."""
+    return (
+        '\n  <div class="row g-3 mb-3 align-items-start">\n'
+        f'    <div class="col-lg-6">{chart}</div>\n'
+        '    <div class="col-lg-6"><div class="table-responsive">\n'
+        '      <table class="table table-sm align-middle trend-table">\n'
+        f"        <caption>{caption}</caption>\n"
+        f'        <thead><tr><th scope="col">Cycle and rubric</th>{headings}</tr></thead>\n'
+        "        <tbody>\n"
+        f"        {rows}\n"
+        "        </tbody>\n"
+        "      </table>\n"
+        "    </div></div>\n"
+        "  </div>"
+    )
+
+
+TREND_WORDS = (
+    '\n  <p class="text-body-secondary">Every cycle opened so far, oldest first: how far its '
+    "assessments got, and the agreed levels of the finalized ones in each category. A dashed line "
+    "marks the cycle where a new rubric version came in; levels on either side were rated against "
+    "different words.</p>"
+)
+NO_TREND = (
+    '\n  <p class="text-body-secondary">The trend appears once a second cycle has opened: each '
+    "cycle's completion and levels, side by side.</p>\n  "
+)
+
+
+@register.simple_tag
+def trend_section(trend) -> str:
+    """The overview's "Across cycles" charts and tables (selectors/trends.py counts them),
+    written as the template wrote them: through the template language, their loop, headings
+    and captions cost about as much as the charts themselves."""
+    if len(trend.cycles) <= 1:
+        return mark_safe(NO_TREND)
+    states = "".join(
+        f'<th scope="col">{_esc(label)}</th>' for _state, label in trend.state_columns()
+    )
+    parts = [
+        TREND_WORDS,
+        _trend_chart_and_table(
+            stacked_bar_chart(
+                trend.completion_chart(),
+                "trend-completion",
+                "Completion: assessments by state",
+                trend.state_legend(),
+            ),
+            "Completion: assessments by state, per cycle",
+            f'{states}<th scope="col">Finalized share</th>',
+            trend_rows(trend.state_rows(), "percent"),
+        ),
+        "\n  ",
+    ]
+    legend = trend.level_legend()
+    headings = level_headings(trend.level_names) + '<th scope="col">Finalized</th>'
+    for key, name, chart, rows in trend.category_charts():
+        parts.append(
+            _trend_chart_and_table(
+                stacked_bar_chart(chart, f"trend-{key}", f"{name}: finalized levels", legend),
+                f"{_esc(name)}: finalized assessments at each level, per cycle",
+                headings,
+                trend_rows(rows),
+            )
+            + "\n  "
+        )
+    return mark_safe("".join(parts) + "\n  ")

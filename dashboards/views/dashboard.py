@@ -11,12 +11,12 @@ from coordinators.models import Role, Team
 from dashboards import exports, fragments
 from dashboards.filters import DashboardFilterSet, sort_links
 from dashboards.flags import FLAG_HELP, FLAG_LABELS
+from dashboards.overview_counts import SCHOOLS_KEPT
 from dashboards.selectors.common import (
     CATEGORY_KEYS,
     STATUS_LABELS,
     chosen_cycle,
     organization_cycles,
-    version_names,
 )
 from dashboards.selectors.coordinator import CoordinatorPage, coordinator_page
 from dashboards.selectors.overview import overview_page
@@ -29,11 +29,11 @@ from dashboards.selectors.team import (
     dashboard_reach,
     team_dashboard_for,
 )
-from dashboards.selectors.trends import organization_trend
+from dashboards.selectors.trends import organization_trend, rubric_words
 from rubrics.models import CategoryKey
 
 ROWS_PER_PAGE = 100
-SCHOOLS_ON_OVERVIEW = 20  # the sites with most flags; "show all" lists every one
+SCHOOLS_ON_OVERVIEW = SCHOOLS_KEPT  # the sites with most flags; "show all" lists every one
 NARROWING_FILTERS = ("team", "school", "school_level", "setting", "flag", "status", "q")
 
 
@@ -130,12 +130,13 @@ def org_overview(request):
     every_school = request.GET.get("schools") == "all"
 
     def compute():
-        names = version_names(organization_id)
+        words = rubric_words(organization_id)
         page = overview_page(
             organization=organization_id,
             cycle_id=request.GET.get("cycle", ""),
             cycles=cycles,
-            names_by_version=names,
+            names_by_version=words.names_by_version,
+            every_school=every_school,
         )
         schools = page.overview.flags_by_school
         return {
@@ -143,9 +144,12 @@ def org_overview(request):
             "school_rows": page.overview.flag_table(
                 schools if every_school else schools[:SCHOOLS_ON_OVERVIEW]
             ),
-            "schools_flagged": len(schools),
+            "schools_flagged": page.overview.schools_flagged,
             "trend": organization_trend(
-                organization=organization_id, cycles=cycles, names_by_version=names
+                organization=organization_id,
+                cycles=cycles,
+                names_by_version=words.names_by_version,
+                labels=words.labels,
             ),
         }
 

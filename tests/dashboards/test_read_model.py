@@ -36,9 +36,14 @@ from assessments.services import (
 from coordinators import events
 from coordinators.models import CoordinatorProfile, Team
 from coordinators.services import PersonDetails, organization_school_year_set, person_update
-from dashboards import flags, read_model
+from dashboards import flags, overview_counts, read_model
 from dashboards.events import FlagThresholdsChanged
-from dashboards.models import CoordinatorCycleRow, CycleSummary, FlagThresholds
+from dashboards.models import (
+    CoordinatorCycleRow,
+    CycleOverviewCounts,
+    CycleSummary,
+    FlagThresholds,
+)
 from growth.check_in_services import cadence_set, check_in_create
 from growth.mentoring_services import match_create, match_end
 from growth.models import CareerStage, MentoringMatch, Support, SupportCatalogEntry
@@ -490,6 +495,37 @@ class ServiceCalls(RuleBasedStateMachine):
     @invariant()
     def trend_counts_equal_counts_of_the_assessments(self):
         assert trend_counts_kept(self.org) == trend_counts_of_assessments(self.org)
+
+    @invariant()
+    def kept_overview_counts_equal_a_count_of_the_rows(self):
+        assert_overview_counts_kept_as_counted(self.org)
+
+
+def assert_overview_counts_kept_as_counted(org):
+    """Each cycle's overview counts, where kept, are a count of its rows on every day they
+    are read for (from the day they were counted to the day before the next flag starts);
+    and the overview shows, today and on the days tenure flags come, what a count shows."""
+    today = timezone.localdate()
+    for cycle in AssessmentCycle.objects.filter(organization=org):
+        kept = CycleOverviewCounts.objects.filter(cycle=cycle).first()
+        if kept is not None:
+            days = [kept.counted_on]
+            if kept.changes_on is not None:
+                assert kept.changes_on > kept.counted_on
+                days.append(kept.changes_on - timedelta(days=1))
+            for day in days:
+                counted = overview_counts.count_cycle(
+                    cycle_id=cycle.pk, as_of=day, schools=overview_counts.SCHOOLS_KEPT
+                )
+                assert counted.as_kept() == kept.counts
+                assert counted.changes_on == kept.changes_on
+        for days_later in (4000, 400, 0):  # today's last: what the next step's write meets
+            as_of = overview_counts.counted_as_of(cycle, today + timedelta(days=days_later))
+            read = overview_counts.kept_counts(cycle, as_of)
+            counted = overview_counts.count_cycle(
+                cycle_id=cycle.pk, as_of=as_of, schools=overview_counts.SCHOOLS_KEPT
+            )
+            assert read.as_kept() == counted.as_kept()
 
 
 def trend_counts_kept(org) -> dict:

@@ -10,10 +10,22 @@ from django.urls import reverse
 
 from dashboards import read_model
 from dashboards.charts import Column, Segment, stacked_bars, svg_number
-from dashboards.selectors.trends import VersionLabel, organization_trend, version_marks
-from rubrics.services import rubric_version_new_draft, rubric_version_publish
+from dashboards.selectors.common import version_names
+from dashboards.selectors.trends import (
+    VersionLabel,
+    organization_trend,
+    rubric_words,
+    version_labels,
+    version_marks,
+)
+from rubrics.defaults import INSTRUCTIONAL_COACH
+from rubrics.services import (
+    role_family_create_with_rubric,
+    rubric_version_new_draft,
+    rubric_version_publish,
+)
 from tests.dashboards.dashboard_data import assess, build_team, get_counting_queries, past_cycles
-from tests.factories import ProfileFactory, TeamFactory
+from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory
 
 OVERVIEW = reverse("dashboards:org-overview")
 V1, V2 = VersionLabel("Coordinator", 1), VersionLabel("Coordinator", 2)
@@ -67,6 +79,36 @@ def two_versions(org, team, admin_user):
     assess(people[1], cycles[2], (2, 2, 2, 3), state="submitted")
     read_model.rebuild(organization_id=org.pk)  # after the factories' direct writes
     return cycles, people
+
+
+@pytest.mark.django_db
+def test_the_rubric_words_read_at_once_are_the_names_and_labels_read_apart(
+    org, admin_user, two_versions
+):
+    """The overview reads every rubric version's names and labels in one query: the same
+    names, in the same order, and the same labels as the selectors that read them apart."""
+    coach = role_family_create_with_rubric(
+        organization=org, name="Instructional coach", data=INSTRUCTIONAL_COACH
+    )
+    draft, _created = rubric_version_new_draft(rubric=coach.rubric, actor=admin_user)
+    rubric_version_publish(version=draft, actor=admin_user)
+    OrganizationFactory()  # another organization's rubric is not read
+    words = rubric_words(org)
+    names = version_names(org)
+    assert len(names) == 4
+    assert list(words.names_by_version) == list(names)
+    for version_id, version in names.items():
+        assert list(words.names_by_version[version_id].categories.items()) == list(
+            version.categories.items()
+        )
+        assert list(words.names_by_version[version_id].levels.items()) == list(
+            version.levels.items()
+        )
+    assert words.labels == version_labels(list(names))
+    assert {label.family for label in words.labels.values()} == {
+        org.role_families.order_by("pk").first().name,
+        "Instructional coach",
+    }
 
 
 @pytest.mark.django_db
