@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("assessments", "0012_cycle_keeps_updated_at"),
-        ("dashboards", "0013_read_model_keeps_the_reviewed_levels_and_ratings"),
+        ("dashboards", "0015_read_model_keeps_the_review_team_and_support_groups_for_the_reports"),
     ]
 
     operations = [
