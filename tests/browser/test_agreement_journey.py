@@ -164,6 +164,7 @@ def test_director_and_coordinator_agree_and_the_principal_signs_and_answers_with
     page.get_by_role("button", name="Finalize review").click()
     expect(page.get_by_text(re.compile(r"^Finalized\. "))).to_be_visible()
     page.get_by_role("link", name="Team dashboard", exact=True).click()
+    page.wait_for_load_state()  # the flags' tips are set up once the page has loaded
     page.get_by_role("button", name="Site gap").focus()
     expect(page.get_by_role("tooltip")).to_have_text(
         "School site: Novice (the principal's view), Coordinator: Expert — two levels apart"

@@ -60,6 +60,8 @@ def test_director_finds_the_gap_and_opens_the_history(
     login(page, director)
     page.get_by_role("link", name="Team dashboard", exact=True).click()
     expect(page.get_by_role("heading", name="Team dashboard")).to_be_visible()
+    # The flags' tips are set up when the page has loaded; a person reaches them after that.
+    page.wait_for_load_state()
     table = page.get_by_role("table")
     expect(table.get_by_role("link", name="Maria Alvarez")).to_be_visible()
     expect(table.get_by_role("link", name="Tomás Young")).to_be_visible()

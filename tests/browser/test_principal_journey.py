@@ -101,6 +101,7 @@ def test_the_principal_answers_without_an_account(browser, live_server, login, p
     page.get_by_role("button", name="Finalize review").click()
     expect(page.get_by_text(re.compile(r"^Finalized\. "))).to_be_visible()
     page.get_by_role("link", name="Team dashboard", exact=True).click()
+    page.wait_for_load_state()  # the flags' tips are set up once the page has loaded
     badge = page.get_by_role("button", name="Site gap")
     badge.focus()
     expect(page.get_by_role("tooltip")).to_have_text(
