@@ -19,7 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -45,7 +45,7 @@ from growth.cadence import CheckInClock
 from growth.models import CareerPosition, CareerStage, MentoringMatch, Support, SupportKind
 from growth.selectors import check_in_clocks
 from rubrics.events import RubricPublished
-from rubrics.models import Category, CategoryKey, Level
+from rubrics.models import Category, CategoryKey, Level, Rubric, RubricVersion
 from rubrics.vocabulary import DEFAULT_NAMES, MAX_LEVEL, MIN_LEVEL, Names
 from schoolsites.events import AgreementChanged
 from schoolsites.models import AgreementState, PartnershipAgreement
@@ -237,22 +237,45 @@ PRINCIPAL_SITE = Subquery(
 SCORE_COLUMNS = ("category_key", "self_level", "supervisor_level")
 
 
-def version_names(organization: Organization | int) -> dict[int, Names]:
-    """Category and level names of every rubric version of the organization (two queries)."""
+def version_names_sql() -> str:
+    """The category names (kind 0: version, key, order, name) and level names (kind 1:
+    version, None, value, name) of an organization's rubric versions, as SQL taking the
+    organization's id twice; order by 1, 2, 4 to read them in the rubric's order."""
+    order, key = connection.ops.quote_name("order"), connection.ops.quote_name("key")
+    of_organization = (
+        f"INNER JOIN {RubricVersion._meta.db_table} v ON x.version_id = v.id "
+        f"INNER JOIN {Rubric._meta.db_table} r ON v.rubric_id = r.id WHERE r.organization_id = %s"
+    )
+    return (
+        f"SELECT 0, x.version_id, x.{key}, x.{order}, x.name FROM {Category._meta.db_table} x "
+        f"{of_organization} UNION ALL "
+        f"SELECT 1, x.version_id, NULL, x.value, x.name FROM {Level._meta.db_table} x "
+        f"{of_organization}"
+    )
+
+
+def names_from(rows) -> dict[int, Names]:
+    """``Names`` per version from the rows of ``version_names_sql`` (other kinds are left)."""
     categories: dict[int, dict[str, str]] = defaultdict(dict)
     levels: dict[int, dict[int, str]] = defaultdict(dict)
-    for version_id, key, name in Category.objects.filter(
-        version__rubric__organization=organization
-    ).values_list("version_id", "key", "name"):
-        categories[version_id][key] = name
-    for version_id, value, name in Level.objects.filter(
-        version__rubric__organization=organization
-    ).values_list("version_id", "value", "name"):
-        levels[version_id][value] = name
+    for kind, version_id, category, number, name in rows:
+        if kind == 0:
+            categories[version_id][category] = name
+        elif kind == 1:
+            levels[version_id][number] = name
     return {
         version_id: Names(categories=categories[version_id], levels=levels[version_id])
         for version_id in categories.keys() | levels.keys()
     }
+
+
+def version_names(organization: Organization | int) -> dict[int, Names]:
+    """Category and level names of every rubric version of the organization (one query,
+    written as SQL: through the ORM, building the two queries took ten times running them)."""
+    organization_id = getattr(organization, "pk", organization)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{version_names_sql()} ORDER BY 1, 2, 4", [organization_id] * 2)
+        return names_from(cursor.fetchall())
 
 
 def assessment_infos(queryset: QuerySet[Assessment]) -> list[AssessmentInfo]:

@@ -16,14 +16,13 @@ from assessments.models import Assessment, AssessmentCycle
 from coordinators.models import Organization, RoleFamily
 from dashboards.charts import BarChart, Column, Segment, stacked_bars
 from dashboards.models import CycleSummary
+from dashboards.read_model import names_from, version_names_sql
 from dashboards.selectors.common import CATEGORY_KEYS, STATUS_LABELS, version_names
-from rubrics.models import Category, Level, Rubric, RubricVersion
+from rubrics.models import Rubric, RubricVersion
 from rubrics.vocabulary import DEFAULT_LEVEL_NAMES, DEFAULT_NAMES, Names
 
 FINALIZED = Assessment.State.FINALIZED
 SUMMARIES = CycleSummary._meta.db_table
-CATEGORIES = Category._meta.db_table
-LEVELS = Level._meta.db_table
 VERSIONS = RubricVersion._meta.db_table
 RUBRICS = Rubric._meta.db_table
 FAMILIES = RoleFamily._meta.db_table
@@ -212,39 +211,22 @@ def rubric_words(organization: Organization | int) -> RubricWords:
     organization, in one query, written as SQL (through the ORM, building the three queries
     cost more than running them)."""
     organization_id = getattr(organization, "pk", organization)
-    order, key = connection.ops.quote_name("order"), connection.ops.quote_name("key")
-    of_organization = (
-        f"INNER JOIN {VERSIONS} v ON x.version_id = v.id "
-        f"INNER JOIN {RUBRICS} r ON v.rubric_id = r.id WHERE r.organization_id = %s"
-    )
-    categories: dict[int, dict[str, str]] = defaultdict(dict)
-    levels: dict[int, dict[int, str]] = defaultdict(dict)
-    labels: dict[int, VersionLabel] = {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 0, x.version_id, x.{key}, x.{order}, x.name FROM {CATEGORIES} x "
-            f"{of_organization} UNION ALL "
-            f"SELECT 1, x.version_id, NULL, x.value, x.name FROM {LEVELS} x {of_organization} "
-            "UNION ALL SELECT 2, v.id, NULL, v.number, f.name FROM "
+            f"{version_names_sql()} UNION ALL SELECT 2, v.id, NULL, v.number, f.name FROM "
             f"{VERSIONS} v INNER JOIN {RUBRICS} r ON v.rubric_id = r.id "
             f"INNER JOIN {FAMILIES} f ON r.role_family_id = f.id WHERE r.organization_id = %s "
             "ORDER BY 1, 2, 4",
             [organization_id] * 3,
         )
-        for kind, version_id, category, number, name in cursor.fetchall():
-            if kind == 0:
-                categories[version_id][category] = name
-            elif kind == 1:
-                levels[version_id][number] = name
-            else:
-                labels[version_id] = VersionLabel(family=name, number=number)
+        rows = cursor.fetchall()
     return RubricWords(
-        # As version_names builds them, in the same order.
-        names_by_version={
-            version_id: Names(categories=categories[version_id], levels=levels[version_id])
-            for version_id in categories.keys() | levels.keys()
+        names_by_version=names_from(rows),  # as version_names builds them, in the same order
+        labels={
+            version_id: VersionLabel(family=name, number=number)
+            for kind, version_id, _category, number, name in rows
+            if kind == 2
         },
-        labels=labels,
     )
 
 
