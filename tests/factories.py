@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentCycle, Rating
 from coordinators.models import CoordinatorProfile, Membership, Organization, School, Team, User
+from coordinators.services import PersonDetails
 from growthmatrix.organizations import organization_create
 from rubrics.models import Indicator, RubricVersion
 
@@ -151,3 +152,20 @@ def mentoring_match(*, mentee, mentor, starts_on=None, ends_on=None, actor=None)
         ends_on=ends_on,
         confirmed_by=actor,
     )
+
+
+def details_of(profile: CoordinatorProfile, **changes) -> PersonDetails:
+    """A coordinator's details as the person form holds them, with ``changes`` made (for
+    ``person_update``)."""
+    user = profile.user
+    details = {
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "role_family": profile.role_family,
+        "team": profile.team,
+        "schools": tuple(profile.schools.all()),
+        "role_start_date": profile.role_start_date,
+        "job_title": profile.job_title,
+    }
+    return PersonDetails(**{**details, **changes})

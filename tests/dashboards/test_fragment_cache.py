@@ -16,14 +16,14 @@ from assessments.services import (
     assessment_save_self,
     assessment_start,
 )
-from coordinators.services import PersonDetails, person_update, school_active_set
+from coordinators.services import person_update, school_active_set
 from dashboards import read_model
 from dashboards.models import FlagThresholds
 from growth.models import CareerStage
 from growth.services import career_position_set, goal_create
 from tests.assessments.workflow_helpers import indicators_of
 from tests.dashboards.dashboard_data import assess, get_counting_queries
-from tests.factories import ProfileFactory, SchoolFactory, TeamFactory
+from tests.factories import ProfileFactory, SchoolFactory, TeamFactory, details_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.no_read_model_rebuild]
 TEAM = reverse("dashboards:team-dashboard")
@@ -87,16 +87,7 @@ def test_a_renamed_coordinator_shows_at_once(client_for, director, admin_user, p
     person_update(
         person=user,
         actor=admin_user,
-        details=PersonDetails(
-            email=user.email,
-            first_name="Renamed",
-            last_name="Person",
-            role_family=profile.role_family,
-            team=profile.team,
-            schools=tuple(profile.schools.all()),
-            role_start_date=profile.role_start_date,
-            job_title=profile.job_title,
-        ),
+        details=details_of(profile, first_name="Renamed", last_name="Person"),
         expected_version=user.version,
     )
     assert "Renamed Person" in visible(client, TEAM)
@@ -134,8 +125,7 @@ def test_thresholds_change_the_flags_shown_at_once(client_for, admin_user, org, 
     html = visible(client, TEAM)
     assert (
         'title="School site: Novice (the director&#x27;s view), Coordinator: Expert — two '
-        'levels apart">Site gap'
-        in html
+        'levels apart">Site gap' in html
     )
     assert overview  # the overview is rendered again too (its version moved on)
 

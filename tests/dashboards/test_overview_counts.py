@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from coordinators import events
 from coordinators.models import CoordinatorProfile, Team
-from coordinators.services import PersonDetails, person_update
+from coordinators.services import person_update
 from dashboards import flags, overview_counts, read_model
 from dashboards.models import CycleOverviewCounts
 from tests.dashboards.dashboard_data import assess, open_cycle, past_cycles
-from tests.factories import ProfileFactory, SchoolFactory
+from tests.factories import ProfileFactory, SchoolFactory, details_of
 
 pytestmark = [pytest.mark.django_db, pytest.mark.no_read_model_rebuild]
 URL = reverse("dashboards:org-overview")
@@ -50,16 +50,7 @@ def moved(profile, team, director):
     person_update(
         person=user,
         actor=director,
-        details=PersonDetails(
-            email=user.email,
-            first_name=user.first_name,
-            last_name=user.last_name,
-            role_family=profile.role_family,
-            team=team,
-            schools=tuple(profile.schools.all()),
-            role_start_date=profile.role_start_date,
-            job_title=profile.job_title,
-        ),
+        details=details_of(profile, team=team),
         expected_version=user.version,
     )
 

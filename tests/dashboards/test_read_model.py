@@ -35,7 +35,7 @@ from assessments.services import (
 )
 from coordinators import events
 from coordinators.models import CoordinatorProfile, Team
-from coordinators.services import PersonDetails, organization_school_year_set, person_update
+from coordinators.services import organization_school_year_set, person_update
 from dashboards import flags, overview_counts, read_model
 from dashboards.events import FlagThresholdsChanged
 from dashboards.models import (
@@ -68,7 +68,13 @@ from schoolsites.services import (
 )
 from tests.assessments.workflow_helpers import indicators_of
 from tests.dashboards.dashboard_data import assess, open_cycle, past_cycles
-from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory, UserFactory
+from tests.factories import (
+    OrganizationFactory,
+    ProfileFactory,
+    TeamFactory,
+    UserFactory,
+    details_of,
+)
 
 FIELDS = [
     field.attname
@@ -253,15 +259,8 @@ class ServiceCalls(RuleBasedStateMachine):
             person_update,
             person=user,
             actor=self.director,
-            details=PersonDetails(
-                email=user.email,
-                first_name=user.first_name,
-                last_name=user.last_name,
-                role_family=profile.role_family,
-                team=profile.team,
-                schools=tuple(profile.schools.all()),
-                role_start_date=timezone.localdate() - timedelta(days=365 * years + 3),
-                job_title=profile.job_title,
+            details=details_of(
+                profile, role_start_date=timezone.localdate() - timedelta(days=365 * years + 3)
             ),
             expected_version=user.version,
         )
@@ -289,16 +288,7 @@ class ServiceCalls(RuleBasedStateMachine):
             person_update,
             person=user,
             actor=self.director,
-            details=PersonDetails(
-                email=user.email,
-                first_name=user.first_name,
-                last_name=user.last_name,
-                role_family=profile.role_family,
-                team=team,
-                schools=tuple(profile.schools.all()),
-                role_start_date=profile.role_start_date,
-                job_title=profile.job_title,
-            ),
+            details=details_of(profile, team=team),
             expected_version=user.version,
         )
 
