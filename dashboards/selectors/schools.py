@@ -329,21 +329,28 @@ class SchoolRow:
         )
 
 
-RECENT_CYCLES = 4  # the cycles read first: most schools have their latest two among them
+RECENT_CYCLES = 4  # the cycles read at once: most schools have their latest two among them
 MAX_NAMED = 500  # schools named in one query's IN list (SQLite's limit on parameters)
 
+Levels = dict[int, dict[int, tuple[int | None, int]]]  # school → cycle → (level, version)
 
-def _levels_by_cycle(cycle_ids: list[int], schools: list[int] | None = None):
+
+def _levels_by_cycle(cycle_ids: list[int], schools: list[int] | None = None) -> Levels:
     """Per school, per cycle: the lowest agreed School site level of the finalized assessments
     made there in it, and a rubric version that words it (grouped in SQL: one row per school
-    and cycle), of the cycles ``cycle_ids`` (the organization's, which scope it) and the
-    schools ``schools`` (all when None)."""
-    scores = CategoryScore.objects.filter(
-        category_key=SITE, assessment__state=FINALIZED, assessment__cycle_id__in=cycle_ids
-    )
-    if schools is not None:
+    and cycle), of the cycles ``cycle_ids`` (the organization's, which scope it).
+
+    Of every school when ``schools`` is None, reading only those cycles' assessments. Else of
+    the schools named, reading only those schools' assessments: the query names no cycle, so
+    the database walks from the schools rather than through every assessment of the cycles
+    testing each against the list, and the other cycles' rows are left out here."""
+    scores = CategoryScore.objects.filter(category_key=SITE, assessment__state=FINALIZED)
+    if schools is None:
+        scores = scores.filter(assessment__cycle_id__in=cycle_ids)
+    else:
         scores = scores.filter(assessment__schools__in=schools)
-    levels: dict[int, dict[int, tuple[int | None, int]]] = defaultdict(dict)
+    wanted = set(cycle_ids)
+    levels: Levels = defaultdict(dict)
     for school_id, cycle_id, level, version in (
         scores.values("assessment__schools", "assessment__cycle_id")
         .annotate(
@@ -353,20 +360,40 @@ def _levels_by_cycle(cycle_ids: list[int], schools: list[int] | None = None):
         .values_list("assessment__schools", "assessment__cycle_id", "level", "version")
         .order_by()
     ):
-        levels[school_id][cycle_id] = (level, version)
+        if cycle_id in wanted:
+            levels[school_id][cycle_id] = (level, version)
     return levels
+
+
+def _latest_levels(school_ids: list[int], cycle_ids: list[int]) -> Levels:
+    """Per school, its levels of at least its latest two rated cycles of ``cycle_ids`` (newest
+    first), read back a window of RECENT_CYCLES cycles at a time for the schools that have
+    fewer than two so far: every school in a window while more than MAX_NAMED lack them, then
+    those few by name over all the older cycles at once. At most ceil(cycles / RECENT_CYCLES)
+    queries, each reading one window's assessments or the named schools' own."""
+    by_school = _levels_by_cycle(cycle_ids[:RECENT_CYCLES])
+    older = cycle_ids[RECENT_CYCLES:]
+    sparse = [pk for pk in school_ids if len(by_school.get(pk, ())) < 2]
+    while sparse and older:
+        named = len(sparse) <= MAX_NAMED
+        window, older = (older, []) if named else (older[:RECENT_CYCLES], older[RECENT_CYCLES:])
+        found = _levels_by_cycle(window, sparse if named else None)
+        for pk in sparse:
+            by_school[pk].update(found.get(pk, {}))
+        sparse = [pk for pk in sparse if len(by_school[pk]) < 2]
+    return by_school
 
 
 def schools_view(*, organization: Organization, today: date | None = None) -> list[SchoolRow]:
     """Every active school of the organization with its School site level, trend, turnover
-    and this year's agreement, weakest first (at most nine queries whatever the size). A
-    school's level in a cycle is the lowest agreed level of the finalized assessments made
-    there in it; its level is that of its latest such cycle, its trend the change from the
-    one before.
+    and this year's agreement, weakest first (in six queries and the levels' reads: one, and
+    one more per older window read, ceil(cycles / RECENT_CYCLES) at most). A school's level
+    in a cycle is the lowest agreed level of the finalized assessments made there in it; its
+    level is that of its latest such cycle, its trend the change from the one before.
 
-    The levels are read for the last RECENT_CYCLES cycles first, aggregated per school and
-    cycle in SQL; only the schools without two of those cycles are read over every cycle, so
-    the rows read grow with the schools, not with the years of history."""
+    The levels are aggregated per school and cycle in SQL, the last RECENT_CYCLES cycles
+    first, and the older ones only for the schools without two levels yet (``_latest_levels``),
+    so the rows read grow with the schools, not with the years of history."""
     today = today or timezone.localdate()
     year = organization.school_year_of(today)
     names = version_names(organization)
@@ -375,13 +402,7 @@ def schools_view(*, organization: Organization, today: date | None = None) -> li
     schools = list(
         School.objects.filter(organization=organization, active=True).values_list("pk", "name")
     )
-    by_school = _levels_by_cycle([cycle.pk for cycle in cycles[:RECENT_CYCLES]])
-    sparse = [pk for pk, _name in schools if len(by_school.get(pk, ())) < 2]
-    if sparse and len(cycles) > RECENT_CYCLES:
-        # Those schools over every cycle (every school, when too many to name in one query).
-        by_school.update(
-            _levels_by_cycle(list(order), sparse if len(sparse) <= MAX_NAMED else None)
-        )
+    by_school = _latest_levels([pk for pk, _name in schools], list(order))
     since = today - timedelta(days=365 * TURNOVER_YEARS)
     recent_cycles = [cycle.pk for cycle in cycles if cycle.opens_on >= since]
     turnover: dict[int, set[int]] = defaultdict(set)

@@ -1,12 +1,15 @@
 """A school's page and the schools view: what they show, and a number of queries that does
 not grow with the schools, assessments or years."""
 
+import math
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import AssessmentCycle, FeedbackRequest
-from dashboards.selectors.schools import RECENT_CYCLES
+from dashboards.selectors import schools as schools_selectors
+from dashboards.selectors.schools import MAX_NAMED, RECENT_CYCLES
 from schoolsites.services import (
     GoalInput,
     agreement_create,
@@ -18,6 +21,9 @@ from tests.dashboards.dashboard_data import assess, get_counting_queries, open_c
 from tests.factories import ProfileFactory, SchoolFactory
 
 SCHOOLS_VIEW_QUERIES = 12  # the request's own (session, user, roles) and the view's nine
+# The request's own and the view's six besides the reads of the levels, which are one per
+# window of RECENT_CYCLES cycles at most.
+SCHOOLS_VIEW_FIXED_QUERIES = 9
 
 
 def world(org, team, *, years, coordinators_per_school, schools, prefix="Past"):
@@ -127,7 +133,7 @@ def test_the_schools_view_reads_a_fixed_number_of_queries(client, org, team, adm
     response, many = get_counting_queries(client, reverse("dashboards:org-schools"))
     assert len(response.context["rows"]) == 5
     # One query more at most: the schools whose latest two levels are older than the last
-    # cycles read first, read over every cycle.
+    # cycles read first, read by name over the older cycles.
     assert few <= many <= SCHOOLS_VIEW_QUERIES
 
 
@@ -156,6 +162,48 @@ def test_a_school_whose_last_levels_are_years_old_keeps_its_level_and_trend(
         "fell one level",
     )
     assert (rows["Mixed"].level_name, rows["Mixed"].trend_words) == ("Proficient", "rose one level")
+
+
+@pytest.mark.parametrize("named", [MAX_NAMED, 1], ids=["few-sparse", "many-sparse"])
+def test_the_levels_read_back_through_older_cycles_only_as_far_as_needed(
+    client, org, team, admin_user, monkeypatch, named
+):
+    """Schools without two levels in the last cycles are read back through the older ones (by
+    name when few, every school a window at a time when many): each shows the level and trend
+    of its latest two rated cycles, however old, in one query per window at most."""
+    monkeypatch.setattr(schools_selectors, "MAX_NAMED", named)
+    cycles = past_cycles(org, 2 * RECENT_CYCLES + 3)  # oldest first: three windows back
+    plan = {
+        "Two long ago": ((cycles[1], 3), (cycles[4], 2)),  # in different older windows
+        "Three long ago": ((cycles[0], 1), (cycles[3], 3), (cycles[5], 2)),
+        "Once long ago": ((cycles[0], 2),),
+        "Now and long ago": ((cycles[0], 1), (cycles[-1], 3)),
+        "Recent": ((cycles[-4], 3), (cycles[-3], 3), (cycles[-2], 1), (cycles[-1], 2)),
+    }
+    for name, pairs in plan.items():
+        profile = ProfileFactory(team=team, schools=[SchoolFactory(organization=org, name=name)])
+        for cycle, site in pairs:
+            assess(profile, cycle, (2, site, 2, 2))
+    drafts = ProfileFactory(team=team, schools=[SchoolFactory(organization=org, name="Drafts")])
+    assess(drafts, cycles[2], state="submitted")
+    assess(drafts, cycles[-1], state="returned")
+    SchoolFactory(organization=org, name="Never assessed")
+    client.force_login(admin_user)
+    response, queries = get_counting_queries(client, reverse("dashboards:org-schools"))
+    rows = {row.name: (row.level_name, row.trend_words) for row in response.context["rows"]}
+    assert rows == {
+        "Two long ago": ("Proficient", "fell one level"),
+        "Three long ago": ("Proficient", "fell one level"),
+        "Once long ago": ("Proficient", "not enough history"),
+        "Now and long ago": ("Expert", "rose two levels"),
+        "Recent": ("Proficient", "rose one level"),
+        "Drafts": ("Not rated", "not enough history"),
+        "Never assessed": ("Not rated", "not enough history"),
+    }
+    windows = math.ceil(len(cycles) / RECENT_CYCLES)  # the most the levels' reads may take
+    # Few, the sparse schools are named over all the older cycles at once; many, every window
+    # is read, as "Once long ago" never has two.
+    assert queries == SCHOOLS_VIEW_FIXED_QUERIES + (2 if named == MAX_NAMED else windows)
 
 
 @pytest.mark.parametrize("who", ["teammate", "other_director"])
