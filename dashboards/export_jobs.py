@@ -76,7 +76,7 @@ def requested_dashboard(*, user: User, query: QueryDict) -> RequestedDashboard:
     organization (or one chosen team) for an org admin."""
     reach = dashboard_reach(user=user)
     filterset = DashboardFilterSet(
-        query or None, queryset=reach.profiles, cycles=reach.cycles, teams=reach.teams
+        query or None, queryset=reach.profiles, cycles=reach.cycles, teams=reach.team_queryset
     )
     team = reach.team_named_by(query.get("team", ""), filterset)
     return RequestedDashboard(reach=reach, team=team, filterset=filterset)

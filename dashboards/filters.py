@@ -8,7 +8,7 @@ ignored and reported beside its field, never a server error.
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import QueryDict
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
@@ -157,8 +157,11 @@ class DashboardFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, cycles=(), teams=(), **kwargs):
         super().__init__(data, queryset, **kwargs)
         self.filters["cycle"].extra["choices"] = [(str(c.pk), c.name) for c in cycles]
-        # The teams in the dashboard's reach: the picker's own scope (teams_choosable_by).
-        self.filters["team"].extra["queryset"] = Team.objects.filter(pk__in=[t.pk for t in teams])
+        # The teams in the dashboard's reach: the picker's own scope (teams_choosable_by); a
+        # queryset of them stays unread until a team is asked for.
+        if not isinstance(teams, QuerySet):
+            teams = Team.objects.filter(pk__in=[team.pk for team in teams])
+        self.filters["team"].extra["queryset"] = teams
 
     @property
     def form(self):

@@ -18,6 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Coalesce, Lower, RowNumber
+from django.utils.functional import SimpleLazyObject
 
 from assessments.models import Assessment, AssessmentCycle
 from coordinators.access import has_role, profiles_directed_by
@@ -169,7 +170,8 @@ class DashboardReach:
     the organization's cycles."""
 
     organization_id: int
-    teams: list[Team]
+    teams: list[Team]  # read when first used: a cache hit of an org admin's page never reads it
+    team_queryset: QuerySet[Team]  # the same teams, not read (the team filter's scope)
     profiles: QuerySet[CoordinatorProfile]  # not yet read: the filters narrow it first
     cycles: list[AssessmentCycle]
 
@@ -201,7 +203,8 @@ def dashboard_reach(*, user) -> DashboardReach:
         teams = teams.filter(director=user)
     return DashboardReach(
         organization_id=organization,
-        teams=list(teams),
+        teams=SimpleLazyObject(lambda: list(teams)),
+        team_queryset=teams,
         profiles=profiles_directed_by(user).filter(active=True),
         cycles=organization_cycles(organization),
     )

@@ -43,7 +43,7 @@ def _reach_and_team(request) -> tuple[DashboardReach, Team | None, DashboardFilt
     check_role(request.user, Role.DIRECTOR, Role.ADMIN)
     reach = dashboard_reach(user=request.user)
     filterset = DashboardFilterSet(
-        request.GET or None, queryset=reach.profiles, cycles=reach.cycles, teams=reach.teams
+        request.GET or None, queryset=reach.profiles, cycles=reach.cycles, teams=reach.team_queryset
     )
     try:
         team = reach.team_named_by(request.GET.get("team", ""), filterset)
@@ -105,7 +105,9 @@ def team_dashboard(request):
                 page="team",
                 organization_id=reach.organization_id,
                 cycle_id=cycle.pk if cycle else None,
-                scope=fragments.scope_of(is_admin=is_admin, team_ids=[t.pk for t in reach.teams]),
+                scope=fragments.scope_of(
+                    is_admin=is_admin, team_ids=() if is_admin else [t.pk for t in reach.teams]
+                ),
                 query=request.GET,
             ),
             "fragment_timeout": fragments.TIMEOUT,
