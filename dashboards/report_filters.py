@@ -9,10 +9,9 @@ from dataclasses import dataclass
 
 from django import forms
 from django.db.models import Exists, OuterRef, QuerySet
-from django.utils.html import conditional_escape
-from django.utils.safestring import mark_safe
 
 from coordinators.models import CoordinatorProfile, SchoolLevel, SchoolSetting
+from dashboards.filters import WrittenSelect
 
 ProfileSchool = CoordinatorProfile.schools.through
 
@@ -71,39 +70,6 @@ class ReportScope:
         return cycles[first : last + 1]
 
 
-def _attributes(attrs: dict) -> str:
-    """As Django's ``django/forms/widgets/attrs.html`` writes a widget's attributes."""
-    written = []
-    for name, value in attrs.items():
-        if value is True:
-            written.append(f" {conditional_escape(name)}")
-        elif value is not False:
-            written.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
-    return "".join(written)
-
-
-class ReportSelect(forms.Select):
-    """A select written as Django's ``select.html`` and ``select_option.html`` write it, the
-    same HTML, without going through a template per option: the filters of a report took
-    longer to write that way than its counts took to read."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        html = [f'<select name="{conditional_escape(widget["name"])}"']
-        html.append(f"{_attributes(widget['attrs'])}>")
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                html.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
-            for option in options:
-                value, label = conditional_escape(str(option["value"])), option["label"]
-                html.append(f'\n  <option value="{value}"{_attributes(option["attrs"])}>')
-                html.append(f"{conditional_escape(label)}</option>\n")
-            if group_name:
-                html.append("\n  </optgroup>")
-        html.append("\n</select>")
-        return mark_safe("".join(html).strip())
-
-
 class ReportFilterForm(forms.Form):
     cycle_from = forms.TypedChoiceField(label="From cycle", coerce=int, required=False)
     cycle_to = forms.TypedChoiceField(label="To cycle", coerce=int, required=False)
@@ -132,7 +98,7 @@ class ReportFilterForm(forms.Form):
             if name not in fields:
                 del self.fields[name]
         for name, field in self.fields.items():
-            field.widget = ReportSelect(attrs=field.widget.attrs, choices=field.choices)
+            field.widget = WrittenSelect(attrs=field.widget.attrs, choices=field.choices)
             field.widget.attrs["class"] = "form-select"
             if self.is_bound and name in self.errors:
                 field.widget.attrs["class"] += " is-invalid"

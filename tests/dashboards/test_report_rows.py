@@ -94,7 +94,8 @@ def test_the_filters_are_written_as_djangos_select_writes_them(slug, data, monke
     select template writes, including names to escape."""
     from django import forms
 
-    from dashboards.report_filters import ReportFilterForm, ReportSelect
+    from dashboards.filters import WrittenSelect
+    from dashboards.report_filters import ReportFilterForm
     from dashboards.selectors.reports import REPORT_FILTERS
 
     class Cycle:
@@ -109,7 +110,7 @@ def test_the_filters_are_written_as_djangos_select_writes_them(slug, data, monke
         fields=REPORT_FILTERS[slug],
     )
     written = [str(field) for field in form]
-    monkeypatch.setattr(ReportSelect, "render", forms.Select.render)  # Django's own writing
+    monkeypatch.setattr(WrittenSelect, "render", forms.Select.render)  # Django's own writing
     assert written == [str(field) for field in form]
     if data.get("cycle_from") and "cycle_from" in form.fields:
         assert '<option value="2" selected>' in written[0]
