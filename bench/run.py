@@ -11,7 +11,8 @@ organization's dashboard version on before each request (as a write does), so th
 is rendered again; "cache hit" requests the same view again.
 
 The parent prints one table per size, the memory peak of one request of each page (at 1,000
-and 5,000), checks the targets and exits 1 when one is missed.
+and 5,000; a page's peak at 5,000 must stay within 1.25× or 100 KB of its peak at 1,000),
+checks the targets and exits 1 when one is missed.
 
     make bench                          # demo and 1,000 × 10 on SQLite (a few minutes)
     BENCH_5000=1 make bench             # also 5,000 × 10 (seeding takes several minutes more)
@@ -58,6 +59,10 @@ REPORTS_AT_1000 = 10.0  # each report at 1,000 × 10, against the login page
 # history: at 1,000 × 10 within the reports' bound.
 SCHOOL_PAGES = ("Schools view", "School page")
 SCHOOLS_AT_1000 = 10.0
+# Memory: one request's peak allocation at 5,000 × 10 against its own at 1,000 × 10. The slack
+# absorbs what differs without growing (a longer name, a team of 31 rather than 30).
+MEMORY_5000_OVER_1000 = 1.25
+MEMORY_SLACK_KB = 100
 
 
 def chosen(label: str, wanted: str) -> bool:
@@ -324,6 +329,7 @@ def check(results: dict[str, dict]) -> list[str]:
                     missed.append(
                         f"{label}: {growth:.2f}× its time at 1000 > {GROWTH_5000_OVER_1000}×"
                     )
+            missed += memory_missed(thousand, five)
     if "5000" in results and "demo" in results:
         five, demo = by_label(results["5000"]), by_label(results["demo"])
         for label in FORMS:
@@ -334,6 +340,21 @@ def check(results: dict[str, dict]) -> list[str]:
                 missed.append(
                     f"{label}: {growth:.2f}× its demo-size time > {FORMS_5000_OVER_DEMO}×"
                 )
+    return missed
+
+
+def memory_missed(thousand: dict[str, dict], five: dict[str, dict]) -> list[str]:
+    """The pages whose peak allocation at 5,000 × 10 grew past their own at 1,000 × 10."""
+    missed = []
+    for label, page in five.items():
+        if label not in thousand or "peak_kb" not in page:
+            continue
+        before, after = thousand[label]["peak_kb"], page["peak_kb"]
+        if after > max(before * MEMORY_5000_OVER_1000, before + MEMORY_SLACK_KB):
+            missed.append(
+                f"{label}: peak {after:.0f} KB at 5000 against {before:.0f} KB at 1000 "
+                f"(> {MEMORY_5000_OVER_1000}×)"
+            )
     return missed
 
 

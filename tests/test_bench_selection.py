@@ -1,5 +1,6 @@
 """make bench can time some pages only (BENCH_PAGES), and checks the targets of the pages it
-timed: the schools view and a school's page within 10× the login page at 1,000 × 10."""
+timed: the schools view and a school's page within 10× the login page at 1,000 × 10, and no
+page's peak allocation growing between 1,000 and 5,000."""
 
 from bench.run import SCHOOLS_AT_1000, check, chosen
 
@@ -35,4 +36,24 @@ def test_the_forms_at_5000_are_checked_against_their_demo_size_time():
     over = {**within, "Support form": 6.4}
     assert check({"demo": _result(**demo), "5000": _result(**over)}) == [
         "Support form: 1.60× its demo-size time > 1.5×"
+    ]
+
+
+def _peaks(**peaks):
+    return {
+        "pages": [
+            {"label": label, "ratio": 3.0, "queries": 12, "peak_kb": kb}
+            for label, kb in peaks.items()
+        ]
+    }
+
+
+def test_a_page_whose_peak_allocation_grows_with_the_organization_misses_its_target():
+    thousand = {"Organization overview": 900.0, "School page": 180.0}
+    steady = {"Organization overview": 1000.0, "School page": 270.0}  # within 1.25× or +100 KB
+    assert check({"1000": _peaks(**thousand), "5000": _peaks(**steady)}) == []
+    grown = {"Organization overview": 2050.0, "School page": 400.0}
+    assert check({"1000": _peaks(**thousand), "5000": _peaks(**grown)}) == [
+        "Organization overview: peak 2050 KB at 5000 against 900 KB at 1000 (> 1.25×)",
+        "School page: peak 400 KB at 5000 against 180 KB at 1000 (> 1.25×)",
     ]
