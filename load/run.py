@@ -13,7 +13,10 @@ LOAD_REDIS_URL (default redis://127.0.0.1:6379/15: the shared cache both servers
 sessions and rubric text, emptied first; "none" runs without it), LOAD_SECONDS (default 60,
 at most 300), LOAD_USERS (default 50, at most 200), LOAD_COORDINATORS and LOAD_CYCLES (default
 1000 and 10: a smaller organization for a quick try), LOAD_SAMPLES (a CSV file to write every
-request to, with when it started and how long it took). Traffic goes to 127.0.0.1 only.
+request to, with when it started and how long it took), LOAD_KEEP (the name of a database
+to keep a copy of the seeded one in, before the window) and LOAD_TEMPLATE (the name of such a
+copy: the run's database is made from it in seconds instead of seeding, then migrated and its
+read model rebuilt by this code). Traffic goes to 127.0.0.1 only.
 """
 
 import csv
@@ -78,14 +81,24 @@ def server_env(database_url: str, redis_url: str, files: str) -> dict:
     }
 
 
-def recreate_database(database_url: str):
+def recreate_database(database_url: str, template: str = ""):
+    """Drop and create the database ``database_url`` names: empty, or a copy of the database
+    named ``template`` (which must have no connections)."""
     name = database_url.rsplit("/", 1)[1]
     connection = database(database_url.rsplit("/", 1)[0] + "/postgres")
     connection.autocommit = True
     with connection.cursor() as cursor:
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        cursor.execute(
+            f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else "")
+        )
     connection.close()
+
+
+def keep_copy(database_url: str, keep: str):
+    """A copy of the seeded database, named ``keep``, for later runs' LOAD_TEMPLATE."""
+    recreate_database(database_url.rsplit("/", 1)[0] + f"/{keep}", database_url.rsplit("/", 1)[1])
+    print(f"Kept a copy of the seeded database as {keep} (LOAD_TEMPLATE={keep})", flush=True)
 
 
 def cpu_check() -> float:
@@ -208,13 +221,20 @@ def main():
     )
 
     print(f"Preparing {database_url} (shared cache: {env['REDIS_URL'] or 'none'}) …", flush=True)
-    recreate_database(database_url)
+    template = os.environ.get("LOAD_TEMPLATE", "")
+    recreate_database(database_url, template)
     manage(env, "migrate", "--no-input", "-v0")
-    coordinators = str(max(size, coordinator_accounts(users)))
-    print(f"Seeding {coordinators} coordinators × {cycles} cycles …", flush=True)
-    manage(env, "seed_demo", "--force", "--coordinators", coordinators, "--cycles", str(cycles))
+    if template:
+        print(f"Made from {template}; rebuilding its read model …", flush=True)
+        manage(env, "rebuild_read_model")
+    else:
+        coordinators = str(max(size, coordinator_accounts(users)))
+        print(f"Seeding {coordinators} coordinators × {cycles} cycles …", flush=True)
+        manage(env, "seed_demo", "--force", "--coordinators", coordinators, "--cycles", str(cycles))
     manage(env, "collectstatic", "--no-input", "-v0")
     settle_database(database_url)
+    if keep := os.environ.get("LOAD_KEEP"):
+        keep_copy(database_url, keep)
 
     servers = [
         subprocess.Popen(
