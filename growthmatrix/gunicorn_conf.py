@@ -13,9 +13,18 @@ threads = 4
 def compile_templates():
     """Compile the pages' and forms' templates before the first request instead of in it:
     otherwise after every start each worker draws its first page of each kind slowly. A
-    template that does not compile is logged and left to fail on its own page."""
+    template of the project that does not compile is logged and left to fail on its own page;
+    a library's template that does not compile here is one of a feature not installed
+    (allauth's two-factor pages need django.contrib.humanize) and is left alone."""
+    from django.conf import settings
     from django.forms.renderers import get_default_renderer
     from django.template import TemplateSyntaxError, engines
+
+    project, installed = Path(settings.BASE_DIR).resolve(), Path(sys.prefix).resolve()
+
+    def of_the_project(directory: Path) -> bool:
+        where = directory.resolve()
+        return where.is_relative_to(project) and not where.is_relative_to(installed)
 
     for engine in (engines["django"].engine, get_default_renderer().engine.engine):
         for loader in engine.template_loaders:
@@ -28,7 +37,8 @@ def compile_templates():
                         try:
                             engine.get_template(name)
                         except TemplateSyntaxError:
-                            logging.getLogger(__name__).exception("Template %s", name)
+                            if of_the_project(directory):
+                                logging.getLogger(__name__).exception("Template %s", name)
 
 
 def post_worker_init(worker):

@@ -22,3 +22,12 @@ def test_every_page_template_is_compiled_before_the_first_request():
         "bootstrap5/field.html",
     } <= compiled
     assert not any(name.startswith("admin/") for name in compiled)
+
+
+def test_a_worker_starts_without_errors_for_the_pages_of_library_features_not_installed(caplog):
+    """allauth ships two-factor pages that load django.contrib.humanize, which the product
+    does not install: they are never served, and a worker's start logs nothing about them."""
+    engines["django"].engine.template_loaders[0].reset()
+    with caplog.at_level("ERROR"):
+        compile_templates()
+    assert [record.getMessage() for record in caplog.records] == []
