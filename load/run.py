@@ -255,6 +255,9 @@ def main():
                 "warning",
                 "--timeout",
                 "60",
+                # Each instance its own control socket (gunicornc): they would share one.
+                "--control-socket",
+                f"{files}/gunicorn-{port}.ctl",
             ],
             cwd=ROOT,
             env=env,

@@ -14,6 +14,7 @@ import re
 import time
 from urllib.parse import urlsplit
 
+from growthmatrix.management.commands._demo_reports import LEAVERS
 from load.harness import Session, database
 
 PASSWORD = "growth-matrix-demo"
@@ -200,15 +201,27 @@ def export_organization(session: Session, deadline: float) -> bool:
 
 # 50 people: 36 coordinators, 8 director sessions, 6 admin sessions.
 def role_of(index: int):
-    """Who person ``index`` is, and their number (a coordinator's account is number + 1)."""
+    """Who person ``index`` is, and their number (a coordinator's account is number + 1).
+    Coordinators take the demo's accounts in order, passing over the people who left the
+    organization (their accounts no longer log in)."""
     slot = index % 25
     role = coordinator if slot < 18 else director if slot < 22 else admin
-    return role, (index // 25) * 18 + slot if role is coordinator else index
+    if role is not coordinator:
+        return role, index
+    number = (index // 25) * 18 + slot
+    for leaver in sorted(LEAVERS):
+        if number >= leaver:
+            number += 1
+    return role, number
 
 
 def coordinator_accounts(users: int) -> int:
-    """How many coordinator accounts ``users`` people log in with."""
-    return sum(1 for index in range(users) if role_of(index)[0] is coordinator)
+    """How many coordinator accounts the demo needs for ``users`` people to each log in with
+    one of their own."""
+    return max(
+        (number + 1 for role, number in map(role_of, range(users)) if role is coordinator),
+        default=0,
+    )
 
 
 def verify(env: dict, ledger: dict) -> int:
