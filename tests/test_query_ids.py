@@ -37,7 +37,7 @@ FILTERED_PAGES = {
     "dashboards:team-dashboard-xlsx": (DashboardFilterSet, ()),
     "coordinators:person-list": (PersonFilterSet, ("page",)),
     "coordinators:school-list": (SchoolFilterSet, ("page",)),
-    "dashboards:org-overview": (None, ("cycle", "schools")),
+    "dashboards:org-overview": (None, ("cycle", "schools", "page")),
     "rubrics:role-family-people": (None, ("family", "page")),
     "rubrics:rubric-compare": (None, ("against",)),
     "rubrics:rubric-history": (None, ("page",)),

@@ -7,6 +7,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.paginator import Page, Paginator
+
 from assessments.models import AssessmentCycle
 from coordinators.models import CoordinatorProfile, Organization
 from dashboards import flags as flag_rules
@@ -27,6 +29,10 @@ from dashboards.selectors.common import (
 from dashboards.selectors.team import dashboard_rows
 from rubrics.vocabulary import DEFAULT_CATEGORY_NAMES, DEFAULT_LEVEL_NAMES, Names
 
+# The teams in each of the overview's team tables at a time: what a page builds stays the same
+# whatever the number of teams, while the organization's totals count every one.
+TEAMS_PER_PAGE = 20
+
 
 @dataclass
 class Overview:
@@ -34,10 +40,14 @@ class Overview:
     level_names: dict[int, str]
     distribution: dict[str, Counter]  # category key -> Counter of level values (None: no level)
     category_names: dict[str, str]
-    flags_by_team: list[tuple[object, Counter]]  # (team or None, counts of flag codes)
+    # The teams of ``team_page`` only: (team or None, counts of flag codes), by name.
+    flags_by_team: list[tuple[object, Counter]]
     flags_by_school: list[tuple[Ref, Counter | dict[str, int]]]  # most flags first
-    completion_by_team: list[tuple[object, Counter]]  # (team or None, counts of statuses)
+    # The teams of ``team_page`` only: (team or None, counts of statuses), by name.
+    completion_by_team: list[tuple[object, Counter]]
     flag_totals: Counter
+    # The page of the teams, by name and "No team" last, that the two team tables show.
+    team_page: Page
     # The school sites with a flagged coordinator: ``flags_by_school`` may list only those
     # with most flags (``overview_counts.SCHOOLS_KEPT``).
     schools_flagged: int = 0
@@ -101,17 +111,25 @@ class Overview:
         ]
 
 
-def organization_overview(*, organization: Organization | int, context: PageFacts) -> Overview:
+def organization_overview(
+    *, organization: Organization | int, context: PageFacts, team_page=None
+) -> Overview:
     """Level distributions, flag counts by school and team, and cycle completion per team,
     counted with GROUP BY over the read model's rows of the chosen cycle, so that the time
     grows with the number of teams and school sites rather than of people. Every count
     matches the dashboard's list behind it (the same rows, the same flags as of the same
-    day)."""
+    day). The team tables hold the teams of page ``team_page`` (a bad number gives the first
+    or last page)."""
     if context.cycle is None:
         profiles = CoordinatorProfile.objects.filter(organization=organization, active=True)
-        return _overview_of_rows(dashboard_rows(profiles=profiles, context=context), context)
+        return _overview_of_rows(
+            dashboard_rows(profiles=profiles, context=context), context, team_page
+        )
     return cycle_overview(
-        cycle=context.cycle, as_of=context.as_of, names_by_version=context.names_by_version
+        cycle=context.cycle,
+        as_of=context.as_of,
+        names_by_version=context.names_by_version,
+        team_page=team_page,
     )
 
 
@@ -121,6 +139,7 @@ def cycle_overview(
     as_of: date,
     names_by_version: dict[int, Names],
     every_school: bool = False,
+    team_page=None,
 ) -> Overview:
     """The overview of a cycle from its counts as the dashboards keep them (one query; see
     ``dashboards/overview_counts.py``), or, with ``every_school``, counted over its
@@ -129,21 +148,34 @@ def cycle_overview(
         counts = overview_counts.count_cycle(cycle_id=cycle.pk, as_of=as_of)
     else:
         counts = overview_counts.kept_counts(cycle, as_of)
-    return overview_of_counts(counts, names_by_version)
+    return overview_of_counts(counts, names_by_version, team_page=team_page)
 
 
-def overview_of_counts(counts: CycleCounts, names_by_version: dict[int, Names]) -> Overview:
-    """The overview of a cycle's counts, with the teams and sites as ``Ref``."""
-    teams = {key: Ref(*key) if key[0] is not None else None for key in counts.completion}
+def teams_page(teams, number, *, name) -> Page:
+    """The page ``number`` of ``teams`` as the team tables list them: by name (``name`` of a
+    team, None for the coordinators without one), "No team" last."""
+    ordered = sorted(teams, key=lambda team: (name(team) is None, name(team) or ""))
+    return Paginator(ordered, TEAMS_PER_PAGE).get_page(number)
+
+
+def overview_of_counts(
+    counts: CycleCounts, names_by_version: dict[int, Names], *, team_page=None
+) -> Overview:
+    """The overview of a cycle's counts, with the teams and sites as ``Ref``: the teams of
+    one page only (the kept counts hold every team, and the totals count them all)."""
+    page = teams_page(counts.completion, team_page, name=lambda key: key[1])
+    keys = page.object_list
+    teams = {key: Ref(*key) if key[0] is not None else None for key in keys}
     return _overview(
         names_by_version,
         counts.coordinators,
         {key: _counter(levels) for key, levels in counts.levels.items()},
-        {teams[key]: _counter(flags) for key, flags in counts.flags_by_team.items()},
+        {teams[key]: _counter(counts.flags_by_team.get(key, {})) for key in keys},
         {Ref(pk, name): flags for pk, name, flags in counts.schools},
-        {teams[key]: _counter(states) for key, states in counts.completion.items()},
+        {teams[key]: _counter(counts.completion[key]) for key in keys},
         _counter(counts.totals),
         schools_flagged=counts.schools_flagged,
+        team_page=page,
     )
 
 
@@ -156,7 +188,7 @@ def _counter(counts: dict) -> Counter:
     return counter
 
 
-def _overview_of_rows(rows: list[DashboardRow], context: PageFacts) -> Overview:
+def _overview_of_rows(rows: list[DashboardRow], context: PageFacts, team_page) -> Overview:
     """The same counts over rows computed in memory (an organization without a cycle yet)."""
     distribution = {key: Counter() for key in CATEGORY_KEYS}
     by_team: dict[object, Counter] = defaultdict(Counter)
@@ -174,15 +206,17 @@ def _overview_of_rows(rows: list[DashboardRow], context: PageFacts) -> Overview:
         for school in row.schools:
             if codes:
                 by_school[school].update(codes)
+    page = teams_page(completion, team_page, name=lambda team: team.name if team else None)
     return _overview(
         context.names_by_version,
         len(rows),
         distribution,
-        by_team,
+        {team: by_team[team] for team in page.object_list},
         by_school,
-        completion,
+        {team: completion[team] for team in page.object_list},
         totals,
         schools_flagged=len(by_school),
+        team_page=page,
     )
 
 
@@ -196,6 +230,7 @@ def _overview(
     totals,
     *,
     schools_flagged: int,
+    team_page: Page,
 ):
     def team_order(item):
         team = item[0]
@@ -232,6 +267,7 @@ def _overview(
         ),
         completion_by_team=sorted(completion.items(), key=team_order),
         flag_totals=totals,
+        team_page=team_page,
         schools_flagged=schools_flagged,
     )
 
@@ -253,17 +289,19 @@ def overview_page(
     cycles: list[AssessmentCycle] | None = None,
     names_by_version: dict[int, Names] | None = None,
     every_school: bool = False,
+    team_page=None,
 ) -> OverviewPage:
-    """The overview as of the cycle of that id, else the latest opened one. ``cycles`` and
-    ``names_by_version``, when the caller has read them already, are not read again; with a
-    cycle, only its kept counts and the names are read (no thresholds, stages or agreements:
-    the read model's rows carry their flags), and its rows only for ``every_school``."""
+    """The overview as of the cycle of that id, else the latest opened one, with the teams of
+    page ``team_page`` in its team tables. ``cycles`` and ``names_by_version``, when the
+    caller has read them already, are not read again; with a cycle, only its kept counts and
+    the names are read (no thresholds, stages or agreements: the read model's rows carry their
+    flags), and its rows only for ``every_school``."""
     if cycles is None:
         cycles = organization_cycles(organization)
     cycle = chosen_cycle(cycles, cycle_id)
     if cycle is None:
         overview = organization_overview(
-            organization=organization, context=page_facts(organization, cycle)
+            organization=organization, context=page_facts(organization, cycle), team_page=team_page
         )
     else:
         overview = cycle_overview(
@@ -273,5 +311,6 @@ def overview_page(
                 version_names(organization) if names_by_version is None else names_by_version
             ),
             every_school=every_school,
+            team_page=team_page,
         )
     return OverviewPage(cycles=cycles, cycle=cycle, overview=overview)

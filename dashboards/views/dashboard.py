@@ -139,6 +139,7 @@ def org_overview(request):
             cycles=cycles,
             names_by_version=words.names_by_version,
             every_school=every_school,
+            team_page=request.GET.get("page"),
         )
         schools = page.overview.flags_by_school
         return {

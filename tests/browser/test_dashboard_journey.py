@@ -229,3 +229,28 @@ def test_admin_overview_count_opens_the_list(
     expect(table.get_by_role("link", name="Maria Alvarez")).to_be_visible()
     expect(table.get_by_role("link", name="Tomás Young")).to_have_count(0)
     assert csp == []
+
+
+def test_admin_pages_the_overview_team_tables_by_keyboard(
+    browser, live_server, login, admin_user, team_with_history, other_team, monkeypatch
+):
+    monkeypatch.setattr("dashboards.selectors.overview.TEAMS_PER_PAGE", 1)
+    ProfileFactory(team=other_team)
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    csp = watch_csp(page)
+    login(page, admin_user)
+    page.goto(f"{live_server.url}/overview/")
+    completion = page.get_by_role("region", name="Cycle completion per team")
+    expect(completion.get_by_role("rowheader", name="East")).to_be_visible()
+    expect(completion.get_by_text("Teams 1–1 of 2, by name")).to_be_visible()
+    pages = page.get_by_role("navigation", name="Pages of teams: cycle completion")
+    pages.get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/overview/\?page=2#completion-heading$"))
+    expect(completion.get_by_role("rowheader", name="West")).to_be_visible()
+    expect(completion.get_by_role("rowheader", name="East")).to_have_count(0)
+    flags = page.get_by_role("region", name="Flags by team")
+    expect(flags.get_by_role("rowheader", name="West")).to_be_visible()
+    expect(pages.locator('[aria-current="page"]')).to_have_text("Page 2 of 2")
+    assert serious_violations(page) == []
+    assert csp == []

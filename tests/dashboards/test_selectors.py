@@ -267,6 +267,34 @@ def test_overview_counts_match_the_rows(org, team, other_team):
     assert distribution["Coordinator"][2] == (3, 1, 33)
 
 
+@pytest.mark.parametrize("with_cycle", [True, False], ids=["kept counts", "no cycle yet"])
+def test_the_overview_lists_one_page_of_teams_and_counts_them_all(
+    org, team, other_team, monkeypatch, with_cycle
+):
+    """Teams by name, "No team" last, a page at a time; the totals count every coordinator."""
+    monkeypatch.setattr("dashboards.selectors.overview.TEAMS_PER_PAGE", 2)
+    current = open_cycle(org) if with_cycle else None
+    for person_team in (other_team, team, None):
+        person = ProfileFactory(organization=org, team=person_team)
+        if current:
+            assess(person, current, state="submitted")
+    read_model.rebuild()  # the factories above write no events
+    pages = [
+        organization_overview(organization=org, context=page_facts(org, current), team_page=n)
+        for n in ("1", "2")
+    ]
+    assert [
+        [ref.name if ref else None for ref, _counts in page.completion_by_team] for page in pages
+    ] == [
+        ["East", "West"],
+        [None],
+    ]
+    assert [ref.name if ref else None for ref, _counts in pages[1].flags_by_team] == [None]
+    assert [page.coordinators for page in pages] == [3, 3]
+    assert [sum(page.distribution["coordinator"].values()) for page in pages] == [3, 3]
+    assert pages[1].team_page.paginator.count == 3
+
+
 def test_a_directors_dashboard_reads_their_teams_with_the_filters_given(
     org, director, profile, teammate, other_team
 ):

@@ -7,13 +7,14 @@ from collections import Counter
 
 import pytest
 from django import forms
+from django.core.paginator import Paginator
 from django.template import engines
 
 from assessments.models import AssessmentCycle
 from dashboards.charts import Column, Segment, stacked_bars
 from dashboards.filters import WrittenSelect
 from dashboards.selectors.common import CATEGORY_KEYS, Ref
-from dashboards.selectors.overview import Overview
+from dashboards.selectors.overview import TEAMS_PER_PAGE, Overview
 from dashboards.selectors.trends import CycleTrend, OrganizationTrend
 from dashboards.templatetags.overview_tables import (
     distribution_table,
@@ -82,6 +83,7 @@ def overview():
         flags_by_school=[],
         completion_by_team=[],
         flag_totals=Counter({"site_gap": 1, "stalled": 3}),
+        team_page=Paginator([], TEAMS_PER_PAGE).get_page(1),
     )
 
 

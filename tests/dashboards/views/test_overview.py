@@ -134,3 +134,74 @@ def test_an_uncached_overview_reads_its_counts_in_few_queries(
     response, count = get_counting_queries(client, URL)
     assert "7 active coordinators" in response.text
     assert count <= 8
+
+
+def section(html, heading_id, next_heading_id):
+    """The page's HTML from one section's heading to the next one's."""
+    return html[html.index(f'id="{heading_id}"') : html.index(f'id="{next_heading_id}"')]
+
+
+@pytest.fixture
+def three_teams(org, people, monkeypatch):
+    """East and West (``people``) and a coordinator without a team, two teams to a page."""
+    monkeypatch.setattr("dashboards.selectors.overview.TEAMS_PER_PAGE", 2)
+    ProfileFactory(organization=org, team=None)
+
+
+def test_the_second_page_of_teams_shows_the_remaining_teams_with_the_same_totals(
+    client_for, admin_user, three_teams, current
+):
+    client = client_for(admin_user)
+    first = client.get(URL).text
+    assert '<th scope="row">East</th>' in first and '<th scope="row">West</th>' in first
+    assert '<th scope="row">No team</th>' not in first
+    assert "Teams 1–2 of 3, by name" in first
+    assert '<nav aria-label="Pages of teams: cycle completion" class="no-print">' in first
+    assert 'href="?page=2#completion-heading">Next</a>' in first
+    assert 'href="?page=2#team-flags-heading">Next</a>' in first
+
+    second = client.get(URL, {"page": "2"}).text
+    assert '<th scope="row">East</th>' not in second and '<th scope="row">West</th>' not in second
+    assert second.count('<th scope="row">No team</th>') == 2  # completion and flags tables
+    assert "Teams 3–3 of 3, by name" in second
+    assert 'href="?page=1#team-flags-heading">Previous</a>' in second
+    assert 'aria-current="page"><span class="page-link">Page 2 of 2</span>' in second
+    # The organization's totals count every team, whichever page of teams is shown.
+    assert "3 active coordinators, as of This year" in second
+    totals = section(first, "flags-total-heading", "trend-heading")
+    assert f'href="{DASHBOARD}?cycle={current.pk}&amp;flag=site_gap">' in totals
+    assert '1 <span class="text-body-secondary small">(33%)</span>' in totals
+    assert section(second, "flags-total-heading", "trend-heading") == totals
+
+    # Each page is kept in the fragment cache under its own key: the first page again is the
+    # first page, not the one rendered last.
+    again = client.get(URL).text
+    assert section(again, "completion-heading", "school-flags-heading") == section(
+        first, "completion-heading", "school-flags-heading"
+    )
+    assert client.get(URL, {"page": "1"}).text.count('<th scope="row">East</th>') == 2
+
+
+def test_a_page_number_out_of_range_shows_the_last_page_and_a_word_the_first(
+    client_for, admin_user, three_teams
+):
+    client = client_for(admin_user)
+    assert "Teams 3–3 of 3" in client.get(URL, {"page": "99"}).text
+    assert "Teams 1–2 of 3" in client.get(URL, {"page": "last"}).text
+
+
+def test_one_page_of_teams_shows_no_pages(client_for, admin_user, people):
+    html = client_for(admin_user).get(URL).text
+    assert '<th scope="row">East</th>' in html and '<th scope="row">West</th>' in html
+    assert "Pages of teams" not in html
+    assert "Teams 1–" not in html
+
+
+def test_every_page_of_teams_takes_the_same_queries(client_for, admin_user, three_teams, org):
+    client = client_for(admin_user)
+    client.get(URL)  # the cycle's counts are kept from the first view on
+    counts = []
+    for number in ("1", "2"):
+        version_bump(organization_id=org.pk)
+        counts.append(get_counting_queries(client, f"{URL}?page={number}")[1])
+    assert counts[0] == counts[1] <= 8
