@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from assessments.models import Assessment, CategoryScore, FeedbackRequest
+from assessments.models import Assessment, AssessmentCycle, CategoryScore, FeedbackRequest
 from coordinators.models import CoordinatorProfile, Organization, School
 from coordinators.school_years import SchoolYear
 from dashboards import charts
@@ -319,138 +320,182 @@ class SchoolRow:
 
     def sort_key(self):
         """Weakest first: the lowest level, then falling before flat before rising, then the
-        most turnover; schools without a level last."""
+        most turnover; schools without a level last (the schools view's ORDER BY)."""
         return (
             self.level is None,
             self.level or 0,
             self.trend if self.trend is not None else 0,
             -self.coordinators,
             self.name.lower(),
+            self.pk,
         )
 
 
-RECENT_CYCLES = 4  # the cycles read at once: most schools have their latest two among them
-MAX_NAMED = 500  # schools named in one query's IN list (SQLite's limit on parameters)
+RECENT_CYCLES = 4  # the cycles read for every school: most have their latest two among them
 
-Levels = dict[int, dict[int, tuple[int | None, int]]]  # school → cycle → (level, version)
+ASSESSMENTS = Assessment._meta.db_table
+ASSESSMENT_SCHOOLS = Assessment.schools.through._meta.db_table
+SCORES = CategoryScore._meta.db_table
+CYCLES = AssessmentCycle._meta.db_table
+SCHOOLS = School._meta.db_table
+PLACEMENTS = CoordinatorProfile.schools.through._meta.db_table
+PROFILES = CoordinatorProfile._meta.db_table
+AGREEMENTS = PartnershipAgreement._meta.db_table
 
 
-def _levels_by_cycle(cycle_ids: list[int], schools: list[int] | None = None) -> Levels:
-    """Per school, per cycle: the lowest agreed School site level of the finalized assessments
-    made there in it, and a rubric version that words it (grouped in SQL: one row per school
-    and cycle), of the cycles ``cycle_ids`` (the organization's, which scope it).
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
-    Of every school when ``schools`` is None, reading only those cycles' assessments. Else of
-    the schools named, reading only those schools' assessments: the query names no cycle, so
-    the database walks from the schools rather than through every assessment of the cycles
-    testing each against the list, and the other cycles' rows are left out here."""
-    scores = CategoryScore.objects.filter(category_key=SITE, assessment__state=FINALIZED)
-    if schools is None:
-        scores = scores.filter(assessment__cycle_id__in=cycle_ids)
+
+def _levels_sql(cycle_ids: list[int], *, only: str = "") -> str:
+    """Per school and cycle of ``cycle_ids``: the lowest agreed School site level of the
+    finalized assessments made there in it, and a rubric version that words it (``only``: a
+    condition on the school)."""
+    return (
+        f"SELECT links.school_id, a.cycle_id, "
+        f"MIN(COALESCE(score.supervisor_level, score.self_level)) AS level, "
+        f"MAX(a.rubric_version_id) AS version "
+        f"FROM {ASSESSMENTS} a "
+        f"INNER JOIN {SCORES} score ON score.assessment_id = a.id AND score.category_key = %s "
+        f"INNER JOIN {ASSESSMENT_SCHOOLS} links ON links.assessment_id = a.id "
+        f"WHERE a.state = %s AND a.cycle_id IN ({_marks(cycle_ids)}){only} "
+        f"GROUP BY links.school_id, a.cycle_id"
+    )
+
+
+def _ranking_sql(
+    organization_id: int, cycle_ids: list[int], turnover_cycle_ids: list[int], start_year: int
+) -> tuple[str, list]:
+    """The organization's active schools with, for each, the level of its latest rated cycle
+    (and its version), the level of the one before, its turnover and this year's agreement,
+    weakest first (``SchoolRow.sort_key``, written in SQL): a query to which the page's LIMIT
+    and OFFSET are added.
+
+    The levels are grouped per school and cycle over the last RECENT_CYCLES cycles for every
+    school, and over the older ones only for the schools without two levels there, so the rows
+    read grow with the schools, not with the years of history."""
+    recent, older = cycle_ids[:RECENT_CYCLES], cycle_ids[RECENT_CYCLES:]
+    ctes, params = [], []
+    if recent:
+        ctes.append(f"recent AS ({_levels_sql(recent)})")
+        params += [SITE, FINALIZED, *recent]
+        levels = "SELECT * FROM recent"
     else:
-        scores = scores.filter(assessment__schools__in=schools)
-    wanted = set(cycle_ids)
-    levels: Levels = defaultdict(dict)
-    for school_id, cycle_id, level, version in (
-        scores.values("assessment__schools", "assessment__cycle_id")
-        .annotate(
-            level=Min(Coalesce("supervisor_level", "self_level")),
-            version=Max("assessment__rubric_version_id"),
+        levels = "SELECT NULL AS school_id, NULL AS cycle_id, NULL AS level, NULL AS version"
+        levels += " WHERE 1 = 0"
+    if older:
+        sparse = (
+            f" AND links.school_id IN (SELECT s.id FROM {SCHOOLS} s WHERE s.organization_id = %s"
+            f" AND s.active AND s.id NOT IN"
+            f" (SELECT school_id FROM recent GROUP BY school_id HAVING COUNT(*) >= 2))"
         )
-        .values_list("assessment__schools", "assessment__cycle_id", "level", "version")
-        .order_by()
-    ):
-        if cycle_id in wanted:
-            levels[school_id][cycle_id] = (level, version)
-    return levels
-
-
-def _latest_levels(school_ids: list[int], cycle_ids: list[int]) -> Levels:
-    """Per school, its levels of at least its latest two rated cycles of ``cycle_ids`` (newest
-    first), read back a window of RECENT_CYCLES cycles at a time for the schools that have
-    fewer than two so far: every school in a window while more than MAX_NAMED lack them, then
-    those few by name over all the older cycles at once. At most ceil(cycles / RECENT_CYCLES)
-    queries, each reading one window's assessments or the named schools' own."""
-    by_school = _levels_by_cycle(cycle_ids[:RECENT_CYCLES])
-    older = cycle_ids[RECENT_CYCLES:]
-    sparse = [pk for pk in school_ids if len(by_school.get(pk, ())) < 2]
-    while sparse and older:
-        named = len(sparse) <= MAX_NAMED
-        window, older = (older, []) if named else (older[:RECENT_CYCLES], older[RECENT_CYCLES:])
-        found = _levels_by_cycle(window, sparse if named else None)
-        for pk in sparse:
-            by_school[pk].update(found.get(pk, {}))
-        sparse = [pk for pk in sparse if len(by_school[pk]) < 2]
-    return by_school
-
-
-def schools_view(*, organization: Organization, today: date | None = None) -> list[SchoolRow]:
-    """Every active school of the organization with its School site level, trend, turnover
-    and this year's agreement, weakest first (in six queries and the levels' reads: one, and
-    one more per older window read, ceil(cycles / RECENT_CYCLES) at most). A school's level
-    in a cycle is the lowest agreed level of the finalized assessments made there in it; its
-    level is that of its latest such cycle, its trend the change from the one before.
-
-    The levels are aggregated per school and cycle in SQL, the last RECENT_CYCLES cycles
-    first, and the older ones only for the schools without two levels yet (``_latest_levels``),
-    so the rows read grow with the schools, not with the years of history."""
-    today = today or timezone.localdate()
-    year = organization.school_year_of(today)
-    names = version_names(organization)
-    cycles = organization_cycles(organization)  # newest first
-    order = {cycle.pk: index for index, cycle in enumerate(cycles)}
-    schools = list(
-        School.objects.filter(organization=organization, active=True).values_list("pk", "name")
+        ctes.append(f"older AS ({_levels_sql(older, only=sparse)})")
+        params += [SITE, FINALIZED, *older, organization_id]
+        levels += " UNION ALL SELECT * FROM older"
+    ctes.append(
+        "ranked AS (SELECT l.school_id, l.level, l.version, ROW_NUMBER() OVER"
+        " (PARTITION BY l.school_id ORDER BY c.opens_on DESC, c.id DESC) AS n"
+        f" FROM ({levels}) l INNER JOIN {CYCLES} c ON c.id = l.cycle_id)"
     )
-    by_school = _latest_levels([pk for pk, _name in schools], list(order))
-    since = today - timedelta(days=365 * TURNOVER_YEARS)
-    recent_cycles = [cycle.pk for cycle in cycles if cycle.opens_on >= since]
-    turnover: dict[int, set[int]] = defaultdict(set)
-    assessed = (
-        Assessment.objects.filter(cycle_id__in=recent_cycles)
-        .order_by()
-        .values_list("schools", "coordinator_id")
-        .distinct()
+    ctes.append(
+        "latest AS (SELECT school_id, MAX(CASE WHEN n = 1 THEN level END) AS level,"
+        " MAX(CASE WHEN n = 1 THEN version END) AS version,"
+        " MAX(CASE WHEN n = 2 THEN level END) AS previous"
+        " FROM ranked WHERE n <= 2 GROUP BY school_id)"
     )
-    placed = CoordinatorProfile.schools.through.objects.filter(
-        school__organization=organization, coordinatorprofile__active=True
-    ).values_list("school_id", "coordinatorprofile_id")
-    for rows in (assessed, placed):
-        for school_id, coordinator_id in rows:
-            turnover[school_id].add(coordinator_id)
-    agreements = dict(
-        PartnershipAgreement.objects.filter(
-            school__organization=organization, school_year=year.start_year
-        ).values_list("school_id", "state")
+    # Turnover: the people assessed at the school in the last TURNOVER_YEARS years and those
+    # placed there now, each once.
+    pairs = (
+        f"SELECT placed.school_id, placed.coordinatorprofile_id AS person FROM {PLACEMENTS} placed"
+        f" INNER JOIN {PROFILES} p ON p.id = placed.coordinatorprofile_id"
+        f" INNER JOIN {SCHOOLS} s ON s.id = placed.school_id"
+        f" WHERE p.active AND s.organization_id = %s"
     )
-    labels = dict(AgreementState.choices)
-    rows = []
-    for pk, name in schools:
-        history = sorted(by_school.get(pk, {}).items(), key=lambda item: order[item[0]])
-        level, version = history[0][1] if history else (None, None)
-        trend = None
-        if len(history) >= 2 and level is not None and history[1][1][0] is not None:
-            trend = level - history[1][1][0]
-        state = agreements.get(pk, "")
-        rows.append(
+    params.append(organization_id)
+    if turnover_cycle_ids:
+        pairs += (
+            f" UNION SELECT links.school_id, a.coordinator_id FROM {ASSESSMENTS} a"
+            f" INNER JOIN {ASSESSMENT_SCHOOLS} links ON links.assessment_id = a.id"
+            f" WHERE a.cycle_id IN ({_marks(turnover_cycle_ids)})"
+        )
+        params += turnover_cycle_ids
+    ctes.append(
+        f"turnover AS (SELECT school_id, COUNT(*) AS people FROM ({pairs}) pairs"
+        " GROUP BY school_id)"
+    )
+    sql = (
+        f"WITH {', '.join(ctes)} "
+        "SELECT s.id, s.name, latest.level, latest.version, latest.previous,"
+        " COALESCE(turnover.people, 0) AS people, agreement.state"
+        f" FROM {SCHOOLS} s"
+        " LEFT OUTER JOIN latest ON latest.school_id = s.id"
+        " LEFT OUTER JOIN turnover ON turnover.school_id = s.id"
+        f" LEFT OUTER JOIN {AGREEMENTS} agreement"
+        " ON agreement.school_id = s.id AND agreement.school_year = %s"
+        " WHERE s.organization_id = %s AND s.active"
+        " ORDER BY CASE WHEN latest.level IS NULL THEN 1 ELSE 0 END,"
+        " COALESCE(latest.level, 0), COALESCE(latest.level - latest.previous, 0),"
+        " people DESC, LOWER(s.name), s.id"
+    )
+    return sql, [*params, start_year, organization_id]
+
+
+class SchoolRanking:
+    """The organization's active schools, weakest first, as a sequence the paginator counts
+    and slices: each slice is one query that ranks the schools in the database and returns
+    only that page's rows."""
+
+    def __init__(self, *, organization: Organization, today: date | None = None):
+        today = today or timezone.localdate()
+        self.organization = organization
+        cycles = organization_cycles(organization)  # newest first
+        since = today - timedelta(days=365 * TURNOVER_YEARS)
+        self.sql, self.params = _ranking_sql(
+            organization.pk,
+            [cycle.pk for cycle in cycles],
+            [cycle.pk for cycle in cycles if cycle.opens_on >= since],
+            organization.school_year_of(today).start_year,
+        )
+
+    def count(self) -> int:
+        return School.objects.filter(organization=self.organization, active=True).count()
+
+    def __getitem__(self, page: slice) -> list[SchoolRow]:
+        offset = page.start or 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{self.sql} LIMIT %s OFFSET %s", [*self.params, page.stop - offset, offset]
+            )
+            found = cursor.fetchall()
+        names = version_names(self.organization) if found else {}
+        labels = dict(AgreementState.choices)
+        return [
             SchoolRow(
                 pk=pk,
                 name=name,
                 level=level,
-                level_name=_names_of(version, names).level(level) if history else "Not rated",
-                trend=trend,
-                coordinators=len(turnover.get(pk, ())),
-                agreement_state=state,
-                agreement_label=labels.get(state, "No agreement"),
+                level_name=_names_of(version, names).level(level),
+                trend=level - previous if level is not None and previous is not None else None,
+                coordinators=people,
+                agreement_state=state or "",
+                agreement_label=labels.get(state or "", "No agreement"),
             )
-        )
-    return sorted(rows, key=SchoolRow.sort_key)
+            for pk, name, level, version, previous, people, state in found
+        ]
 
 
-def schools_page(*, organization: Organization, number) -> tuple[object, list[SchoolRow]]:
-    rows = schools_view(organization=organization)
-    page = Paginator(rows, SCHOOLS_PER_PAGE).get_page(number)
-    return page, rows
+def schools_view(*, organization: Organization, today: date | None = None) -> SchoolRanking:
+    """Every active school of the organization with its School site level, trend, turnover
+    and this year's agreement, weakest first, to be sliced (a page is two queries and the
+    version names). A school's level in a cycle is the lowest agreed level of the finalized
+    assessments made there in it; its level is that of its latest such cycle, its trend the
+    change from the one before."""
+    return SchoolRanking(organization=organization, today=today)
+
+
+def schools_page(*, organization: Organization, number):
+    """The page ``number`` of the schools view: only its schools are read into rows."""
+    return Paginator(schools_view(organization=organization), SCHOOLS_PER_PAGE).get_page(number)
 
 
 @dataclass(frozen=True)

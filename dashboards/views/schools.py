@@ -31,12 +31,10 @@ def school_detail(request, pk):
 @role_required(Role.ADMIN)
 def org_schools(request):
     """Every school of the organization, weakest School site first, with its trend and
-    turnover."""
-    page, rows = schools_page(
-        organization=request.user.organization, number=request.GET.get("page")
-    )
+    turnover, a page at a time."""
+    page = schools_page(organization=request.user.organization, number=request.GET.get("page"))
     return render(
         request,
         "dashboards/schools.html",
-        {"page_obj": page, "rows": page.object_list, "total": len(rows)},
+        {"page_obj": page, "rows": page.object_list, "total": page.paginator.count},
     )
