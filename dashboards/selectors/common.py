@@ -112,10 +112,16 @@ def stored_rows_facts(organization: Organization | int, cycle: AssessmentCycle) 
 
 
 def page_facts(
-    organization: Organization | int, cycle: AssessmentCycle | None, today: date | None = None
+    organization: Organization | int,
+    cycle: AssessmentCycle | None,
+    today: date | None = None,
+    *,
+    signed_schools: bool = True,
 ) -> PageFacts:
-    """Names, stages and thresholds for one page (four queries). Flags of a past cycle are
-    judged as of the day it closed."""
+    """Names, stages and thresholds for one page (four queries; three without
+    ``signed_schools``, the organization's schools with a signed agreement, which only a page
+    that works flags out again reads). Flags of a past cycle are judged as of the day it
+    closed."""
     today = today or timezone.localdate()
     as_of = flags_as_of(cycle, today)
     # The thresholds, the organization's school-year start and its first school year with
@@ -144,7 +150,7 @@ def page_facts(
         ack = (org.ack_on, org.ack_days)
     school_year = org.school_year_of(cycle.opens_on if cycle is not None else today)
     signed = frozenset()
-    if first_year is not None and school_year.start_year >= first_year:
+    if signed_schools and first_year is not None and school_year.start_year >= first_year:
         signed = signed_agreements(org.pk, school_year.start_year).get(
             school_year.start_year, frozenset()
         )

@@ -15,10 +15,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
+from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentCycle, CategoryScore, FeedbackRequest
@@ -144,11 +144,12 @@ class SchoolPage:
     school: School
     school_year: SchoolYear
     series: tuple[Series, ...]
-    tenures: list[Tenure]
-    level_rows: list[LevelRow]
-    chart: charts.BarChart | None
+    # Each list a page of its own (``Page``: its rows are the page's ``object_list``).
+    tenures: Page  # of Tenure
+    level_rows: Page  # of LevelRow, oldest first; the first page the latest
+    chart: charts.BarChart | None  # the levels of the page of level rows
     # Newest first, each with its school year and review status.
-    agreements: list[tuple[PartnershipAgreement, SchoolYear, str]]
+    agreements: Page  # of (PartnershipAgreement, SchoolYear, review)
     this_year_agreement: PartnershipAgreement | None
     principal: PrincipalContact | None
     flag_rows: list[DashboardRow] = field(default_factory=list)
@@ -159,7 +160,21 @@ class SchoolPage:
         return [(series.css, series.label) for series in self.series]
 
 
-def _flagged_rows(profile_ids: list[int], facts: PageFacts) -> list[DashboardRow]:
+LEVEL_ROWS_PER_PAGE = 20
+TENURES_PER_PAGE = 20
+AGREEMENTS_PER_PAGE = 10
+
+
+@dataclass(frozen=True)
+class SchoolPageNumbers:
+    """The page asked for of each list of a school's page (the query's values)."""
+
+    levels: str | None = None
+    coordinators: str | None = None
+    agreements: str | None = None
+
+
+def _flagged_rows(school: School, facts: PageFacts) -> list[DashboardRow]:
     """The rows with a flag of the coordinators placed at the school, as of the page's cycle
     and day, read from the read model (the flags' start days and words stored there, as the
     team dashboard reads them; two queries), by name."""
@@ -168,7 +183,9 @@ def _flagged_rows(profile_ids: list[int], facts: PageFacts) -> list[DashboardRow
         raised |= Q(**{f"{start}__lte": facts.as_of})
     values = list(
         CoordinatorCycleRow.objects.filter(
-            raised, cycle=facts.cycle, coordinator_id__in=profile_ids
+            raised,
+            cycle=facts.cycle,
+            coordinator__in=CoordinatorProfile.objects.filter(schools=school, active=True),
         )
         .order_by(
             Lower("coordinator__user__last_name"),
@@ -184,34 +201,36 @@ def _names_of(version_id, names: dict[int, Names]) -> Names:
     return names.get(version_id, DEFAULT_NAMES)
 
 
-def school_page(*, school: School, today: date | None = None) -> SchoolPage:
-    """Everything the school's page shows, in a fixed number of queries whatever the number
-    of assessments, coordinators, agreements and years."""
-    today = today or timezone.localdate()
-    organization: Organization = school.organization
-    year = organization.school_year_of(today)
-    flags_cycle = default_cycle(organization_cycles(organization))
-    facts = page_facts(organization, flags_cycle)
-    names = facts.names_by_version
-    assessments = list(
+def _person(first: str, last: str, email: str) -> str:
+    return f"{first} {last}".strip() or email
+
+
+def _level_rows(
+    school: School, number: str | None, names: dict[int, Names]
+) -> tuple[Page, charts.BarChart | None]:
+    """A page of the assessments made at the school with their School site levels and their
+    chart, oldest first: the first page the latest ones, the next the ones before (three
+    queries)."""
+    page = Paginator(
         Assessment.objects.filter(schools=school)
-        .order_by("cycle__opens_on", "pk")
+        .order_by("-cycle__opens_on", "-pk")
         .values_list(
             "pk",
             "cycle__name",
             "cycle__opens_on",
-            "coordinator_id",
             "coordinator__user__first_name",
             "coordinator__user__last_name",
             "coordinator__user__email",
             "rubric_version_id",
-        )
-    )
-    levels = site_levels([row[0] for row in assessments], school.pk)
-    level_rows, columns, spans = [], [], {}
-    for pk, cycle, opens_on, coordinator_id, first, last, email, version in assessments:
+        ),
+        LEVEL_ROWS_PER_PAGE,
+    ).get_page(number)
+    assessments = list(reversed(page.object_list))
+    levels = site_levels([row[0] for row in assessments], school.pk) if assessments else {}
+    organization = school.organization
+    level_rows, columns = [], []
+    for pk, cycle, opens_on, first, last, email, version in assessments:
         words = _names_of(version, names)
-        person = f"{first} {last}".strip() or email
         mine = levels.get(pk, {})
         values = tuple(mine.get(series.key) for series in SERIES)
         level_rows.append(
@@ -219,7 +238,7 @@ def school_page(*, school: School, today: date | None = None) -> SchoolPage:
                 organization.school_year_of(opens_on),
                 cycle,
                 opens_on,
-                person,
+                _person(first, last, email),
                 tuple((value, words.level(value)) for value in values),
             )
         )
@@ -233,63 +252,105 @@ def school_page(*, school: School, today: date | None = None) -> SchoolPage:
                 ],
             )
         )
-        span = spans.get(coordinator_id)
-        spans[coordinator_id] = (
-            (person, opens_on, cycle, opens_on, cycle)
-            if span is None
-            else (person, span[1], span[2], opens_on, cycle)
+    page.object_list = level_rows
+    chart = None
+    if columns:
+        chart = charts.level_bars(columns, series_css=[s.css for s in SERIES], top=MAX_LEVEL)
+    return page, chart
+
+
+def _tenures(school: School, number: str | None) -> Page:
+    """A page of the people who coordinated at the school, assessed there or placed there
+    now: those placed but never assessed first, then the latest assessed there first (two
+    queries)."""
+    here = Assessment.objects.filter(schools=school, coordinator=OuterRef("pk"))
+    first = here.order_by("cycle__opens_on", "pk")
+    last = here.order_by("-cycle__opens_on", "-pk")
+    placed = CoordinatorProfile.objects.filter(schools=school, active=True)
+    people = (
+        CoordinatorProfile.objects.filter(
+            Q(pk__in=Assessment.objects.filter(schools=school).values("coordinator_id"))
+            | Q(pk__in=placed.values("pk"))
         )
-    placed_now = {
-        pk: f"{first} {last}".strip() or email
-        for pk, first, last, email in CoordinatorProfile.objects.filter(
-            schools=school, active=True
-        ).values_list("pk", "user__first_name", "user__last_name", "user__email")
-    }
-    tenures = [
-        Tenure(pk, person, first, last, first_cycle, last_cycle, pk in placed_now)
-        for pk, (person, first, first_cycle, last, last_cycle) in spans.items()
+        .annotate(
+            person=Coalesce(
+                NullIf(Trim(Concat("user__first_name", Value(" "), "user__last_name")), Value("")),
+                "user__email",
+                output_field=CharField(),
+            ),
+            first_on=Subquery(first.values("cycle__opens_on")[:1]),
+            first_cycle=Subquery(first.values("cycle__name")[:1]),
+            last_on=Subquery(last.values("cycle__opens_on")[:1]),
+            last_cycle=Subquery(last.values("cycle__name")[:1]),
+            now=Exists(placed.filter(pk=OuterRef("pk"))),
+        )
+        .order_by(F("last_on").desc(nulls_first=True), F("person").desc(), "-pk")
+        .values_list("pk", "person", "first_on", "last_on", "first_cycle", "last_cycle", "now")
+    )
+    page = Paginator(people, TENURES_PER_PAGE).get_page(number)
+    page.object_list = [
+        Tenure(pk, person, first_on, last_on, first_cycle or "", last_cycle or "", now)
+        for pk, person, first_on, last_on, first_cycle, last_cycle, now in page.object_list
     ]
-    tenures += [
-        Tenure(pk, person, None, None, "", "", True)
-        for pk, person in placed_now.items()
-        if pk not in spans
-    ]
-    tenures.sort(key=lambda t: (t.last or date.max, t.name), reverse=True)
-    agreements = list(
+    return page
+
+
+def _agreements(school: School, number: str | None) -> Page:
+    """A page of the school's agreements, newest first, each with its school year and where
+    its review stands (two queries)."""
+    organization = school.organization
+    page = Paginator(
         PartnershipAgreement.objects.filter(school=school)
         .select_related("coordinator__user")
         .annotate(
             goal_count=Count("goals"), reviewed_count=Count("goals", filter=~Q(goals__result=""))
         )
-        .order_by("-school_year")
-    )
-    flag_rows = []
-    if placed_now and flags_cycle is not None:
-        flag_rows = _flagged_rows(list(placed_now), facts)
+        .order_by("-school_year"),
+        AGREEMENTS_PER_PAGE,
+    ).get_page(number)
+    page.object_list = [
+        (
+            agreement,
+            organization.school_year(agreement.school_year),
+            review_words(
+                mid_year_note=agreement.mid_year_note,
+                goals=agreement.goal_count,
+                reviewed=agreement.reviewed_count,
+            ),
+        )
+        for agreement in page.object_list
+    ]
+    return page
+
+
+def school_page(
+    *, school: School, pages: SchoolPageNumbers | None = None, today: date | None = None
+) -> SchoolPage:
+    """What the school's page shows, each list that grows with the years or the people a
+    page at a time, in a fixed number of queries whatever the number of assessments,
+    coordinators, agreements and years."""
+    pages = pages or SchoolPageNumbers()
+    today = today or timezone.localdate()
+    organization: Organization = school.organization
+    year = organization.school_year_of(today)
+    flags_cycle = default_cycle(organization_cycles(organization))
+    facts = page_facts(organization, flags_cycle, signed_schools=False)
+    level_rows, chart = _level_rows(school, pages.levels, facts.names_by_version)
     return SchoolPage(
         school=school,
         school_year=year,
         series=SERIES,
-        tenures=tenures,
+        tenures=_tenures(school, pages.coordinators),
         level_rows=level_rows,
-        chart=charts.level_bars(columns, series_css=[s.css for s in SERIES], top=MAX_LEVEL)
-        if columns
-        else None,
-        agreements=[
-            (
-                a,
-                organization.school_year(a.school_year),
-                review_words(
-                    mid_year_note=a.mid_year_note, goals=a.goal_count, reviewed=a.reviewed_count
-                ),
-            )
-            for a in agreements
-        ],
-        this_year_agreement=next((a for a in agreements if a.school_year == year.start_year), None),
+        chart=chart,
+        agreements=_agreements(school, pages.agreements),
+        this_year_agreement=PartnershipAgreement.objects.filter(
+            school=school, school_year=year.start_year
+        ).first(),
         principal=PrincipalContact.objects.filter(
             school=school, school_year=year.start_year
         ).first(),
-        flag_rows=flag_rows,
+        flag_rows=_flagged_rows(school, facts) if flags_cycle is not None else [],
         flags_cycle_name=flags_cycle.name if flags_cycle else "",
     )
 

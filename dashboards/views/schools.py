@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 
 from coordinators.access import has_role, role_required
 from coordinators.models import Role
-from dashboards.selectors.schools import school_page, schools_page
+from dashboards.selectors.schools import SchoolPageNumbers, school_page, schools_page
 from schoolsites.access import get_school_in_reach
 
 
@@ -14,7 +14,15 @@ def school_detail(request, pk):
     """The org admin every school; a director the schools of their teams; a coordinator
     their own schools."""
     school = get_school_in_reach(request, pk)
-    page = school_page(school=school)
+    asked = request.GET
+    page = school_page(
+        school=school,
+        pages=SchoolPageNumbers(
+            levels=asked.get("levels_page"),
+            coordinators=asked.get("coordinators_page"),
+            agreements=asked.get("agreements_page"),
+        ),
+    )
     return render(
         request,
         "dashboards/school_detail.html",

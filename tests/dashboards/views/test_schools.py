@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import AssessmentCycle, FeedbackRequest
+from dashboards.selectors import schools as schools_selectors
 from dashboards.selectors.schools import RECENT_CYCLES, SCHOOLS_PER_PAGE
 from schoolsites.services import (
     GoalInput,
@@ -91,6 +92,55 @@ def test_the_school_page_reads_a_fixed_number_of_queries(client, org, team, dire
     assert response.status_code == 200
     assert len(response.context["page"].level_rows) == 3 * 5
     assert many == few <= 20
+
+
+def test_the_school_page_shows_its_growing_lists_a_page_at_a_time(
+    client, org, team, director, monkeypatch
+):
+    """The history of levels, the coordinators and the agreements are paged each on its own:
+    the levels' first page is the latest assessments, oldest first, and the next page the
+    ones before; the coordinators latest first; the agreements newest first; in the same
+    queries whatever the page."""
+    monkeypatch.setattr(schools_selectors, "LEVEL_ROWS_PER_PAGE", 4)
+    monkeypatch.setattr(schools_selectors, "TENURES_PER_PAGE", 2)
+    monkeypatch.setattr(schools_selectors, "AGREEMENTS_PER_PAGE", 1)
+    (school,) = world(org, team, years=2, coordinators_per_school=3, schools=1)
+    year = org.school_year_of(timezone.localdate()).start_year
+    agreement_create(
+        school=school,
+        school_year=year - 1,
+        actor=director,
+        fields={"principal_name": "P", "principal_email": "p@x.org"},
+        goals=[GoalInput("Attendance up")],
+    )
+    client.force_login(director)
+    url = reverse("dashboards:school-detail", args=[school.pk])
+    first, queries = get_counting_queries(client, url)
+    page = first.context["page"]
+    assert [row.cycle_name for row in page.level_rows] == [
+        "Past 1",
+        "This year",
+        "This year",
+        "This year",
+    ]
+    assert page.chart is not None
+    assert [tenure.last_cycle for tenure in page.tenures] == ["This year", "This year"]
+    assert [year.start_year for _agreement, year, _review in page.agreements] == [year]
+    html = first.content.decode()
+    for label in ("Pages of the School site", "Pages of coordinators", "Pages of agreements"):
+        assert f'aria-label="{label}' in html
+    assert "?levels_page=2" in html and "?coordinators_page=2" in html
+
+    older, queries_then = get_counting_queries(
+        client, f"{url}?levels_page=2&coordinators_page=2&agreements_page=2"
+    )
+    page = older.context["page"]
+    assert [row.cycle_name for row in page.level_rows] == ["Past 2", "Past 2", "Past 1", "Past 1"]
+    assert len(page.tenures) == 1 and page.tenures[0].now
+    assert [year.start_year for _agreement, year, _review in page.agreements] == [year - 1]
+    assert "levels_page=2&amp;coordinators_page=1&amp;agreements_page=2" in older.content.decode()
+    assert page.this_year_agreement is not None  # whatever page of agreements is shown
+    assert queries == queries_then <= 20
 
 
 def test_the_schools_view_ranks_the_weakest_first_with_trend_and_turnover(
