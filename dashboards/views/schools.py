@@ -14,13 +14,12 @@ def school_detail(request, pk):
     """The org admin every school; a director the schools of their teams; a coordinator
     their own schools."""
     school = get_school_in_reach(request, pk)
-    asked = request.GET
     page = school_page(
         school=school,
         pages=SchoolPageNumbers(
-            levels=asked.get("levels_page"),
-            coordinators=asked.get("coordinators_page"),
-            agreements=asked.get("agreements_page"),
+            levels=request.GET.get("levels_page"),
+            coordinators=request.GET.get("coordinators_page"),
+            agreements=request.GET.get("agreements_page"),
         ),
     )
     return render(
