@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Min
+from django.db.models import F, IntegerField, Min, Value
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentCycle
@@ -118,15 +118,18 @@ def page_facts(
     *,
     signed_schools: bool = True,
 ) -> PageFacts:
-    """Names, stages and thresholds for one page (four queries; three without
-    ``signed_schools``, the organization's schools with a signed agreement, which only a page
-    that works flags out again reads). Flags of a past cycle are judged as of the day it
-    closed."""
+    """Names, stages and thresholds for one page (four queries). Flags of a past cycle are
+    judged as of the day it closed. Without ``signed_schools`` (for a page that works no flag
+    out again, but reads them stored), neither the organization's schools with a signed
+    agreement nor its first school year with agreements (``agreements_since`` None): three
+    queries that do not read every agreement of the organization."""
     today = today or timezone.localdate()
     as_of = flags_as_of(cycle, today)
     # The thresholds, the organization's school-year start and its first school year with
     # agreements, in one query (two for an organization without a thresholds row).
     since = Min("organization__schools__agreements__school_year")
+    if not signed_schools:
+        since = Value(None, output_field=IntegerField())
     thresholds = (
         FlagThresholds.objects.filter(organization=organization)
         .select_related("organization")
@@ -142,7 +145,9 @@ def page_facts(
         ack = (thresholds.ack_on, thresholds.ack_days)
     else:
         org = Organization.objects.annotate(
-            agreements_since=Min("schools__agreements__school_year"),
+            agreements_since=Min("schools__agreements__school_year")
+            if signed_schools
+            else Value(None, output_field=IntegerField()),
             ack_on=F("review_settings__acknowledgement_on"),
             ack_days=F("review_settings__acknowledgement_overdue_days"),
         ).get(pk=getattr(organization, "pk", organization))
@@ -150,7 +155,7 @@ def page_facts(
         ack = (org.ack_on, org.ack_days)
     school_year = org.school_year_of(cycle.opens_on if cycle is not None else today)
     signed = frozenset()
-    if signed_schools and first_year is not None and school_year.start_year >= first_year:
+    if first_year is not None and school_year.start_year >= first_year:
         signed = signed_agreements(org.pk, school_year.start_year).get(
             school_year.start_year, frozenset()
         )

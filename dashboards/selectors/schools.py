@@ -17,12 +17,12 @@ from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce, Concat, Lower, NullIf, Trim
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentCycle, CategoryScore, FeedbackRequest
-from coordinators.models import CoordinatorProfile, Organization, School
+from coordinators.models import CoordinatorProfile, Organization, School, User
 from coordinators.school_years import SchoolYear
 from dashboards import charts
 from dashboards import flags as flag_rules
@@ -43,6 +43,17 @@ from schoolsites.selectors import review_words
 TURNOVER_YEARS = 5
 SCHOOLS_PER_PAGE = 50
 FINALIZED = Assessment.State.FINALIZED
+
+# The tables the queries written in SQL read.
+ASSESSMENTS = Assessment._meta.db_table
+ASSESSMENT_SCHOOLS = Assessment.schools.through._meta.db_table
+SCORES = CategoryScore._meta.db_table
+CYCLES = AssessmentCycle._meta.db_table
+SCHOOLS = School._meta.db_table
+PLACEMENTS = CoordinatorProfile.schools.through._meta.db_table
+PROFILES = CoordinatorProfile._meta.db_table
+USERS = User._meta.db_table
+AGREEMENTS = PartnershipAgreement._meta.db_table
 
 
 # The views of the School site ---------------------------------------------------------------
@@ -259,40 +270,77 @@ def _level_rows(
     return page, chart
 
 
+def _day(value) -> date | None:
+    """A day a query written in SQL returns: SQLite gives its text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class SqlRows:
+    """The rows of a query written in SQL as a sequence the paginator counts and slices:
+    each slice is the query with its LIMIT and OFFSET, its rows made by ``build``."""
+
+    def __init__(self, sql: str, params: list, *, count: Callable[[], int], build: Callable):
+        self.sql, self.params, self.count, self.build = sql, params, count, build
+
+    def __getitem__(self, page: slice) -> list:
+        offset = page.start or 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{self.sql} LIMIT %s OFFSET %s", [*self.params, page.stop - offset, offset]
+            )
+            return self.build(cursor.fetchall())
+
+
 def _tenures(school: School, number: str | None) -> Page:
     """A page of the people who coordinated at the school, assessed there or placed there
-    now: those placed but never assessed first, then the latest assessed there first (two
-    queries)."""
-    here = Assessment.objects.filter(schools=school, coordinator=OuterRef("pk"))
-    first = here.order_by("cycle__opens_on", "pk")
-    last = here.order_by("-cycle__opens_on", "-pk")
-    placed = CoordinatorProfile.objects.filter(schools=school, active=True)
-    people = (
-        CoordinatorProfile.objects.filter(
-            Q(pk__in=Assessment.objects.filter(schools=school).values("coordinator_id"))
-            | Q(pk__in=placed.values("pk"))
-        )
-        .annotate(
-            person=Coalesce(
-                NullIf(Trim(Concat("user__first_name", Value(" "), "user__last_name")), Value("")),
-                "user__email",
-                output_field=CharField(),
-            ),
-            first_on=Subquery(first.values("cycle__opens_on")[:1]),
-            first_cycle=Subquery(first.values("cycle__name")[:1]),
-            last_on=Subquery(last.values("cycle__opens_on")[:1]),
-            last_cycle=Subquery(last.values("cycle__name")[:1]),
-            now=Exists(placed.filter(pk=OuterRef("pk"))),
-        )
-        .order_by(F("last_on").desc(nulls_first=True), F("person").desc(), "-pk")
-        .values_list("pk", "person", "first_on", "last_on", "first_cycle", "last_cycle", "now")
+    now: those placed but never assessed first, then the latest assessed there first, each
+    with the first and last cycle assessed there (two queries)."""
+    here = (
+        f"SELECT a.coordinator_id AS person, c.opens_on, c.name, a.id FROM {ASSESSMENTS} a"
+        f" INNER JOIN {ASSESSMENT_SCHOOLS} links ON links.assessment_id = a.id"
+        f" INNER JOIN {CYCLES} c ON c.id = a.cycle_id WHERE links.school_id = %s"
     )
-    page = Paginator(people, TENURES_PER_PAGE).get_page(number)
-    page.object_list = [
-        Tenure(pk, person, first_on, last_on, first_cycle or "", last_cycle or "", now)
-        for pk, person, first_on, last_on, first_cycle, last_cycle, now in page.object_list
-    ]
-    return page
+    placed = (
+        f"SELECT p.id AS person FROM {PLACEMENTS} placed"
+        f" INNER JOIN {PROFILES} p ON p.id = placed.coordinatorprofile_id"
+        " WHERE placed.school_id = %s AND p.active"
+    )
+    sql = (
+        f"WITH here AS ({here}), placed AS ({placed}),"
+        " ranked AS (SELECT person, opens_on, name,"
+        " ROW_NUMBER() OVER (PARTITION BY person ORDER BY opens_on, id) AS up,"
+        " ROW_NUMBER() OVER (PARTITION BY person ORDER BY opens_on DESC, id DESC) AS down"
+        " FROM here),"
+        " spans AS (SELECT person, MAX(CASE WHEN up = 1 THEN opens_on END) AS first_on,"
+        " MAX(CASE WHEN up = 1 THEN name END) AS first_cycle,"
+        " MAX(CASE WHEN down = 1 THEN opens_on END) AS last_on,"
+        " MAX(CASE WHEN down = 1 THEN name END) AS last_cycle"
+        " FROM ranked WHERE up = 1 OR down = 1 GROUP BY person),"
+        " people AS (SELECT person FROM spans UNION SELECT person FROM placed),"
+        " named AS (SELECT p.id, COALESCE(NULLIF(TRIM(u.first_name || ' ' || u.last_name), ''),"
+        f" u.email) AS name FROM people INNER JOIN {PROFILES} p ON p.id = people.person"
+        f" INNER JOIN {USERS} u ON u.id = p.user_id)"
+        " SELECT named.id, named.name, spans.first_on, spans.last_on, spans.first_cycle,"
+        " spans.last_cycle, CASE WHEN placed.person IS NULL THEN 0 ELSE 1 END FROM named"
+        " LEFT OUTER JOIN spans ON spans.person = named.id"
+        " LEFT OUTER JOIN placed ON placed.person = named.id"
+        " ORDER BY CASE WHEN spans.last_on IS NULL THEN 0 ELSE 1 END, spans.last_on DESC,"
+        " named.name DESC, named.id DESC"
+    )
+    everyone = CoordinatorProfile.objects.filter(
+        Q(pk__in=Assessment.objects.filter(schools=school).values("coordinator_id"))
+        | Q(pk__in=CoordinatorProfile.objects.filter(schools=school, active=True).values("pk"))
+    )
+    rows = SqlRows(
+        sql,
+        [school.pk, school.pk],
+        count=everyone.count,
+        build=lambda found: [
+            Tenure(pk, name, _day(first_on), _day(last_on), first or "", last or "", bool(now))
+            for pk, name, first_on, last_on, first, last, now in found
+        ],
+    )
+    return Paginator(rows, TENURES_PER_PAGE).get_page(number)
 
 
 def _agreements(school: School, number: str | None) -> Page:
@@ -394,15 +442,6 @@ class SchoolRow:
 
 RECENT_CYCLES = 4  # the cycles read for every school: most have their latest two among them
 
-ASSESSMENTS = Assessment._meta.db_table
-ASSESSMENT_SCHOOLS = Assessment.schools.through._meta.db_table
-SCORES = CategoryScore._meta.db_table
-CYCLES = AssessmentCycle._meta.db_table
-SCHOOLS = School._meta.db_table
-PLACEMENTS = CoordinatorProfile.schools.through._meta.db_table
-PROFILES = CoordinatorProfile._meta.db_table
-AGREEMENTS = PartnershipAgreement._meta.db_table
-
 
 def _marks(values) -> str:
     return ", ".join(["%s"] * len(values))
@@ -501,57 +540,46 @@ def _ranking_sql(
     return sql, [*params, start_year, organization_id]
 
 
-class SchoolRanking:
-    """The organization's active schools, weakest first, as a sequence the paginator counts
-    and slices: each slice is one query that ranks the schools in the database and returns
-    only that page's rows."""
-
-    def __init__(self, *, organization: Organization, today: date | None = None):
-        today = today or timezone.localdate()
-        self.organization = organization
-        cycles = organization_cycles(organization)  # newest first
-        since = today - timedelta(days=365 * TURNOVER_YEARS)
-        self.sql, self.params = _ranking_sql(
-            organization.pk,
-            [cycle.pk for cycle in cycles],
-            [cycle.pk for cycle in cycles if cycle.opens_on >= since],
-            organization.school_year_of(today).start_year,
+def _school_rows(organization: Organization, found: list[tuple]) -> list[SchoolRow]:
+    names = version_names(organization) if found else {}
+    labels = dict(AgreementState.choices)
+    return [
+        SchoolRow(
+            pk=pk,
+            name=name,
+            level=level,
+            level_name=_names_of(version, names).level(level),
+            trend=level - previous if level is not None and previous is not None else None,
+            coordinators=people,
+            agreement_state=state or "",
+            agreement_label=labels.get(state or "", "No agreement"),
         )
-
-    def count(self) -> int:
-        return School.objects.filter(organization=self.organization, active=True).count()
-
-    def __getitem__(self, page: slice) -> list[SchoolRow]:
-        offset = page.start or 0
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"{self.sql} LIMIT %s OFFSET %s", [*self.params, page.stop - offset, offset]
-            )
-            found = cursor.fetchall()
-        names = version_names(self.organization) if found else {}
-        labels = dict(AgreementState.choices)
-        return [
-            SchoolRow(
-                pk=pk,
-                name=name,
-                level=level,
-                level_name=_names_of(version, names).level(level),
-                trend=level - previous if level is not None and previous is not None else None,
-                coordinators=people,
-                agreement_state=state or "",
-                agreement_label=labels.get(state or "", "No agreement"),
-            )
-            for pk, name, level, version, previous, people, state in found
-        ]
+        for pk, name, level, version, previous, people, state in found
+    ]
 
 
-def schools_view(*, organization: Organization, today: date | None = None) -> SchoolRanking:
+def schools_view(*, organization: Organization, today: date | None = None) -> SqlRows:
     """Every active school of the organization with its School site level, trend, turnover
-    and this year's agreement, weakest first, to be sliced (a page is two queries and the
-    version names). A school's level in a cycle is the lowest agreed level of the finalized
-    assessments made there in it; its level is that of its latest such cycle, its trend the
-    change from the one before."""
-    return SchoolRanking(organization=organization, today=today)
+    and this year's agreement, weakest first, to be sliced: a slice is one query that ranks
+    the schools in the database and returns only its own, then the version names. A school's
+    level in a cycle is the lowest agreed level of the finalized assessments made there in
+    it; its level is that of its latest such cycle, its trend the change from the one
+    before."""
+    today = today or timezone.localdate()
+    cycles = organization_cycles(organization)  # newest first
+    since = today - timedelta(days=365 * TURNOVER_YEARS)
+    sql, params = _ranking_sql(
+        organization.pk,
+        [cycle.pk for cycle in cycles],
+        [cycle.pk for cycle in cycles if cycle.opens_on >= since],
+        organization.school_year_of(today).start_year,
+    )
+    return SqlRows(
+        sql,
+        params,
+        count=School.objects.filter(organization=organization, active=True).count,
+        build=lambda found: _school_rows(organization, found),
+    )
 
 
 def schools_page(*, organization: Organization, number):

@@ -113,6 +113,7 @@ def test_the_school_page_shows_its_growing_lists_a_page_at_a_time(
         fields={"principal_name": "P", "principal_email": "p@x.org"},
         goals=[GoalInput("Attendance up")],
     )
+    newcomer = ProfileFactory(team=team, schools=[school])  # placed, never assessed here
     client.force_login(director)
     url = reverse("dashboards:school-detail", args=[school.pk])
     first, queries = get_counting_queries(client, url)
@@ -124,7 +125,14 @@ def test_the_school_page_shows_its_growing_lists_a_page_at_a_time(
         "This year",
     ]
     assert page.chart is not None
-    assert [tenure.last_cycle for tenure in page.tenures] == ["This year", "This year"]
+    newest, latest = page.tenures
+    assert (newest.profile_id, newest.first, newest.now) == (newcomer.pk, None, True)
+    past = AssessmentCycle.objects.get(organization=org, name="Past 2")
+    assert (latest.first_cycle, latest.first, latest.last_cycle) == (
+        "Past 2",
+        past.opens_on,
+        "This year",
+    )
     assert [year.start_year for _agreement, year, _review in page.agreements] == [year]
     html = first.content.decode()
     for label in ("Pages of the School site", "Pages of coordinators", "Pages of agreements"):
@@ -136,7 +144,7 @@ def test_the_school_page_shows_its_growing_lists_a_page_at_a_time(
     )
     page = older.context["page"]
     assert [row.cycle_name for row in page.level_rows] == ["Past 2", "Past 2", "Past 1", "Past 1"]
-    assert len(page.tenures) == 1 and page.tenures[0].now
+    assert [(tenure.last_cycle, tenure.now) for tenure in page.tenures] == [("This year", True)] * 2
     assert [year.start_year for _agreement, year, _review in page.agreements] == [year - 1]
     assert "levels_page=2&amp;coordinators_page=1&amp;agreements_page=2" in older.content.decode()
     assert page.this_year_agreement is not None  # whatever page of agreements is shown
