@@ -481,7 +481,11 @@ def _ranking_sql(
         params += [SITE, FINALIZED, *recent]
         levels = "SELECT * FROM recent"
     else:
-        levels = "SELECT NULL AS school_id, NULL AS cycle_id, NULL AS level, NULL AS version"
+        # No cycle yet: no rows, typed for PostgreSQL's joins.
+        levels = "SELECT " + ", ".join(
+            f"CAST(NULL AS INTEGER) AS {name}"
+            for name in ("school_id", "cycle_id", "level", "version")
+        )
         levels += " WHERE 1 = 0"
     if older:
         sparse = (

@@ -215,6 +215,18 @@ def test_the_schools_view_ranks_every_school_and_shows_one_page_of_them(
     assert queries == queries_then == SCHOOLS_VIEW_QUERIES
 
 
+def test_the_schools_view_of_an_organization_without_cycles_lists_its_schools_unrated(
+    client, org, admin_user
+):
+    assert not AssessmentCycle.objects.filter(organization=org).exists()
+    SchoolFactory(organization=org, name="New school")
+    client.force_login(admin_user)
+    response = client.get(reverse("dashboards:org-schools"))
+    assert [(row.name, row.level_name, row.coordinators) for row in response.context["rows"]] == [
+        ("New school", "Not rated", 0)
+    ]
+
+
 def test_a_school_whose_last_levels_are_years_old_keeps_its_level_and_trend(
     client, org, team, admin_user
 ):
