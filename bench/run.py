@@ -55,8 +55,8 @@ ORG_PAGES = ("Organization overview", "Admin's whole-org dashboard")
 FORMS = ("Person edit form", "Support form", "Goal form")
 REPORTS = ("Impact of supports report", "Retention and careers report", "Calibration report")
 REPORTS_AT_1000 = 10.0  # each report at 1,000 × 10, against the login page
-# The schools view reads every school (it ranks them all) and a school's page its whole
-# history: at 1,000 × 10 within the reports' bound.
+# The schools view ranks every school (in SQL, to show 50) and a school's page reads a page
+# of its history: at 1,000 × 10 within the reports' bound.
 SCHOOL_PAGES = ("Schools view", "School page")
 SCHOOLS_AT_1000 = 10.0
 # Memory: one request's peak allocation at 5,000 × 10 against its own at 1,000 × 10. The slack

@@ -53,6 +53,7 @@ FILTERED_PAGES = {
     "schoolsites:principal-contact": (None, ("history",)),
     "schoolsites:agreement-detail": (None, ("history",)),
     "dashboards:org-schools": (None, ("page",)),
+    "dashboards:school-detail": (None, ("levels_page", "coordinators_page", "agreements_page")),
 }
 # The reports: their filter form (dashboards/report_filters.py) on the page, the exports and
 # the people behind a number (``cell``).

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F, Min
+from django.db.models import F, IntegerField, Min, Value
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentCycle
@@ -112,15 +112,24 @@ def stored_rows_facts(organization: Organization | int, cycle: AssessmentCycle) 
 
 
 def page_facts(
-    organization: Organization | int, cycle: AssessmentCycle | None, today: date | None = None
+    organization: Organization | int,
+    cycle: AssessmentCycle | None,
+    today: date | None = None,
+    *,
+    signed_schools: bool = True,
 ) -> PageFacts:
     """Names, stages and thresholds for one page (four queries). Flags of a past cycle are
-    judged as of the day it closed."""
+    judged as of the day it closed. Without ``signed_schools`` (for a page that works no flag
+    out again, but reads them stored), neither the organization's schools with a signed
+    agreement nor its first school year with agreements (``agreements_since`` None): three
+    queries that do not read every agreement of the organization."""
     today = today or timezone.localdate()
     as_of = flags_as_of(cycle, today)
     # The thresholds, the organization's school-year start and its first school year with
     # agreements, in one query (two for an organization without a thresholds row).
     since = Min("organization__schools__agreements__school_year")
+    if not signed_schools:
+        since = Value(None, output_field=IntegerField())
     thresholds = (
         FlagThresholds.objects.filter(organization=organization)
         .select_related("organization")
@@ -136,7 +145,9 @@ def page_facts(
         ack = (thresholds.ack_on, thresholds.ack_days)
     else:
         org = Organization.objects.annotate(
-            agreements_since=Min("schools__agreements__school_year"),
+            agreements_since=Min("schools__agreements__school_year")
+            if signed_schools
+            else Value(None, output_field=IntegerField()),
             ack_on=F("review_settings__acknowledgement_on"),
             ack_days=F("review_settings__acknowledgement_overdue_days"),
         ).get(pk=getattr(organization, "pk", organization))

@@ -15,13 +15,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Lower
 from django.utils import timezone
 
-from assessments.models import Assessment, CategoryScore, FeedbackRequest
-from coordinators.models import CoordinatorProfile, Organization, School
+from assessments.models import Assessment, AssessmentCycle, CategoryScore, FeedbackRequest
+from coordinators.models import CoordinatorProfile, Organization, School, User
 from coordinators.school_years import SchoolYear
 from dashboards import charts
 from dashboards import flags as flag_rules
@@ -42,6 +43,17 @@ from schoolsites.selectors import review_words
 TURNOVER_YEARS = 5
 SCHOOLS_PER_PAGE = 50
 FINALIZED = Assessment.State.FINALIZED
+
+# The tables the queries written in SQL read.
+ASSESSMENTS = Assessment._meta.db_table
+ASSESSMENT_SCHOOLS = Assessment.schools.through._meta.db_table
+SCORES = CategoryScore._meta.db_table
+CYCLES = AssessmentCycle._meta.db_table
+SCHOOLS = School._meta.db_table
+PLACEMENTS = CoordinatorProfile.schools.through._meta.db_table
+PROFILES = CoordinatorProfile._meta.db_table
+USERS = User._meta.db_table
+AGREEMENTS = PartnershipAgreement._meta.db_table
 
 
 # The views of the School site ---------------------------------------------------------------
@@ -143,11 +155,12 @@ class SchoolPage:
     school: School
     school_year: SchoolYear
     series: tuple[Series, ...]
-    tenures: list[Tenure]
-    level_rows: list[LevelRow]
-    chart: charts.BarChart | None
+    # Each list a page of its own (``Page``: its rows are the page's ``object_list``).
+    tenures: Page  # of Tenure
+    level_rows: Page  # of LevelRow, oldest first; the first page the latest
+    chart: charts.BarChart | None  # the levels of the page of level rows
     # Newest first, each with its school year and review status.
-    agreements: list[tuple[PartnershipAgreement, SchoolYear, str]]
+    agreements: Page  # of (PartnershipAgreement, SchoolYear, review)
     this_year_agreement: PartnershipAgreement | None
     principal: PrincipalContact | None
     flag_rows: list[DashboardRow] = field(default_factory=list)
@@ -158,7 +171,21 @@ class SchoolPage:
         return [(series.css, series.label) for series in self.series]
 
 
-def _flagged_rows(profile_ids: list[int], facts: PageFacts) -> list[DashboardRow]:
+LEVEL_ROWS_PER_PAGE = 20
+TENURES_PER_PAGE = 20
+AGREEMENTS_PER_PAGE = 10
+
+
+@dataclass(frozen=True)
+class SchoolPageNumbers:
+    """The page asked for of each list of a school's page (the query's values)."""
+
+    levels: str | None = None
+    coordinators: str | None = None
+    agreements: str | None = None
+
+
+def _flagged_rows(school: School, facts: PageFacts) -> list[DashboardRow]:
     """The rows with a flag of the coordinators placed at the school, as of the page's cycle
     and day, read from the read model (the flags' start days and words stored there, as the
     team dashboard reads them; two queries), by name."""
@@ -167,7 +194,9 @@ def _flagged_rows(profile_ids: list[int], facts: PageFacts) -> list[DashboardRow
         raised |= Q(**{f"{start}__lte": facts.as_of})
     values = list(
         CoordinatorCycleRow.objects.filter(
-            raised, cycle=facts.cycle, coordinator_id__in=profile_ids
+            raised,
+            cycle=facts.cycle,
+            coordinator__in=CoordinatorProfile.objects.filter(schools=school, active=True),
         )
         .order_by(
             Lower("coordinator__user__last_name"),
@@ -183,34 +212,36 @@ def _names_of(version_id, names: dict[int, Names]) -> Names:
     return names.get(version_id, DEFAULT_NAMES)
 
 
-def school_page(*, school: School, today: date | None = None) -> SchoolPage:
-    """Everything the school's page shows, in a fixed number of queries whatever the number
-    of assessments, coordinators, agreements and years."""
-    today = today or timezone.localdate()
-    organization: Organization = school.organization
-    year = organization.school_year_of(today)
-    flags_cycle = default_cycle(organization_cycles(organization))
-    facts = page_facts(organization, flags_cycle)
-    names = facts.names_by_version
-    assessments = list(
+def _person(first: str, last: str, email: str) -> str:
+    return f"{first} {last}".strip() or email
+
+
+def _level_rows(
+    school: School, number: str | None, names: dict[int, Names]
+) -> tuple[Page, charts.BarChart | None]:
+    """A page of the assessments made at the school with their School site levels and their
+    chart, oldest first: the first page the latest ones, the next the ones before (three
+    queries)."""
+    page = Paginator(
         Assessment.objects.filter(schools=school)
-        .order_by("cycle__opens_on", "pk")
+        .order_by("-cycle__opens_on", "-pk")
         .values_list(
             "pk",
             "cycle__name",
             "cycle__opens_on",
-            "coordinator_id",
             "coordinator__user__first_name",
             "coordinator__user__last_name",
             "coordinator__user__email",
             "rubric_version_id",
-        )
-    )
-    levels = site_levels([row[0] for row in assessments], school.pk)
-    level_rows, columns, spans = [], [], {}
-    for pk, cycle, opens_on, coordinator_id, first, last, email, version in assessments:
+        ),
+        LEVEL_ROWS_PER_PAGE,
+    ).get_page(number)
+    assessments = list(reversed(page.object_list))
+    levels = site_levels([row[0] for row in assessments], school.pk) if assessments else {}
+    organization = school.organization
+    level_rows, columns = [], []
+    for pk, cycle, opens_on, first, last, email, version in assessments:
         words = _names_of(version, names)
-        person = f"{first} {last}".strip() or email
         mine = levels.get(pk, {})
         values = tuple(mine.get(series.key) for series in SERIES)
         level_rows.append(
@@ -218,7 +249,7 @@ def school_page(*, school: School, today: date | None = None) -> SchoolPage:
                 organization.school_year_of(opens_on),
                 cycle,
                 opens_on,
-                person,
+                _person(first, last, email),
                 tuple((value, words.level(value)) for value in values),
             )
         )
@@ -232,63 +263,142 @@ def school_page(*, school: School, today: date | None = None) -> SchoolPage:
                 ],
             )
         )
-        span = spans.get(coordinator_id)
-        spans[coordinator_id] = (
-            (person, opens_on, cycle, opens_on, cycle)
-            if span is None
-            else (person, span[1], span[2], opens_on, cycle)
-        )
-    placed_now = {
-        pk: f"{first} {last}".strip() or email
-        for pk, first, last, email in CoordinatorProfile.objects.filter(
-            schools=school, active=True
-        ).values_list("pk", "user__first_name", "user__last_name", "user__email")
-    }
-    tenures = [
-        Tenure(pk, person, first, last, first_cycle, last_cycle, pk in placed_now)
-        for pk, (person, first, first_cycle, last, last_cycle) in spans.items()
-    ]
-    tenures += [
-        Tenure(pk, person, None, None, "", "", True)
-        for pk, person in placed_now.items()
-        if pk not in spans
-    ]
-    tenures.sort(key=lambda t: (t.last or date.max, t.name), reverse=True)
-    agreements = list(
+    page.object_list = level_rows
+    chart = None
+    if columns:
+        chart = charts.level_bars(columns, series_css=[s.css for s in SERIES], top=MAX_LEVEL)
+    return page, chart
+
+
+def _day(value) -> date | None:
+    """A day a query written in SQL returns: SQLite gives its text."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+class SqlRows:
+    """The rows of a query written in SQL as a sequence the paginator counts and slices:
+    each slice is the query with its LIMIT and OFFSET, its rows made by ``build``."""
+
+    def __init__(self, sql: str, params: list, *, count: Callable[[], int], build: Callable):
+        self.sql, self.params, self.count, self.build = sql, params, count, build
+
+    def __getitem__(self, page: slice) -> list:
+        offset = page.start or 0
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"{self.sql} LIMIT %s OFFSET %s", [*self.params, page.stop - offset, offset]
+            )
+            return self.build(cursor.fetchall())
+
+
+def _tenures(school: School, number: str | None) -> Page:
+    """A page of the people who coordinated at the school, assessed there or placed there
+    now: those placed but never assessed first, then the latest assessed there first, each
+    with the first and last cycle assessed there (two queries)."""
+    here = (
+        f"SELECT a.coordinator_id AS person, c.opens_on, c.name, a.id FROM {ASSESSMENTS} a"
+        f" INNER JOIN {ASSESSMENT_SCHOOLS} links ON links.assessment_id = a.id"
+        f" INNER JOIN {CYCLES} c ON c.id = a.cycle_id WHERE links.school_id = %s"
+    )
+    placed = (
+        f"SELECT p.id AS person FROM {PLACEMENTS} placed"
+        f" INNER JOIN {PROFILES} p ON p.id = placed.coordinatorprofile_id"
+        " WHERE placed.school_id = %s AND p.active"
+    )
+    sql = (
+        f"WITH here AS ({here}), placed AS ({placed}),"
+        " ranked AS (SELECT person, opens_on, name,"
+        " ROW_NUMBER() OVER (PARTITION BY person ORDER BY opens_on, id) AS up,"
+        " ROW_NUMBER() OVER (PARTITION BY person ORDER BY opens_on DESC, id DESC) AS down"
+        " FROM here),"
+        " spans AS (SELECT person, MAX(CASE WHEN up = 1 THEN opens_on END) AS first_on,"
+        " MAX(CASE WHEN up = 1 THEN name END) AS first_cycle,"
+        " MAX(CASE WHEN down = 1 THEN opens_on END) AS last_on,"
+        " MAX(CASE WHEN down = 1 THEN name END) AS last_cycle"
+        " FROM ranked WHERE up = 1 OR down = 1 GROUP BY person),"
+        " people AS (SELECT person FROM spans UNION SELECT person FROM placed),"
+        " named AS (SELECT p.id, COALESCE(NULLIF(TRIM(u.first_name || ' ' || u.last_name), ''),"
+        f" u.email) AS name FROM people INNER JOIN {PROFILES} p ON p.id = people.person"
+        f" INNER JOIN {USERS} u ON u.id = p.user_id)"
+        " SELECT named.id, named.name, spans.first_on, spans.last_on, spans.first_cycle,"
+        " spans.last_cycle, CASE WHEN placed.person IS NULL THEN 0 ELSE 1 END FROM named"
+        " LEFT OUTER JOIN spans ON spans.person = named.id"
+        " LEFT OUTER JOIN placed ON placed.person = named.id"
+        " ORDER BY CASE WHEN spans.last_on IS NULL THEN 0 ELSE 1 END, spans.last_on DESC,"
+        " named.name DESC, named.id DESC"
+    )
+    everyone = CoordinatorProfile.objects.filter(
+        Q(pk__in=Assessment.objects.filter(schools=school).values("coordinator_id"))
+        | Q(pk__in=CoordinatorProfile.objects.filter(schools=school, active=True).values("pk"))
+    )
+    rows = SqlRows(
+        sql,
+        [school.pk, school.pk],
+        count=everyone.count,
+        build=lambda found: [
+            Tenure(pk, name, _day(first_on), _day(last_on), first or "", last or "", bool(now))
+            for pk, name, first_on, last_on, first, last, now in found
+        ],
+    )
+    return Paginator(rows, TENURES_PER_PAGE).get_page(number)
+
+
+def _agreements(school: School, number: str | None) -> Page:
+    """A page of the school's agreements, newest first, each with its school year and where
+    its review stands (two queries)."""
+    organization = school.organization
+    page = Paginator(
         PartnershipAgreement.objects.filter(school=school)
         .select_related("coordinator__user")
         .annotate(
             goal_count=Count("goals"), reviewed_count=Count("goals", filter=~Q(goals__result=""))
         )
-        .order_by("-school_year")
-    )
-    flag_rows = []
-    if placed_now and flags_cycle is not None:
-        flag_rows = _flagged_rows(list(placed_now), facts)
+        .order_by("-school_year"),
+        AGREEMENTS_PER_PAGE,
+    ).get_page(number)
+    page.object_list = [
+        (
+            agreement,
+            organization.school_year(agreement.school_year),
+            review_words(
+                mid_year_note=agreement.mid_year_note,
+                goals=agreement.goal_count,
+                reviewed=agreement.reviewed_count,
+            ),
+        )
+        for agreement in page.object_list
+    ]
+    return page
+
+
+def school_page(
+    *, school: School, pages: SchoolPageNumbers | None = None, today: date | None = None
+) -> SchoolPage:
+    """What the school's page shows, each list that grows with the years or the people a
+    page at a time, in a fixed number of queries whatever the number of assessments,
+    coordinators, agreements and years."""
+    pages = pages or SchoolPageNumbers()
+    today = today or timezone.localdate()
+    organization: Organization = school.organization
+    year = organization.school_year_of(today)
+    flags_cycle = default_cycle(organization_cycles(organization))
+    facts = page_facts(organization, flags_cycle, signed_schools=False)
+    level_rows, chart = _level_rows(school, pages.levels, facts.names_by_version)
     return SchoolPage(
         school=school,
         school_year=year,
         series=SERIES,
-        tenures=tenures,
+        tenures=_tenures(school, pages.coordinators),
         level_rows=level_rows,
-        chart=charts.level_bars(columns, series_css=[s.css for s in SERIES], top=MAX_LEVEL)
-        if columns
-        else None,
-        agreements=[
-            (
-                a,
-                organization.school_year(a.school_year),
-                review_words(
-                    mid_year_note=a.mid_year_note, goals=a.goal_count, reviewed=a.reviewed_count
-                ),
-            )
-            for a in agreements
-        ],
-        this_year_agreement=next((a for a in agreements if a.school_year == year.start_year), None),
+        chart=chart,
+        agreements=_agreements(school, pages.agreements),
+        this_year_agreement=PartnershipAgreement.objects.filter(
+            school=school, school_year=year.start_year
+        ).first(),
         principal=PrincipalContact.objects.filter(
             school=school, school_year=year.start_year
         ).first(),
-        flag_rows=flag_rows,
+        flag_rows=_flagged_rows(school, facts) if flags_cycle is not None else [],
         flags_cycle_name=flags_cycle.name if flags_cycle else "",
     )
 
@@ -319,138 +429,166 @@ class SchoolRow:
 
     def sort_key(self):
         """Weakest first: the lowest level, then falling before flat before rising, then the
-        most turnover; schools without a level last."""
+        most turnover; schools without a level last (the schools view's ORDER BY)."""
         return (
             self.level is None,
             self.level or 0,
             self.trend if self.trend is not None else 0,
             -self.coordinators,
             self.name.lower(),
+            self.pk,
         )
 
 
-RECENT_CYCLES = 4  # the cycles read at once: most schools have their latest two among them
-MAX_NAMED = 500  # schools named in one query's IN list (SQLite's limit on parameters)
-
-Levels = dict[int, dict[int, tuple[int | None, int]]]  # school → cycle → (level, version)
+RECENT_CYCLES = 4  # the cycles read for every school: most have their latest two among them
 
 
-def _levels_by_cycle(cycle_ids: list[int], schools: list[int] | None = None) -> Levels:
-    """Per school, per cycle: the lowest agreed School site level of the finalized assessments
-    made there in it, and a rubric version that words it (grouped in SQL: one row per school
-    and cycle), of the cycles ``cycle_ids`` (the organization's, which scope it).
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
-    Of every school when ``schools`` is None, reading only those cycles' assessments. Else of
-    the schools named, reading only those schools' assessments: the query names no cycle, so
-    the database walks from the schools rather than through every assessment of the cycles
-    testing each against the list, and the other cycles' rows are left out here."""
-    scores = CategoryScore.objects.filter(category_key=SITE, assessment__state=FINALIZED)
-    if schools is None:
-        scores = scores.filter(assessment__cycle_id__in=cycle_ids)
+
+def _levels_sql(cycle_ids: list[int], *, only: str = "") -> str:
+    """Per school and cycle of ``cycle_ids``: the lowest agreed School site level of the
+    finalized assessments made there in it, and a rubric version that words it (``only``: a
+    condition on the school)."""
+    return (
+        f"SELECT links.school_id, a.cycle_id, "
+        f"MIN(COALESCE(score.supervisor_level, score.self_level)) AS level, "
+        f"MAX(a.rubric_version_id) AS version "
+        f"FROM {ASSESSMENTS} a "
+        f"INNER JOIN {SCORES} score ON score.assessment_id = a.id AND score.category_key = %s "
+        f"INNER JOIN {ASSESSMENT_SCHOOLS} links ON links.assessment_id = a.id "
+        f"WHERE a.state = %s AND a.cycle_id IN ({_marks(cycle_ids)}){only} "
+        f"GROUP BY links.school_id, a.cycle_id"
+    )
+
+
+def _ranking_sql(
+    organization_id: int, cycle_ids: list[int], turnover_cycle_ids: list[int], start_year: int
+) -> tuple[str, list]:
+    """The organization's active schools with, for each, the level of its latest rated cycle
+    (and its version), the level of the one before, its turnover and this year's agreement,
+    weakest first (``SchoolRow.sort_key``, written in SQL): a query to which the page's LIMIT
+    and OFFSET are added.
+
+    The levels are grouped per school and cycle over the last RECENT_CYCLES cycles for every
+    school, and over the older ones only for the schools without two levels there, so the rows
+    read grow with the schools, not with the years of history."""
+    recent, older = cycle_ids[:RECENT_CYCLES], cycle_ids[RECENT_CYCLES:]
+    ctes, params = [], []
+    if recent:
+        ctes.append(f"recent AS ({_levels_sql(recent)})")
+        params += [SITE, FINALIZED, *recent]
+        levels = "SELECT * FROM recent"
     else:
-        scores = scores.filter(assessment__schools__in=schools)
-    wanted = set(cycle_ids)
-    levels: Levels = defaultdict(dict)
-    for school_id, cycle_id, level, version in (
-        scores.values("assessment__schools", "assessment__cycle_id")
-        .annotate(
-            level=Min(Coalesce("supervisor_level", "self_level")),
-            version=Max("assessment__rubric_version_id"),
+        # No cycle yet: no rows, typed for PostgreSQL's joins.
+        levels = "SELECT " + ", ".join(
+            f"CAST(NULL AS INTEGER) AS {name}"
+            for name in ("school_id", "cycle_id", "level", "version")
         )
-        .values_list("assessment__schools", "assessment__cycle_id", "level", "version")
-        .order_by()
-    ):
-        if cycle_id in wanted:
-            levels[school_id][cycle_id] = (level, version)
-    return levels
-
-
-def _latest_levels(school_ids: list[int], cycle_ids: list[int]) -> Levels:
-    """Per school, its levels of at least its latest two rated cycles of ``cycle_ids`` (newest
-    first), read back a window of RECENT_CYCLES cycles at a time for the schools that have
-    fewer than two so far: every school in a window while more than MAX_NAMED lack them, then
-    those few by name over all the older cycles at once. At most ceil(cycles / RECENT_CYCLES)
-    queries, each reading one window's assessments or the named schools' own."""
-    by_school = _levels_by_cycle(cycle_ids[:RECENT_CYCLES])
-    older = cycle_ids[RECENT_CYCLES:]
-    sparse = [pk for pk in school_ids if len(by_school.get(pk, ())) < 2]
-    while sparse and older:
-        named = len(sparse) <= MAX_NAMED
-        window, older = (older, []) if named else (older[:RECENT_CYCLES], older[RECENT_CYCLES:])
-        found = _levels_by_cycle(window, sparse if named else None)
-        for pk in sparse:
-            by_school[pk].update(found.get(pk, {}))
-        sparse = [pk for pk in sparse if len(by_school[pk]) < 2]
-    return by_school
-
-
-def schools_view(*, organization: Organization, today: date | None = None) -> list[SchoolRow]:
-    """Every active school of the organization with its School site level, trend, turnover
-    and this year's agreement, weakest first (in six queries and the levels' reads: one, and
-    one more per older window read, ceil(cycles / RECENT_CYCLES) at most). A school's level
-    in a cycle is the lowest agreed level of the finalized assessments made there in it; its
-    level is that of its latest such cycle, its trend the change from the one before.
-
-    The levels are aggregated per school and cycle in SQL, the last RECENT_CYCLES cycles
-    first, and the older ones only for the schools without two levels yet (``_latest_levels``),
-    so the rows read grow with the schools, not with the years of history."""
-    today = today or timezone.localdate()
-    year = organization.school_year_of(today)
-    names = version_names(organization)
-    cycles = organization_cycles(organization)  # newest first
-    order = {cycle.pk: index for index, cycle in enumerate(cycles)}
-    schools = list(
-        School.objects.filter(organization=organization, active=True).values_list("pk", "name")
+        levels += " WHERE 1 = 0"
+    if older:
+        sparse = (
+            f" AND links.school_id IN (SELECT s.id FROM {SCHOOLS} s WHERE s.organization_id = %s"
+            f" AND s.active AND s.id NOT IN"
+            f" (SELECT school_id FROM recent GROUP BY school_id HAVING COUNT(*) >= 2))"
+        )
+        ctes.append(f"older AS ({_levels_sql(older, only=sparse)})")
+        params += [SITE, FINALIZED, *older, organization_id]
+        levels += " UNION ALL SELECT * FROM older"
+    ctes.append(
+        "ranked AS (SELECT l.school_id, l.level, l.version, ROW_NUMBER() OVER"
+        " (PARTITION BY l.school_id ORDER BY c.opens_on DESC, c.id DESC) AS n"
+        f" FROM ({levels}) l INNER JOIN {CYCLES} c ON c.id = l.cycle_id)"
     )
-    by_school = _latest_levels([pk for pk, _name in schools], list(order))
-    since = today - timedelta(days=365 * TURNOVER_YEARS)
-    recent_cycles = [cycle.pk for cycle in cycles if cycle.opens_on >= since]
-    turnover: dict[int, set[int]] = defaultdict(set)
-    assessed = (
-        Assessment.objects.filter(cycle_id__in=recent_cycles)
-        .order_by()
-        .values_list("schools", "coordinator_id")
-        .distinct()
+    ctes.append(
+        "latest AS (SELECT school_id, MAX(CASE WHEN n = 1 THEN level END) AS level,"
+        " MAX(CASE WHEN n = 1 THEN version END) AS version,"
+        " MAX(CASE WHEN n = 2 THEN level END) AS previous"
+        " FROM ranked WHERE n <= 2 GROUP BY school_id)"
     )
-    placed = CoordinatorProfile.schools.through.objects.filter(
-        school__organization=organization, coordinatorprofile__active=True
-    ).values_list("school_id", "coordinatorprofile_id")
-    for rows in (assessed, placed):
-        for school_id, coordinator_id in rows:
-            turnover[school_id].add(coordinator_id)
-    agreements = dict(
-        PartnershipAgreement.objects.filter(
-            school__organization=organization, school_year=year.start_year
-        ).values_list("school_id", "state")
+    # Turnover: the people assessed at the school in the last TURNOVER_YEARS years and those
+    # placed there now, each once.
+    pairs = (
+        f"SELECT placed.school_id, placed.coordinatorprofile_id AS person FROM {PLACEMENTS} placed"
+        f" INNER JOIN {PROFILES} p ON p.id = placed.coordinatorprofile_id"
+        f" INNER JOIN {SCHOOLS} s ON s.id = placed.school_id"
+        f" WHERE p.active AND s.organization_id = %s"
     )
+    params.append(organization_id)
+    if turnover_cycle_ids:
+        pairs += (
+            f" UNION SELECT links.school_id, a.coordinator_id FROM {ASSESSMENTS} a"
+            f" INNER JOIN {ASSESSMENT_SCHOOLS} links ON links.assessment_id = a.id"
+            f" WHERE a.cycle_id IN ({_marks(turnover_cycle_ids)})"
+        )
+        params += turnover_cycle_ids
+    ctes.append(
+        f"turnover AS (SELECT school_id, COUNT(*) AS people FROM ({pairs}) pairs"
+        " GROUP BY school_id)"
+    )
+    sql = (
+        f"WITH {', '.join(ctes)} "
+        "SELECT s.id, s.name, latest.level, latest.version, latest.previous,"
+        " COALESCE(turnover.people, 0) AS people, agreement.state"
+        f" FROM {SCHOOLS} s"
+        " LEFT OUTER JOIN latest ON latest.school_id = s.id"
+        " LEFT OUTER JOIN turnover ON turnover.school_id = s.id"
+        f" LEFT OUTER JOIN {AGREEMENTS} agreement"
+        " ON agreement.school_id = s.id AND agreement.school_year = %s"
+        " WHERE s.organization_id = %s AND s.active"
+        " ORDER BY CASE WHEN latest.level IS NULL THEN 1 ELSE 0 END,"
+        " COALESCE(latest.level, 0), COALESCE(latest.level - latest.previous, 0),"
+        " people DESC, LOWER(s.name), s.id"
+    )
+    return sql, [*params, start_year, organization_id]
+
+
+def _school_rows(organization: Organization, found: list[tuple]) -> list[SchoolRow]:
+    names = version_names(organization) if found else {}
     labels = dict(AgreementState.choices)
-    rows = []
-    for pk, name in schools:
-        history = sorted(by_school.get(pk, {}).items(), key=lambda item: order[item[0]])
-        level, version = history[0][1] if history else (None, None)
-        trend = None
-        if len(history) >= 2 and level is not None and history[1][1][0] is not None:
-            trend = level - history[1][1][0]
-        state = agreements.get(pk, "")
-        rows.append(
-            SchoolRow(
-                pk=pk,
-                name=name,
-                level=level,
-                level_name=_names_of(version, names).level(level) if history else "Not rated",
-                trend=trend,
-                coordinators=len(turnover.get(pk, ())),
-                agreement_state=state,
-                agreement_label=labels.get(state, "No agreement"),
-            )
+    return [
+        SchoolRow(
+            pk=pk,
+            name=name,
+            level=level,
+            level_name=_names_of(version, names).level(level),
+            trend=level - previous if level is not None and previous is not None else None,
+            coordinators=people,
+            agreement_state=state or "",
+            agreement_label=labels.get(state or "", "No agreement"),
         )
-    return sorted(rows, key=SchoolRow.sort_key)
+        for pk, name, level, version, previous, people, state in found
+    ]
 
 
-def schools_page(*, organization: Organization, number) -> tuple[object, list[SchoolRow]]:
-    rows = schools_view(organization=organization)
-    page = Paginator(rows, SCHOOLS_PER_PAGE).get_page(number)
-    return page, rows
+def schools_view(*, organization: Organization, today: date | None = None) -> SqlRows:
+    """Every active school of the organization with its School site level, trend, turnover
+    and this year's agreement, weakest first, to be sliced: a slice is one query that ranks
+    the schools in the database and returns only its own, then the version names. A school's
+    level in a cycle is the lowest agreed level of the finalized assessments made there in
+    it; its level is that of its latest such cycle, its trend the change from the one
+    before."""
+    today = today or timezone.localdate()
+    cycles = organization_cycles(organization)  # newest first
+    since = today - timedelta(days=365 * TURNOVER_YEARS)
+    sql, params = _ranking_sql(
+        organization.pk,
+        [cycle.pk for cycle in cycles],
+        [cycle.pk for cycle in cycles if cycle.opens_on >= since],
+        organization.school_year_of(today).start_year,
+    )
+    return SqlRows(
+        sql,
+        params,
+        count=School.objects.filter(organization=organization, active=True).count,
+        build=lambda found: _school_rows(organization, found),
+    )
+
+
+def schools_page(*, organization: Organization, number):
+    """The page ``number`` of the schools view: only its schools are read into rows."""
+    return Paginator(schools_view(organization=organization), SCHOOLS_PER_PAGE).get_page(number)
 
 
 @dataclass(frozen=True)

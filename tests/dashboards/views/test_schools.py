@@ -1,15 +1,13 @@
 """A school's page and the schools view: what they show, and a number of queries that does
 not grow with the schools, assessments or years."""
 
-import math
-
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import AssessmentCycle, FeedbackRequest
 from dashboards.selectors import schools as schools_selectors
-from dashboards.selectors.schools import MAX_NAMED, RECENT_CYCLES
+from dashboards.selectors.schools import RECENT_CYCLES, SCHOOLS_PER_PAGE
 from schoolsites.services import (
     GoalInput,
     agreement_create,
@@ -20,10 +18,7 @@ from schoolsites.services import (
 from tests.dashboards.dashboard_data import assess, get_counting_queries, open_cycle, past_cycles
 from tests.factories import ProfileFactory, SchoolFactory
 
-SCHOOLS_VIEW_QUERIES = 12  # the request's own (session, user, roles) and the view's nine
-# The request's own and the view's six besides the reads of the levels, which are one per
-# window of RECENT_CYCLES cycles at most.
-SCHOOLS_VIEW_FIXED_QUERIES = 9
+SCHOOLS_VIEW_QUERIES = 7  # the request's own (session, user, roles) and the view's four
 
 
 def world(org, team, *, years, coordinators_per_school, schools, prefix="Past"):
@@ -99,6 +94,63 @@ def test_the_school_page_reads_a_fixed_number_of_queries(client, org, team, dire
     assert many == few <= 20
 
 
+def test_the_school_page_shows_its_growing_lists_a_page_at_a_time(
+    client, org, team, director, monkeypatch
+):
+    """The history of levels, the coordinators and the agreements are paged each on its own:
+    the levels' first page is the latest assessments, oldest first, and the next page the
+    ones before; the coordinators latest first; the agreements newest first; in the same
+    queries whatever the page."""
+    monkeypatch.setattr(schools_selectors, "LEVEL_ROWS_PER_PAGE", 4)
+    monkeypatch.setattr(schools_selectors, "TENURES_PER_PAGE", 2)
+    monkeypatch.setattr(schools_selectors, "AGREEMENTS_PER_PAGE", 1)
+    (school,) = world(org, team, years=2, coordinators_per_school=3, schools=1)
+    year = org.school_year_of(timezone.localdate()).start_year
+    agreement_create(
+        school=school,
+        school_year=year - 1,
+        actor=director,
+        fields={"principal_name": "P", "principal_email": "p@x.org"},
+        goals=[GoalInput("Attendance up")],
+    )
+    newcomer = ProfileFactory(team=team, schools=[school])  # placed, never assessed here
+    client.force_login(director)
+    url = reverse("dashboards:school-detail", args=[school.pk])
+    first, queries = get_counting_queries(client, url)
+    page = first.context["page"]
+    assert [row.cycle_name for row in page.level_rows] == [
+        "Past 1",
+        "This year",
+        "This year",
+        "This year",
+    ]
+    assert page.chart is not None
+    newest, latest = page.tenures
+    assert (newest.profile_id, newest.first, newest.now) == (newcomer.pk, None, True)
+    past = AssessmentCycle.objects.get(organization=org, name="Past 2")
+    assert (latest.first_cycle, latest.first, latest.last_cycle) == (
+        "Past 2",
+        past.opens_on,
+        "This year",
+    )
+    assert [year.start_year for _agreement, year, _review in page.agreements] == [year]
+    html = first.content.decode()
+    for label in ("Pages of the School site", "Pages of coordinators", "Pages of agreements"):
+        assert f'aria-label="{label}' in html
+    assert "?levels_page=2" in html and "?coordinators_page=2" in html
+
+    older, queries_then = get_counting_queries(
+        client, f"{url}?levels_page=2&coordinators_page=2&agreements_page=2"
+    )
+    page = older.context["page"]
+    assert [row.cycle_name for row in page.level_rows] == ["Past 2", "Past 2", "Past 1", "Past 1"]
+    assert [(tenure.last_cycle, tenure.now) for tenure in page.tenures] == [("This year", True)] * 2
+    assert [year.start_year for _agreement, year, _review in page.agreements] == [year - 1]
+    assert "levels_page=2&amp;coordinators_page=1&amp;agreements_page=2" in older.content.decode()
+    assert page.this_year_agreement is not None  # whatever page of agreements is shown
+    assert queries == queries_then <= 20
+
+
 def test_the_schools_view_ranks_the_weakest_first_with_trend_and_turnover(
     client, org, team, admin_user
 ):
@@ -132,9 +184,47 @@ def test_the_schools_view_reads_a_fixed_number_of_queries(client, org, team, adm
     world(org, team, years=3, coordinators_per_school=2, schools=4, prefix="Older")
     response, many = get_counting_queries(client, reverse("dashboards:org-schools"))
     assert len(response.context["rows"]) == 5
-    # One query more at most: the schools whose latest two levels are older than the last
-    # cycles read first, read by name over the older cycles.
-    assert few <= many <= SCHOOLS_VIEW_QUERIES
+    assert few == many == SCHOOLS_VIEW_QUERIES
+
+
+def test_the_schools_view_ranks_every_school_and_shows_one_page_of_them(
+    client, org, team, admin_user
+):
+    """The ranking runs over every school, whatever the page: the pages, one after the other,
+    are the schools in the weakest-first order (levels, trend, turnover, then the name
+    whatever its case), and each page reads only its own schools, in the same queries."""
+    (cycle,) = past_cycles(org, 1)
+    for name, site in (("weak", 1), ("Strong", 3), ("Middle", 2)):
+        profile = ProfileFactory(team=team, schools=[SchoolFactory(organization=org, name=name)])
+        assess(profile, cycle, (2, site, 2, 2))
+    busy = SchoolFactory(organization=org, name="Busy")
+    ProfileFactory.create_batch(2, team=team, schools=[busy])
+    for index in range(SCHOOLS_PER_PAGE):
+        SchoolFactory(organization=org, name=f"{'ab'[index % 2]}-unrated {index:02d}")
+    SchoolFactory(organization=org, name="Closed", active=False)
+    client.force_login(admin_user)
+    url = reverse("dashboards:org-schools")
+    first, queries = get_counting_queries(client, url)
+    second, queries_then = get_counting_queries(client, f"{url}?page=2")
+    shown = [*first.context["rows"], *second.context["rows"]]
+    assert len(first.context["rows"]) == SCHOOLS_PER_PAGE
+    assert len(shown) == SCHOOLS_PER_PAGE + 4
+    assert [row.name for row in shown[:5]] == ["weak", "Middle", "Strong", "Busy", "a-unrated 00"]
+    assert shown == sorted(shown, key=lambda row: row.sort_key())
+    assert "Page 2 of 2" in second.content.decode()
+    assert queries == queries_then == SCHOOLS_VIEW_QUERIES
+
+
+def test_the_schools_view_of_an_organization_without_cycles_lists_its_schools_unrated(
+    client, org, admin_user
+):
+    assert not AssessmentCycle.objects.filter(organization=org).exists()
+    SchoolFactory(organization=org, name="New school")
+    client.force_login(admin_user)
+    response = client.get(reverse("dashboards:org-schools"))
+    assert [(row.name, row.level_name, row.coordinators) for row in response.context["rows"]] == [
+        ("New school", "Not rated", 0)
+    ]
 
 
 def test_a_school_whose_last_levels_are_years_old_keeps_its_level_and_trend(
@@ -164,17 +254,15 @@ def test_a_school_whose_last_levels_are_years_old_keeps_its_level_and_trend(
     assert (rows["Mixed"].level_name, rows["Mixed"].trend_words) == ("Proficient", "rose one level")
 
 
-@pytest.mark.parametrize("named", [MAX_NAMED, 1], ids=["few-sparse", "many-sparse"])
 def test_the_levels_read_back_through_older_cycles_only_as_far_as_needed(
-    client, org, team, admin_user, monkeypatch, named
+    client, org, team, admin_user
 ):
-    """Schools without two levels in the last cycles are read back through the older ones (by
-    name when few, every school a window at a time when many): each shows the level and trend
-    of its latest two rated cycles, however old, in one query per window at most."""
-    monkeypatch.setattr(schools_selectors, "MAX_NAMED", named)
-    cycles = past_cycles(org, 2 * RECENT_CYCLES + 3)  # oldest first: three windows back
+    """Schools without two levels in the last cycles are read back through the older ones:
+    each shows the level and trend of its latest two rated cycles, however old, in the same
+    queries."""
+    cycles = past_cycles(org, 2 * RECENT_CYCLES + 3)  # oldest first
     plan = {
-        "Two long ago": ((cycles[1], 3), (cycles[4], 2)),  # in different older windows
+        "Two long ago": ((cycles[1], 3), (cycles[4], 2)),
         "Three long ago": ((cycles[0], 1), (cycles[3], 3), (cycles[5], 2)),
         "Once long ago": ((cycles[0], 2),),
         "Now and long ago": ((cycles[0], 1), (cycles[-1], 3)),
@@ -200,10 +288,7 @@ def test_the_levels_read_back_through_older_cycles_only_as_far_as_needed(
         "Drafts": ("Not rated", "not enough history"),
         "Never assessed": ("Not rated", "not enough history"),
     }
-    windows = math.ceil(len(cycles) / RECENT_CYCLES)  # the most the levels' reads may take
-    # Few, the sparse schools are named over all the older cycles at once; many, every window
-    # is read, as "Once long ago" never has two.
-    assert queries == SCHOOLS_VIEW_FIXED_QUERIES + (2 if named == MAX_NAMED else windows)
+    assert queries == SCHOOLS_VIEW_QUERIES
 
 
 @pytest.mark.parametrize("who", ["teammate", "other_director"])
