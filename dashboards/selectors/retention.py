@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear, Mod
+from django.db.models.functions import Coalesce, Mod
 from django.utils import timezone
 
 from coordinators.models import CoordinatorProfile, Organization, SchoolLevel, SchoolSetting
@@ -201,7 +201,7 @@ def first_promotions(ids) -> QuerySet[Promotion]:
 
 
 class DaysBetween(Func):
-    """The whole days from the date ``start`` to the date ``end`` (SQLite and PostgreSQL)."""
+    """The whole days from the date ``start`` to the date ``end``."""
 
     output_field = IntegerField()
 
@@ -220,6 +220,38 @@ class DaysBetween(Func):
         )
 
 
+class YearOf(Func):
+    """A date's year. On SQLite, from the date's text (``YYYY-MM-DD``) with its own
+    functions: Django's ``ExtractYear`` calls Python once a row there."""
+
+    output_field = IntegerField()
+    template = "CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(substr(%(expressions)s, 1, 4) AS INTEGER)"
+        )
+
+
+class MonthDayOf(Func):
+    """A date column's month and day as one number, 100 × month + day (``1231`` for 31
+    December), as ``YearOf`` reads it (the column is named twice)."""
+
+    output_field = IntegerField()
+    template = (
+        "CAST(EXTRACT(MONTH FROM %(expressions)s) * 100 + EXTRACT(DAY FROM %(expressions)s) "
+        "AS INTEGER)"
+    )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(substr(%(expressions)s, 6, 2) || substr(%(expressions)s, 9, 2) "
+            "AS INTEGER)",
+        )
+
+
 def tenths_of_years_between(end, start):
     """``rules.years_between`` in tenths, for dates with ``start`` on or before ``end``: the
     days over 365.25, to the nearest tenth (days × 40 / 1461 is never a half)."""
@@ -232,10 +264,9 @@ def school_year_started(day: str, organization: Organization):
     comes before that year's first school day (a first day past a month's end falls on its
     last day, as ``coordinators.school_years`` has it)."""
     month, first = organization.school_year_start_month, organization.school_year_start_day
-    month_day = ExtractMonth(day) * Value(100) + ExtractDay(day)
+    year, month_day = YearOf(day), MonthDayOf(day)
     if month == 2 and first >= 29:
         # The 29th in a leap year, the 28th in a common one (where no date is the 29th).
-        year = ExtractYear(day)
         common = ~Q(leap_4=0) | (Q(leap_100=0) & ~Q(leap_400=0))
         on_or_after = Q(month_day__gte=229) | (Q(month_day=228) & common)
         extra = {
@@ -247,8 +278,8 @@ def school_year_started(day: str, organization: Organization):
         last = calendar.monthrange(2001, month)[1]  # any common year: February is the case above
         on_or_after, extra = Q(month_day__gte=month * 100 + min(first, last)), {}
     started = Case(
-        When(on_or_after, then=ExtractYear(day)),
-        default=ExtractYear(day) - Value(1),
+        When(on_or_after, then=year),
+        default=year - Value(1),
         output_field=IntegerField(),
     )
     return {"month_day": month_day, **extra}, started
