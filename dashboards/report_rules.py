@@ -25,6 +25,7 @@ import statistics
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from coordinators.tenure import add_years
 
@@ -636,25 +637,42 @@ def largest_gap(rater: RaterFigures, organization: RaterFigures, categories: Seq
     return largest, named
 
 
+class RaterPlace(NamedTuple):
+    """Where a rater stands in the calibration order: ``order`` sorts it, ``gap`` and
+    ``category`` are its ``largest_gap``."""
+
+    order: tuple
+    key: int | str
+    name: str
+    gap: float | None
+    category: str | None
+
+
+def rater_place(
+    rater: RaterFigures, organization: RaterFigures, categories: Sequence[str]
+) -> RaterPlace:
+    """A rater's place: by their largest gap from the organization, largest first; those
+    without one (too few ratings) last; then by name, then by key as text."""
+    gap, category = largest_gap(rater, organization, categories)
+    order = (-gap if gap is not None else math.inf, rater.name, str(rater.key))
+    return RaterPlace(order, rater.key, rater.name, gap, category)
+
+
 def calibration_order(
     raters: Sequence[RaterFigures], organization: RaterFigures, categories: Sequence[str]
 ) -> list[tuple[RaterFigures, float | None, str | None]]:
-    """Raters by their largest gap from the organization, largest first; those without one
-    (too few ratings) last, by name."""
-    ranked = [(rater, *largest_gap(rater, organization, categories)) for rater in raters]
-
-    def order(entry: tuple[RaterFigures, float | None, str | None]) -> tuple:
-        rater, gap, _category = entry
-        return (-gap if gap is not None else math.inf, rater.name, str(rater.key))
-
-    return sorted(ranked, key=order)
+    """Raters in the order of their places (``rater_place``), with their largest gap."""
+    placed = [(rater_place(rater, organization, categories), rater) for rater in raters]
+    placed.sort(key=lambda entry: entry[0].order)
+    return [(rater, place.gap, place.category) for place, rater in placed]
 
 
 def anonymised(
-    raters: Sequence[RaterFigures], own: Collection = (), noun: str = "Director"
+    raters: Sequence[RaterFigures | RaterPlace], own: Collection = (), noun: str = "Director"
 ) -> dict:
-    """What a director sees of the raters: their own names (``own`` keys), and "Director A",
-    "Director B" … for every other, in the order given (key -> name shown)."""
+    """What a director sees of the raters (figures or places): their own names (``own``
+    keys), and "Director A", "Director B" … for every other, in the order given (key -> name
+    shown)."""
     labels, letter = {}, 0
     for rater in raters:
         if rater.key in own:

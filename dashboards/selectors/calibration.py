@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import F, QuerySet
 
@@ -25,6 +26,7 @@ NO_DIRECTOR = "No director"
 LEVEL_VALUES = range(MIN_LEVEL, MAX_LEVEL + 1)
 
 
+RATERS_SHOWN = 25  # directors or teams on a page of the report (the export holds them all)
 MICROSECONDS_A_DAY = 86_400_000_000
 COUNT_BITS = 20  # a rater's reviews at one level, as bits of a sum: fewer than a million
 WIDEST = MAX_LEVEL - MIN_LEVEL  # the widest difference between a supervisor and a self level
@@ -42,6 +44,7 @@ class CalibrationReport:
 
     assessments: QuerySet | None = None  # the finalized reviews counted
     key_field: str = "team__director_id"
+    raters_page: Page | None = None  # which raters of the order ``ranked`` holds; None: all
 
     def people_of(self, key: str) -> tuple[str, set[int]] | None:
         """``<rater key>|people``: the people whose finalized reviews a rater's figures count
@@ -68,11 +71,12 @@ REVIEWED_COLUMNS = [
 
 def rater_counts(
     rows: QuerySet[CoordinatorCycleRow], cycles: list, by_team: bool
-) -> tuple[list[dict], int]:
+) -> tuple[list[str], list[tuple]]:
     """Per rater (the rows' review team, or its director), the people, the reviews, those
     within the window, the ratings per supervisor level, the supervisor-minus-self sums and
-    the rating counts, with the rater's names; and the distinct people of all the rows. One
-    query: the rows grouped by the rater they keep, only the groups joined to the team or
+    the rating counts, with the rater's names and the distinct people of all the rows
+    (``everyone``, on every row): the columns and one row per rater (``rater_figures`` reads
+    one). One query: the rows grouped by the rater they keep, only the groups joined to the team or
     director for the names. The counts are written as SQL over the rows' query: built from
     ``Q`` filters, its thirty aggregates took Django longer to compile than the database to
     count."""
@@ -80,7 +84,7 @@ def rater_counts(
     try:
         reviewed, params = rows.values(*REVIEWED_COLUMNS, rater=F(kept)).query.sql_with_params()
     except EmptyResultSet:  # no cycle opened yet
-        return [], 0
+        return [], []
     connection = connections[rows.db]
     name = connection.ops.quote_name
     # A review is finalized within the window when at most that many days passed after it
@@ -135,26 +139,67 @@ def rater_counts(
             (*params, *params),
         )
         columns = [column[0] for column in cursor.description]
-        found = [dict(zip(columns, values, strict=True)) for values in cursor.fetchall()]
+        return columns, cursor.fetchall()
+
+
+def rater_figures(columns: list[str], counted: tuple, by_team: bool) -> rules.RaterFigures:
+    """One rater's figures from their row of ``rater_counts`` (the sums' bits unpacked)."""
+    values = dict(zip(columns, counted, strict=True))
+    key = values["rater"]
+    figures = rules.RaterFigures(key, NO_DIRECTOR)
+    if key is not None:
+        name_a, name_b, name_c = values["name_a"], values["name_b"], values["name_c"]
+        figures.name = name_a if by_team else (f"{name_a} {name_b}".strip() or name_c)
+    figures.people = values["people"]
+    figures.reviews = values["reviews"]
+    figures.reviews_in_window = values["in_window"]
+    figures.ratings = values["total"] or 0
+    figures.ratings_bare = values["bare"] or 0
     each, low = (1 << COUNT_BITS) - 1, (1 << (2 * COUNT_BITS)) - 1
-    for values in found:
-        for key in CATEGORY_KEYS:
-            levels = int(values.pop(f"{key}_levels") or 0)
-            for index, level in enumerate(LEVEL_VALUES):
-                values[f"{key}_{level}"] = levels >> (COUNT_BITS * index) & each
-            compared = int(values[f"{key}_compared"] or 0)
-            values[f"{key}_compared"] = compared >> (2 * COUNT_BITS)
-            values[f"{key}_total"] = (compared & low) - WIDEST * values[f"{key}_compared"]
-    return found, found[0]["everyone"] if found else 0
+    for category in CATEGORY_KEYS:
+        levels = int(values[f"{category}_levels"] or 0)
+        for index, level in enumerate(LEVEL_VALUES):
+            count = levels >> (COUNT_BITS * index) & each
+            if count:
+                figures.levels.setdefault(category, {})[level] = count
+        compared_sum = int(values[f"{category}_compared"] or 0)
+        compared = compared_sum >> (2 * COUNT_BITS)
+        if compared:
+            figures.difference_count[category] = compared
+            figures.difference_sum[category] = (compared_sum & low) - WIDEST * compared
+    return figures
+
+
+def _add(target: rules.RaterFigures, figures: rules.RaterFigures) -> None:
+    """Adds a rater's reviews, ratings and levels (not their people) to ``target``."""
+    target.reviews += figures.reviews
+    target.reviews_in_window += figures.reviews_in_window
+    target.ratings += figures.ratings
+    target.ratings_bare += figures.ratings_bare
+    for category, counts in figures.levels.items():
+        totals = target.levels.setdefault(category, {})
+        for level, count in counts.items():
+            totals[level] = totals.get(level, 0) + count
+    for category, compared in figures.difference_count.items():
+        sums, numbers = target.difference_sum, target.difference_count
+        sums[category] = sums.get(category, 0) + figures.difference_sum[category]
+        numbers[category] = numbers.get(category, 0) + compared
 
 
 def calibration_report(
-    *, organization: Organization, scope: ReportScope, cycles: list, viewer=None, directing=()
+    *,
+    organization: Organization,
+    scope: ReportScope,
+    cycles: list,
+    viewer=None,
+    directing=(),
+    page: str | int | None = None,
 ) -> CalibrationReport:
     """Two queries, over the read model's rows of the finalized reviews. ``viewer`` is a
     director who sees their own figures (the teams they direct, ``directing``) and the others
     anonymised; None for an org admin, who sees all. ``cycles``: the organization's opened
-    cycles, oldest first."""
+    cycles, oldest first. ``page``: which ``RATERS_SHOWN`` raters of the order to show (the
+    page's number, as its address gives it); None for all of them."""
     chosen = scope.cycles_between(cycles)
     profiles = scope.profiles(CoordinatorProfile.objects.filter(organization=organization))
     assessments = Assessment.objects.filter(
@@ -171,51 +216,42 @@ def calibration_report(
         rows = rows.filter(coordinator__in=profiles.order_by().values("pk"))
     by_team = scope.group == "team"
     key_field = "team_id" if by_team else "team__director_id"
-    raters: dict = {}
+    columns, counted = rater_counts(rows, chosen, by_team)
     organization_figures = rules.RaterFigures(ORGANIZATION, "Organization")
-
-    def rater(key) -> rules.RaterFigures:
-        return raters.setdefault(key, rules.RaterFigures(key, NO_DIRECTOR))
-
-    counted, everyone = rater_counts(rows, chosen, by_team)
-    for values in counted:
-        key = values["rater"]
-        figures = rater(key)
-        if key is not None:
-            name_a, name_b, name_c = values["name_a"], values["name_b"], values["name_c"]
-            figures.name = name_a if by_team else (f"{name_a} {name_b}".strip() or name_c)
-        figures.people += values["people"]  # one row per rater
-        for target in (figures, organization_figures):
-            target.reviews += values["reviews"]
-            target.reviews_in_window += values["in_window"]
-            target.ratings += values["total"]
-            target.ratings_bare += values["bare"]
-            for category in CATEGORY_KEYS:
-                for level in LEVEL_VALUES:
-                    count = values[f"{category}_{level}"]
-                    if count:
-                        counts = target.levels.setdefault(category, {})
-                        counts[level] = counts.get(level, 0) + count
-                compared = values[f"{category}_compared"]
-                if compared:
-                    sums, numbers = target.difference_sum, target.difference_count
-                    sums[category] = sums.get(category, 0) + values[f"{category}_total"]
-                    numbers[category] = numbers.get(category, 0) + compared
-    organization_figures.people = everyone
-    ranked = rules.calibration_order(
-        [figures for key, figures in raters.items() if key is not None],
-        organization_figures,
-        CATEGORY_KEYS,
+    for row in counted:  # one row per rater, those without a director too
+        _add(organization_figures, rater_figures(columns, row, by_team))
+    organization_figures.people = counted[0][columns.index("everyone")] if counted else 0
+    # Every rater's place, but the figures of the page's raters only: a rater's figures are
+    # made again from its row when it is shown.
+    key_at = columns.index("rater")
+    places = sorted(
+        (
+            (
+                rules.rater_place(
+                    rater_figures(columns, row, by_team), organization_figures, CATEGORY_KEYS
+                ),
+                index,
+            )
+            for index, row in enumerate(counted)
+            if row[key_at] is not None
+        ),
+        key=lambda entry: entry[0].order,
     )
+    shown = places if page is None else Paginator(places, RATERS_SHOWN).get_page(page)
+    ranked = [
+        (rater_figures(columns, counted[index], by_team), place.gap, place.category)
+        for place, index in shown
+    ]
     directing = set(directing)
     if viewer is None:
         labels = {figures.key: figures.name for figures, _g, _c in ranked}
         own = set(labels)
     else:
         mine = directing if by_team else {viewer.pk}
-        labels = rules.anonymised(
-            [figures for figures, _g, _c in ranked], mine, "Team" if by_team else "Director"
+        every = rules.anonymised(
+            [place for place, _index in places], mine, "Team" if by_team else "Director"
         )
+        labels = {figures.key: every[figures.key] for figures, _g, _c in ranked}
         own = mine
     # Across role families (each rubric may word its categories its own way): the defaults.
     names = DEFAULT_NAMES
@@ -229,4 +265,5 @@ def calibration_report(
         level_names={value: names.level(value) for value in (1, 2, 3)},
         assessments=assessments,
         key_field=key_field,
+        raters_page=None if page is None else shown,
     )

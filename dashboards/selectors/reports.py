@@ -19,11 +19,20 @@ REPORT_FILTERS = {
 
 
 def report_with_tables(
-    slug: str, *, organization, scope, cycles, may_list: bool, viewer=None, directing=()
+    slug: str,
+    *,
+    organization,
+    scope,
+    cycles,
+    may_list: bool,
+    viewer=None,
+    directing=(),
+    page=None,
 ):
     """The report ``slug`` narrowed by ``scope``, and its tables (the before-and-after table
     first, when the impact report has one). ``may_list``: whether its numbers link to the
-    people behind them; ``viewer`` and ``directing``: a director's own calibration."""
+    people behind them; ``viewer`` and ``directing``: a director's own calibration; ``page``:
+    the page of its directors or teams to show (None: all of them)."""
     if slug == "impact":
         report = impact_report(organization=organization, scope=scope, cycles=cycles)
         tables = impact_tables(report, may_list=may_list)
@@ -40,6 +49,7 @@ def report_with_tables(
             cycles=cycles,
             viewer=viewer,
             directing=directing,
+            page=page,
         )
         tables = calibration_tables(report)
     return report, tables

@@ -12,12 +12,26 @@ dashboards/report_rules.py. A fixed number of queries.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Mod
 from django.utils import timezone
 
 from coordinators.models import CoordinatorProfile, Organization, SchoolLevel, SchoolSetting
@@ -106,6 +120,7 @@ class Split:
 
 
 LATER = rules.YEARS_LATER
+GROUPS_READ_AT_ONCE = 200  # the groups are added up as they come: as many as people, at worst
 
 
 def _checkpoints(years: Sequence[SchoolYear]) -> list[date]:
@@ -159,7 +174,7 @@ def retention_counts(profiles: QuerySet, split: Split) -> tuple[dict, int]:
     ]
     found: dict[tuple[date, str], list[int]] = {}
     left_unknown = 0
-    for group in groups:
+    for group in groups.iterator(chunk_size=GROUPS_READ_AT_ONCE):
         people, unknown = group["people"], group["unknown"]
         left_unknown += people if unknown else 0
         started, until = group["started"], group["until"]
@@ -185,20 +200,109 @@ def first_promotions(ids) -> QuerySet[Promotion]:
     return counted.filter(profile__in=ids).exclude(Exists(earlier))
 
 
+class DaysBetween(Func):
+    """The whole days from the date ``start`` to the date ``end``."""
+
+    output_field = IntegerField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="(%(expressions)s)", arg_joiner=" - ")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+        )
+
+
+class YearOf(Func):
+    """A date's year. On SQLite, from the date's text (``YYYY-MM-DD``) with its own
+    functions: Django's ``ExtractYear`` calls Python once a row there."""
+
+    output_field = IntegerField()
+    template = "CAST(EXTRACT(YEAR FROM %(expressions)s) AS INTEGER)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(substr(%(expressions)s, 1, 4) AS INTEGER)"
+        )
+
+
+class MonthDayOf(Func):
+    """A date column's month and day as one number, 100 × month + day (``1231`` for 31
+    December), as ``YearOf`` reads it (the column is named twice)."""
+
+    output_field = IntegerField()
+    template = (
+        "CAST(EXTRACT(MONTH FROM %(expressions)s) * 100 + EXTRACT(DAY FROM %(expressions)s) "
+        "AS INTEGER)"
+    )
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(substr(%(expressions)s, 6, 2) || substr(%(expressions)s, 9, 2) "
+            "AS INTEGER)",
+        )
+
+
+def tenths_of_years_between(end, start):
+    """``rules.years_between`` in tenths, for dates with ``start`` on or before ``end``: the
+    days over 365.25, to the nearest tenth (days × 40 / 1461 is never a half)."""
+    return (DaysBetween(end, start) * Value(80) + Value(1461)) / Value(2922)
+
+
+def school_year_started(day: str, organization: Organization):
+    """The year the school year the date ``day`` falls in began, as
+    ``organization.school_year_of`` finds it: the day's year, or the one before when the day
+    comes before that year's first school day (a first day past a month's end falls on its
+    last day, as ``coordinators.school_years`` has it)."""
+    month, first = organization.school_year_start_month, organization.school_year_start_day
+    year, month_day = YearOf(day), MonthDayOf(day)
+    if month == 2 and first >= 29:
+        # The 29th in a leap year, the 28th in a common one (where no date is the 29th).
+        common = ~Q(leap_4=0) | (Q(leap_100=0) & ~Q(leap_400=0))
+        on_or_after = Q(month_day__gte=229) | (Q(month_day=228) & common)
+        extra = {
+            "leap_4": Mod(year, Value(4)),
+            "leap_100": Mod(year, Value(100)),
+            "leap_400": Mod(year, Value(400)),
+        }
+    else:
+        last = calendar.monthrange(2001, month)[1]  # any common year: February is the case above
+        on_or_after, extra = Q(month_day__gte=month * 100 + min(first, last)), {}
+    started = Case(
+        When(on_or_after, then=year),
+        default=year - Value(1),
+        output_field=IntegerField(),
+    )
+    return {"month_day": month_day, **extra}, started
+
+
 def promotion_counts(organization: Organization, ids) -> dict[tuple[str, str, float], int]:
-    """(stage, cohort, years from the first day in the role) -> people (one query)."""
+    """(stage, cohort, years from the first day in the role) -> people (one query, grouped by
+    stage, the school year the people started in and the tenths of years they took: as many
+    rows as those groups, whatever the number of people)."""
+    parts, started = school_year_started("profile__role_start_date", organization)
     counts: dict[tuple[str, str, float], int] = {}
-    for stage, started, on, people in (
+    for stage, cohort, tenths, people in (
         first_promotions(ids)
         .order_by()
-        .values_list("to_stage__title", "profile__role_start_date", "effective_on")
+        .annotate(**parts)
+        .annotate(
+            cohort=started,
+            tenths=tenths_of_years_between("effective_on", "profile__role_start_date"),
+        )
+        .values_list("to_stage__title", "cohort", "tenths")
         .annotate(n=Count("pk"))
     ):
-        key = (
-            stage,
-            organization.school_year_of(started).label,
-            rules.years_between(started, on),
-        )
+        key = (stage, organization.school_year(cohort).label, tenths / 10)
         counts[key] = counts.get(key, 0) + people
     return counts
 

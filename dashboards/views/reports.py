@@ -83,6 +83,15 @@ class ReportPage:
         return f"{self.note_heading} {self.note}" if self.note else ""
 
     @property
+    def raters_page(self):
+        """The page of directors or teams the calibration report shows, or None."""
+        return getattr(self.report, "raters_page", None)
+
+    @property
+    def raters_pages_label(self) -> str:
+        return f"Pages of {'teams' if self.report.group == 'team' else 'directors'}"
+
+    @property
     def intro(self) -> str:
         return INTROS[self.slug]
 
@@ -102,8 +111,10 @@ class ReportPage:
         return words or ["Filters: none"]
 
 
-def _report_page(request, slug: str) -> ReportPage:
-    """The report ``slug`` as the request's filters narrow it, for whoever may see it."""
+def _report_page(request, slug: str, *, paged: bool = False) -> ReportPage:
+    """The report ``slug`` as the request's filters narrow it, for whoever may see it;
+    ``paged``: one page of a list that grows with the organization (calibration's directors
+    or teams, the page the address names), else all of it."""
     user = request.user
     if not has_role(user, *ROLES[slug]):
         raise PermissionDenied("Your role does not give access to this report.")
@@ -130,6 +141,7 @@ def _report_page(request, slug: str) -> ReportPage:
         may_list=True,
         viewer=None if is_admin else user,
         directing=directing,
+        page=request.GET.get("page", "1") if paged else None,
     )
     if slug == "impact":
         return ReportPage(slug, form, tables, report, ASSOCIATION)
@@ -148,7 +160,7 @@ def _report_page(request, slug: str) -> ReportPage:
 @require_GET
 @role_required(Role.ADMIN, Role.DIRECTOR)
 def report(request, slug):
-    page = _report_page(request, slug)
+    page = _report_page(request, slug, paged=True)
     query = request.GET.urlencode()
     return render(
         request,

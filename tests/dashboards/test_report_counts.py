@@ -8,6 +8,7 @@ test_report_rules.py."""
 
 from __future__ import annotations
 
+import calendar
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from coordinators.models import CoordinatorProfile, LeavingReason, SchoolLevel, 
 from dashboards import read_model
 from dashboards import report_rules as rules
 from dashboards.report_filters import ReportScope
-from dashboards.selectors import impact
+from dashboards.selectors import impact, retention
 from dashboards.selectors.calibration import calibration_report
 from dashboards.selectors.impact import impact_report, organization_cycles_in_order
 from dashboards.selectors.retention import SCHOOL_YEARS_SHOWN, retention_report
@@ -478,3 +479,51 @@ def test_impact_counts_the_same_when_each_persons_steps_take_several_numbers(mon
         org, _cycles, _entries = random_organization(rng)
         assert_impact_equal(org, ReportScope(), organization_cycles_in_order(org.pk))
         transaction.set_rollback(True)
+
+
+# The rules the database applies, against the pure rules ------------------------------------
+
+FIRST_DAYS = [
+    date(year, month, day)
+    for year in (2000, 2019, 2020, 2100)  # leap, common, leap, common though divisible by 4
+    for month, day in ((1, 1), (2, 28), (2, 29), (3, 1), (7, 31), (8, 1), (9, 30), (12, 31))
+    if day <= calendar.monthrange(year, month)[1]
+]
+DAYS_LATER = [0, 1, 18, 19, 182, 183, 365, 366, 1095, 1461, 3652, 7305]
+SCHOOL_YEAR_STARTS = [(8, 1), (1, 1), (2, 28), (2, 29), (2, 31), (3, 1), (9, 31), (12, 31)]
+
+
+@pytest.mark.django_db
+def test_the_database_finds_the_cohort_and_years_to_promotion_the_rules_give():
+    """Each promotion's cohort (the school year of the first day in the role, for school years
+    starting on a month's last days and leap days too) and years from that first day, as the
+    promotions report groups them in SQL, equal ``school_year_of`` and ``years_between``."""
+    org = OrganizationFactory()
+    team = TeamFactory(organization=org)
+    stage = CareerStage.objects.filter(organization=org).first() or CareerStage.objects.create(
+        organization=org, title="Lead", order=1
+    )
+    for first_day in FIRST_DAYS:
+        profile = ProfileFactory(team=team, role_start_date=first_day)
+        Promotion.objects.bulk_create(
+            Promotion(profile=profile, to_stage=stage, effective_on=first_day + timedelta(days))
+            for days in DAYS_LATER
+        )
+    for month, day in SCHOOL_YEAR_STARTS:
+        org.school_year_start_month, org.school_year_start_day = month, day
+        parts, started = retention.school_year_started("profile__role_start_date", org)
+        found = list(
+            Promotion.objects.filter(profile__team=team)
+            .annotate(**parts)
+            .annotate(
+                cohort=started,
+                tenths=retention.tenths_of_years_between(
+                    "effective_on", "profile__role_start_date"
+                ),
+            )
+            .values_list("profile__role_start_date", "effective_on", "cohort", "tenths")
+        )
+        assert len(found) == len(FIRST_DAYS) * len(DAYS_LATER)
+        for first_day, on, cohort, tenths in found:
+            assert org.school_year(cohort) == org.school_year_of(first_day), (month, day, first_day)
+            assert tenths / 10 == rules.years_between(first_day, on), (first_day, on)

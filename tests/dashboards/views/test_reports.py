@@ -213,3 +213,50 @@ def test_the_people_behind_a_number_take_a_fixed_number_of_queries(
     assert len(response.context["people"]) > len(_profiles) // 2
     assert large == small
     assert large <= 20
+
+
+def test_calibration_shows_its_directors_a_page_at_a_time_and_exports_them_all(
+    client_for, admin_user, org, monkeypatch
+):
+    from dashboards.selectors import calibration
+
+    monkeypatch.setattr(calibration, "RATERS_SHOWN", 2)
+    cycles = None
+    for _ in range(3):
+        cycles, _profiles, _m = report_world(org, TeamFactory(organization=org), 5, cycles=cycles)
+    client = client_for(admin_user)
+    rows = csv_rows(client.get(url("calibration", "csv", page=2)))
+    start = rows.index(["Per director"]) + 2
+    exported = [row[0] for row in rows[start : rows.index([], start)]]
+    assert exported[0] == "Organization" and len(exported) == 4
+    shown = []
+    for number, size in ((1, 2), (2, 1)):
+        response = client.get(url("calibration", page=number))
+        assert f"Page {number} of 2" in response.content.decode()
+        summary, *by_category = response.context["page"].tables
+        names = [row[0].value for row in summary.rows]
+        assert names[0] == "Organization" and len(names) == 1 + size
+        assert all([row[0].value for row in table.rows] == names for table in by_category)
+        shown += names[1:]
+    assert shown == exported[1:]
+
+
+def test_a_director_sees_the_others_lettered_alike_on_every_page_and_in_the_export(
+    client_for, org, team, director, monkeypatch
+):
+    from dashboards.selectors import calibration
+
+    monkeypatch.setattr(calibration, "RATERS_SHOWN", 1)
+    cycles, _profiles, _m = report_world(org, team, 5)
+    for _ in range(2):
+        report_world(org, TeamFactory(organization=org), 5, cycles=cycles)
+    client = client_for(director)
+    rows = csv_rows(client.get(url("calibration", "csv")))
+    start = rows.index(["Per director"]) + 2
+    exported = [row[0] for row in rows[start : rows.index([], start)]][1:]
+    assert sorted(exported) == sorted([director.display_name, "Director A", "Director B"])
+    shown = []
+    for number in (1, 2, 3):
+        summary = client.get(url("calibration", page=number)).context["page"].tables[0]
+        shown += [row[0].value for row in summary.rows[1:]]
+    assert shown == exported
