@@ -5,10 +5,19 @@ import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, settings
 
 from coordinators import events
 from tests.access_world import world_build
 from tests.factories import OrganizationFactory, ProfileFactory, TeamFactory, UserFactory
+
+# Property tests check what a rule does, never how fast: on a shared 2-core machine a busy
+# moment would otherwise fail an example for taking long (its deadline) or a strategy for
+# generating slowly (the too_slow health check).
+settings.register_profile(
+    "growthmatrix", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("growthmatrix")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSERS_REQUIRED = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
