@@ -682,10 +682,18 @@ def test_threshold_and_goal_changes_reach_the_read_model_and_the_version(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("flag", ["", flags.SITE_GAP, flags.OVERDUE, flags.STALLED])
-def test_sql_filters_and_sorts_as_the_rows_in_memory(org, team, other_team, flag):
-    """Every sort, ascending and descending, with and without a flag filter: the read model's
-    order in SQL is the order the rows computed in memory take."""
+@pytest.mark.parametrize(
+    "flag,status",
+    [("", ""), (flags.SITE_GAP, ""), (flags.OVERDUE, ""), (flags.STALLED, ""), ("", "submitted")],
+)
+@pytest.mark.parametrize("organization_wide", [False, True])
+def test_sql_filters_and_sorts_as_the_rows_in_memory(
+    org, team, other_team, flag, status, organization_wide
+):
+    """Every sort, ascending and descending, with and without a flag or status filter: the
+    read model's order in SQL is the order the rows computed in memory take, through the ORM
+    and as the SQL written for an org admin's page that no filter narrows to some people
+    (with its counts)."""
     from dashboards.selectors.common import page_facts
     from dashboards.selectors.team import (
         SORT_KEYS,
@@ -703,19 +711,34 @@ def test_sql_filters_and_sorts_as_the_rows_in_memory(org, team, other_team, flag
     profiles = CoordinatorProfile.objects.filter(organization=org, active=True)
     context = page_facts(org, current)
     in_memory = dashboard_rows(profiles=profiles, context=context)
+    # A coordinator who left keeps their rows, and is on no page.
+    gone = CoordinatorProfile.objects.filter(organization=org, team=team).first()
+    gone.active = False
+    gone.save(update_fields=["active"])
+    profiles = CoordinatorProfile.objects.filter(organization=org, active=True)
+    in_memory = [row for row in in_memory if row.person.pk != gone.pk]
     for column in SORT_KEYS:
         for sort in (column, f"-{column}"):
-            expected = rows_filtered_and_sorted(in_memory, flag=flag, sort=sort)
+            expected = rows_filtered_and_sorted(in_memory, flag=flag, status=status, sort=sort)
             stored = ReadModelRows(
                 profiles=profiles,
                 context=context,
                 flag=flag,
-                status="",
+                status=status,
                 sort=sort,
                 cycles=[*cycles, current],
+                everyone_of=org.pk if organization_wide else None,
             )
             # The same rows in the same order, each as computed (levels, words, flags).
             assert list(stored) == expected, sort
+            assert [row.person.pk for row in stored[3:7]] == [
+                row.person.pk for row in expected[3:7]
+            ]
+            counts = stored.counts()
+            assert (counts.total, counts.shown) == (len(in_memory), len(expected))
+            assert counts.any_reviewed == any(
+                cell.value and not cell.submitted_only for row in in_memory for cell in row.cells
+            )
     assert_pages_read_back_as_computed(org)
 
 
