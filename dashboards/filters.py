@@ -194,6 +194,10 @@ class DashboardFilterSet(django_filters.FilterSet):
         value = self.form.cleaned_data.get(name)
         return "" if value in (None, "") else str(value)
 
+    def school_is_invalid(self) -> bool:
+        """Whether the school the request names was left out (the filter bar says so)."""
+        return self.is_bound and "school" in self.form.errors
+
     def narrows_people(self) -> bool:
         """Whether a filter keeps only some of the coordinators in reach (the cycle, flag,
         status and sort apply to their rows)."""

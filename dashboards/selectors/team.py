@@ -176,6 +176,16 @@ class DashboardReach:
     cycles: list[AssessmentCycle]
     everyone: bool = False  # an org admin's: ``profiles`` are every active coordinator
 
+    def team_count(self) -> int:
+        """How many teams are in reach: an org admin's counted, not read."""
+        if not self.everyone:
+            return len(self.teams)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {TEAMS} WHERE organization_id = %s", [self.organization_id]
+            )
+            return cursor.fetchone()[0]
+
     def team(self, team_id: str) -> Team | None:
         """The team of that id when it is in reach, else None."""
         return next((team for team in self.teams if str(team.pk) == team_id), None)
@@ -220,7 +230,8 @@ class TeamDashboard:
     filterset: DashboardFilterSet  # the filters as parsed, drawn again as the filter bar
     cycles: list[AssessmentCycle]
     cycle: AssessmentCycle | None
-    teams: list[Team]
+    teams: list[Team]  # read when first used
+    team_count: int  # how many (the filter bar and the heatmap show teams when more than one)
     team: Team | None
     rows: ReadModelRows | list[DashboardRow]  # filtered and sorted
     total: int  # coordinators in reach before the flag and status filters
@@ -650,6 +661,7 @@ def team_dashboard_for(
             cycles=reach.cycles,
             cycle=cycle,
             teams=reach.teams,
+            team_count=reach.team_count(),
             team=team,
             rows=rows_filtered_and_sorted(
                 rows, flag=filterset.value("flag"), status=filterset.value("status"), sort=sort
@@ -675,6 +687,7 @@ def team_dashboard_for(
         cycles=reach.cycles,
         cycle=cycle,
         teams=reach.teams,
+        team_count=reach.team_count(),
         team=team,
         rows=rows,
         total=counts.total,
