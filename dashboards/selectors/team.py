@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Coalesce, Lower, RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.functional import SimpleLazyObject
 
 from assessments.models import Assessment, AssessmentCycle
@@ -466,7 +466,7 @@ class OrganizationRowsSQL:
         column = sort.lstrip("-")
         if column not in SORT_KEYS:
             column = "name"
-        name = ["LOWER(u.last_name)", "LOWER(u.first_name)", "r.coordinator_id"]
+        name = ["r.sort_last_name", "r.sort_first_name", "r.coordinator_id"]
         if column == "name":
             return [f"{term} {'DESC' if descending else 'ASC'}" for term in name], []
         params: list = []
@@ -490,7 +490,7 @@ class OrganizationRowsSQL:
         if limit <= 0:
             return []
         order, order_params = self._ordering(sort)
-        joins = f"{self.joins} INNER JOIN {USERS} u ON u.id = p.user_id"
+        joins = self.joins
         if sort.lstrip("-") == "team":
             joins += f" LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id"
         where = f"{self.where} AND {self.condition}" if self.condition else self.where
@@ -570,11 +570,7 @@ class ReadModelRows:
     def _ordering(self) -> list:
         """The order of ``SORT_KEYS``: the sort asked for, ties by name (a descending sort
         keeps its ties in name order, as a stable reverse sort does)."""
-        name = [
-            Lower("coordinator__user__last_name"),
-            Lower("coordinator__user__first_name"),
-            F("coordinator_id"),
-        ]
+        name = [F("sort_last_name"), F("sort_first_name"), F("coordinator_id")]
         descending = self.sort.startswith("-")
         column = self.sort.lstrip("-")
         if column not in SORT_KEYS:

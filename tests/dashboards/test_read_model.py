@@ -34,7 +34,7 @@ from assessments.services import (
     site_indicator_ids,
 )
 from coordinators import events
-from coordinators.models import CoordinatorProfile, Team
+from coordinators.models import CoordinatorProfile, Team, User
 from coordinators.services import organization_school_year_set, person_update
 from dashboards import flags, overview_counts, read_model
 from dashboards.events import FlagThresholdsChanged
@@ -262,6 +262,23 @@ class ServiceCalls(RuleBasedStateMachine):
             details=details_of(
                 profile, role_start_date=timezone.localdate() - timedelta(days=365 * years + 3)
             ),
+            expected_version=user.version,
+        )
+
+    @rule(
+        who=WHO,
+        last=st.sampled_from(["Ávila", "avila", "Zhu", "de la Cruz"]),
+        first=st.sampled_from(["Ann", "émile", ""]),
+    )
+    def rename(self, who, last, first):
+        """A new name moves the coordinator in the name order the rows keep."""
+        profile = CoordinatorProfile.objects.select_related("user").get(pk=self.profiles[who].pk)
+        user = profile.user
+        self.attempt(
+            person_update,
+            person=user,
+            actor=self.director,
+            details=details_of(profile, last_name=last, first_name=first),
             expected_version=user.version,
         )
 
@@ -707,6 +724,11 @@ def test_sql_filters_and_sorts_as_the_rows_in_memory(
     current = open_cycle(org, due_in_days=-3)
     build_team(team, 6, cycles, current)
     build_team(other_team, 5, cycles, current)
+    # Names whose order turns on case and on letters beyond ASCII, and a shared last name.
+    names = [("émile", "Ávila"), ("Ann", "avila"), ("Bo", "Zhu"), ("al", "zhu"), ("", "Zhu")]
+    people = CoordinatorProfile.objects.filter(organization=org).order_by("pk")
+    for profile, (first, last) in zip(people, names, strict=False):
+        User.objects.filter(pk=profile.user_id).update(first_name=first, last_name=last)
     read_model.rebuild(organization_id=org.pk)
     profiles = CoordinatorProfile.objects.filter(organization=org, active=True)
     context = page_facts(org, current)
