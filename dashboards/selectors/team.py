@@ -388,28 +388,38 @@ STORED_SQL = ", ".join(
 IDS_PER_QUERY = 500
 
 
+# The joins of ``STORED_SQL``'s row (r): its profile (p), user (u) and team (t).
+STORED_JOINS = (
+    f"INNER JOIN {PROFILES} p ON p.id = r.coordinator_id "
+    f"INNER JOIN {USERS} u ON u.id = p.user_id "
+    f"LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id"
+)
+WORDS = STORED_COLUMNS.index("flag_words")
+
+
+def _decoded(columns) -> tuple:
+    """A row of ``STORED_SQL`` with its flags' words, given as JSON text, decoded. The
+    database gives the dates and booleans as such (SQLite converts its declared types)."""
+    columns = list(columns)
+    columns[WORDS] = json.loads(columns[WORDS])
+    return tuple(columns)
+
+
 def _stored_values(row_ids: list[int]) -> dict[int, tuple]:
     """The ``STORED_COLUMNS`` of the read model's rows ``row_ids``, by row id (one query per
     five hundred rows; one for a page). Written in SQL: through the ORM, converting a page's
-    hundred rows of some thirty columns cost more than reading them. The database gives the
-    dates and booleans as such (SQLite converts its declared types) and the flags' words as
-    JSON text, decoded here."""
+    hundred rows of some thirty columns cost more than reading them."""
     by_id: dict[int, tuple] = {}
-    words = STORED_COLUMNS.index("flag_words")
     with connection.cursor() as cursor:
         for start in range(0, len(row_ids), IDS_PER_QUERY):
             chunk = row_ids[start : start + IDS_PER_QUERY]
             cursor.execute(
-                f"SELECT r.id, {STORED_SQL} FROM {ROWS} r "
-                f"INNER JOIN {PROFILES} p ON p.id = r.coordinator_id "
-                f"INNER JOIN {USERS} u ON u.id = p.user_id "
-                f"LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id "
+                f"SELECT r.id, {STORED_SQL} FROM {ROWS} r {STORED_JOINS} "
                 f"WHERE r.id IN ({', '.join(['%s'] * len(chunk))})",
                 chunk,
             )
             for row_id, *columns in cursor.fetchall():
-                columns[words] = json.loads(columns[words])
-                by_id[row_id] = tuple(columns)
+                by_id[row_id] = _decoded(columns)
     return by_id
 
 
@@ -429,9 +439,9 @@ ANY_LEVEL = ~Q(
 
 
 class OrganizationRowsSQL:
-    """``ReadModelRows``' two queries written as SQL for one organization's active
-    coordinators in one cycle: the counts, and the ids of a slice in the order of
-    ``SORT_KEYS`` (the same expressions as ``ReadModelRows._ordering``)."""
+    """``ReadModelRows``' queries written as SQL for one organization's active coordinators
+    in one cycle: the counts, and the rows of a slice in the order of ``SORT_KEYS`` (the same
+    expressions as ``ReadModelRows._ordering``)."""
 
     def __init__(self, *, organization_id: int, context: PageFacts, flag: str, status: str):
         self.as_of = connection.ops.adapt_datefield_value(context.as_of)
@@ -485,22 +495,33 @@ class OrganizationRowsSQL:
         direction = "DESC" if descending else "ASC"
         return [*(f"{term} {direction}" for term in primary), *(f"{t} ASC" for t in name)], params
 
-    def ids(self, sort: str, *, offset: int, limit: int) -> list[int]:
-        """The ids of the rows ``offset`` to ``offset + limit`` in the order ``sort`` asks."""
+    def values(self, sort: str, *, offset: int, limit: int) -> list[tuple]:
+        """The ``STORED_COLUMNS`` of the rows ``offset`` to ``offset + limit`` in the order
+        ``sort`` asks, in one query: the page's ids are chosen over the narrow columns, then
+        only its rows are read whole (their flags' words are most of a row), in that order."""
         if limit <= 0:
             return []
         order, order_params = self._ordering(sort)
+        order_by = ", ".join(order)
         joins = self.joins
         if sort.lstrip("-") == "team":
             joins += f" LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id"
         where = f"{self.where} AND {self.condition}" if self.condition else self.where
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT r.id FROM {joins} WHERE {where} "
-                f"ORDER BY {', '.join(order)} LIMIT %s OFFSET %s",
-                [*self.params, *self.condition_params, *order_params, limit, offset],
+                f"SELECT {STORED_SQL} FROM (SELECT r.id FROM {joins} WHERE {where} "
+                f"ORDER BY {order_by} LIMIT %s OFFSET %s) page "
+                f"INNER JOIN {ROWS} r ON r.id = page.id {STORED_JOINS} ORDER BY {order_by}",
+                [
+                    *self.params,
+                    *self.condition_params,
+                    *order_params,
+                    limit,
+                    offset,
+                    *order_params,
+                ],
             )
-            return [pk for (pk,) in cursor.fetchall()]
+            return [_decoded(columns) for columns in cursor.fetchall()]
 
 
 class ReadModelRows:
@@ -514,7 +535,7 @@ class ReadModelRows:
 
     ``everyone_of``: the organization, when ``profiles`` are exactly its active coordinators
     (an org admin's page that no filter narrows to some people). The counts and the page's
-    ids are then written as SQL (``OrganizationRowsSQL``): building the same queries through
+    rows are then written as SQL (``OrganizationRowsSQL``): building the same queries through
     the ORM, with the profiles' subquery, cost several times what the database took.
     """
 
@@ -623,18 +644,18 @@ class ReadModelRows:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        # The page's ids are chosen by sorting the narrow rows of the ids alone; only the
-        # page's rows are read whole (their flag words are most of a row), then put in order.
         if self.sql is not None:
             start = index.start or 0
             stop = self.count() if index.stop is None else index.stop
-            ids = self.sql.ids(self.sort, offset=start, limit=max(stop - start, 0))
+            values = self.sql.values(self.sort, offset=start, limit=max(stop - start, 0))
         else:
+            # The page's ids are chosen by sorting the narrow rows of the ids alone; only the
+            # page's rows are read whole (their flag words are most of a row), then in order.
             ids = list(self.rows.order_by(*self._ordering()).values_list("pk", flat=True)[index])
-        if not ids:
+            by_id = _stored_values(ids) if ids else {}
+            values = [by_id[pk] for pk in ids if pk in by_id]
+        if not values:
             return []
-        by_id = _stored_values(ids)
-        values = [by_id[pk] for pk in ids if pk in by_id]
         return stored_rows(values, context=self.context, cycle_names=self.cycle_names)
 
     def __iter__(self):
