@@ -300,6 +300,19 @@ def stored_rows(
     as_of = context.as_of
     codes = list(flag_rules.FLAG_LABELS)
     shared_cells: dict[tuple, list[Cell]] = {}
+    shared_cell: dict[tuple, Cell] = {}
+
+    def _cell(version_id, key, value, submitted_only, from_cycle) -> Cell:
+        names = context.names(version_id)
+        return Cell(
+            key=key,
+            category_name=names.category(key),
+            value=value,
+            level_name=names.level(value),
+            submitted_only=submitted_only,
+            from_cycle=from_cycle,
+        )
+
     rows = []
     for (
         pk,
@@ -328,21 +341,17 @@ def stored_rows(
         if cycle_id is not None and levels_cycle_id not in (None, cycle_id):
             from_cycle = cycle_names.get(levels_cycle_id, "")
         levels, starts = tuple(levels_and_starts[:4]), levels_and_starts[4:]
-        # Rows with the same levels of the same rubric version share their (frozen) cells.
+        # Rows with the same levels of the same rubric version share their (frozen) cells,
+        # and lists of cells share the cells they have in common.
         cells_key = (version_id, levels, submitted_only, from_cycle)
         cells = shared_cells.get(cells_key)
         if cells is None:
-            names = context.names(version_id)
             cells = shared_cells[cells_key] = [
-                Cell(
-                    key=key,
-                    category_name=names.category(key),
-                    value=value,
-                    level_name=names.level(value),
-                    submitted_only=submitted_only,
-                    from_cycle=from_cycle,
+                shared_cell.get(cell_key) or shared_cell.setdefault(cell_key, _cell(*cell_key))
+                for cell_key in (
+                    (version_id, key, value, submitted_only, from_cycle)
+                    for key, value in zip(CATEGORY_KEYS, levels, strict=True)
                 )
-                for key, value in zip(CATEGORY_KEYS, levels, strict=True)
             ]
         rows.append(
             DashboardRow(
@@ -556,11 +565,13 @@ class ReadModelRows:
         if flag not in flag_rules.FLAG_LABELS:
             flag = ""
         self.sort = sort
+        self._count: int | None = None
         self.sql = None
-        if everyone_of is not None:
+        if everyone_of is not None:  # the ORM's querysets below are not even built
             self.sql = OrganizationRowsSQL(
                 organization_id=everyone_of, context=context, flag=flag, status=status
             )
+            return
         rows = CoordinatorCycleRow.objects.filter(
             cycle=context.cycle, coordinator__in=profiles.order_by().values("pk")
         )
@@ -571,7 +582,6 @@ class ReadModelRows:
         if status:
             self.condition &= Q(status=status)
         self.rows = rows.filter(self.condition)
-        self._count: int | None = None
 
     def counts(self) -> RowCounts:
         """The counts, with or without the flag and status filters, and of the rows with a
