@@ -291,6 +291,23 @@ def test_a_directors_dashboard_reads_their_teams_with_the_filters_given(
     assert team_dashboard_for(reach=reach, team=None, filterset=filterset).cycle == recent
 
 
+def test_a_dashboard_reads_the_cycles_as_the_orm_does(org, other_org, admin_user):
+    """The dashboards read the organization's cycles as SQL: the same cycles, newest first,
+    each value what the ORM gives (dates, aware times), as saved instances."""
+    past_cycles(org, 3)
+    open_cycle(org)
+    past_cycles(other_org, 1)
+    read = dashboard_reach(user=admin_user).cycles
+    expected = organization_cycles(org)
+    assert [cycle.pk for cycle in read] == [cycle.pk for cycle in expected]
+    for cycle, orm in zip(read, expected, strict=True):
+        for field in type(cycle)._meta.concrete_fields:
+            value, orm_value = getattr(cycle, field.attname), getattr(orm, field.attname)
+            assert (value, type(value)) == (orm_value, type(orm_value)), field.name
+        assert not cycle._state.adding and cycle._state.db == orm._state.db
+    assert any(cycle.updated_at.tzinfo is not None for cycle in read)
+
+
 def test_the_overview_page_is_as_of_the_cycle_asked_for_else_the_latest_opened(org, profile):
     (recent,) = past_cycles(org, 1)
     current = open_cycle(org)
