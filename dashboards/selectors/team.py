@@ -40,6 +40,7 @@ from dashboards.selectors.common import (
     Ref,
     assessment_infos_with_scores,
     chosen_cycle,
+    organization_rows,
     page_facts,
     stored_rows_facts,
 )
@@ -205,37 +206,6 @@ class TeamOutOfReach(LookupError):
     """The query names a team the person does not direct (or no longer directs)."""
 
 
-CYCLE_FIELDS = AssessmentCycle._meta.concrete_fields
-CYCLE_SQL = (
-    f"SELECT {', '.join(connection.ops.quote_name(field.column) for field in CYCLE_FIELDS)} "
-    f"FROM {AssessmentCycle._meta.db_table} WHERE organization_id = %s ORDER BY opens_on DESC"
-)
-
-
-def _organization_cycles(organization_id: int) -> list[AssessmentCycle]:
-    """``organization_cycles`` (one query), written as SQL: read on every dashboard request,
-    cache hits included, the ORM's building of the query cost five times reading it. Each
-    value goes through the converters the ORM applies (SQLite's dates and times)."""
-    columns = [field.get_col(AssessmentCycle._meta.db_table) for field in CYCLE_FIELDS]
-    converters = [
-        [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
-        for column in columns
-    ]
-    names = [field.attname for field in CYCLE_FIELDS]
-    with connection.cursor() as cursor:
-        cursor.execute(CYCLE_SQL, [organization_id])
-        fetched = cursor.fetchall()
-    cycles = []
-    for values in fetched:
-        converted = []
-        for value, column, column_converters in zip(values, columns, converters, strict=True):
-            for convert in column_converters:
-                value = convert(value, column, connection)
-            converted.append(value)
-        cycles.append(AssessmentCycle.from_db(connection.alias, names, converted))
-    return cycles
-
-
 def dashboard_reach(*, user) -> DashboardReach:
     """The teams, coordinators and cycles of ``user``'s dashboard (two queries)."""
     organization = user.organization_id
@@ -248,7 +218,7 @@ def dashboard_reach(*, user) -> DashboardReach:
         teams=SimpleLazyObject(lambda: list(teams)),
         team_queryset=teams,
         profiles=profiles_directed_by(user).filter(active=True),
-        cycles=_organization_cycles(organization),
+        cycles=organization_rows(AssessmentCycle, organization, order_by="-opens_on"),
         everyone=everyone,
     )
 
