@@ -23,6 +23,7 @@ SORT_COLUMNS = ("name", "team", "status", "flags", *CATEGORY_KEYS)
 SORT_CHOICES = [(f"{prefix}{key}", key) for key in SORT_COLUMNS for prefix in ("", "-")]
 
 ProfileSchool = CoordinatorProfile.schools.through
+PEOPLE_FILTERS = ("team", "school", "school_level", "setting", "q")
 
 
 def _attrs(attrs: dict) -> str:
@@ -192,6 +193,15 @@ class DashboardFilterSet(django_filters.FilterSet):
         self.form.is_valid()
         value = self.form.cleaned_data.get(name)
         return "" if value in (None, "") else str(value)
+
+    def school_is_invalid(self) -> bool:
+        """Whether the school the request names was left out (the filter bar says so)."""
+        return self.is_bound and "school" in self.form.errors
+
+    def narrows_people(self) -> bool:
+        """Whether a filter keeps only some of the coordinators in reach (the cycle, flag,
+        status and sort apply to their rows)."""
+        return any(self.value(name) for name in PEOPLE_FILTERS)
 
     def filter_school_level(self, queryset, name, value):
         return queryset.filter(

@@ -204,6 +204,11 @@ class CoordinatorCycleRow(models.Model):
     rubric_version_id = models.IntegerField(null=True)  # that of this cycle's assessment
     role_start_date = models.DateField(null=True)
     career_stage_id = models.IntegerField(null=True)
+    # The coordinator's last and first names in lower case: the dashboard's name order (and
+    # every other sort's ties), read from an index (``read_model_name_order``), so a page in
+    # that order reads its own rows rather than sorting every coordinator of the cycle.
+    sort_last_name = models.TextField(default="")
+    sort_first_name = models.TextField(default="")
     # When this cycle's assessment is finalized and the coordinator has a later finalized
     # one: the day that next cycle opened and its levels (the supervisor's, else the self
     # level), so the impact report counts how levels moved with GROUP BY over the rows.
@@ -281,6 +286,10 @@ class CoordinatorCycleRow(models.Model):
                 name="read_model_finalized",
             ),
             models.Index(fields=DASHBOARD_COLUMNS, name="read_model_dashboard"),
+            models.Index(
+                fields=["cycle", "sort_last_name", "sort_first_name", "coordinator"],
+                name="read_model_name_order",
+            ),
         ]
 
     def __str__(self):

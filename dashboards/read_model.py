@@ -598,6 +598,8 @@ def _rows_for(organization_id: int, profiles) -> list[CoordinatorCycleRow]:
                     rubric_version_id=mine.rubric_version_id if mine else None,
                     role_start_date=person.role_start_date,
                     career_stage_id=person.career_stage_id,
+                    sort_last_name=person.last_name.lower(),
+                    sort_first_name=person.first_name.lower(),
                     next_finalized_opens_on=after.opens_on if after else None,
                     **{
                         f"next_level_{key}": later.level(key) if later else None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
-from django.db.models.functions import Coalesce, Lower, RowNumber
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils.functional import SimpleLazyObject
 
 from assessments.models import Assessment, AssessmentCycle
@@ -40,7 +40,7 @@ from dashboards.selectors.common import (
     Ref,
     assessment_infos_with_scores,
     chosen_cycle,
-    organization_cycles,
+    organization_rows,
     page_facts,
     stored_rows_facts,
 )
@@ -174,6 +174,17 @@ class DashboardReach:
     team_queryset: QuerySet[Team]  # the same teams, not read (the team filter's scope)
     profiles: QuerySet[CoordinatorProfile]  # not yet read: the filters narrow it first
     cycles: list[AssessmentCycle]
+    everyone: bool = False  # an org admin's: ``profiles`` are every active coordinator
+
+    def team_count(self) -> int:
+        """How many teams are in reach: an org admin's counted, not read."""
+        if not self.everyone:
+            return len(self.teams)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*) FROM {TEAMS} WHERE organization_id = %s", [self.organization_id]
+            )
+            return cursor.fetchone()[0]
 
     def team(self, team_id: str) -> Team | None:
         """The team of that id when it is in reach, else None."""
@@ -199,14 +210,16 @@ def dashboard_reach(*, user) -> DashboardReach:
     """The teams, coordinators and cycles of ``user``'s dashboard (two queries)."""
     organization = user.organization_id
     teams = Team.objects.filter(organization=organization).order_by("name")
-    if not has_role(user, Role.ADMIN):
+    everyone = has_role(user, Role.ADMIN)
+    if not everyone:
         teams = teams.filter(director=user)
     return DashboardReach(
         organization_id=organization,
         teams=SimpleLazyObject(lambda: list(teams)),
         team_queryset=teams,
         profiles=profiles_directed_by(user).filter(active=True),
-        cycles=organization_cycles(organization),
+        cycles=organization_rows(AssessmentCycle, organization, order_by="-opens_on"),
+        everyone=everyone,
     )
 
 
@@ -217,7 +230,8 @@ class TeamDashboard:
     filterset: DashboardFilterSet  # the filters as parsed, drawn again as the filter bar
     cycles: list[AssessmentCycle]
     cycle: AssessmentCycle | None
-    teams: list[Team]
+    teams: list[Team]  # read when first used
+    team_count: int  # how many (the filter bar and the heatmap show teams when more than one)
     team: Team | None
     rows: ReadModelRows | list[DashboardRow]  # filtered and sorted
     total: int  # coordinators in reach before the flag and status filters
@@ -286,6 +300,19 @@ def stored_rows(
     as_of = context.as_of
     codes = list(flag_rules.FLAG_LABELS)
     shared_cells: dict[tuple, list[Cell]] = {}
+    shared_cell: dict[tuple, Cell] = {}
+
+    def _cell(version_id, key, value, submitted_only, from_cycle) -> Cell:
+        names = context.names(version_id)
+        return Cell(
+            key=key,
+            category_name=names.category(key),
+            value=value,
+            level_name=names.level(value),
+            submitted_only=submitted_only,
+            from_cycle=from_cycle,
+        )
+
     rows = []
     for (
         pk,
@@ -314,21 +341,17 @@ def stored_rows(
         if cycle_id is not None and levels_cycle_id not in (None, cycle_id):
             from_cycle = cycle_names.get(levels_cycle_id, "")
         levels, starts = tuple(levels_and_starts[:4]), levels_and_starts[4:]
-        # Rows with the same levels of the same rubric version share their (frozen) cells.
+        # Rows with the same levels of the same rubric version share their (frozen) cells,
+        # and lists of cells share the cells they have in common.
         cells_key = (version_id, levels, submitted_only, from_cycle)
         cells = shared_cells.get(cells_key)
         if cells is None:
-            names = context.names(version_id)
             cells = shared_cells[cells_key] = [
-                Cell(
-                    key=key,
-                    category_name=names.category(key),
-                    value=value,
-                    level_name=names.level(value),
-                    submitted_only=submitted_only,
-                    from_cycle=from_cycle,
+                shared_cell.get(cell_key) or shared_cell.setdefault(cell_key, _cell(*cell_key))
+                for cell_key in (
+                    (version_id, key, value, submitted_only, from_cycle)
+                    for key, value in zip(CATEGORY_KEYS, levels, strict=True)
                 )
-                for key, value in zip(CATEGORY_KEYS, levels, strict=True)
             ]
         rows.append(
             DashboardRow(
@@ -374,29 +397,140 @@ STORED_SQL = ", ".join(
 IDS_PER_QUERY = 500
 
 
+# The joins of ``STORED_SQL``'s row (r): its profile (p), user (u) and team (t).
+STORED_JOINS = (
+    f"INNER JOIN {PROFILES} p ON p.id = r.coordinator_id "
+    f"INNER JOIN {USERS} u ON u.id = p.user_id "
+    f"LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id"
+)
+WORDS = STORED_COLUMNS.index("flag_words")
+
+
+def _decoded(columns) -> tuple:
+    """A row of ``STORED_SQL`` with its flags' words, given as JSON text, decoded. The
+    database gives the dates and booleans as such (SQLite converts its declared types)."""
+    columns = list(columns)
+    columns[WORDS] = json.loads(columns[WORDS])
+    return tuple(columns)
+
+
 def _stored_values(row_ids: list[int]) -> dict[int, tuple]:
     """The ``STORED_COLUMNS`` of the read model's rows ``row_ids``, by row id (one query per
     five hundred rows; one for a page). Written in SQL: through the ORM, converting a page's
-    hundred rows of some thirty columns cost more than reading them. The database gives the
-    dates and booleans as such (SQLite converts its declared types) and the flags' words as
-    JSON text, decoded here."""
+    hundred rows of some thirty columns cost more than reading them."""
     by_id: dict[int, tuple] = {}
-    words = STORED_COLUMNS.index("flag_words")
     with connection.cursor() as cursor:
         for start in range(0, len(row_ids), IDS_PER_QUERY):
             chunk = row_ids[start : start + IDS_PER_QUERY]
             cursor.execute(
-                f"SELECT r.id, {STORED_SQL} FROM {ROWS} r "
-                f"INNER JOIN {PROFILES} p ON p.id = r.coordinator_id "
-                f"INNER JOIN {USERS} u ON u.id = p.user_id "
-                f"LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id "
+                f"SELECT r.id, {STORED_SQL} FROM {ROWS} r {STORED_JOINS} "
                 f"WHERE r.id IN ({', '.join(['%s'] * len(chunk))})",
                 chunk,
             )
             for row_id, *columns in cursor.fetchall():
-                columns[words] = json.loads(columns[words])
-                by_id[row_id] = tuple(columns)
+                by_id[row_id] = _decoded(columns)
     return by_id
+
+
+@dataclass(frozen=True)
+class RowCounts:
+    """What the dashboard counts of a cycle's rows in reach: all of them, those the flag and
+    status filters keep, and whether any shows a reviewed level."""
+
+    total: int
+    shown: int
+    any_reviewed: bool
+
+
+ANY_LEVEL = ~Q(
+    level_coordinator=None, level_site=None, level_organization=None, level_development=None
+)
+
+
+class OrganizationRowsSQL:
+    """``ReadModelRows``' queries written as SQL for one organization's active coordinators
+    in one cycle: the counts, and the rows of a slice in the order of ``SORT_KEYS`` (the same
+    expressions as ``ReadModelRows._ordering``)."""
+
+    def __init__(self, *, organization_id: int, context: PageFacts, flag: str, status: str):
+        self.as_of = connection.ops.adapt_datefield_value(context.as_of)
+        self.joins = f"{ROWS} r INNER JOIN {PROFILES} p ON p.id = r.coordinator_id"
+        self.where = "r.cycle_id = %s AND p.organization_id = %s AND p.active = %s"
+        self.params: list = [context.cycle.pk, organization_id, True]
+        conditions, self.condition_params = [], []
+        if flag:
+            conditions.append(f"r.{flag}_from <= %s")
+            self.condition_params.append(self.as_of)
+        if status:
+            conditions.append("r.status = %s")
+            self.condition_params.append(status)
+        self.condition = " AND ".join(conditions)
+
+    def counts(self) -> RowCounts:
+        any_level = " OR ".join(f"r.level_{key} IS NOT NULL" for key in CATEGORY_KEYS)
+        shown = f"COUNT(CASE WHEN {self.condition} THEN 1 END)" if self.condition else "COUNT(*)"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT COUNT(*), {shown}, "
+                f"COUNT(CASE WHEN r.levels_reviewed = %s AND ({any_level}) THEN 1 END) "
+                f"FROM {self.joins} WHERE {self.where}",
+                [*self.condition_params, True, *self.params],
+            )
+            total, shown_count, reviewed = cursor.fetchone()
+        return RowCounts(total, shown_count, reviewed > 0)
+
+    def _ordering(self, sort: str) -> tuple[list[str], list]:
+        """The ORDER BY terms and their parameters."""
+        descending = sort.startswith("-")
+        column = sort.lstrip("-")
+        if column not in SORT_KEYS:
+            column = "name"
+        name = ["r.sort_last_name", "r.sort_first_name", "r.coordinator_id"]
+        if column == "name":
+            return [f"{term} {'DESC' if descending else 'ASC'}" for term in name], []
+        params: list = []
+        if column == "team":
+            primary = ["CASE WHEN p.team_id IS NULL THEN 1 ELSE 0 END", "COALESCE(t.name, '')"]
+        elif column == "status":
+            whens = " ".join(f"WHEN %s THEN {i}" for i in range(len(STATUS_LABELS)))
+            primary = [f"CASE r.status {whens} ELSE 0 END"]
+            params = list(STATUS_LABELS)
+        elif column == "flags":
+            starts = [f"CASE WHEN r.{start} <= %s THEN 1 ELSE 0 END" for start in STARTS]
+            primary = [f"({' + '.join(starts)})"]
+            params = [self.as_of] * len(starts)
+        else:
+            primary = [f"COALESCE(r.level_{column}, 0)"]
+        direction = "DESC" if descending else "ASC"
+        return [*(f"{term} {direction}" for term in primary), *(f"{t} ASC" for t in name)], params
+
+    def values(self, sort: str, *, offset: int, limit: int) -> list[tuple]:
+        """The ``STORED_COLUMNS`` of the rows ``offset`` to ``offset + limit`` in the order
+        ``sort`` asks, in one query: the page's ids are chosen over the narrow columns, then
+        only its rows are read whole (their flags' words are most of a row), in that order."""
+        if limit <= 0:
+            return []
+        order, order_params = self._ordering(sort)
+        order_by = ", ".join(order)
+        joins = self.joins
+        if sort.lstrip("-") == "team":
+            joins += f" LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id"
+        where = f"{self.where} AND {self.condition}" if self.condition else self.where
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {STORED_SQL} FROM (SELECT r.id FROM {joins} WHERE {where} "
+                f"ORDER BY {order_by} LIMIT %s OFFSET %s) page "
+                f"INNER JOIN {ROWS} r ON r.id = page.id {STORED_JOINS} ORDER BY {order_by}",
+                [
+                    *self.params,
+                    *self.condition_params,
+                    *order_params,
+                    limit,
+                    offset,
+                    *order_params,
+                ],
+            )
+            return [_decoded(columns) for columns in cursor.fetchall()]
 
 
 class ReadModelRows:
@@ -407,6 +541,11 @@ class ReadModelRows:
     for are read with their stored levels and flag words (``stored_rows``), so a page of a
     hundred costs the same at any size of organization. A Paginator pages it; iterating
     reads every row (the exports).
+
+    ``everyone_of``: the organization, when ``profiles`` are exactly its active coordinators
+    (an org admin's page that no filter narrows to some people). The counts and the page's
+    rows are then written as SQL (``OrganizationRowsSQL``): building the same queries through
+    the ORM, with the profiles' subquery, cost several times what the database took.
     """
 
     def __init__(
@@ -418,31 +557,51 @@ class ReadModelRows:
         status: str,
         sort: str,
         cycles: list[AssessmentCycle],  # the organization's, for the names of earlier cycles
+        everyone_of: int | None = None,
     ):
         self.context = context
         self.cycle_names = {cycle.pk: cycle.name for cycle in cycles}
         as_of = context.as_of
+        if flag not in flag_rules.FLAG_LABELS:
+            flag = ""
+        self.sort = sort
+        self._count: int | None = None
+        self.sql = None
+        if everyone_of is not None:  # the ORM's querysets below are not even built
+            self.sql = OrganizationRowsSQL(
+                organization_id=everyone_of, context=context, flag=flag, status=status
+            )
+            return
         rows = CoordinatorCycleRow.objects.filter(
             cycle=context.cycle, coordinator__in=profiles.order_by().values("pk")
         )
         self.unfiltered = rows
         self.condition = Q()
-        if flag in flag_rules.FLAG_LABELS:
+        if flag:
             self.condition &= Q(**{f"{flag}_from__lte": as_of})
         if status:
             self.condition &= Q(status=status)
         self.rows = rows.filter(self.condition)
-        self.sort = sort
-        self._count: int | None = None
+
+    def counts(self) -> RowCounts:
+        """The counts, with or without the flag and status filters, and of the rows with a
+        reviewed level, in one pass over an index (read_model_dashboard), not the rows."""
+        if self.sql is not None:
+            counts = self.sql.counts()
+        else:
+            found = self.unfiltered.aggregate(
+                total=Count("pk"),
+                shown=Count("pk", filter=self.condition),
+                reviewed=Count("pk", filter=Q(levels_reviewed=True) & ANY_LEVEL),
+            )
+            counts = RowCounts(found["total"], found["shown"], found["reviewed"] > 0)
+        self._count = counts.shown
+        return counts
 
     def _ordering(self) -> list:
         """The order of ``SORT_KEYS``: the sort asked for, ties by name (a descending sort
         keeps its ties in name order, as a stable reverse sort does)."""
-        name = [
-            Lower("coordinator__user__last_name"),
-            Lower("coordinator__user__first_name"),
-            F("coordinator_id"),
-        ]
+        name = [F("sort_last_name"), F("sort_first_name"), F("coordinator_id")]
         descending = self.sort.startswith("-")
         column = self.sort.lstrip("-")
         if column not in SORT_KEYS:
@@ -483,12 +642,8 @@ class ReadModelRows:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.rows.count()
+            self._count = self.counts().shown if self.sql is not None else self.rows.count()
         return self._count
-
-    def known_count(self, count: int) -> None:
-        """The count, when a query that read the rows anyway has counted them."""
-        self._count = count
 
     def __len__(self) -> int:
         return self.count()
@@ -499,13 +654,18 @@ class ReadModelRows:
     def __getitem__(self, index):
         if not isinstance(index, slice):
             return self[index : index + 1][0]
-        # The page's ids are chosen by sorting the narrow rows of the ids alone; only the
-        # page's rows are read whole (their flag words are most of a row), then put in order.
-        ids = list(self.rows.order_by(*self._ordering()).values_list("pk", flat=True)[index])
-        if not ids:
+        if self.sql is not None:
+            start = index.start or 0
+            stop = self.count() if index.stop is None else index.stop
+            values = self.sql.values(self.sort, offset=start, limit=max(stop - start, 0))
+        else:
+            # The page's ids are chosen by sorting the narrow rows of the ids alone; only the
+            # page's rows are read whole (their flag words are most of a row), then in order.
+            ids = list(self.rows.order_by(*self._ordering()).values_list("pk", flat=True)[index])
+            by_id = _stored_values(ids) if ids else {}
+            values = [by_id[pk] for pk in ids if pk in by_id]
+        if not values:
             return []
-        by_id = _stored_values(ids)
-        values = [by_id[pk] for pk in ids if pk in by_id]
         return stored_rows(values, context=self.context, cycle_names=self.cycle_names)
 
     def __iter__(self):
@@ -528,6 +688,7 @@ def team_dashboard_for(
             cycles=reach.cycles,
             cycle=cycle,
             teams=reach.teams,
+            team_count=reach.team_count(),
             team=team,
             rows=rows_filtered_and_sorted(
                 rows, flag=filterset.value("flag"), status=filterset.value("status"), sort=sort
@@ -543,28 +704,22 @@ def team_dashboard_for(
         status=filterset.value("status"),
         sort=sort,
         cycles=reach.cycles,
+        everyone_of=None
+        if filterset.narrows_people() or not reach.everyone
+        else reach.organization_id,
     )
-    any_level = ~Q(
-        level_coordinator=None, level_site=None, level_organization=None, level_development=None
-    )
-    # The counts, with or without the flag and status filters, and of the rows with a
-    # reviewed level, in one pass over an index (read_model_dashboard), not the rows.
-    counts = rows.unfiltered.aggregate(
-        total=Count("pk"),
-        shown=Count("pk", filter=rows.condition),
-        reviewed=Count("pk", filter=Q(levels_reviewed=True) & any_level),
-    )
-    rows.known_count(counts["shown"])
+    counts = rows.counts()
     return TeamDashboard(
         filterset=filterset,
         cycles=reach.cycles,
         cycle=cycle,
         teams=reach.teams,
+        team_count=reach.team_count(),
         team=team,
         rows=rows,
-        total=counts["total"],
+        total=counts.total,
         sort=sort,
-        any_finalized=counts["reviewed"] > 0,
+        any_finalized=counts.any_reviewed,
     )
 
 

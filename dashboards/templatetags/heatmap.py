@@ -68,13 +68,25 @@ def _label(text: str) -> str:
     return escape(text)
 
 
-def _flags(flags) -> str:
-    return "".join(
-        FLAG.format(code=flag.code, text=escape(flag.explanation), label=_label(flag.label))
-        if flag.explanation
-        else BARE_FLAG.format(code=flag.code, label=_label(flag.label))
-        for flag in flags
-    )
+def _flag(flag) -> str:
+    if flag.explanation:
+        return FLAG.format(code=flag.code, text=escape(flag.explanation), label=_label(flag.label))
+    return BARE_FLAG.format(code=flag.code, label=_label(flag.label))
+
+
+def _once(written: dict | None, key, write, value) -> str:
+    """``write(value)``, or what it wrote before in this table under ``key``."""
+    if written is None:
+        return write(value)
+    html = written.get(key)
+    if html is None:
+        html = written[key] = write(value)
+    return html
+
+
+def _flags(flags, written: dict | None = None) -> str:
+    # Many rows raise the same flag in the same words (a cycle's overdue self-assessments).
+    return "".join(_once(written, flag, _flag, flag) for flag in flags)
 
 
 def _goals(deadline: dict | None) -> str:
@@ -87,30 +99,33 @@ def _goals(deadline: dict | None) -> str:
     )
 
 
-def _cells(cells) -> str:
-    return "".join(
-        CELL.format(
+def _cell(cell) -> str:
+    if cell.value:
+        return CELL.format(
             value=cell.value,
             category=escape(cell.category_name),
             level=escape(cell.level_name),
             unreviewed=UNREVIEWED if cell.submitted_only else "",
         )
-        if cell.value
-        else UNRATED_CELL.format(category=escape(cell.category_name))
-        for cell in cells
-    )
+    return UNRATED_CELL.format(category=escape(cell.category_name))
+
+
+def _cells(cells, written: dict | None = None) -> str:
+    return "".join(_once(written, cell, _cell, cell) for cell in cells)
+
+
+def _team(team) -> str:
+    return TEAM.format(escape(team.name if team and team.name else "—"))
 
 
 def heatmap_row(row, deadline, *, url: str, with_team: bool, written=None) -> str:
-    """``written``: the cells already written in this table, by the id of a list of cells
-    that several rows share (the dashboard's rows with the same levels do)."""
+    """``written``: what is already written in this table, by the id of a list of cells
+    that several rows share (the dashboard's rows with the same levels do) or of a team, and
+    by cell and flag."""
     person = row.person
-    if written is None:
-        cells = _cells(row.cells)
-    else:
-        cells = written.get(id(row.cells))
-        if cells is None:
-            cells = written[id(row.cells)] = _cells(row.cells)
+    # Rows with the same levels share their list of cells; a cell's words are a few.
+    cells = _once(written, id(row.cells), lambda cells: _cells(cells, written), row.cells)
+    team = _once(written, id(person.team), _team, person.team) if with_team else ""
     first = row.cells[0]
     if first.from_cycle:
         source = FROM_CYCLE.format(escape(first.from_cycle))
@@ -120,13 +135,11 @@ def heatmap_row(row, deadline, *, url: str, with_team: bool, written=None) -> st
         url=url,
         name=escape(person.display_name),
         schools=", ".join(escape(school.name) for school in row.schools) or "No school site",
-        team=TEAM.format(escape(person.team.name if person.team and person.team.name else "—"))
-        if with_team
-        else "",
+        team=team,
         cells=cells,
         status=_label(row.status_label),
         source=source,
-        flags=_flags(row.flags) or NONE,
+        flags=_flags(row.flags, written) or NONE,
         goals=_goals(deadline),
     )
 
@@ -136,7 +149,7 @@ def heatmap_rows(rows_and_deadlines, team_count) -> str:
     """The ``<tr>`` of every (row, goals due) pair, in order."""
     link = reverse("dashboards:coordinator-detail", args=[0])
     start, end = link[: link.rindex("0")], link[link.rindex("0") + 1 :]
-    written: dict[int, str] = {}  # the rows are alive meanwhile, so their ids stay theirs
+    written: dict = {}  # the rows are alive meanwhile, so their ids stay theirs
     return mark_safe(
         "".join(
             heatmap_row(

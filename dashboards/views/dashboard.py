@@ -4,6 +4,7 @@ in dashboards/views/exports.py."""
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from coordinators.access import check_role, get_profile_for_user, has_role, role_required
@@ -39,11 +40,16 @@ NARROWING_FILTERS = ("team", "school", "school_level", "setting", "flag", "statu
 
 def _reach_and_team(request) -> tuple[DashboardReach, Team | None, DashboardFilterSet]:
     """The user's reach, the team the request names if it is in reach (else a 404), and the
-    request's filters."""
+    request's filters (built when first used: a cache hit uses them only to name a team)."""
     check_role(request.user, Role.DIRECTOR, Role.ADMIN)
     reach = dashboard_reach(user=request.user)
-    filterset = DashboardFilterSet(
-        request.GET or None, queryset=reach.profiles, cycles=reach.cycles, teams=reach.team_queryset
+    filterset = SimpleLazyObject(
+        lambda: DashboardFilterSet(
+            request.GET or None,
+            queryset=reach.profiles,
+            cycles=reach.cycles,
+            teams=reach.team_queryset,
+        )
     )
     try:
         team = reach.team_named_by(request.GET.get("team", ""), filterset)

@@ -6,9 +6,17 @@ import pytest
 from django import forms
 from django.http import QueryDict
 from django.template import engines
+from django.utils.html import escape
 
+from coordinators.models import Team
 from dashboards.filters import DashboardFilterSet, WrittenHiddenInput, WrittenTextInput
-from dashboards.templatetags.filter_bar import filter_field
+from dashboards.read_model import Ref
+from dashboards.templatetags.filter_bar import (
+    BAR_FIELDS,
+    HIDDEN_FIELDS,
+    dashboard_filter_fields,
+    filter_field,
+)
 
 NASTY = '<b>Ann</b> & "O\'Neil"'
 
@@ -48,3 +56,26 @@ def test_each_filter_field_is_the_html_of_its_include(query):
     for name in form.fields:
         field = form[name]
         assert filter_field(field) == include.render({"field": field}), name
+
+
+@pytest.mark.django_db
+def test_a_bar_without_filters_is_what_its_form_writes_for_each_set_of_cycles(org, team):
+    """With no filter asked for, the bar's fields are written once per set of cycles: the same
+    HTML as the request's own form draws, and another set of cycles draws its own."""
+    teams = Team.objects.filter(organization=org)
+    for cycles in ([Ref(3, "2025–26 Fall"), Ref(1, NASTY)], [Ref(7, "2026–27 Spring")]):
+        for _ in range(2):  # the second time from what was written the first
+            written = dashboard_filter_fields(
+                DashboardFilterSet(None, queryset=None, cycles=cycles, teams=teams)
+            )
+            form = DashboardFilterSet(None, queryset=None, cycles=cycles, teams=teams).form
+            assert written == {
+                **{name: filter_field(form[name]) for name in BAR_FIELDS},
+                **{name: str(form[name]) for name in HIDDEN_FIELDS},
+            }
+            assert set(written) == set(form.fields)
+            for cycle in cycles:
+                assert (
+                    f'<option value="{cycle.pk}">{escape(cycle.name)}</option>'
+                    in (written["cycle"])
+                )

@@ -34,7 +34,7 @@ from assessments.services import (
     site_indicator_ids,
 )
 from coordinators import events
-from coordinators.models import CoordinatorProfile, Team
+from coordinators.models import CoordinatorProfile, Team, User
 from coordinators.services import organization_school_year_set, person_update
 from dashboards import flags, overview_counts, read_model
 from dashboards.events import FlagThresholdsChanged
@@ -262,6 +262,23 @@ class ServiceCalls(RuleBasedStateMachine):
             details=details_of(
                 profile, role_start_date=timezone.localdate() - timedelta(days=365 * years + 3)
             ),
+            expected_version=user.version,
+        )
+
+    @rule(
+        who=WHO,
+        last=st.sampled_from(["Ávila", "avila", "Zhu", "de la Cruz"]),
+        first=st.sampled_from(["Ann", "émile", ""]),
+    )
+    def rename(self, who, last, first):
+        """A new name moves the coordinator in the name order the rows keep."""
+        profile = CoordinatorProfile.objects.select_related("user").get(pk=self.profiles[who].pk)
+        user = profile.user
+        self.attempt(
+            person_update,
+            person=user,
+            actor=self.director,
+            details=details_of(profile, last_name=last, first_name=first),
             expected_version=user.version,
         )
 
@@ -682,10 +699,18 @@ def test_threshold_and_goal_changes_reach_the_read_model_and_the_version(
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("flag", ["", flags.SITE_GAP, flags.OVERDUE, flags.STALLED])
-def test_sql_filters_and_sorts_as_the_rows_in_memory(org, team, other_team, flag):
-    """Every sort, ascending and descending, with and without a flag filter: the read model's
-    order in SQL is the order the rows computed in memory take."""
+@pytest.mark.parametrize(
+    "flag,status",
+    [("", ""), (flags.SITE_GAP, ""), (flags.OVERDUE, ""), (flags.STALLED, ""), ("", "submitted")],
+)
+@pytest.mark.parametrize("organization_wide", [False, True])
+def test_sql_filters_and_sorts_as_the_rows_in_memory(
+    org, team, other_team, flag, status, organization_wide
+):
+    """Every sort, ascending and descending, with and without a flag or status filter: the
+    read model's order in SQL is the order the rows computed in memory take, through the ORM
+    and as the SQL written for an org admin's page that no filter narrows to some people
+    (with its counts)."""
     from dashboards.selectors.common import page_facts
     from dashboards.selectors.team import (
         SORT_KEYS,
@@ -699,23 +724,43 @@ def test_sql_filters_and_sorts_as_the_rows_in_memory(org, team, other_team, flag
     current = open_cycle(org, due_in_days=-3)
     build_team(team, 6, cycles, current)
     build_team(other_team, 5, cycles, current)
+    # Names whose order turns on case and on letters beyond ASCII, and a shared last name.
+    names = [("émile", "Ávila"), ("Ann", "avila"), ("Bo", "Zhu"), ("al", "zhu"), ("", "Zhu")]
+    people = CoordinatorProfile.objects.filter(organization=org).order_by("pk")
+    for profile, (first, last) in zip(people, names, strict=False):
+        User.objects.filter(pk=profile.user_id).update(first_name=first, last_name=last)
     read_model.rebuild(organization_id=org.pk)
     profiles = CoordinatorProfile.objects.filter(organization=org, active=True)
     context = page_facts(org, current)
     in_memory = dashboard_rows(profiles=profiles, context=context)
+    # A coordinator who left keeps their rows, and is on no page.
+    gone = CoordinatorProfile.objects.filter(organization=org, team=team).first()
+    gone.active = False
+    gone.save(update_fields=["active"])
+    profiles = CoordinatorProfile.objects.filter(organization=org, active=True)
+    in_memory = [row for row in in_memory if row.person.pk != gone.pk]
     for column in SORT_KEYS:
         for sort in (column, f"-{column}"):
-            expected = rows_filtered_and_sorted(in_memory, flag=flag, sort=sort)
+            expected = rows_filtered_and_sorted(in_memory, flag=flag, status=status, sort=sort)
             stored = ReadModelRows(
                 profiles=profiles,
                 context=context,
                 flag=flag,
-                status="",
+                status=status,
                 sort=sort,
                 cycles=[*cycles, current],
+                everyone_of=org.pk if organization_wide else None,
             )
             # The same rows in the same order, each as computed (levels, words, flags).
             assert list(stored) == expected, sort
+            assert [row.person.pk for row in stored[3:7]] == [
+                row.person.pk for row in expected[3:7]
+            ]
+            counts = stored.counts()
+            assert (counts.total, counts.shown) == (len(in_memory), len(expected))
+            assert counts.any_reviewed == any(
+                cell.value and not cell.submitted_only for row in in_memory for cell in row.cells
+            )
     assert_pages_read_back_as_computed(org)
 
 

@@ -16,6 +16,7 @@ from dashboards.selectors.common import (
     default_cycle,
     organization_cycles,
     page_facts,
+    stored_rows_facts,
 )
 from dashboards.selectors.coordinator import coordinator_history
 from dashboards.selectors.overview import organization_overview, overview_page
@@ -25,6 +26,7 @@ from dashboards.selectors.team import (
     rows_filtered_and_sorted,
     team_dashboard_for,
 )
+from growth.models import CareerStage
 from growth.services import career_position_set
 from rubrics.models import Level
 from tests.dashboards.dashboard_data import assess, build_team, open_cycle, past_cycles
@@ -317,6 +319,29 @@ def test_a_directors_dashboard_reads_their_teams_with_the_filters_given(
         {"cycle": str(recent.pk)}, queryset=reach.profiles, cycles=reach.cycles, teams=reach.teams
     )
     assert team_dashboard_for(reach=reach, team=None, filterset=filterset).cycle == recent
+
+
+def assert_read_as_the_orm_reads(read: list, expected: list) -> None:
+    assert [row.pk for row in read] == [row.pk for row in expected] != []
+    for row, orm in zip(read, expected, strict=True):
+        for field in type(row)._meta.concrete_fields:
+            value, orm_value = getattr(row, field.attname), getattr(orm, field.attname)
+            assert (value, type(value)) == (orm_value, type(orm_value)), field.name
+        assert not row._state.adding and row._state.db == orm._state.db
+
+
+def test_a_dashboard_reads_cycles_and_career_stages_as_the_orm_does(org, other_org, admin_user):
+    """The dashboards read the organization's cycles and career stages as SQL: the same rows
+    in the same order, each value what the ORM gives (dates, aware times), as saved
+    instances."""
+    past_cycles(org, 3)
+    current = open_cycle(org)
+    past_cycles(other_org, 1)
+    cycles = dashboard_reach(user=admin_user).cycles
+    assert_read_as_the_orm_reads(cycles, organization_cycles(org))
+    assert any(cycle.updated_at.tzinfo is not None for cycle in cycles)
+    stages = CareerStage.objects.filter(organization=org).order_by("order")
+    assert_read_as_the_orm_reads(stored_rows_facts(org, current).stages, list(stages))
 
 
 def test_the_overview_page_is_as_of_the_cycle_asked_for_else_the_latest_opened(org, profile):
