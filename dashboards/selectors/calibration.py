@@ -223,7 +223,7 @@ def calibration_report(
     organization_figures.people = counted[0][columns.index("everyone")] if counted else 0
     # Every rater's place, but the figures of the page's raters only: a rater's figures are
     # made again from its row when it is shown.
-    key_at = columns.index("rater")
+    key_at = columns.index("rater") if counted else 0  # no column at all before a cycle opens
     places = sorted(
         (
             (
