@@ -1,6 +1,9 @@
 import os
 import shutil
+import time
+from types import SimpleNamespace
 
+import django_ratelimit.core
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
@@ -18,6 +21,16 @@ settings.register_profile(
     "growthmatrix", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("growthmatrix")
+
+
+@pytest.fixture(autouse=True)
+def rate_windows_hold_still(monkeypatch):
+    """Rate limits count in fixed windows (a minute, an hour): a test's requests fall in one
+    window, as a person's quick clicks do, instead of straddling its end on a slow machine and
+    starting a count again."""
+    now = time.time()
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
+
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BROWSERS_REQUIRED = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
