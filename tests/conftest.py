@@ -24,10 +24,12 @@ settings.load_profile("growthmatrix")
 
 
 @pytest.fixture(autouse=True)
-def rate_windows_hold_still(monkeypatch):
+def rate_windows_hold_still(request, monkeypatch):
     """Rate limits count in fixed windows (a minute, an hour): a test's requests fall in one
     window, as a person's quick clicks do, instead of straddling its end on a slow machine and
-    starting a count again."""
+    starting a count again. A test that waits a window out is marked ``rate_windows_move``."""
+    if request.node.get_closest_marker("rate_windows_move"):
+        return
     now = time.time()
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: now))
 

@@ -158,6 +158,7 @@ def test_a_stale_security_token_keeps_the_text_and_asks_for_a_reload(
     assert Rating.objects.get(assessment=assessment, indicator=first).self_evidence == ""
 
 
+@pytest.mark.rate_windows_move
 def test_too_many_saves_keep_the_text_and_save_it_after_the_wait(
     browser, live_server, login, profile, settings
 ):
