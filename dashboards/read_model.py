@@ -937,10 +937,22 @@ def on_assessment_changed(event: assessment_events.AssessmentChanged) -> None:
     on_many_assessments_changed([event])
 
 
+# The moves that change no row. A save changes the levels and words of a draft or returned
+# assessment (the coordinator's) or the supervisor's side of one in review (the director's);
+# a row reads an assessment's state and dates, and its levels only once submitted (the self
+# levels, which no one changes from then on) or finalized. So the matrix's background saves
+# and "Save draft", the most frequent writes, skip the refresh (the state machine of
+# tests/dashboards/test_read_model.py saves without moving to check it); a rule that reads a
+# draft's levels, or the supervisor's before the review is finalized, takes a save out of here.
+ROWS_UNCHANGED = (assessment_events.AssessmentRatingsSaved,)
+
+
 def on_many_assessments_changed(received: list) -> None:
     """The same for a bulk write's events: each coordinator's rows once."""
     by_organization: dict[int, set[int]] = defaultdict(set)
     for event in received:
+        if isinstance(event, ROWS_UNCHANGED):
+            continue
         by_organization[event.organization_id].add(event.coordinator_id)
     for organization_id, coordinator_ids in by_organization.items():
         if coordinators_refresh(organization_id=organization_id, coordinator_ids=coordinator_ids):

@@ -212,6 +212,34 @@ class ServiceCalls(RuleBasedStateMachine):
                 note="Add evidence",
             )
 
+    @rule(who=WHO, level=LEVELS, text=TEXTS)
+    def save_draft(self, who, level, text):
+        """A save alone (the matrix's background save, "Save draft"), which changes no row."""
+        assessment = self.assessment(who)
+        if assessment is not None:
+            self.attempt(
+                assessment_save_self,
+                assessment=assessment,
+                actor=self.profiles[who].user,
+                expected_version=assessment.version,
+                ratings=self.ratings(assessment, level, text),
+            )
+
+    @rule(who=WHO, level=LEVELS, text=TEXTS)
+    def review_without_finalizing(self, who, level, text):
+        """The director's save of a review alone, which changes no row either."""
+        assessment = self.assessment(who)
+        if assessment is not None and assessment.state == Assessment.State.SUBMITTED:
+            self.attempt(
+                assessment_save_review,
+                assessment=assessment,
+                actor=self.reviewer(who),
+                expected_version=assessment.version,
+                ratings=self.ratings(assessment, level, text),
+                coaching_notes="Talked it through.",
+                next_steps="Visit a school site together.",
+            )
+
     def reviewer(self, who: int):
         """The director of the coordinator's team now (the first director when it has none)."""
         team = CoordinatorProfile.objects.get(pk=self.profiles[who].pk).team

@@ -10,6 +10,8 @@ from django.utils.html import escape
 
 from assessments.models import Assessment, Rating
 from assessments.services import assessment_save_review, assessment_submit
+from dashboards import read_model
+from dashboards.models import CoordinatorCycleRow
 from rubrics.models import Descriptor, Indicator
 from rubrics.text import rubric_text
 from tests.assessments.workflow_helpers import indicators_of, make_assessment, self_post
@@ -257,6 +259,38 @@ def test_autosave_answers_json_with_the_new_version(client_for, coordinator, ass
     assert body["saved"] is True and body["version"] == assessment.version + 1
     assert body["saved_at"]
     assert set(saved_levels(assessment)) == {2}
+
+
+def test_a_background_save_is_a_few_queries_and_the_dashboards_see_the_draft_unchanged(
+    client_for, coordinator, assessment, django_assert_max_num_queries
+):
+    """A draft's levels show on no dashboard, so its background save leaves their rows and
+    version as they were (no refresh of the read model); submitting shows the saved levels."""
+    organization_id = assessment.cycle.organization_id
+    read_model.rebuild(organization_id=organization_id)
+    rows = CoordinatorCycleRow.objects.filter(coordinator=assessment.coordinator).order_by("pk")
+    before, version = list(rows.values()), read_model.version_of(organization_id)
+    client = client_for(coordinator)
+    client.get(detail_url(assessment))  # the page opened: its session and words are cached
+
+    with django_assert_max_num_queries(16):
+        response = client.post(
+            url("assessment-autosave", assessment), self_post(assessment, level=2, evidence="y")
+        )
+
+    assert response.status_code == 200 and json.loads(response.content)["saved"] is True
+    assert set(saved_levels(assessment)) == {2}
+    assert Rating.history.filter(assessment=assessment, self_level=2).count() == len(
+        indicators_of(assessment)
+    )  # the ledger of saves
+    assert list(rows.values()) == before
+    assert read_model.version_of(organization_id) == version
+    assessment.refresh_from_db()
+    assessment_submit(assessment=assessment, actor=coordinator, expected_version=assessment.version)
+    row = rows.get(cycle=assessment.cycle)
+    assert row.status == Assessment.State.SUBMITTED
+    assert {getattr(row, f"level_{key}") for key in read_model.CATEGORY_KEYS} == {2}
+    assert read_model.version_of(organization_id) == version + 1
 
 
 def test_autosave_refuses_a_stale_version_with_a_conflict(client_for, coordinator, assessment):
