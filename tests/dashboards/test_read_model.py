@@ -833,6 +833,49 @@ def test_a_finalized_row_keeps_its_reviews_levels_and_its_ratings_without_eviden
 
 
 @pytest.mark.django_db
+def test_saves_of_a_draft_a_returned_assessment_and_a_review_change_no_row(org, team):
+    """The read model leaves a save's event alone: each save, by the coordinator of their draft
+    or returned assessment or by the director of the review, leaves the rows equal to a
+    rebuild and the dashboards' version where it was; the moves still show at once."""
+    profile = ProfileFactory(team=team)  # no review before: a row would show a draft's levels
+    cycle = open_cycle(org)
+    assessment = assessment_start(cycle=cycle, profile=profile, actor=profile.user)
+    read_model.rebuild(organization_id=org.pk)
+
+    def ratings(level, text):
+        return {i.pk: RatingInput(level, text) for i in indicators_of(assessment)}
+
+    def then(call, *, changes_rows, **kwargs):
+        version = read_model.version_of(org.pk)
+        assessment.refresh_from_db()
+        call(assessment=assessment, expected_version=assessment.version, **kwargs)
+        assert stored(org.pk) == rebuilt(org.pk)
+        assert (read_model.version_of(org.pk) > version) is changes_rows
+
+    director = team.director
+    then(assessment_save_self, actor=profile.user, ratings=ratings(1, "A"), changes_rows=False)
+    then(assessment_save_self, actor=profile.user, ratings=ratings(3, ""), changes_rows=False)
+    then(assessment_submit, actor=profile.user, changes_rows=True)
+    review = {"coaching_notes": "Talked", "next_steps": "Visit a site"}
+    then(
+        assessment_save_review,
+        actor=director,
+        ratings=ratings(2, "B"),
+        changes_rows=False,
+        **review,
+    )
+    then(assessment_return, actor=director, note="Add evidence", changes_rows=True)
+    then(assessment_save_self, actor=profile.user, ratings=ratings(2, "C"), changes_rows=False)
+    then(assessment_submit, actor=profile.user, changes_rows=True)
+    then(
+        assessment_save_review, actor=director, ratings=ratings(1, ""), changes_rows=False, **review
+    )
+    then(assessment_finalize, actor=director, changes_rows=True)
+    row = CoordinatorCycleRow.objects.get(coordinator=profile, cycle=cycle)
+    assert row.status == Assessment.State.FINALIZED and row.supervisor_level_site == 1
+
+
+@pytest.mark.django_db
 def test_after_migrate_an_organization_without_rows_gets_them(org, team):
     """A database made before the read model: ``migrate`` fills it (post_migrate)."""
     (past,) = past_cycles(org, 1)
