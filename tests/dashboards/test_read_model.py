@@ -230,15 +230,20 @@ class ServiceCalls(RuleBasedStateMachine):
         """The director's save of a review alone, which changes no row either."""
         assessment = self.assessment(who)
         if assessment is not None and assessment.state == Assessment.State.SUBMITTED:
-            self.attempt(
-                assessment_save_review,
-                assessment=assessment,
-                actor=self.reviewer(who),
-                expected_version=assessment.version,
-                ratings=self.ratings(assessment, level, text),
-                coaching_notes="Talked it through.",
-                next_steps="Visit a school site together.",
+            self.save_review(
+                assessment, who, level, text, "Talked it through.", "Visit a school site together."
             )
+
+    def save_review(self, assessment, who, level, text, coaching_notes, next_steps):
+        self.attempt(
+            assessment_save_review,
+            assessment=assessment,
+            actor=self.reviewer(who),
+            expected_version=assessment.version,
+            ratings=self.ratings(assessment, level, text),
+            coaching_notes=coaching_notes,
+            next_steps=next_steps,
+        )
 
     def reviewer(self, who: int):
         """The director of the coordinator's team now (the first director when it has none)."""
@@ -251,15 +256,7 @@ class ServiceCalls(RuleBasedStateMachine):
         assessment = self.assessment(who)
         if assessment is None or assessment.state != Assessment.State.SUBMITTED:
             return
-        self.attempt(
-            assessment_save_review,
-            assessment=assessment,
-            actor=self.reviewer(who),
-            expected_version=assessment.version,
-            ratings=self.ratings(assessment, level, text),
-            coaching_notes="",
-            next_steps="",
-        )
+        self.save_review(assessment, who, level, text, "", "")
         assessment.refresh_from_db()
         self.attempt(
             assessment_finalize,
