@@ -40,7 +40,7 @@ from dashboards.selectors.common import (
     Ref,
     assessment_infos_with_scores,
     chosen_cycle,
-    organization_rows,
+    organization_cycles,
     page_facts,
     stored_rows_facts,
 )
@@ -218,7 +218,7 @@ def dashboard_reach(*, user) -> DashboardReach:
         teams=SimpleLazyObject(lambda: list(teams)),
         team_queryset=teams,
         profiles=profiles_directed_by(user).filter(active=True),
-        cycles=organization_rows(AssessmentCycle, organization, order_by="-opens_on"),
+        cycles=organization_cycles(organization),
         everyone=everyone,
     )
 
