@@ -143,6 +143,9 @@ def test_a_director_picks_a_mentor_by_keyboard(browser, live_server, login, dire
     from tests.factories import UserFactory
 
     mentor = UserFactory(organization=profile.organization, first_name="Mina", last_name="Ortiz")
+    # A surname no generated person carries, so only the coordinator could match it.
+    profile.user.last_name = "Quillfeather"
+    profile.user.save(update_fields=["last_name"])
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     csp = watch(page)
     login(page, director)
