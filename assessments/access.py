@@ -50,17 +50,16 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
     return Assessment.objects.filter(coordinator__in=profiles_visible_to(user))
 
 
+# What every matrix page shows of an assessment beside its own row, and what each move reads
+# with it. The director (named on a returned assessment) and the finalizer are read when shown,
+# the rubric's name with its words: each further join here costs PostgreSQL more planning on
+# the busiest pages.
+ASSESSMENT_RELATIONS = ("cycle", "coordinator__user", "coordinator__team", "rubric_version")
+
+
 def get_assessment_for_user(request, pk) -> Assessment:
     """An assessment within the user's reach, else 404 (another organization or team)."""
-    assessments = assessments_visible_to(request.user).select_related(
-        # What every matrix page shows. The director (named on a returned assessment) and the
-        # finalizer are read when shown, the rubric's name with its words: each further join
-        # here costs PostgreSQL more planning on the busiest pages.
-        "cycle",
-        "coordinator__user",
-        "coordinator__team",
-        "rubric_version",
-    )
+    assessments = assessments_visible_to(request.user).select_related(*ASSESSMENT_RELATIONS)
     return get_in_scope_or_404(assessments, pk, label="assessment")
 
 

@@ -3,12 +3,11 @@ descriptor saved or deleted one at a time (Django's admin) clears its version's 
 renaming a role family clears those of its rubric's versions. The rubric editor only
 changes drafts, which are never cached."""
 
-from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 
 from coordinators.models import RoleFamily
 from rubrics.models import Category, Descriptor, Indicator, Level, RubricVersion
-from rubrics.text import rubric_text_key
+from rubrics.text import rubric_text_forget
 
 
 def _version_id(instance) -> int | None:
@@ -28,7 +27,7 @@ def _version_id(instance) -> int | None:
 def forget_rubric_text(sender, instance, **kwargs):
     version_id = _version_id(instance)
     if version_id is not None:
-        cache.delete(rubric_text_key(version_id))
+        rubric_text_forget([version_id])
 
 
 for model in (RubricVersion, Level, Category, Indicator, Descriptor):
@@ -38,7 +37,7 @@ for model in (RubricVersion, Level, Category, Indicator, Descriptor):
 
 def forget_family_rubric_texts(sender, instance, **kwargs):
     versions = RubricVersion.objects.filter(rubric__role_family=instance).values_list("pk")
-    cache.delete_many([rubric_text_key(pk) for (pk,) in versions])
+    rubric_text_forget([pk for (pk,) in versions])
 
 
 post_save.connect(forget_family_rubric_texts, sender=RoleFamily, dispatch_uid="rubric-text-family")

@@ -1,6 +1,7 @@
 """The cached words of a published rubric version, which every matrix page, save and review
 reads."""
 
+import secrets
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -26,11 +27,31 @@ class RubricText:
 
 # Raised whenever RubricText changes shape, so that a new release never unpickles what the
 # one before it cached.
-RUBRIC_TEXT_FORMAT = 3
+RUBRIC_TEXT_FORMAT = 4
 
 
 def rubric_text_key(version_id: int) -> str:
     return f"rubric-text:{RUBRIC_TEXT_FORMAT}:{version_id}"
+
+
+def rubric_text_stamp_key(version_id: int) -> str:
+    return f"rubric-text-stamp:{RUBRIC_TEXT_FORMAT}:{version_id}"
+
+
+def rubric_text_forget(version_ids) -> None:
+    """Clear the cached words of these versions, on every server."""
+    cache.delete_many(
+        [key for pk in version_ids for key in (rubric_text_key(pk), rubric_text_stamp_key(pk))]
+    )
+
+
+# The words this process read last, by version: (stamp, words). Unpickling a version's words
+# from the shared cache took about as long as the rest of a matrix page's queries together;
+# a copy is used again while the shared cache still holds the stamp it was stored with, so a
+# correction cleared on one server (rubrics.signals) is seen by every other at its next read.
+# The words are only read, never changed, by the pages sharing them.
+_held: dict[int, tuple[str, "RubricText"]] = {}
+HELD_VERSIONS = 64
 
 
 def rubric_text_load(version_id: int) -> RubricText:
@@ -82,9 +103,21 @@ def rubric_text(version: RubricVersion) -> RubricText:
 def pinned_rubric_text(version_id: int) -> RubricText:
     """The words of a version an assessment is pinned to, through the cache: assessments are
     only ever created on a published version, never on a draft."""
+    stamp = cache.get(rubric_text_stamp_key(version_id))
+    held = _held.get(version_id)
+    if stamp is not None and held is not None and held[0] == stamp:
+        return held[1]
     key = rubric_text_key(version_id)
-    text = cache.get(key)
-    if text is None:
+    entry = cache.get(key) if stamp is not None else None
+    if entry is not None and entry[0] == stamp:
+        text = entry[1]
+    else:
         text = rubric_text_load(version_id)
-        cache.set(key, text, RUBRIC_TEXT_SECONDS)
+        stamp = secrets.token_hex(8)
+        cache.set_many(
+            {key: (stamp, text), rubric_text_stamp_key(version_id): stamp}, RUBRIC_TEXT_SECONDS
+        )
+    if len(_held) >= HELD_VERSIONS:
+        _held.clear()  # rare: the versions in use fit; clearing is safe beside other threads
+    _held[version_id] = (stamp, text)
     return text

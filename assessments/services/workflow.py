@@ -1,5 +1,6 @@
 """The moves of an assessment: save, submit, recall, review, return, finalize."""
 
+import copy
 import datetime
 from collections.abc import Mapping, Sequence
 from functools import partial
@@ -7,11 +8,16 @@ from typing import NamedTuple
 
 from django.db import models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from assessments import emails
 from assessments import events as assessment_events
-from assessments.access import check_can_acknowledge, check_can_edit_self, check_can_review
+from assessments.access import (
+    ASSESSMENT_RELATIONS,
+    check_can_acknowledge,
+    check_can_edit_self,
+    check_can_review,
+)
 from assessments.models import Assessment, Rating, ReviewNextStep, review_settings_of
 from assessments.services.cycles import check_cycle_open
 from assessments.services.errors import (
@@ -19,6 +25,7 @@ from assessments.services.errors import (
     StaleAssessmentError,
     WorkflowError,
 )
+from assessments.services.rows import rows_update
 from assessments.services.scores import category_scores_refresh
 from coordinators import events
 from rubrics.models import Indicator
@@ -33,8 +40,9 @@ from rubrics.text import rubric_text
 #
 # Every move names the ``version`` it was read at and takes the next one in a conditional
 # UPDATE, so a replayed or stale POST is refused instead of overwriting a later save.
-# Ratings are written with simple_history's bulk helpers, so the history keeps who set
-# which level and when, in a fixed number of queries whatever the rubric's size.
+# Ratings are written in one statement with simple_history's bulk history beside it, so the
+# history keeps who set which level and when, in a fixed number of queries whatever the
+# rubric's size.
 
 
 class RatingInput(NamedTuple):
@@ -68,16 +76,37 @@ STATE_REFUSALS = {
 }
 
 
+def _with_relations(assessment: Assessment) -> bool:
+    """Whether ``ASSESSMENT_RELATIONS`` are loaded on ``assessment`` already."""
+    if not all(
+        Assessment._meta.get_field(name).is_cached(assessment)
+        for name in ("cycle", "coordinator", "rubric_version")
+    ):
+        return False
+    coordinator = assessment.coordinator
+    return all(
+        type(coordinator)._meta.get_field(name).is_cached(coordinator) for name in ("user", "team")
+    )
+
+
 def _assessment_claim(*, assessment: Assessment, expected_version, states) -> Assessment:
     """Take the assessment's next version if it is still at ``expected_version`` and in one of
     ``states``, else say why not. Call inside the transaction of the move; the UPDATE holds
     the row until it commits."""
+    now = timezone.now()
     claimed = Assessment.objects.filter(
         pk=assessment.pk, version=expected_version, state__in=states
-    ).update(version=models.F("version") + 1, updated_at=timezone.now())
-    current = Assessment.objects.select_related(
-        "cycle", "coordinator__user", "coordinator__team", "rubric_version"
-    ).get(pk=assessment.pk)
+    ).update(version=models.F("version") + 1, updated_at=now)
+    if claimed and assessment.version == expected_version and _with_relations(assessment):
+        # Every write to an assessment takes its next version, so a row still at the
+        # version this object was read at holds what the object holds: only the claim
+        # changed it. A copy goes on, without reading the row again; the caller's object
+        # stays as read, as it must if the move is refused and rolled back.
+        current = copy.copy(assessment)
+        current.version = expected_version + 1
+        current.updated_at = now
+        return current
+    current = Assessment.objects.select_related(*ASSESSMENT_RELATIONS).get(pk=assessment.pk)
     if not claimed:
         if current.state not in states:
             raise WorkflowError(STATE_REFUSALS[current.state])
@@ -146,7 +175,10 @@ def _ratings_write(
     if created:
         bulk_create_with_history(created, Rating, default_user=actor)
     if changed:
-        bulk_update_with_history(changed, Rating, [level_field, text_field], default_user=actor)
+        rows_update(Rating, changed, [level_field, text_field])
+        Rating.history.bulk_history_create(
+            changed, update=True, default_user=actor, default_change_reason=None
+        )
     return len(created) + len(changed)
 
 

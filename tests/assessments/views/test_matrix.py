@@ -13,7 +13,7 @@ from assessments.services import assessment_save_review, assessment_submit
 from dashboards import read_model
 from dashboards.models import CoordinatorCycleRow
 from rubrics.models import Descriptor, Indicator
-from rubrics.text import rubric_text
+from rubrics.text import rubric_text, rubric_text_forget
 from tests.assessments.workflow_helpers import indicators_of, make_assessment, self_post
 from tests.factories import CycleFactory, ProfileFactory, UserFactory
 
@@ -236,6 +236,20 @@ def test_a_renamed_role_family_shows_on_the_next_page(client_for, coordinator, a
     family.save()
     html = client.get(detail_url(assessment)).content.decode()
     assert f"Community school coordinators, version {assessment.rubric_version.number}" in html
+
+
+def test_a_correction_cleared_by_another_server_shows_here_at_the_next_read(assessment):
+    """Each server keeps the words it read; the stamp in the shared cache says whether they
+    are still current."""
+    version = assessment.rubric_version
+    rubric_text(version)
+    # Another server corrects the words (no signal here) and clears the shared entries.
+    Descriptor.objects.filter(indicator__category__version=version).update(text="Corrected")
+    _, indicators = rubric_text(version).categories[0]
+    assert "Corrected" not in indicators[0][1].values()  # still the shared stamp: kept words
+    rubric_text_forget([version.pk])
+    _, indicators = rubric_text(version).categories[0]
+    assert set(indicators[0][1].values()) == {"Corrected"}
 
 
 def test_a_draft_is_read_from_the_database_every_time(assessment):
