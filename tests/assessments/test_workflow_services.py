@@ -513,3 +513,30 @@ def test_two_simultaneous_saves_one_wins_the_other_is_told(profile, coordinator)
     levels = set(Rating.objects.filter(assessment=assessment).values_list("self_level", flat=True))
     assert len(levels) == 1  # one save entirely, never a mix of the two
     assert reload(assessment).version == 2
+
+
+def test_a_save_writes_each_rating_its_own_level_and_words(profile, coordinator):
+    """The one-statement write: cleared levels, quotes, and words in any script, each on its
+    own rating, and the ratings the save leaves out untouched."""
+    assessment = make_assessment(profile, ratings=2)
+    first, second, third, *_rest = indicators_of(assessment)
+    untouched = Rating.objects.get(assessment=assessment, indicator=third)
+    texts = {first.pk: 'Said "it\'s fine"; -- nothing else', second.pk: "Familias · 家庭 ✓"}
+    save_self(
+        assessment,
+        coordinator,
+        {first.pk: RatingInput(None, texts[first.pk]), second.pk: RatingInput(3, texts[second.pk])},
+    )
+    written = {r.indicator_id: r for r in Rating.objects.filter(assessment=assessment)}
+    assert (written[first.pk].self_level, written[first.pk].self_evidence) == (
+        None,
+        texts[first.pk],
+    )
+    assert (written[second.pk].self_level, written[second.pk].self_evidence) == (
+        3,
+        texts[second.pk],
+    )
+    assert (written[third.pk].self_level, written[third.pk].self_evidence) == (
+        untouched.self_level,
+        untouched.self_evidence,
+    )
