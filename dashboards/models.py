@@ -332,8 +332,9 @@ class CheckInDigestLog(models.Model):
 
 class CycleSummary(models.Model):
     """What the overview's trend shows of one cycle, counted over the cycle's read-model rows
-    and kept with them (``read_model.summaries_refresh``, in the transaction of every write
-    that changes one of those rows), so the trend reads one row per cycle rather than every
+    and kept with them (``read_model.summaries_refresh``, or ``summaries_adjust`` by the
+    change of a few coordinators' rows, in the transaction of every write that changes one
+    of those rows), so the trend reads one row per cycle rather than every
     assessment of every cycle. ``counts``: ``states``, a list of [state, rubric version id,
     assessments]; ``levels``, per category key the finalized assessments per level
     (``{"coordinator": {"1": 4, "3": 2}, …}``)."""

@@ -10,10 +10,10 @@ overview reads that one row:
   hold until the first start after it (``changes_on``, found in the same pass). The counts
   are read only for a day in that span; on another (the next day, a cycle closed earlier)
   they are counted again and kept.
-- A change of a cycle's rows counts that cycle again, in the write's transaction
-  (``rows_changed``, from ``read_model.coordinators_refresh``); a change of who is active, in
-  which team or at which site, or of a team's or site's name (no row changes, but the counts
-  do) forgets the organization's counts, which the next view counts again.
+- A change of a cycle's rows forgets that cycle's counts, in the write's transaction
+  (``rows_changed``, from ``read_model.coordinators_refresh``), and the next view counts it
+  again; so does a change of who is active, in which team or at which site, or of a team's
+  or site's name (no row changes, but the counts do), for the organization's counts.
 
 The school sites kept are the ``SCHOOLS_KEPT`` with most flags (and how many have one): what
 the overview shows unless asked for every site, which is counted from the rows each time.
@@ -259,8 +259,8 @@ def counts_forget(*, organization_id: int) -> None:
 def rows_changed(
     *, organization_id: int, cycle_ids: Collection[int], every_coordinator: bool
 ) -> None:
-    """After ``read_model.coordinators_refresh`` wrote rows of these cycles: their counts
-    again. A refresh of every coordinator (a bulk write, a rebuild, a change of the cycles or
+    """After ``read_model.coordinators_refresh`` wrote rows of these cycles: their counts are
+    forgotten. A refresh of every coordinator (a bulk write, a rebuild, a change of the cycles or
     thresholds) may also have changed teams, sites and names, which are no row's: every
     count of the organization is forgotten then, to be counted on the next view."""
     if every_coordinator:
@@ -268,7 +268,10 @@ def rows_changed(
         if CycleOverviewCounts.objects.filter(organization_id=organization_id).exists():
             counts_forget(organization_id=organization_id)
     elif cycle_ids:
-        counts_refresh(organization_id=organization_id, cycle_ids=cycle_ids)
+        # Forgotten in the write, counted by the next view: counting is work per person in
+        # the cycle, which every submit and finalize paid while the overview is opened far
+        # less often than assessments move in a busy cycle.
+        CycleOverviewCounts.objects.filter(cycle_id__in=list(cycle_ids)).delete()
 
 
 def on_membership_changed(event) -> None:

@@ -754,7 +754,7 @@ def coordinators_refresh(
     computed = {
         (row.coordinator_id, row.cycle_id): row for row in _rows_for(organization_id, profiles)
     }
-    stale = []
+    stale, replaced = [], []
     changed_cycles: set[int] = set()
     for pk, *values in stored.values_list("pk", *FIELDS):
         row = computed.get((values[0], values[1]))
@@ -762,13 +762,20 @@ def coordinators_refresh(
             del computed[(values[0], values[1])]  # already stored as computed
         else:
             stale.append(pk)
+            replaced.append(dict(zip(FIELDS, values, strict=True)))
             changed_cycles.add(values[1])
     for start in range(0, len(stale), BATCH):
         CoordinatorCycleRow.objects.filter(pk__in=stale[start : start + BATCH]).delete()
     CoordinatorCycleRow.objects.bulk_create(computed.values(), batch_size=BATCH)
     changed_cycles.update(cycle_id for _coordinator_id, cycle_id in computed)
-    if changed_cycles:
+    if changed_cycles and coordinator_ids is None:
         summaries_refresh(organization_id=organization_id, cycle_ids=changed_cycles)
+    elif changed_cycles:
+        summaries_adjust(
+            organization_id=organization_id,
+            removed=replaced,
+            added=[{name: getattr(row, name) for name in FIELDS} for row in computed.values()],
+        )
     overview_counts.rows_changed(
         organization_id=organization_id,
         cycle_ids=changed_cycles,
@@ -808,6 +815,65 @@ def cycle_counts(rows: QuerySet[CoordinatorCycleRow]) -> dict[int, dict]:
     for summary in counts.values():
         summary["states"].sort(key=lambda item: (item[0], item[1] or 0))
     return counts
+
+
+def _trend_part(row: dict) -> list[tuple]:
+    """What one read-model row (its ``FIELDS`` by name) adds to its cycle's trend counts, as
+    ``cycle_counts`` counts it: its state and rubric version, and once finalized in its own
+    cycle, its level of each category."""
+    if row["status"] == NOT_STARTED:
+        return []
+    parts = [("state", row["status"], row["rubric_version_id"])]
+    if row["status"] == FINALIZED and row["levels_cycle_id"] == row["cycle_id"]:
+        parts.extend(
+            ("level", key, row[f"level_{key}"])
+            for key in CATEGORY_KEYS
+            if row[f"level_{key}"] in LEVEL_VALUES
+        )
+    return parts
+
+
+def summaries_adjust(*, organization_id: int, removed: list[dict], added: list[dict]) -> None:
+    """Move the kept trend counts by what a few coordinators' rows changed: the ``removed``
+    rows' parts out, the ``added`` rows' in. Counting a cycle's rows again is work per person
+    in the organization, on every submit and finalize; this is work per changed row. The
+    kept rows are locked first, so two moves in one cycle add up rather than overwrite each
+    other; a cycle without kept counts yet is counted."""
+    delta: dict[int, dict[tuple, int]] = defaultdict(lambda: defaultdict(int))
+    for sign, rows in ((-1, removed), (1, added)):
+        for row in rows:
+            for part in _trend_part(row):
+                delta[row["cycle_id"]][part] += sign
+    moved = sorted(cycle_id for cycle_id, parts in delta.items() if any(parts.values()))
+    if not moved:
+        return
+    kept = {
+        summary.cycle_id: summary
+        for summary in CycleSummary.objects.select_for_update().filter(cycle_id__in=moved)
+    }
+    if missing := [cycle_id for cycle_id in moved if cycle_id not in kept]:
+        summaries_refresh(organization_id=organization_id, cycle_ids=missing)
+    for cycle_id, summary in kept.items():
+        states = {(state, version): n for state, version, n in summary.counts.get("states", [])}
+        levels = {key: dict(values) for key, values in summary.counts.get("levels", {}).items()}
+        for part, change in delta[cycle_id].items():
+            if part[0] == "state":
+                states[part[1:]] = states.get(part[1:], 0) + change
+            else:
+                per_level = levels.setdefault(part[1], {})
+                per_level[str(part[2])] = per_level.get(str(part[2]), 0) + change
+        summary.counts = {
+            "states": sorted(
+                ([state, version, n] for (state, version), n in states.items() if n),
+                key=lambda item: (item[0], item[1] or 0),
+            ),
+            "levels": {
+                key: {value: n for value, n in per_level.items() if n}
+                for key, per_level in levels.items()
+                if any(per_level.values())
+            },
+        }
+        summary.save(update_fields=["counts"])
 
 
 def summaries_refresh(*, organization_id: int, cycle_ids: Collection[int] | None = None) -> None:

@@ -77,12 +77,17 @@ def test_a_move_to_another_team_shows_on_the_overview_at_once(
     assert after.schools_flagged == before.schools_flagged
 
 
-def test_a_submitted_assessment_is_counted_again_in_its_write(org, team):
+def test_a_submitted_assessment_is_forgotten_in_its_write_and_counted_at_the_next_view(org, team):
     current = open_cycle(org)
     person = ProfileFactory(team=team)
     read_model.rebuild(organization_id=org.pk)
+    as_of = overview_counts.counted_as_of(current)
+    assert overview_counts.kept_counts(current, as_of).completion
     assess(person, current, state="submitted")  # the factory's write publishes no event
     read_model.coordinators_refresh(organization_id=org.pk, coordinator_ids=[person.pk])
+    assert not CycleOverviewCounts.objects.filter(cycle=current).exists()
+    counts = overview_counts.kept_counts(current, as_of)
+    assert list(counts.completion.values()) == [{"submitted": 1}]
     kept = CycleOverviewCounts.objects.get(cycle=current).counts
     assert [states for _pk, _name, states, _flags in kept["teams"]] == [{"submitted": 1}]
 
