@@ -206,6 +206,12 @@ class CoachingNotesShare(models.Model):
         return f"Coaching notes of {self.assessment} shared with {self.director}"
 
 
+# Where an assessment read for a page keeps the ratings read with it, with the version they
+# were read at: (version, [Rating, …]) (assessments.selectors.sheet). A save that goes on with
+# that object writes from them rather than reading them again.
+RATINGS_READ = "_ratings_read"
+
+
 class Rating(models.Model):
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="ratings")
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="ratings")

@@ -3,7 +3,7 @@ queries, and the rows the coordinator's and the director's pages show of it."""
 
 from dataclasses import dataclass, field
 
-from assessments.models import Assessment, CategoryScore, Rating
+from assessments.models import RATINGS_READ, Assessment, CategoryScore, Rating
 from rubrics.models import Category, Indicator, Level
 from rubrics.text import pinned_rubric_text, rubric_text
 
@@ -51,10 +51,9 @@ def assessment_sheet(*, assessment: Assessment) -> AssessmentSheet:
     """The pinned version's words with this assessment's ratings and stored category levels:
     two queries when the version's words are cached, seven when they are not."""
     text = rubric_text(assessment.rubric_version)
-    ratings = {
-        rating.indicator_id: rating
-        for rating in Rating.objects.filter(assessment=assessment).order_by()
-    }
+    read = list(Rating.objects.filter(assessment=assessment).order_by())
+    setattr(assessment, RATINGS_READ, (assessment.version, read))
+    ratings = {rating.indicator_id: rating for rating in read}
     scores = {
         score.category_key: score for score in CategoryScore.objects.filter(assessment=assessment)
     }

@@ -1,23 +1,37 @@
 """The stored category levels of an assessment, kept in step with its ratings."""
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 
 from assessments.models import Assessment, CategoryScore, Rating
 from assessments.scoring import category_level
 from rubrics.models import CategoryKey
 
 
-def category_scores_refresh(*, assessment: Assessment) -> list[CategoryScore]:
-    """Recompute and store the four category levels (self and supervisor) of an assessment.
+def category_scores_refresh(
+    *,
+    assessment: Assessment,
+    ratings: Iterable[Rating] | None = None,
+    category_of: Mapping[int, str] | None = None,
+) -> list[CategoryScore]:
+    """Recompute and store the four category levels (self and supervisor) of an assessment:
+    from ``ratings`` when the caller holds every rating of it as written, with each
+    indicator's category key (``category_of``), else from the ratings read again.
 
     Call inside the transaction that changed the ratings.
     """
     self_levels: dict[str, list] = defaultdict(list)
     supervisor_levels: dict[str, list] = defaultdict(list)
-    for key, self_level, supervisor_level in assessment.ratings.values_list(
-        "indicator__category__key", "self_level", "supervisor_level"
-    ):
+    if ratings is not None and category_of is not None:
+        levels = (
+            (category_of[rating.indicator_id], rating.self_level, rating.supervisor_level)
+            for rating in ratings
+        )
+    else:
+        levels = assessment.ratings.values_list(
+            "indicator__category__key", "self_level", "supervisor_level"
+        )
+    for key, self_level, supervisor_level in levels:
         self_levels[key].append(self_level)
         supervisor_levels[key].append(supervisor_level)
     scores = [

@@ -18,7 +18,13 @@ from assessments.access import (
     check_can_edit_self,
     check_can_review,
 )
-from assessments.models import Assessment, Rating, ReviewNextStep, review_settings_of
+from assessments.models import (
+    RATINGS_READ,
+    Assessment,
+    Rating,
+    ReviewNextStep,
+    review_settings_of,
+)
 from assessments.services.cycles import check_cycle_open
 from assessments.services.errors import (
     IncompleteAssessmentError,
@@ -105,6 +111,9 @@ def _assessment_claim(*, assessment: Assessment, expected_version, states) -> As
         current = copy.copy(assessment)
         current.version = expected_version + 1
         current.updated_at = now
+        held = getattr(assessment, RATINGS_READ, None)
+        if held is not None and held[0] == expected_version:
+            setattr(current, RATINGS_READ, (current.version, held[1]))
         return current
     current = Assessment.objects.select_related(*ASSESSMENT_RELATIONS).get(pk=assessment.pk)
     if not claimed:
@@ -141,12 +150,16 @@ def _ratings_write(
     level_field: str,
     text_field: str,
 ) -> int:
-    """Write the ratings that changed; returns how many. Refuses (before writing anything) an
-    indicator outside the pinned version or a level the version does not have."""
+    """Write the ratings that changed, and when any did, the category levels; returns how
+    many. Refuses (before writing anything) an indicator outside the pinned version or a
+    level the version does not have."""
     words = rubric_text(assessment.rubric_version)
-    indicator_ids = {
-        indicator.pk for _, indicators in words.categories for indicator, _ in indicators
+    category_of = {
+        indicator.pk: category.key
+        for category, indicators in words.categories
+        for indicator, _ in indicators
     }
+    indicator_ids = set(category_of)
     level_values = {level.value for level in words.levels}
     if set(ratings) - indicator_ids:
         raise WorkflowError("Some ratings name an indicator that is not in this rubric version.")
@@ -154,7 +167,7 @@ def _ratings_write(
         entry.level is not None and entry.level not in level_values for entry in ratings.values()
     ):
         raise WorkflowError("Some ratings have a level this rubric does not have.")
-    existing = {rating.indicator_id: rating for rating in assessment.ratings.order_by()}
+    existing = {rating.indicator_id: rating for rating in _ratings_of(assessment)}
     created, changed = [], []
     for indicator_id, entry in ratings.items():
         text = entry.text.strip()
@@ -179,7 +192,22 @@ def _ratings_write(
         Rating.history.bulk_history_create(
             changed, update=True, default_user=actor, default_change_reason=None
         )
+    if created or changed:
+        written = [*existing.values(), *created]
+        setattr(assessment, RATINGS_READ, (assessment.version, written))
+        category_scores_refresh(assessment=assessment, ratings=written, category_of=category_of)
     return len(created) + len(changed)
+
+
+def _ratings_of(assessment: Assessment) -> list[Rating]:
+    """The assessment's ratings as read at its version (``assessment_sheet`` keeps them on
+    the object with the version it read them at: ``RATINGS_READ``), else read now. Held ones
+    are current when the claim went on with the object the page read, since every rating
+    written since would have taken the next version."""
+    held = getattr(assessment, RATINGS_READ, None)
+    if held is not None and held[0] == assessment.version:
+        return list(held[1])
+    return list(assessment.ratings.order_by())
 
 
 def _announce(event_type: type[assessment_events.AssessmentChanged], assessment, **extra) -> None:
@@ -217,7 +245,6 @@ def assessment_save_self(
         level_field="self_level",
         text_field="self_evidence",
     ):
-        category_scores_refresh(assessment=assessment)
         _announce(assessment_events.AssessmentRatingsSaved, assessment, by_reviewer=False)
     return assessment
 
@@ -328,8 +355,6 @@ def assessment_save_review(
         level_field="supervisor_level",
         text_field="supervisor_note",
     )
-    if changed:
-        category_scores_refresh(assessment=assessment)
     fields = []
     if assessment.review_started_at is None:
         assessment.review_started_at = timezone.now()

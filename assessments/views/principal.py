@@ -23,8 +23,6 @@ def _page(request, template: str, context: dict, status: int = 200):
     return no_trace(render(request, f"assessments/principal/{template}", context, status=status))
 
 
-
-
 @public_token_page
 @require_http_methods(["GET", "POST"])
 def principal_feedback(request, token):

@@ -104,7 +104,12 @@ def _render_sheet(request, assessment, sheet, form=None, *, status=200, **extra)
             and assessment.review_started_at is None,
             "saved_at": saved_at(assessment),
             "unsaved": extra.get("unsaved"),
-            **next_steps_context(request.user, assessment),
+            # The agreed next steps show with the finalized review's coaching conversation.
+            **(
+                next_steps_context(request.user, assessment)
+                if assessment.state == Assessment.State.FINALIZED
+                else {}
+            ),
             **acknowledgement_context(
                 request.user, assessment, form=extra.get("acknowledgement_form")
             ),

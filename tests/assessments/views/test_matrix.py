@@ -193,7 +193,7 @@ def test_the_page_issues_the_same_queries_whatever_the_rubric_size(
         Rating.objects.create(assessment=assessment, indicator=indicator, self_level=2)
     assert count() == before
     # With the evidence, the organization's accepted kinds of file and the principals' answers.
-    assert before <= 16
+    assert before <= 15
 
 
 def test_the_rubric_words_are_read_once_then_come_from_the_cache(
@@ -287,7 +287,7 @@ def test_a_background_save_is_a_few_queries_and_the_dashboards_see_the_draft_unc
     client = client_for(coordinator)
     client.get(detail_url(assessment))  # the page opened: its session and words are cached
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(13):
         response = client.post(
             url("assessment-autosave", assessment), self_post(assessment, level=2, evidence="y")
         )
