@@ -459,15 +459,19 @@ def people_and_schools(
     return people, schools
 
 
-def signed_agreements(organization_id: int, year: int | None = None) -> dict[int, frozenset[int]]:
+def signed_agreements(
+    organization_id: int, year: int | None = None, school_ids: Collection[int] | None = None
+) -> dict[int, frozenset[int]]:
     """School year → the schools of the organization with a signed agreement for it (one
-    query); of the one school year ``year`` when given."""
+    query); of the one school year ``year``, or of the schools ``school_ids``, when given."""
     years: dict[int, set[int]] = defaultdict(set)
     agreements = PartnershipAgreement.objects.filter(
         school__organization_id=organization_id, state=AgreementState.SIGNED
-    )
+    ).order_by()
     if year is not None:
         agreements = agreements.filter(school_year=year)
+    if school_ids is not None:
+        agreements = agreements.filter(school_id__in=list(school_ids))
     for school_id, year in agreements.values_list("school_id", "school_year"):
         years[year].add(school_id)
     return {year: frozenset(ids) for year, ids in years.items()}
@@ -515,6 +519,9 @@ def held(*organization_ids: int):
             version_bump(organization_id=organization_id)
 
 
+FEW_PEOPLE = 50  # a refresh of this many coordinators reads only their school sites' agreements
+
+
 def _rows_for(organization_id: int, profiles) -> list[CoordinatorCycleRow]:
     """The read-model rows of ``profiles`` (a queryset of one organization's profiles) for
     every cycle of the organization, computed in a fixed number of queries."""
@@ -530,7 +537,13 @@ def _rows_for(organization_id: int, profiles) -> list[CoordinatorCycleRow]:
     if not people:
         return []
     organization = Organization.objects.get(pk=organization_id)
-    signed = signed_agreements(organization_id)
+    # A move refreshes one coordinator: the agreements of their sites, not the organization's.
+    signed = signed_agreements(
+        organization_id,
+        school_ids={ref.pk for refs in schools.values() for ref in refs}
+        if len(people) <= FEW_PEOPLE
+        else None,
+    )
     since = agreements_since(organization_id)
     review = ReviewSettings.objects.filter(organization_id=organization_id).first()
     days = acknowledgement_days(
