@@ -522,11 +522,15 @@ def held(*organization_ids: int):
 FEW_PEOPLE = 50  # a refresh of this many coordinators reads only their school sites' agreements
 
 
-def _rows_for(organization_id: int, profiles) -> list[CoordinatorCycleRow]:
+def _rows_for(
+    organization_id: int, profiles, cycle_ids: Collection[int] | None = None
+) -> list[CoordinatorCycleRow]:
     """The read-model rows of ``profiles`` (a queryset of one organization's profiles) for
-    every cycle of the organization, computed in a fixed number of queries."""
+    every cycle of the organization (of ``cycle_ids`` when given), computed in a fixed
+    number of queries."""
     cycles = list(AssessmentCycle.objects.filter(organization_id=organization_id))
-    if not cycles:
+    shown_cycles = [c for c in cycles if cycle_ids is None or c.pk in cycle_ids]
+    if not shown_cycles:
         return []
     thresholds = flag_rules.Thresholds.from_row(
         FlagThresholds.objects.filter(organization_id=organization_id).first()
@@ -554,9 +558,16 @@ def _rows_for(organization_id: int, profiles) -> list[CoordinatorCycleRow]:
     by_coordinator: dict[int, list[AssessmentInfo]] = defaultdict(list)
     for info in assessment_infos_with_scores(Assessment.objects.filter(coordinator__in=ids)):
         by_coordinator[info.coordinator_id].append(info)
-    ratings = finalized_ratings(ids)
-    teams = review_teams(ids)
-    had = SupportsHad.of(ids)
+    # A row reads its ratings' counts, its review's team and the supports had after it only
+    # when its own cycle's assessment is finalized: a submit or a return has none to read.
+    if any(
+        info.finalized and (cycle_ids is None or info.cycle_id in cycle_ids)
+        for infos in by_coordinator.values()
+        for info in infos
+    ):
+        ratings, teams, had = finalized_ratings(ids), review_teams(ids), SupportsHad.of(ids)
+    else:
+        ratings, teams, had = {}, {}, SupportsHad({}, {})
     clocks = check_in_clocks(ids)
     # The flags' starts and words do not depend on the day, so one set of page facts per
     # cycle serves every row (``as_of`` is left at the cycle's close).
@@ -575,7 +586,7 @@ def _rows_for(organization_id: int, profiles) -> list[CoordinatorCycleRow]:
                 organization.school_year_of(cycle.opens_on).start_year, frozenset()
             ),
         )
-        for cycle in cycles
+        for cycle in shown_cycles
     ]
     rows = []
     for person in people:
@@ -750,11 +761,14 @@ def review_directors_refresh(*, organization_id: int) -> int:
 
 @transaction.atomic
 def coordinators_refresh(
-    *, organization_id: int, coordinator_ids: Collection[int] | None = None
+    *,
+    organization_id: int,
+    coordinator_ids: Collection[int] | None = None,
+    cycle_ids: Collection[int] | None = None,
 ) -> int:
     """Compute again the rows of these coordinators (every one of the organization when
-    None) and write only what differs from what is stored; returns how many rows were
-    written."""
+    None), of these cycles (every one when None), and write only what differs from what is
+    stored; returns how many rows were written."""
     waiting = _held.get()
     if waiting is not None:
         waiting.add(organization_id)
@@ -764,8 +778,11 @@ def coordinators_refresh(
     if coordinator_ids is not None:
         profiles = profiles.filter(pk__in=list(coordinator_ids))
         stored = stored.filter(coordinator_id__in=list(coordinator_ids))
+    if cycle_ids is not None:
+        stored = stored.filter(cycle_id__in=list(cycle_ids))
     computed = {
-        (row.coordinator_id, row.cycle_id): row for row in _rows_for(organization_id, profiles)
+        (row.coordinator_id, row.cycle_id): row
+        for row in _rows_for(organization_id, profiles, cycle_ids)
     }
     stale, replaced = [], []
     changed_cycles: set[int] = set()
@@ -1025,16 +1042,47 @@ def on_assessment_changed(event: assessment_events.AssessmentChanged) -> None:
 # draft's levels, or the supervisor's before the review is finalized, takes a save out of here.
 ROWS_UNCHANGED = (assessment_events.AssessmentRatingsSaved,)
 
+# The moves that change only the row of their own cycle: the state, dates and flags of an
+# assessment that is not finalized by them, or the acknowledgement of one that is. A row of
+# another cycle reads an assessment of this one only once it is finalized (the levels shown
+# and the history after it), which no move here changes. Finalizing and the principal's
+# feedback change later cycles' rows too and refresh every cycle of the coordinator.
+ONE_CYCLE = (
+    assessment_events.AssessmentSubmitted,
+    assessment_events.AssessmentRecalled,
+    assessment_events.AssessmentReturned,
+    assessment_events.AssessmentAcknowledged,
+)
+
 
 def on_many_assessments_changed(received: list) -> None:
-    """The same for a bulk write's events: each coordinator's rows once."""
-    by_organization: dict[int, set[int]] = defaultdict(set)
+    """The same for a bulk write's events: each coordinator's rows once, of the one cycle
+    their moves changed when each of them is ``ONE_CYCLE``."""
+    by_organization: dict[int, dict[int, set[int] | None]] = defaultdict(dict)
     for event in received:
         if isinstance(event, ROWS_UNCHANGED):
             continue
-        by_organization[event.organization_id].add(event.coordinator_id)
-    for organization_id, coordinator_ids in by_organization.items():
-        if coordinators_refresh(organization_id=organization_id, coordinator_ids=coordinator_ids):
+        cycles = by_organization[event.organization_id]
+        if not isinstance(event, ONE_CYCLE):
+            cycles[event.coordinator_id] = None  # every cycle
+        elif cycles.get(event.coordinator_id, set()) is not None:
+            cycles.setdefault(event.coordinator_id, set()).add(event.cycle_id)
+    for organization_id, cycles in by_organization.items():
+        written = 0
+        every_cycle = [pk for pk, ids in cycles.items() if ids is None]
+        if every_cycle:
+            written += coordinators_refresh(
+                organization_id=organization_id, coordinator_ids=every_cycle
+            )
+        by_cycles: dict[frozenset[int], list[int]] = defaultdict(list)
+        for coordinator_id, ids in cycles.items():
+            if ids is not None:
+                by_cycles[frozenset(ids)].append(coordinator_id)
+        for ids, coordinator_ids in by_cycles.items():
+            written += coordinators_refresh(
+                organization_id=organization_id, coordinator_ids=coordinator_ids, cycle_ids=ids
+            )
+        if written:
             version_bump(organization_id=organization_id)
 
 
