@@ -206,7 +206,8 @@ def _ratings_of(assessment: Assessment) -> list[Rating]:
     written since would have taken the next version."""
     held = getattr(assessment, RATINGS_READ, None)
     if held is not None and held[0] == assessment.version:
-        return list(held[1])
+        # Copies: the save changes them, and the page's own stay as read if it rolls back.
+        return [copy.copy(rating) for rating in held[1]]
     return list(assessment.ratings.order_by())
 
 
