@@ -63,6 +63,8 @@
       button.disabled = true;
     });
     say(status, owner ? "Attaching…" : "Removing…");
+    // What the request ended with, said once the buttons work again.
+    var outcome = ["Nothing changed.", true];
     var settled = page && page.whenSaved ? page.whenSaved() : Promise.resolve();
     settled
       .then(function () {
@@ -79,7 +81,7 @@
       .then(function (response) {
         var type = response.headers.get("Content-Type") || "";
         if (type.indexOf("application/json") === -1) {
-          say(status, "Nothing changed: you may have been logged out. Copy anything you typed, then reload the page.", true);
+          outcome = ["Nothing changed: you may have been logged out. Copy anything you typed, then reload the page.", true];
           return;
         }
         return response.json().then(function (data) {
@@ -87,20 +89,21 @@
             setVersion(data.version);
             if (data.html) replaceList(data.html);
             if (owner) clearInputs(form);
-            say(status, data.message);
+            outcome = [data.message, false];
             return;
           }
-          say(status, data.message || "Nothing changed.", true);
+          outcome = [data.message || "Nothing changed.", true];
         });
       })
       .catch(function () {
-        say(status, "Nothing changed: no connection. Try again in a moment.", true);
+        outcome = ["Nothing changed: no connection. Try again in a moment.", true];
       })
       .then(function () {
         buttons.forEach(function (button) {
           button.disabled = false;
         });
         if (page && page.holdSaves) page.holdSaves(false);
+        say(status, outcome[0], outcome[1]);
       });
   });
 })();

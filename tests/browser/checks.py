@@ -9,7 +9,10 @@ WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
 def serious_violations(page):
     """axe's serious and critical findings on the page as a reader sees it: once every finite
     animation and transition has ended (a button fading in its focus colour, a tooltip
-    appearing), whose frames in between no one reads and axe would measure."""
+    appearing, a button enabled again after a background request), whose frames in between
+    no one reads and axe would measure. Two animation frames first, so that a change made
+    just before (a script re-enabling a button) has started its transition."""
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     page.evaluate(
         """() => Promise.all(document.getAnimations()
             .filter(animation => animation.effect

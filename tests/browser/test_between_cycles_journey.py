@@ -65,6 +65,7 @@ def test_director_logs_a_check_in_that_meets_a_goal_and_makes_a_step_a_goal(
     expect(page.locator("#evidence-status-check-in")).to_have_text(
         "Attached “Family night photos”."
     )
+    expect(page.get_by_role("button", name="Attach to this check-in")).to_be_enabled()
     assert serious_violations(page) == []
     with page.expect_popup() as opened:
         page.get_by_role("link", name="Family night photos").click()

@@ -89,6 +89,11 @@ def test_director_finds_the_gap_and_opens_the_history(
     page.get_by_role("table").get_by_role("link", name="Maria Alvarez").click()
     expect(page.get_by_role("heading", name="Maria Alvarez", level=1)).to_be_visible()
     expect(page.get_by_text(f"{EXPLANATION}.", exact=True).first).to_be_visible()
+    # The chart library is a deferred script: under load the table can show before it ran.
+    page.wait_for_function(
+        "() => window.Chart && [...document.querySelectorAll('#coordinator-charts canvas')]"
+        ".every(c => window.Chart.getChart(c))"
+    )
     drawn = page.locator("#coordinator-charts canvas").evaluate_all(
         "canvases => canvases.map(c => Boolean(window.Chart.getChart(c)) && c.width > 0)"
     )
