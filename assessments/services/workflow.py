@@ -84,15 +84,15 @@ STATE_REFUSALS = {
 
 def _with_relations(assessment: Assessment) -> bool:
     """Whether ``ASSESSMENT_RELATIONS`` are loaded on ``assessment`` already."""
-    if not all(
-        Assessment._meta.get_field(name).is_cached(assessment)
-        for name in ("cycle", "coordinator", "rubric_version")
-    ):
-        return False
-    coordinator = assessment.coordinator
-    return all(
-        type(coordinator)._meta.get_field(name).is_cached(coordinator) for name in ("user", "team")
-    )
+    for path in ASSESSMENT_RELATIONS:
+        related = assessment
+        for name in path.split("__"):
+            if related is None:
+                break
+            if not type(related)._meta.get_field(name).is_cached(related):
+                return False
+            related = getattr(related, name)
+    return True
 
 
 def _assessment_claim(*, assessment: Assessment, expected_version, states) -> Assessment:
