@@ -906,17 +906,24 @@ def summaries_adjust(*, organization_id: int, removed: list[dict], added: list[d
         summary.save(update_fields=["counts"])
 
 
+@transaction.atomic
 def summaries_refresh(*, organization_id: int, cycle_ids: Collection[int] | None = None) -> None:
     """Count again the trend of these cycles (every cycle of the organization when None) from
-    their read-model rows, and store the counts that differ."""
+    their read-model rows, and store the counts that differ. The kept rows are locked before
+    counting, as ``summaries_adjust`` locks them: a move adjusting them meanwhile either
+    commits first, and is counted, or waits and adjusts this count."""
     cycles = AssessmentCycle.objects.filter(organization_id=organization_id)
     if cycle_ids is not None:
         cycles = cycles.filter(pk__in=list(cycle_ids))
     ids = list(cycles.values_list("pk", flat=True))
+    stored = dict(
+        CycleSummary.objects.select_for_update()
+        .filter(cycle_id__in=ids)
+        .values_list("cycle_id", "counts")
+    )
     computed = cycle_counts(
         CoordinatorCycleRow.objects.filter(organization_id=organization_id, cycle_id__in=ids)
     )
-    stored = dict(CycleSummary.objects.filter(cycle_id__in=ids).values_list("cycle_id", "counts"))
     for cycle_id in ids:
         counts = computed.get(cycle_id, {"states": [], "levels": {}})
         if stored.get(cycle_id) != counts:
