@@ -130,6 +130,6 @@ def test_with_redis_sessions_are_read_from_it_and_written_through_to_the_databas
     result = run_manage("shell", "-c", SHOW_STORES, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].split() == [
-        "django.core.cache.backends.redis.RedisCache",
+        "growthmatrix.cache.RedisCache",
         "django.contrib.sessions.backends.cached_db",
     ]
