@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
+from assessments.forms import ReviewForm, SelfAssessmentForm
 from assessments.models import Assessment, Rating
+from assessments.selectors import assessment_sheet
 from assessments.services import assessment_save_review, assessment_submit
 from dashboards import read_model
 from dashboards.models import CoordinatorCycleRow
@@ -544,3 +546,33 @@ def test_background_save_of_too_long_evidence_names_the_indicator(
         f"Not saved: The text for “{indicator.name}” has 5001 characters and at most 5000 "
         "fit. Nothing was cut: shorten it here and save again."
     )
+
+
+def test_a_renamed_indicator_names_itself_in_the_next_refusal(
+    client_for, coordinator, assessment
+):
+    """The sheet's fields are built once per rubric version's words: a corrected name is new
+    words, and the next form says it."""
+    indicator = indicators_of(assessment)[0]
+    data = self_post(assessment, **{f"evidence_{indicator.pk}": "y" * 5001})
+    client_for(coordinator).post(url("assessment-autosave", assessment), data)
+    Indicator.objects.filter(pk=indicator.pk).update(name="Family leadership, corrected")
+    rubric_text_forget([assessment.rubric_version_id])
+
+    response = client_for(coordinator).post(url("assessment-autosave", assessment), data)
+
+    assert "“Family leadership, corrected” has 5001 characters" in response.json()["message"]
+
+
+def test_each_sheet_form_has_fields_of_its_own(assessment):
+    """Built from the same kept fields, two forms never share one: a change to a field of one
+    page's form is not on the next page's."""
+    sheet = assessment_sheet(assessment=assessment)
+    first, second = SelfAssessmentForm(sheet=sheet), SelfAssessmentForm(sheet=sheet)
+    name = first.level_name(indicators_of(assessment)[0].pk)
+    first.fields[name].required = True
+    assert second.fields[name].required is False
+    assert first.fields[name] is not second.fields[name]
+    review = ReviewForm(sheet=sheet)
+    assert review.level_name(indicators_of(assessment)[0].pk) in review.fields
+    assert name not in review.fields
