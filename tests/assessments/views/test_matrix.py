@@ -548,9 +548,7 @@ def test_background_save_of_too_long_evidence_names_the_indicator(
     )
 
 
-def test_a_renamed_indicator_names_itself_in_the_next_refusal(
-    client_for, coordinator, assessment
-):
+def test_a_renamed_indicator_names_itself_in_the_next_refusal(client_for, coordinator, assessment):
     """The sheet's fields are built once per rubric version's words: a corrected name is new
     words, and the next form says it."""
     indicator = indicators_of(assessment)[0]
