@@ -178,6 +178,22 @@ def _options(sheet: AssessmentSheet, item: SheetIndicator, level_field) -> list[
     ]
 
 
+def _inputs(level_field, text_field, *, missing: bool) -> dict:
+    """The names, ids, value and errors of one row's level radios and text box."""
+    level_errors, text_errors = list(level_field.errors), list(text_field.errors)
+    value = text_field.value()
+    return {
+        "level_input": level_field.html_name,
+        "level_errors": level_errors,
+        "invalid": missing or bool(level_errors),
+        "text_input": text_field.html_name,
+        "text_id": text_field.auto_id,
+        "text_value": "" if value is None else value,
+        "text_max": text_field.field.max_length,
+        "text_errors": text_errors,
+    }
+
+
 def sheet_rows(
     sheet: AssessmentSheet, form=None, *, missing=(), conflicts=None, references=None
 ) -> SheetRows:
@@ -195,6 +211,11 @@ def sheet_rows(
             self_level = getattr(item.rating, "self_level", None)
             row = {
                 "item": item,
+                # What the row templates write again and again, looked up once here: a
+                # template's lookup of an attribute or a form field's property costs several
+                # times a dictionary's, and a matrix page makes some two thousand.
+                "pk": item.pk,
+                "name": item.indicator.name,
                 "rating": item.rating,
                 "self_level_name": sheet.level_name(self_level),
                 "supervisor_level_name": sheet.level_name(
@@ -210,6 +231,7 @@ def sheet_rows(
                 level_field = form[form.level_name(item.pk)]
                 row["level_field"] = level_field
                 row["text_field"] = form[form.text_name(item.pk)]
+                row.update(_inputs(level_field, row["text_field"], missing=row["missing"]))
                 row["options"] = _options(sheet, item, level_field)
                 for option in row["options"]:
                     option["is_reference"] = (
