@@ -3,6 +3,7 @@
 from collections.abc import Collection, Sequence
 
 from django.db import connection, models
+from django.utils import timezone
 
 # Rows per statement: 500 rows of a few columns stay far below SQLite's 32,766 parameters.
 BATCH = 500
@@ -43,6 +44,45 @@ def rows_update(model: type[models.Model], rows: Collection[models.Model], field
                 f"UPDATE {table} SET {assignments} FROM (VALUES {placeholders}) AS v "
                 f"WHERE {table}.{quote(pk.column)} = v.column1",
                 params,
+            )
+            written += cursor.rowcount
+    return written
+
+
+def rows_history(
+    model: type[models.Model], rows: Collection[models.Model], *, user, change="~"
+) -> int:
+    """The history rows (django-simple-history) of ``rows`` as they stand in the database
+    now, written as one ``INSERT … SELECT`` per batch: the same rows
+    ``bulk_history_create(rows, update=True, default_user=user, default_change_reason=None)``
+    writes, with one time for all, without building a model object per row first (four fifths
+    of the time of a matrix save). Call after writing ``rows``, in the same transaction."""
+    pks = [row.pk for row in rows]
+    if not pks:
+        return 0
+    history = model.history.model
+    quote = connection.ops.quote_name
+    tracked = [quote(field.column) for field in history.tracked_fields]
+    meta = history._meta
+    stamp = [
+        meta.get_field("history_date").get_db_prep_save(timezone.now(), connection),
+        meta.get_field("history_type").get_db_prep_save(change, connection),
+        meta.get_field("history_user").get_db_prep_save(getattr(user, "pk", None), connection),
+    ]
+    columns = ", ".join(
+        [*tracked, *map(quote, ("history_date", "history_type", "history_user_id"))]
+    )
+    source = quote(model._meta.db_table)
+    pk_column = quote(model._meta.pk.column)
+    written = 0
+    with connection.cursor() as cursor:
+        for start in range(0, len(pks), BATCH):
+            batch = pks[start : start + BATCH]
+            cursor.execute(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+                f"SELECT {', '.join(tracked)}, %s, %s, %s FROM {source} "
+                f"WHERE {pk_column} IN ({', '.join(['%s'] * len(batch))})",
+                [*stamp, *batch],
             )
             written += cursor.rowcount
     return written

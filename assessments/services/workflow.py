@@ -31,7 +31,7 @@ from assessments.services.errors import (
     StaleAssessmentError,
     WorkflowError,
 )
-from assessments.services.rows import rows_update
+from assessments.services.rows import rows_history, rows_update
 from assessments.services.scores import category_scores_refresh
 from coordinators import events
 from rubrics.models import Indicator
@@ -189,9 +189,7 @@ def _ratings_write(
         bulk_create_with_history(created, Rating, default_user=actor)
     if changed:
         rows_update(Rating, changed, [level_field, text_field])
-        Rating.history.bulk_history_create(
-            changed, update=True, default_user=actor, default_change_reason=None
-        )
+        rows_history(Rating, changed, user=actor)
     if created or changed:
         written = [*existing.values(), *created]
         setattr(assessment, RATINGS_READ, (assessment.version, written))
