@@ -43,3 +43,20 @@ def test_role_family_in_use_cannot_be_deleted(org):
 
     with pytest.raises(ProtectedError):
         profile.role_family.delete()
+
+
+@pytest.mark.django_db
+def test_the_user_of_each_request_comes_with_every_role_they_hold_now(client_for, org):
+    """The roles are read with the user, in one query, at every request: a role taken away
+    is gone at the next page, a role given is there."""
+    user = UserFactory(organization=org, roles=["admin", "director"])
+    client = client_for(user)
+    nav = client.get("/organization/").content.decode()
+    assert 'href="/team/"' in nav and 'href="/organization/"' in nav
+
+    Membership.objects.filter(user=user, role="admin").delete()
+    assert client.get("/organization/").status_code == 403
+    assert client.get("/team/").status_code == 200
+
+    Membership.objects.create(user=user, role="admin")
+    assert client.get("/organization/").status_code == 200

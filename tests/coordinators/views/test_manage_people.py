@@ -142,10 +142,10 @@ def test_the_list_has_a_fixed_number_of_queries(
         ProfileFactory(team=teams[n % 2], schools=[SchoolFactory(organization=org)])
     client = client_for(admin_user)
     client.get(LIST)
-    # Session, user with the organization (navigation), roles, families (filters; the team
+    # Session, user with the organization (navigation) and roles, families (filters; the team
     # filter is a picker that lists no team), count, the page of people with profile, team and
     # family, then their roles, school sites and directed teams.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(LIST, {"role": "coordinator"})
     assert len(response.context["rows"]) == count
 

@@ -71,9 +71,9 @@ def test_the_list_has_a_fixed_number_of_queries(
         ProfileFactory(team__organization=org, schools=[school])
     client = client_for(admin_user)
     client.get(LIST)  # the session is warm
-    # Session, user with the organization (navigation), roles, count, page of schools (with
+    # Session, user with the organization (navigation) and roles, count, page of schools (with
     # their people counted).
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(LIST)
     assert len(names(response)) == count
 

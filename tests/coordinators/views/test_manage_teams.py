@@ -31,8 +31,8 @@ def test_the_list_has_a_fixed_number_of_queries(
         ProfileFactory(team=team)
     client = client_for(admin_user)
     client.get(LIST)
-    # Session, user with the organization (navigation), roles, teams with directors and counts.
-    with django_assert_num_queries(4):
+    # Session, user with the organization (navigation) and roles, teams with directors and counts.
+    with django_assert_num_queries(3):
         response = client.get(LIST)
     assert len(response.context["teams"]) == count
 

@@ -127,12 +127,12 @@ def test_no_inline_script_or_style(client_for, director, history):
     assert inline == ['<script id="coordinator-chart-data" type="application/json">']
 
 
-# Session, user with their organization (navigation), roles, profile, cycles, thresholds,
+# Session, user with their organization (navigation) and roles, profile, cycles, thresholds,
 # stages, category and level names, the history with its scores, its rubric versions' numbers,
 # schools, the latest matrix's lines, and the growth panel's own goals with their supports,
 # supports and catalogue suggestions; the acknowledgements of the reviews; the agreement of
 # each school site.
-PAGE_QUERIES = 18
+PAGE_QUERIES = 17
 # On its own (My growth) the panel also reads stages, thresholds, finalized assessments and
 # their scores, and takes the level and category names from the cached rubric text: on the
 # coordinator page it takes all of them from the page.
