@@ -23,7 +23,6 @@ from coordinators.models import (
     User,
 )
 
-
 # Whether a user read through users_with_roles holds each role, by attribute name.
 HOLDS = {role: f"holds_{role}" for role in Role.values}
 

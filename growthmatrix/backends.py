@@ -11,9 +11,9 @@ class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id):
         user_model = backends.UserModel
         try:
-            user = users_with_roles(
-                user_model._default_manager.select_related("organization")
-            ).get(pk=user_id)
+            user = users_with_roles(user_model._default_manager.select_related("organization")).get(
+                pk=user_id
+            )
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
