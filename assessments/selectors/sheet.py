@@ -47,16 +47,16 @@ class AssessmentSheet:
         return self.level_names.get(value, str(value))
 
 
-def assessment_sheet(*, assessment: Assessment) -> AssessmentSheet:
+def assessment_sheet(*, assessment: Assessment, scores: bool = True) -> AssessmentSheet:
     """The pinned version's words with this assessment's ratings and stored category levels:
-    two queries when the version's words are cached, seven when they are not."""
+    two queries when the version's words are cached, seven when they are not. A background
+    save, which shows nothing, leaves the category levels out (``scores=False``)."""
     text = rubric_text(assessment.rubric_version)
     read = list(Rating.objects.filter(assessment=assessment).order_by())
     setattr(assessment, RATINGS_READ, (assessment.version, read))
     ratings = {rating.indicator_id: rating for rating in read}
-    scores = {
-        score.category_key: score for score in CategoryScore.objects.filter(assessment=assessment)
-    }
+    stored = CategoryScore.objects.filter(assessment=assessment) if scores else ()
+    scores = {score.category_key: score for score in stored}
     return AssessmentSheet(
         rubric_name=text.name,
         levels=text.levels,

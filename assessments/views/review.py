@@ -196,7 +196,8 @@ def assessment_review_autosave(request, pk):
         return moved_on.autosave_refused(
             request, assessment, reviewing=True, save_label="Save review"
         )
-    form = _review_form(assessment, assessment_sheet(assessment=assessment), data=request.POST)
+    sheet = assessment_sheet(assessment=assessment, scores=False)
+    form = _review_form(assessment, sheet, data=request.POST)
     return autosave_answer(
         request,
         assessment,

@@ -310,7 +310,8 @@ def assessment_autosave(request, pk):
     """The background save of the sheet page (static/js/assessment.js); answers JSON."""
     assessment = get_assessment_for_user(request, pk)
     check_can_edit_self(request.user, assessment)
-    form = _self_form(assessment, assessment_sheet(assessment=assessment), data=request.POST)
+    sheet = assessment_sheet(assessment=assessment, scores=False)
+    form = _self_form(assessment, sheet, data=request.POST)
     return autosave_answer(
         request,
         assessment,

@@ -4,7 +4,9 @@ the access rules. "Agree with the coordinator's levels" copies their levels as t
 own choice, per category or for the whole matrix."""
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Assessment, Rating
@@ -54,6 +56,21 @@ def test_a_background_save_writes_the_review_and_answers_the_next_version(
     rating = Rating.objects.get(assessment=submitted, indicator=indicators_of(submitted)[0])
     assert (rating.supervisor_level, rating.supervisor_note) == (2, "Seen at the site")
     assert rating.history.latest().history_user == director
+
+
+def test_a_background_save_reads_no_category_levels_it_would_not_show(
+    client_for, director, submitted
+):
+    """A background save answers JSON: it reads the ratings it changes, never the category
+    levels a page would show."""
+    client = client_for(director)
+    data = review_post(submitted, level=2, note="Seen")
+    with CaptureQueriesContext(connection) as queries:
+        answer = client.post(url("assessment-review-autosave", submitted), data)
+    assert answer.status_code == 200
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    assert not any('FROM "assessments_categoryscore"' in sql for sql in reads)
+    assert any('FROM "assessments_rating"' in sql for sql in reads)
 
 
 def test_a_stale_background_save_is_a_conflict_and_writes_nothing(client_for, director, submitted):

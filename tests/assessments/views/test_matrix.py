@@ -289,7 +289,7 @@ def test_a_background_save_is_a_few_queries_and_the_dashboards_see_the_draft_unc
     client = client_for(coordinator)
     client.get(detail_url(assessment))  # the page opened: its session and words are cached
 
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(11):
         response = client.post(
             url("assessment-autosave", assessment), self_post(assessment, level=2, evidence="y")
         )
