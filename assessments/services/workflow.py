@@ -130,7 +130,19 @@ def _assessment_claim(*, assessment: Assessment, expected_version, states) -> As
 
 
 def _indicators_without(*, assessment: Assessment, field: str) -> list[Indicator]:
-    """The indicators of the pinned version whose rating has no ``field`` level, in page order."""
+    """The indicators of the pinned version whose rating has no ``field`` level, in page order.
+    None, without asking the database, when the ratings held at this version (the save just
+    made from the same page) have a level for every indicator of the version's words."""
+    held = getattr(assessment, RATINGS_READ, None)
+    if held is not None and held[0] == assessment.version:
+        rated = {rating.indicator_id for rating in held[1] if getattr(rating, field) is not None}
+        words = rubric_text(assessment.rubric_version)
+        if all(
+            indicator.pk in rated
+            for _, indicators in words.categories
+            for indicator, _ in indicators
+        ):
+            return []
     rated = Rating.objects.filter(assessment=assessment, **{f"{field}__isnull": False}).values(
         "indicator_id"
     )

@@ -377,6 +377,19 @@ def test_submit_a_complete_matrix(client_for, coordinator, assessment):
     assert Assessment.objects.get(pk=assessment.pk).version == 3
 
 
+def test_a_complete_submit_checks_the_levels_it_has_just_saved_without_reading_them_again(
+    client_for, coordinator, assessment
+):
+    client = client_for(coordinator)
+    client.get(detail_url(assessment))  # the page opened: its words are cached
+    data = self_post(assessment, level=3)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url("assessment-submit", assessment), data)
+    assert response.status_code == 302
+    assert Assessment.objects.get(pk=assessment.pk).state == Assessment.State.SUBMITTED
+    assert not [q for q in queries if 'FROM "assessments_indicator"' in q["sql"]]
+
+
 def test_submit_access(client_for, assessment, director, other_admin, teammate):
     target = url("assessment-submit", assessment)
     assert client_for(assessment.coordinator.user).get(target).status_code == 405
