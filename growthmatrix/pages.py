@@ -6,6 +6,7 @@ from assessments.selectors import team_status
 from coordinators.access import profiles_directed_by, role_required
 from coordinators.models import CoordinatorProfile, Role, School
 from dashboards.selectors.attention import admin_attention
+from dashboards.selectors.growth_panel import assessment_infos, with_scores
 from growthmatrix.roster.importing import roster_imports_with_errors
 
 
@@ -19,10 +20,9 @@ def my_growth(request):
     )
     assessments = []
     if profile is not None:
+        # With their category levels: the growth panel below reads its history from them.
         assessments = list(
-            Assessment.objects.filter(coordinator=profile)
-            .select_related("cycle")
-            .order_by("-cycle__opens_on")
+            with_scores(Assessment.objects.filter(coordinator=profile)).order_by("-cycle__opens_on")
         )
     open_cycle = (
         AssessmentCycle.objects.filter(organization_id=request.user.organization_id, state="open")
@@ -38,6 +38,7 @@ def my_growth(request):
             "open_cycle": open_cycle,
             "current": current,
             "past": [a for a in assessments if a is not current],
+            "history": assessment_infos(assessments),
         },
     )
 

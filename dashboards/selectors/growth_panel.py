@@ -3,10 +3,11 @@ trajectory, and the supports the catalogue suggests for their flags."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from assessments.models import Assessment, CategoryScore
@@ -129,16 +130,19 @@ def _names(version_filter: Q) -> Names:
     )
 
 
-def _finalized_infos(profile: CoordinatorProfile, window: int) -> list[AssessmentInfo]:
-    """The coordinator's last ``window`` finalized assessments with their category scores,
-    oldest first (two queries)."""
-    assessments = list(
-        Assessment.objects.filter(coordinator=profile, state=Assessment.State.FINALIZED)
-        .select_related("cycle")
+def with_scores(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """``assessments`` as the growth panel reads them: with their cycle, the principal's view
+    of the school site and their category levels (one query more, for the levels)."""
+    return (
+        assessments.select_related("cycle")
         .annotate(principal_site=PRINCIPAL_SITE)
         .prefetch_related(Prefetch("category_scores", queryset=CategoryScore.objects.all()))
-        .order_by("-cycle__opens_on")[:window]
     )
+
+
+def assessment_infos(assessments: Iterable[Assessment]) -> list[AssessmentInfo]:
+    """What the growth panel needs of each assessment read through ``with_scores``, newest
+    first, as ``growth_panel``'s ``finalized``: oldest first."""
     return [
         AssessmentInfo(
             pk=a.pk,
@@ -154,8 +158,15 @@ def _finalized_infos(profile: CoordinatorProfile, window: int) -> list[Assessmen
                 s.category_key: (s.self_level, s.supervisor_level) for s in a.category_scores.all()
             },
         )
-        for a in reversed(assessments)
+        for a in reversed(list(assessments))
     ]
+
+
+def _finalized_infos(profile: CoordinatorProfile, window: int) -> list[AssessmentInfo]:
+    """The coordinator's last ``window`` finalized assessments with their category scores,
+    oldest first (two queries)."""
+    finalized = Assessment.objects.filter(coordinator=profile, state=Assessment.State.FINALIZED)
+    return assessment_infos(with_scores(finalized).order_by("-cycle__opens_on")[:window])
 
 
 def _panel_names(

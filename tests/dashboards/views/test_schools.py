@@ -18,7 +18,7 @@ from schoolsites.services import (
 from tests.dashboards.dashboard_data import assess, get_counting_queries, open_cycle, past_cycles
 from tests.factories import ProfileFactory, SchoolFactory
 
-SCHOOLS_VIEW_QUERIES = 7  # the request's own (session, user, roles) and the view's four
+SCHOOLS_VIEW_QUERIES = 6  # the request's own (session, user with roles) and the view's four
 
 
 def world(org, team, *, years, coordinators_per_school, schools, prefix="Past"):
