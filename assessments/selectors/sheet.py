@@ -3,6 +3,8 @@ queries, and the rows the coordinator's and the director's pages show of it."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import Subquery
+
 from assessments.models import RATINGS_READ, Assessment, CategoryScore, Rating
 from rubrics.models import Category, Indicator, Level
 from rubrics.text import pinned_rubric_text, rubric_text
@@ -95,7 +97,7 @@ def previous_agreed_levels(*, assessment: Assessment) -> dict[int, AgreedReferen
     """Per indicator of ``assessment`` (by pk), the supervisor's level in the coordinator's
     latest finalized assessment of an earlier cycle, where that indicator is the same one: the
     indicators are matched by the key a rubric version's copies carry over, so an indicator
-    added since, or of another rubric, has no reference. Two queries, plus the earlier
+    added since, or of another rubric, has no reference. One query, plus the earlier
     version's words when they are not cached."""
     previous = (
         Assessment.objects.filter(
@@ -104,27 +106,32 @@ def previous_agreed_levels(*, assessment: Assessment) -> dict[int, AgreedReferen
             cycle__opens_on__lt=assessment.cycle.opens_on,
         )
         .exclude(pk=assessment.pk)
-        .select_related("cycle")
         .order_by("-cycle__opens_on", "-pk")
-        .first()
     )
-    if previous is None:
-        return {}
-    agreed = {
-        key: level
-        for key, level in Rating.objects.filter(assessment=previous, supervisor_level__isnull=False)
+    # The latest one's agreed levels, its cycle's name and its version in one query.
+    rows = list(
+        Rating.objects.filter(
+            assessment=Subquery(previous.values("pk")[:1]), supervisor_level__isnull=False
+        )
         .order_by()
-        .values_list("indicator__key", "supervisor_level")
-    }
-    if not agreed:
+        .values_list(
+            "indicator__key",
+            "supervisor_level",
+            "assessment__cycle__name",
+            "assessment__rubric_version_id",
+        )
+    )
+    if not rows:
         return {}
+    agreed = {key: level for key, level, _, _ in rows}
+    _, _, cycle_name, previous_version_id = rows[0]
     old_names = {
-        level.value: level.name for level in pinned_rubric_text(previous.rubric_version_id).levels
+        level.value: level.name for level in pinned_rubric_text(previous_version_id).levels
     }
     current = rubric_text(assessment.rubric_version)
     return {
         indicator.pk: AgreedReference(
-            cycle_name=previous.cycle.name,
+            cycle_name=cycle_name,
             level=agreed[indicator.key],
             level_name=old_names.get(agreed[indicator.key], str(agreed[indicator.key])),
         )
