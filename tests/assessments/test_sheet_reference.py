@@ -81,7 +81,7 @@ def test_the_agreed_level_of_the_same_indicator_in_a_newer_version_is_the_refere
     # Warm the cached words of both versions: what is measured is this read's own queries.
     previous_agreed_levels(assessment=current)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         references = previous_agreed_levels(assessment=current)
 
     carried = [i for i in indicators_of(current) if i.pk != added.pk]
