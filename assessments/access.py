@@ -18,7 +18,7 @@ from coordinators.access import (
     get_in_scope_or_404,
     has_role,
     is_own_profile,
-    profiles_visible_to,
+    profile_reach,
 )
 from coordinators.models import Role
 
@@ -46,8 +46,12 @@ def get_cycle_for_user(request, pk) -> AssessmentCycle:
 
 
 def assessments_visible_to(user) -> QuerySet[Assessment]:
-    """Assessments the user may look at: their own, their teams', all of the org for an admin."""
-    return Assessment.objects.filter(coordinator__in=profiles_visible_to(user))
+    """Assessments the user may look at: their own, their teams', all of the org for an admin
+    (the profiles of profiles_visible_to)."""
+    reach = profile_reach(user, "coordinator__")
+    if reach is None:
+        return Assessment.objects.none()
+    return Assessment.objects.filter(reach)
 
 
 # What every matrix page shows of an assessment beside its own row, and what each move reads

@@ -103,18 +103,30 @@ def is_own_profile(user, profile: CoordinatorProfile) -> bool:
     return profile.user_id == user.pk
 
 
+def profile_reach(user, path: str = "") -> Q | None:
+    """The profiles the user may look at as a condition on the profile at ``path`` ("" for a
+    profile itself, "coordinator__" for what belongs to one): their own, their teams', every
+    one of their organization for an admin; None when they may look at none. A condition
+    rather than a subquery, so that a page's one-row lookup joins the profile it reads anyway
+    instead of asking the database to plan a subquery as well."""
+    roles = user_roles(user)
+    if not roles:
+        return None
+    reach = Q(**{f"{path}organization_id": user.organization_id})
+    if Role.ADMIN in roles:
+        return reach
+    mine = Q(**{f"{path}user": user})
+    if Role.DIRECTOR in roles:
+        mine |= Q(**{f"{path}team__director": user})
+    return reach & mine
+
+
 def profiles_visible_to(user) -> QuerySet[CoordinatorProfile]:
     """Coordinator profiles the user may look at: self, their teams', everyone for an admin."""
-    roles = user_roles(user)
-    base = CoordinatorProfile.objects.filter(organization_id=user.organization_id)
-    if not roles:
-        return base.none()
-    if Role.ADMIN in roles:
-        return base
-    reach = Q(user=user)
-    if Role.DIRECTOR in roles:
-        reach |= Q(team__director=user)
-    return base.filter(reach)
+    reach = profile_reach(user)
+    if reach is None:
+        return CoordinatorProfile.objects.none()
+    return CoordinatorProfile.objects.filter(reach)
 
 
 def profiles_directed_by(user) -> QuerySet[CoordinatorProfile]:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from assessments.access import (
+    assessments_visible_to,
     can_edit_self,
     can_review,
     can_see_supervisor_side,
@@ -12,6 +13,8 @@ from assessments.access import (
     get_assessment_for_user,
     get_cycle_for_user,
 )
+from assessments.models import Assessment
+from coordinators.access import profiles_visible_to
 from tests.assessments.workflow_helpers import make_assessment
 from tests.factories import CycleFactory, ProfileFactory, UserFactory, request_by
 
@@ -71,3 +74,37 @@ def test_getters_are_404_outside_the_organization_or_team(
 def test_a_cycle_of_the_organization_is_reached(org, admin_user):
     cycle = CycleFactory(organization=org)
     assert get_cycle_for_user(request_by(admin_user), cycle.pk) == cycle
+
+
+def test_the_assessments_in_reach_are_those_of_the_profiles_in_reach(
+    org, team, profile, teammate, other_team, other_director, other_admin, admin_user
+):
+    """assessments_visible_to joins the profile instead of asking for profiles_visible_to in
+    a subquery: for every kind of person, the two agree."""
+    elsewhere = ProfileFactory(team=other_team)
+    both = ProfileFactory(team=team)  # a coordinator who also directs another team
+    both.user.memberships.create(role="director")
+    other_team.director = both.user
+    other_team.save()
+    for person in (profile, teammate, elsewhere, both):
+        make_assessment(person)
+    nobody = UserFactory(organization=org, roles=[])
+    people = [
+        profile.user,
+        teammate.user,
+        both.user,
+        team.director,
+        other_director,
+        admin_user,
+        other_admin,
+        nobody,
+    ]
+    for user in people:
+        user = type(user).objects.get(pk=user.pk)  # roles read afresh
+        expected = set(
+            Assessment.objects.filter(coordinator__in=profiles_visible_to(user)).values_list(
+                "pk", flat=True
+            )
+        )
+        assert set(assessments_visible_to(user).values_list("pk", flat=True)) == expected, user
+    assert len(set(assessments_visible_to(admin_user).values_list("pk", flat=True))) >= 3
