@@ -16,6 +16,7 @@ def my_growth(request):
         CoordinatorProfile.objects.filter(user=request.user)
         .select_related("team", "team__director", "role_family", "career_position__stage")
         .prefetch_related("schools")
+        .order_by("pk")  # not by name, which would join the user only to sort one row
         .first()
     )
     assessments = []
