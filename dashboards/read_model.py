@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
 from django.db.models import Count, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -39,7 +40,7 @@ from coordinators.school_years import SchoolYear
 from dashboards import flags as flag_rules
 from dashboards import overview_counts
 from dashboards.events import FlagThresholdsChanged
-from dashboards.models import CoordinatorCycleRow, CycleSummary, DashboardVersion, FlagThresholds
+from dashboards.models import CoordinatorCycleRow, CycleSummary, DashboardVersion
 from growth import events as growth_events
 from growth.cadence import CheckInClock
 from growth.models import CareerPosition, CareerStage, MentoringMatch, Support, SupportKind
@@ -532,15 +533,16 @@ def _rows_for(
     shown_cycles = [c for c in cycles if cycle_ids is None or c.pk in cycle_ids]
     if not shown_cycles:
         return []
-    thresholds = flag_rules.Thresholds.from_row(
-        FlagThresholds.objects.filter(organization_id=organization_id).first()
-    )
-    stages = list(CareerStage.objects.filter(organization_id=organization_id).order_by("order"))
     ids = profiles.order_by().values("pk")
     people, schools = people_and_schools(profiles, ids)
     if not people:
         return []
-    organization = Organization.objects.get(pk=organization_id)
+    # The organization with its flag thresholds and review settings, one row each at most.
+    organization = Organization.objects.select_related("flag_thresholds", "review_settings").get(
+        pk=organization_id
+    )
+    thresholds = flag_rules.Thresholds.from_row(_settings(organization, "flag_thresholds"))
+    stages = list(CareerStage.objects.filter(organization_id=organization_id).order_by("order"))
     # A move refreshes one coordinator: the agreements of their sites, not the organization's.
     signed = signed_agreements(
         organization_id,
@@ -549,7 +551,7 @@ def _rows_for(
         else None,
     )
     since = agreements_since(organization_id)
-    review = ReviewSettings.objects.filter(organization_id=organization_id).first()
+    review = _settings(organization, "review_settings")
     days = acknowledgement_days(
         review.acknowledgement_on if review else None,
         review.acknowledgement_overdue_days if review else None,
@@ -640,6 +642,15 @@ def _rows_for(
                 )
             )
     return rows
+
+
+def _settings(organization: Organization, name: str):
+    """The organization's settings row read with it (``select_related``), or None when it has
+    none (the defaults)."""
+    try:
+        return getattr(organization, name)
+    except ObjectDoesNotExist:
+        return None
 
 
 def finalized_ratings(profile_ids) -> dict[int, tuple[int, int]]:

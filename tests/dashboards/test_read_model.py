@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
@@ -686,6 +687,35 @@ def test_rebuild_command_writes_one_row_per_coordinator_and_cycle(org, team):
     assert (row.level_coordinator, row.level_site, row.levels_reviewed) == (3, 1, True)
     assert row.site_gap_from == flags.ALWAYS
     assert row.levels_cycle_id == past[0].pk
+
+
+def refresh_queries(org, person, cycle) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        read_model.coordinators_refresh(
+            organization_id=org.pk, coordinator_ids=[person.pk], cycle_ids=[cycle.pk]
+        )
+    return [q["sql"] for q in queries]
+
+
+@pytest.mark.django_db
+def test_a_moves_refresh_reads_the_same_queries_whatever_the_organizations_size(org, team):
+    """One coordinator's row in one cycle, as a submit refreshes it: the organization comes
+    with its flag thresholds and review settings, and the count does not grow with people."""
+    past = past_cycles(org, 2)
+    current = open_cycle(org)
+    ReviewSettings.objects.create(organization=org, acknowledgement_overdue_days=9)
+    person = ProfileFactory(team=team)
+    assess(person, past[0], (3, 1, 2, 2))
+    refresh_queries(org, person, current)  # its row now stored: each refresh below reads only
+    few = refresh_queries(org, person, current)
+    for _ in range(12):
+        assess(ProfileFactory(team=team), past[0], (2, 2, 2, 2))
+    many = refresh_queries(org, person, current)
+    assert len(few) == len(many) <= 20
+    settings_read = [sql for sql in many if 'FROM "dashboards_flagthresholds"' in sql]
+    settings_read += [sql for sql in many if 'FROM "assessments_reviewsettings"' in sql]
+    assert settings_read == []
+    assert any('"assessments_reviewsettings"' in sql for sql in many)
 
 
 @pytest.mark.django_db
