@@ -173,14 +173,12 @@ def site_views(categories, columns: list[PrincipalColumn]) -> dict | None:
         rating = row["rating"]
         rows.append(
             {
-                "name": row["item"].indicator.name,
+                "name": row["name"],
                 "self_level": getattr(rating, "self_level", None),
                 "self_name": row["self_level_name"],
                 "supervisor_level": getattr(rating, "supervisor_level", None),
                 "supervisor_name": row["supervisor_level_name"],
-                "principals": [
-                    column.levels.get(row["item"].pk, (None, "", "")) for column in columns
-                ],
+                "principals": [column.levels.get(row["pk"], (None, "", "")) for column in columns],
             }
         )
     score = site["score"]

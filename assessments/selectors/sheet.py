@@ -58,7 +58,7 @@ def assessment_sheet(*, assessment: Assessment, scores: bool = True) -> Assessme
     setattr(assessment, RATINGS_READ, (assessment.version, read))
     ratings = {rating.indicator_id: rating for rating in read}
     stored = CategoryScore.objects.filter(assessment=assessment) if scores else ()
-    scores = {score.category_key: score for score in stored}
+    score_of = {score.category_key: score for score in stored}
     return AssessmentSheet(
         rubric_name=text.name,
         levels=text.levels,
@@ -73,7 +73,7 @@ def assessment_sheet(*, assessment: Assessment, scores: bool = True) -> Assessme
                     )
                     for indicator, descriptors in indicators
                 ],
-                score=scores.get(category.key),
+                score=score_of.get(category.key),
             )
             for category, indicators in text.categories
         ],
@@ -236,9 +236,8 @@ def sheet_rows(
             }
             if form is not None:
                 level_field = form[form.level_name(item.pk)]
-                row["level_field"] = level_field
-                row["text_field"] = form[form.text_name(item.pk)]
-                row.update(_inputs(level_field, row["text_field"], missing=row["missing"]))
+                text_field = form[form.text_name(item.pk)]
+                row.update(_inputs(level_field, text_field, missing=row["missing"]))
                 row["options"] = _options(sheet, item, level_field)
                 for option in row["options"]:
                     option["is_reference"] = (
