@@ -30,7 +30,7 @@ from django_tasks import task
 
 from coordinators.access import has_role
 from coordinators.models import Role, Team, User
-from dashboards import exports
+from dashboards import exports, fragments
 from dashboards.filters import DashboardFilterSet
 from dashboards.models import ExportJob
 from dashboards.selectors.team import (
@@ -69,6 +69,23 @@ class RequestedDashboard:
 
     def read(self) -> TeamDashboard:
         return _team_dashboard_for(reach=self.reach, team=self.team, filterset=self.filterset)
+
+    def reuse_key(self, query: QueryDict, fmt: str) -> str:
+        """The same for two requests exactly when their files would hold the same: the same
+        reach, filters and format, on the same day (flags start with the date), with no write
+        to the organization's dashboards between them (the version the fragment cache keys
+        on; one query)."""
+        reach = self.reach
+        return fragments.fragment_key(
+            page=f"export-{fmt}",
+            organization_id=reach.organization_id,
+            cycle_id=None,
+            scope=fragments.scope_of(
+                is_admin=reach.everyone,
+                team_ids=() if reach.everyone else [team.pk for team in reach.teams],
+            ),
+            query=_as_query(export_query(query)),
+        )
 
 
 def requested_dashboard(*, user: User, query: QueryDict) -> RequestedDashboard:
@@ -110,17 +127,40 @@ def _as_query(filters: dict[str, list[str]]) -> QueryDict:
 
 
 @transaction.atomic
-def export_job_create(*, requester: User, query: QueryDict, fmt: str, people: int) -> ExportJob:
-    """Record the export and queue its task once the row is committed."""
+def export_job_create(
+    *, requester: User, query: QueryDict, fmt: str, people: int, reuse_key: str = ""
+) -> ExportJob:
+    """Record the export and queue its task once the row is committed; or, when the
+    requester already asked for the same file (the same ``reuse_key``: see
+    ``RequestedDashboard.reuse_key``), that export, still being written or written with its
+    file still there: a second click, a second tab or a reload is not a second file to wait
+    for and a second email."""
+    if reuse_key and (earlier := _same_export(requester, reuse_key)):
+        return earlier
     job = ExportJob.objects.create(
         requester=requester,
         organization_id=requester.organization_id,
         filters=export_query(query),
         format=fmt,
         rows_total=people,
+        reuse_key=reuse_key,
     )
     transaction.on_commit(partial(export_job_run.enqueue, job_id=job.pk))
     return job
+
+
+def _same_export(requester: User, reuse_key: str) -> ExportJob | None:
+    """The requester's latest export of that key that is not failed and whose file, once
+    written, is still in the storage."""
+    earlier = (
+        ExportJob.objects.filter(requester=requester, reuse_key=reuse_key)
+        .exclude(state=ExportJob.State.FAILED)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if earlier is None or earlier.pending:
+        return earlier
+    return earlier if private_storage().exists(earlier.file_name) else None
 
 
 def _claim(job_id: int) -> ExportJob | None:

@@ -109,6 +109,9 @@ class ExportJob(models.Model):
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
+    # What makes a second request the same file (the requester's reach, the filters, the
+    # format, the day and the dashboard version): the same person asking again is sent here.
+    reuse_key = models.CharField(max_length=200, blank=True, default="", db_index=True)
     file_name = models.CharField(max_length=255, blank=True)  # the name in the storage
     download_name = models.CharField(max_length=255, blank=True)  # the name people see
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -31,14 +31,21 @@ SIGNED_URL_SECONDS = 60
 def team_dashboard_export(request, fmt):
     """GET: the dashboard as CSV or XLSX, every row of the filtered list in its order; past
     EXPORT_QUEUE_ROWS coordinators, a page that offers to build it in the background.
-    POST: queue that background export and show its progress."""
+    POST: queue that background export (or find the same one the person asked for before,
+    while nothing it shows has changed) and show its progress."""
     try:
         wanted = requested_dashboard(user=request.user, query=request.GET)
     except TeamOutOfReach as exc:
         raise Http404("No such team in your reach.") from exc
     people = wanted.people_count()
     if request.method == "POST":
-        job = export_job_create(requester=request.user, query=request.GET, fmt=fmt, people=people)
+        job = export_job_create(
+            requester=request.user,
+            query=request.GET,
+            fmt=fmt,
+            people=people,
+            reuse_key=wanted.reuse_key(request.GET, fmt),
+        )
         return redirect("dashboards:export-job", pk=job.pk)
     if people > settings.EXPORT_QUEUE_ROWS:
         return render(

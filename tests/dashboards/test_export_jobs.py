@@ -17,7 +17,7 @@ import urllib.request
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from django.core.files.storage import storages
@@ -27,10 +27,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
-from dashboards import export_jobs, exports
+from dashboards import export_jobs, exports, read_model
 from dashboards.models import ExportJob
 from tests.dashboards.dashboard_data import assess
-from tests.factories import ProfileFactory, UserFactory
+from coordinators.services import person_update
+from tests.factories import ProfileFactory, UserFactory, details_of
 from tests.private_storage import private_storage, s3_server  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -248,6 +249,66 @@ def test_only_the_requester_downloads_an_export(
     unknown = reverse("dashboards:export-job-download", kwargs={"pk": job.pk + 1000})
     assert client_for(admin_user).get(unknown).status_code == 404
     assert len(csv_lines(downloaded(client_for(admin_user), job, queue_past_two))) == 3
+
+
+@pytest.mark.no_read_model_rebuild
+def test_asking_again_for_the_same_export_is_sent_to_the_one_already_asked_for(
+    client_for, org, admin_user, people, queue_past_two, django_capture_on_commit_callbacks
+):
+    """A second click, a second tab or a reload of the offer: while nothing the file shows has
+    changed, the same export (being written or written), not a second file and email; a
+    change, other filters, another format, another person or a lost file make a new one."""
+    read_model.rebuild(organization_id=org.pk)  # after the factories, as after the demo seed
+    client = client_for(admin_user)
+
+    def ask(url=XLSX, who=client, **query) -> int:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = who.post(f"{url}?{urlencode(query)}" if query else url)
+        assert response.status_code == 302
+        return int(response["Location"].rstrip("/").rsplit("/", 1)[1])
+
+    first = ask()
+    assert ask() == first  # still waiting for the worker
+    assert DBTaskResult.objects.count() == 1
+    run_worker()
+    assert ask() == first  # written: its file is offered again at once
+    assert DBTaskResult.objects.count() == 1
+    page = client.get(reverse("dashboards:export-job", kwargs={"pk": first}))
+    assert "Your export is ready" in page.text
+
+    assert ask(CSV) != first
+    assert ask(flag="site_gap") not in (first, ask(CSV))
+    second_admin = UserFactory(organization=org, roles=["admin"], email="admin2@example.org")
+    theirs = ask(who=client_for(second_admin))
+    assert theirs != first
+    assert ExportJob.objects.get(pk=theirs).requester == second_admin
+
+    # A write that changes what the dashboard shows: the next request is a new file, with it.
+    gap, _steady = people
+    person_update(
+        person=gap.user,
+        actor=admin_user,
+        details=details_of(gap, first_name="Renamed", last_name="Person"),
+        expected_version=gap.user.version,
+    )
+    renamed = ask()
+    assert renamed != first
+    run_worker()
+    job = ExportJob.objects.get(pk=renamed)
+    assert job.state == ExportJob.State.READY
+    names = {
+        cell.value
+        for row in load_workbook(io.BytesIO(downloaded(client, job, queue_past_two))).active
+        for cell in row
+    }
+    assert "Renamed" in str(names)
+
+    # A file gone from the storage (deleted by hand) is written again; so is a failed one.
+    storages["private"].delete(job.file_name)
+    rewritten = ask()
+    assert rewritten != renamed
+    ExportJob.objects.filter(pk=rewritten).update(state=ExportJob.State.FAILED)
+    assert ask() != rewritten
 
 
 def test_a_download_before_the_file_is_ready_goes_to_the_progress_page(
