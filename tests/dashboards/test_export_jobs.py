@@ -27,10 +27,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from openpyxl import load_workbook
 
+from coordinators.services import person_update
 from dashboards import export_jobs, exports, read_model
 from dashboards.models import ExportJob
 from tests.dashboards.dashboard_data import assess
-from coordinators.services import person_update
 from tests.factories import ProfileFactory, UserFactory, details_of
 from tests.private_storage import private_storage, s3_server  # noqa: F401
 
