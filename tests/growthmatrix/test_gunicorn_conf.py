@@ -17,7 +17,7 @@ def test_every_page_template_is_compiled_before_the_first_request():
     assert {
         "base.html",
         "assessments/assessment_review.html",
-        "assessments/includes/matrix_options.html",
+        "assessments/includes/matrix_jump_list.html",
         "pages/my_growth.html",
         "bootstrap5/field.html",
     } <= compiled
