@@ -22,6 +22,8 @@ from django.template.loader import get_template
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
+from evidence.templatetags.evidence import evidence_add_fields
+
 register = template.Library()
 
 FORM_ROW = """
@@ -129,7 +131,8 @@ NONE_GIVEN = '<span class="text-body-secondary">none given</span>'
 NONE = '<span class="text-body-secondary">none</span>'
 DIFFERS = '<p class="differs-note">{}</p>'
 
-# evidence/includes/attachment_block.html and attachment_list.html, without files or links.
+# evidence/includes/attachment_block.html and attachment_list.html, without files or links
+# (the fields that add one are the tag that block draws them with).
 BLOCK = """
 <div class="evidence-block" data-evidence-owner="{list_id}">
   {heading}
@@ -149,29 +152,6 @@ EMPTY_LIST = """
 </ul>
 """
 NO_ITEMS = '<li class="evidence-none">No files or links yet.</li>'
-ADD = """
-  <details class="evidence-add">
-    <summary>Attach a file or a link<span class="visually-hidden"> to {what}</span></summary>
-    <div class="evidence-add-body">
-      <div class="row g-2 align-items-end">
-        <div class="col-md-5">
-          <label class="form-label" for="evidence-file-{list_id}">File</label>
-          <input type="file" class="form-control form-control-sm" name="file" id="evidence-file-{list_id}" form="evidence-add-{list_id}" aria-describedby="evidence-help-{list_id}">
-        </div>
-        <div class="col-md-4">
-          <label class="form-label" for="evidence-url-{list_id}">or a link</label>
-          <input type="url" class="form-control form-control-sm" name="url" id="evidence-url-{list_id}" form="evidence-add-{list_id}" placeholder="https://" inputmode="url">
-        </div>
-        <div class="col-md-3">
-          <label class="form-label" for="evidence-title-{list_id}">Title (optional)</label>
-          <input type="text" class="form-control form-control-sm" name="title" id="evidence-title-{list_id}" form="evidence-add-{list_id}">
-        </div>
-      </div>
-      <p class="form-text mb-2" id="evidence-help-{list_id}">{accepted}; up to {file_max_mb} MB a file and {assessment_max_mb} MB for the whole {whole}.</p>
-      <button type="submit" class="btn btn-sm btn-outline-primary" form="evidence-add-{list_id}">Attach<span class="visually-hidden"> to {what}</span></button>
-    </div>
-  </details>
-  """  # noqa: E501
 
 
 def _text(value) -> str:
@@ -190,16 +170,7 @@ def _block(row, evidence, *, can_add: bool, request) -> str:
         )
     else:
         listed = EMPTY_LIST.format(list_id=pk, none=NO_ITEMS if can_add else "")
-    add = ""
-    if can_add:
-        add = ADD.format(
-            list_id=pk,
-            what=what,
-            accepted=_text(evidence.accepted or "Links only"),
-            file_max_mb=evidence.file_max_mb,
-            assessment_max_mb=evidence.assessment_max_mb,
-            whole=_text(getattr(evidence, "whole", "") or "assessment"),
-        )
+    add = evidence_add_fields(pk, row["name"], evidence) if can_add else ""
     return BLOCK.format(
         list_id=pk,
         heading=HEADING.format(what=what) if items or can_add else "",
