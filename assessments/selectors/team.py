@@ -42,7 +42,9 @@ def team_status(*, user, profiles: QuerySet[CoordinatorProfile]) -> TeamStatus:
     submissions awaiting ``user``'s review in any cycle; a fixed number of queries."""
     open_cycle = open_cycle_of(user.organization_id)
     if open_cycle is not None:
-        current = Assessment.objects.filter(coordinator=OuterRef("pk"), cycle=open_cycle)
+        # One assessment per coordinator and cycle: no order to sort by (the model's default
+        # order joined the cycle and the user inside each of the three subqueries).
+        current = Assessment.objects.filter(coordinator=OuterRef("pk"), cycle=open_cycle).order_by()
         profiles = profiles.annotate(
             current_pk=Subquery(current.values("pk")[:1]),
             current_state=Subquery(current.values("state")[:1]),
