@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from dashboards.charts import svg_number
+from rubrics.badges import level_badge
 
 register = template.Library()
 
@@ -110,14 +111,6 @@ def trend_rows(rows, last="total") -> str:
             f"<td>{end}</td></tr>\n        "
         )
     return mark_safe("".join(lines))
-
-
-def level_badge(value, name) -> str:
-    """components/level_badge.html: a level in words, "Not rated" without one."""
-    if not value:
-        return '<span class="gm-badge level level-none">Not rated</span>'
-    words = escape(name or str(value))
-    return f'<span class="gm-badge level level-{escape(str(value))}">{words}</span>'
 
 
 def state_badge(state: str, label: str) -> str:

@@ -23,6 +23,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from evidence.templatetags.evidence import evidence_add_fields
+from rubrics.badges import level_badge
 
 register = template.Library()
 
@@ -125,8 +126,6 @@ TEXTAREA = (
 )
 INVALID_TEXT = ' aria-invalid="true" aria-describedby="{}-error"'
 TEXT_ERRORS = '<div class="invalid-feedback" id="{id}-error">{errors}</div>'
-BADGE = '<span class="gm-badge level level-{value}">{name}</span>'
-NOT_RATED = '<span class="gm-badge level level-none">Not rated</span>'
 NONE_GIVEN = '<span class="text-body-secondary">none given</span>'
 NONE = '<span class="text-body-secondary">none</span>'
 DIFFERS = '<p class="differs-note">{}</p>'
@@ -240,13 +239,6 @@ def _textarea(row) -> tuple[str, str]:
     return box, TEXT_ERRORS.format(id=text_id, errors=joined)
 
 
-def _badge(value, name) -> str:
-    """components/level_badge.html without a suffix."""
-    if not value:
-        return NOT_RATED
-    return BADGE.format(value=value, name=_text(name or value))
-
-
 def _reference(row) -> str:
     reference = row["reference"]
     if not reference:
@@ -304,7 +296,7 @@ def review_form_rows(context, rows, evidence, coordinator_name) -> str:
                 self_level_data=f' data-self-level="{self_level}"' if self_level else "",
                 name=escape(row["name"]),
                 coordinator_name=coordinator,
-                self_badge=_badge(self_level, row["self_level_name"]),
+                self_badge=level_badge(self_level, row["self_level_name"]),
                 self_evidence=_self_evidence(rating),
                 evidence=_block(row, evidence, can_add=False, request=request),
                 differs=DIFFERS.format(_text(row["differs"])) if row["differs"] else "",
@@ -344,7 +336,7 @@ def matrix_readonly_rows(
             descriptor = row["self_descriptor"]
             self_side = READONLY_SELF.format(
                 label=self_label,
-                badge=_badge(getattr(rating, "self_level", None), row["self_level_name"]),
+                badge=level_badge(getattr(rating, "self_level", None), row["self_level_name"]),
                 descriptor=(
                     f'<p class="small mt-2 mb-2">{_text(descriptor)}</p>' if descriptor else ""
                 ),
@@ -355,7 +347,7 @@ def matrix_readonly_rows(
             note = getattr(rating, "supervisor_note", "")
             supervisor_side = READONLY_SUPERVISOR.format(
                 label=supervisor_label,
-                badge=_badge(
+                badge=level_badge(
                     getattr(rating, "supervisor_level", None), row["supervisor_level_name"]
                 ),
                 note=linebreaksbr(note, autoescape=True) if note else NONE,
