@@ -76,9 +76,15 @@ def _self_supervisor_and_principal(
 ) -> dict[int, dict[str, int | None]]:
     """The self and (finalized) supervisor School site levels of these assessments, and the
     level the principal of ``school_id`` gave where they answered (one query)."""
-    principal = FeedbackRequest.objects.filter(
-        assessment=OuterRef("assessment_id"), school_id=school_id, site_level__isnull=False
-    ).values("site_level")[:1]
+    # One request per assessment and school: no order to sort by (the model's default order
+    # would join the school inside the subquery).
+    principal = (
+        FeedbackRequest.objects.filter(
+            assessment=OuterRef("assessment_id"), school_id=school_id, site_level__isnull=False
+        )
+        .order_by()
+        .values("site_level")[:1]
+    )
     levels: dict[int, dict[str, int | None]] = {}
     for pk, state, own, supervisor, theirs in (
         CategoryScore.objects.filter(assessment_id__in=assessment_ids, category_key=SITE)
