@@ -141,8 +141,8 @@ def with_scores(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
 
 
 def assessment_infos(assessments: Iterable[Assessment]) -> list[AssessmentInfo]:
-    """What the growth panel needs of each assessment read through ``with_scores``, newest
-    first, as ``growth_panel``'s ``finalized``: oldest first."""
+    """What the growth panel needs of each assessment read through ``with_scores``: given
+    newest first, returned oldest first (as ``growth_panel``'s ``finalized`` takes them)."""
     return [
         AssessmentInfo(
             pk=a.pk,
