@@ -6,6 +6,7 @@ check them again before writing, so a caller that skips the view is refused the 
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from assessments.models import (
     Assessment,
@@ -19,8 +20,11 @@ from coordinators.access import (
     has_role,
     is_own_profile,
     profile_reach,
+    user_roles,
+    user_standing_in,
 )
 from coordinators.models import Role
+from coordinators.prepared import PreparedGet
 
 OWNER_ONLY = "Only the coordinator changes their own self-assessment."
 REVIEWER_ONLY = "Only the director of this coordinator's team or an org admin reviews it."
@@ -61,10 +65,33 @@ def assessments_visible_to(user) -> QuerySet[Assessment]:
 ASSESSMENT_RELATIONS = ("cycle", "coordinator__user", "coordinator__team", "rubric_version")
 
 
+# The lookup of every matrix page, save and move: its SQL is built once per connection and
+# shape of reach (the user's roles).
+_assessment_in_reach = PreparedGet(
+    lambda roles, pk, user, organization: (
+        assessments_visible_to(user_standing_in(user, organization, roles))
+        .select_related(*ASSESSMENT_RELATIONS)
+        .filter(pk=pk)
+    ),
+    "pk",
+    "user",
+    "organization",
+)
+
+
 def get_assessment_for_user(request, pk) -> Assessment:
     """An assessment within the user's reach, else 404 (another organization or team)."""
-    assessments = assessments_visible_to(request.user).select_related(*ASSESSMENT_RELATIONS)
-    return get_in_scope_or_404(assessments, pk, label="assessment")
+    user = request.user
+    roles = user_roles(user)
+    try:
+        assessment = roles and _assessment_in_reach.get(
+            roles, pk=pk, user=user.pk, organization=user.organization_id
+        )
+    except (TypeError, ValueError):
+        assessment = None
+    if not assessment:
+        raise Http404("No such assessment.")
+    return assessment
 
 
 def feedback_requests_visible_to(user) -> QuerySet[FeedbackRequest]:

@@ -22,6 +22,7 @@ from coordinators.models import (
     Team,
     User,
 )
+from coordinators.prepared import PreparedGet
 
 # Whether a user read through users_with_roles holds each role, by attribute name.
 HOLDS = {role: f"holds_{role}" for role in Role.values}
@@ -38,6 +39,16 @@ def users_with_roles(users: QuerySet[User]) -> QuerySet[User]:
     )
 
 
+# The request's user with their organization and roles: growthmatrix/backends.py reads it on
+# every request, so its SQL is built once per connection.
+request_user = PreparedGet(
+    lambda _shape, pk: users_with_roles(
+        User._default_manager.select_related("organization").filter(pk=pk)
+    ),
+    "pk",
+)
+
+
 def user_roles(user) -> frozenset[str]:
     """The roles of a user in their organization, read once per request (with the user
     when it came through users_with_roles)."""
@@ -51,6 +62,14 @@ def user_roles(user) -> frozenset[str]:
             cached = frozenset(user.memberships.values_list("role", flat=True))
         user._growthmatrix_roles = cached
     return cached
+
+
+def user_standing_in(pk: int, organization_id: int, roles: frozenset[str]) -> User:
+    """A user with this id, organization and roles, for building a ``PreparedGet``'s queryset
+    through the same scoping functions a real user's goes through."""
+    user = User(pk=pk, organization_id=organization_id)
+    user._growthmatrix_roles = roles
+    return user
 
 
 def has_role(user, *roles: str) -> bool:
