@@ -37,10 +37,11 @@ class _Compiled:
 
 
 class PreparedGet:
-    """``build(shape, **values)`` returns the queryset of at most one row, the first of
-    ``names`` being its id; ``get(shape, **values)`` returns that row with these values, or
-    None. ``shape`` names what else the SQL depends on (a user's roles, say): each shape is
-    built once per connection."""
+    """``build(shape, **values)`` returns a queryset whose first row is wanted (in the order
+    it asks for, if any), the first of ``names`` being its id or another value it is found
+    by; ``get(shape, **values)`` returns that row with these values, or None. ``shape``
+    names what else the SQL depends on (a user's roles, say): each shape is built once per
+    connection."""
 
     def __init__(self, build: Callable[..., QuerySet], *names: str):
         self.build = build
@@ -73,7 +74,10 @@ class PreparedGet:
 
     def _compile(self, shape, using: str) -> _Compiled:
         stand_ins = {name: next(_STAND_INS) for name in self.names}
-        queryset = self.build(shape, **stand_ins).order_by()
+        queryset = self.build(shape, **stand_ins)
+        if not queryset.query.order_by:
+            queryset = queryset.order_by()  # not the model's default order: one row needs none
+        queryset = queryset[:1]  # the first row when the build asked for an order
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         positions = {

@@ -36,6 +36,7 @@ from assessments.models import (
 from coordinators import events as coordinator_events
 from coordinators.events import DomainEvent
 from coordinators.models import CoordinatorProfile, Organization, Team
+from coordinators.prepared import PreparedGet
 from coordinators.school_years import SchoolYear
 from dashboards import flags as flag_rules
 from dashboards import overview_counts
@@ -520,6 +521,14 @@ def held(*organization_ids: int):
             version_bump(organization_id=organization_id)
 
 
+# The organization with its flag thresholds and review settings, read on every move.
+_with_settings = PreparedGet(
+    lambda _shape, pk: Organization.objects.filter(pk=pk).select_related(
+        "flag_thresholds", "review_settings"
+    ),
+    "pk",
+)
+
 FEW_PEOPLE = 50  # a refresh of this many coordinators reads only their school sites' agreements
 
 
@@ -538,9 +547,9 @@ def _rows_for(
     if not people:
         return []
     # The organization with its flag thresholds and review settings, one row each at most.
-    organization = Organization.objects.select_related("flag_thresholds", "review_settings").get(
-        pk=organization_id
-    )
+    organization = _with_settings.get(pk=organization_id)
+    if organization is None:
+        raise Organization.DoesNotExist(organization_id)
     thresholds = flag_rules.Thresholds.from_row(_settings(organization, "flag_thresholds"))
     stages = list(CareerStage.objects.filter(organization_id=organization_id).order_by("order"))
     # A move refreshes one coordinator: the agreements of their sites, not the organization's.
@@ -770,7 +779,9 @@ def review_directors_refresh(*, organization_id: int) -> int:
     return written
 
 
-@transaction.atomic
+# Without a savepoint of its own: inside a move's transaction an error here undoes the move
+# too, and the two round trips were a part of every move.
+@transaction.atomic(savepoint=False)
 def coordinators_refresh(
     *,
     organization_id: int,

@@ -1,35 +1,43 @@
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import render
 
 from assessments.models import Assessment, AssessmentCycle
 from assessments.selectors import team_status
 from coordinators.access import profiles_directed_by, role_required
 from coordinators.models import CoordinatorProfile, Role, School
+from coordinators.prepared import PreparedGet
 from dashboards.selectors.attention import admin_attention
 from dashboards.selectors.growth_panel import assessment_infos, with_scores
 from growthmatrix.roster.importing import roster_imports_with_errors
 
+# The coordinator's own profile and the organization's open cycle, on every My growth page
+# (the page coordinators come back to most): their SQL is built once per connection.
+_own_profile = PreparedGet(
+    lambda _shape, user: CoordinatorProfile.objects.filter(user_id=user).select_related(
+        "team", "team__director", "role_family", "career_position__stage"
+    ),
+    "user",
+)
+_open_cycle = PreparedGet(
+    lambda _shape, organization: AssessmentCycle.objects.filter(
+        organization_id=organization, state="open"
+    ).order_by("-opens_on"),
+    "organization",
+)
+
 
 @role_required(Role.COORDINATOR)
 def my_growth(request):
-    profile = (
-        CoordinatorProfile.objects.filter(user=request.user)
-        .select_related("team", "team__director", "role_family", "career_position__stage")
-        .prefetch_related("schools")
-        .order_by("pk")  # not by name, which would join the user only to sort one row
-        .first()
-    )
+    profile = _own_profile.get(user=request.user.pk)
+    if profile is not None:
+        prefetch_related_objects([profile], "schools")
     assessments = []
     if profile is not None:
         # With their category levels: the growth panel below reads its history from them.
         assessments = list(
             with_scores(Assessment.objects.filter(coordinator=profile)).order_by("-cycle__opens_on")
         )
-    open_cycle = (
-        AssessmentCycle.objects.filter(organization_id=request.user.organization_id, state="open")
-        .order_by("-opens_on")
-        .first()
-    )
+    open_cycle = _open_cycle.get(organization=request.user.organization_id)
     current = next((a for a in assessments if open_cycle and a.cycle_id == open_cycle.pk), None)
     return render(
         request,

@@ -2,17 +2,26 @@
 querysets they were built from return, read the rows anew every time, and refuse a value that
 would be written into the SQL instead of passed as a parameter."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user
 from django.db.models import Model
 from django.http import Http404
 
 from assessments.access import ASSESSMENT_RELATIONS, assessments_visible_to, get_assessment_for_user
+from assessments.models import AssessmentCycle
 from coordinators.access import request_user, user_roles, users_with_roles
 from coordinators.models import Membership, Role, User
 from coordinators.prepared import PreparedGet
 from growthmatrix.backends import ModelBackend
-from tests.factories import AssessmentFactory, ProfileFactory, UserFactory, request_by
+from tests.factories import (
+    AssessmentFactory,
+    CycleFactory,
+    ProfileFactory,
+    UserFactory,
+    request_by,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +123,23 @@ def test_a_value_written_into_the_sql_is_refused():
     inlined = PreparedGet(lambda _shape, pk: User.objects.extra(where=[f"id = {pk}"]), "pk")
     with pytest.raises(ValueError, match="must reach the SQL as parameters"):
         inlined.get(pk=1)
+
+
+def test_the_first_row_in_the_order_the_build_asks_for():
+    """My growth's open cycle: the latest of two open ones, as ``.first()`` gave."""
+    earlier = CycleFactory()
+    later = CycleFactory(
+        organization=earlier.organization, opens_on=earlier.opens_on + timedelta(days=1)
+    )
+    CycleFactory(organization=earlier.organization, state="closed")
+    latest_open = PreparedGet(
+        lambda _shape, organization: AssessmentCycle.objects.filter(
+            organization_id=organization, state="open"
+        ).order_by("-opens_on"),
+        "organization",
+    )
+    assert latest_open.get(organization=earlier.organization_id) == later
+    later.delete()
+    assert latest_open.get(organization=earlier.organization_id) == earlier
+    earlier.delete()
+    assert latest_open.get(organization=earlier.organization_id) is None
