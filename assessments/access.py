@@ -24,7 +24,7 @@ from coordinators.access import (
     user_standing_in,
 )
 from coordinators.models import Role
-from coordinators.prepared import PreparedGet
+from coordinators.prepared import Prepared
 
 OWNER_ONLY = "Only the coordinator changes their own self-assessment."
 REVIEWER_ONLY = "Only the director of this coordinator's team or an org admin reviews it."
@@ -67,7 +67,7 @@ ASSESSMENT_RELATIONS = ("cycle", "coordinator__user", "coordinator__team", "rubr
 
 # The lookup of every matrix page, save and move: its SQL is built once per connection and
 # shape of reach (the user's roles).
-_assessment_in_reach = PreparedGet(
+_assessment_in_reach = Prepared(
     lambda roles, pk, user, organization: (
         assessments_visible_to(user_standing_in(user, organization, roles))
         .select_related(*ASSESSMENT_RELATIONS)
@@ -84,7 +84,7 @@ def get_assessment_for_user(request, pk) -> Assessment:
     user = request.user
     roles = user_roles(user)
     try:
-        assessment = roles and _assessment_in_reach.get(
+        assessment = roles and _assessment_in_reach.first(
             roles, pk=pk, user=user.pk, organization=user.organization_id
         )
     except (TypeError, ValueError):

@@ -22,7 +22,7 @@ from coordinators.models import (
     Team,
     User,
 )
-from coordinators.prepared import PreparedGet
+from coordinators.prepared import Prepared
 
 # Whether a user read through users_with_roles holds each role, by attribute name.
 HOLDS = {role: f"holds_{role}" for role in Role.values}
@@ -41,7 +41,7 @@ def users_with_roles(users: QuerySet[User]) -> QuerySet[User]:
 
 # The request's user with their organization and roles: growthmatrix/backends.py reads it on
 # every request, so its SQL is built once per connection.
-request_user = PreparedGet(
+request_user = Prepared(
     lambda _shape, pk: users_with_roles(
         User._default_manager.select_related("organization").filter(pk=pk)
     ),
@@ -65,7 +65,7 @@ def user_roles(user) -> frozenset[str]:
 
 
 def user_standing_in(pk: int, organization_id: int, roles: frozenset[str]) -> User:
-    """A user with this id, organization and roles, for building a ``PreparedGet``'s queryset
+    """A user with this id, organization and roles, for building a ``Prepared``'s queryset
     through the same scoping functions a real user's goes through."""
     user = User(pk=pk, organization_id=organization_id)
     user._growthmatrix_roles = roles

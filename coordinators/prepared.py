@@ -1,13 +1,14 @@
-"""Reads made on nearly every request, with their SQL built once per database connection.
+"""Reads made on nearly every request or move, with their SQL built once per connection.
 
 Building a query through the ORM (resolving its lookups, annotations and joins, then writing
 its SQL) took ten times as long as PostgreSQL took to answer the request's user lookup, and
-it was the same SQL every time with another id. A ``PreparedGet`` builds its queryset once per
-connection with stand-in values, remembers where they went among the parameters, and from then
-on runs that SQL with the request's values, making the objects as the queryset would have:
-the row's model, the ``select_related`` ones and the annotations, through the same
-converters. Only for lookups of one row by plain integer values (an id, an organization),
-whose SQL does not change with the value.
+it was the same SQL every time with another id. A ``Prepared`` read builds its queryset once
+per database connection with stand-in values, remembers where they went among the
+parameters, and from then on runs that SQL with the caller's values, returning what the
+queryset would have returned: model objects (with their ``select_related`` objects and
+annotations), ``values()`` dicts, ``values_list()`` tuples or flat values, through the same
+converters. Only for plain integer values (ids), whose SQL does not change with the value;
+a list of ids, whose SQL changes with its length, is not one.
 """
 
 from collections.abc import Callable, Hashable
@@ -15,8 +16,14 @@ from dataclasses import dataclass
 from itertools import count
 
 from django.db import connections
-from django.db.models import Model, QuerySet
-from django.db.models.query import get_related_populators
+from django.db.models import QuerySet
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
 
 # Stand-in values, each unlike any id a row has, so each is found once among the parameters.
 _STAND_INS = count(-7_340_021_000, -1)
@@ -29,55 +36,58 @@ class _Compiled:
     positions: dict[str, list[int]]
     compiler: object
     converters: dict
-    model: type[Model]
-    init_list: list[str]
-    fields: slice
-    populators: list
-    annotations: dict[str, int]
+    columns: int  # what a row holds before the columns only the ordering reads
+    make: Callable  # a converted row → what the queryset yields for it
 
 
-class PreparedGet:
-    """``build(shape, **values)`` returns a queryset whose first row is wanted (in the order
-    it asks for, if any), the first of ``names`` being its id or another value it is found
-    by; ``get(shape, **values)`` returns that row with these values, or None. ``shape``
-    names what else the SQL depends on (a user's roles, say): each shape is built once per
-    connection."""
+class Prepared:
+    """``build(shape, **values)`` returns the queryset; ``first(shape, **values)`` returns its
+    first row with these values (None when there is none), ``all(shape, **values)`` every
+    row, as the queryset yields them. The first of ``names`` must always reach the SQL (the
+    others may not, in some shape). ``shape`` names what else the SQL depends on (a user's
+    roles, say): each shape is built once per connection."""
 
     def __init__(self, build: Callable[..., QuerySet], *names: str):
         self.build = build
         self.names = names
         self.attribute = f"_prepared_{id(self)}"
 
-    def get(self, shape: Hashable = None, using: str = "default", **values: int):
+    def first(self, shape: Hashable = None, using: str = "default", **values: int):
+        """The first row: in the order the build asks for, or any one when it asks for none
+        (the model's default order is left out: for a lookup of one row it only costs)."""
+        rows = self._run(("first", shape), using, values)
+        return rows[0] if rows else None
+
+    def all(self, shape: Hashable = None, using: str = "default", **values: int) -> list:
+        return self._run(("all", shape), using, values)
+
+    def _run(self, key, using: str, values: dict) -> list:
         connection = connections[using]
-        compiled_by_shape = connection.__dict__.setdefault(self.attribute, {})
-        compiled = compiled_by_shape.get(shape)
+        compiled_by_key = connection.__dict__.setdefault(self.attribute, {})
+        compiled = compiled_by_key.get(key)
         if compiled is None:
-            compiled = compiled_by_shape[shape] = self._compile(shape, using)
+            compiled = compiled_by_key[key] = self._compile(key, using)
         params = list(compiled.params)
         for name, positions in compiled.positions.items():
             for position in positions:
                 params[position] = int(values[name])
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
+            rows = cursor.fetchall()
+        if rows and len(rows[0]) > compiled.columns:
+            rows = [row[: compiled.columns] for row in rows]
         if compiled.converters:
-            row = next(iter(compiled.compiler.apply_converters([row], compiled.converters)))
-        instance = compiled.model.from_db(using, compiled.init_list, row[compiled.fields])
-        for populator in compiled.populators:
-            populator.populate(row, instance)
-        for name, position in compiled.annotations.items():
-            setattr(instance, name, row[position])
-        return instance
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        return [compiled.make(row) for row in rows]
 
-    def _compile(self, shape, using: str) -> _Compiled:
+    def _compile(self, key, using: str) -> _Compiled:
+        mode, shape = key
         stand_ins = {name: next(_STAND_INS) for name in self.names}
         queryset = self.build(shape, **stand_ins)
-        if not queryset.query.order_by:
-            queryset = queryset.order_by()  # not the model's default order: one row needs none
-        queryset = queryset[:1]  # the first row when the build asked for an order
+        if mode == "first":
+            if not queryset.query.order_by:
+                queryset = queryset.order_by()
+            queryset = queryset[:1]
         compiler = queryset.query.get_compiler(using=using)
         sql, params = compiler.as_sql()
         positions = {
@@ -85,23 +95,56 @@ class PreparedGet:
             for name, value in stand_ins.items()
         }
         # A shape may not need every value (an admin's reach names no user), but a value it
-        # needs must be a parameter, not written into the SQL, and the row's id always is.
-        if not positions[self.names[0]] or any(
-            str(v).lstrip("-") in sql for v in stand_ins.values()
-        ):
+        # needs must be a parameter, not written into the SQL, and the first always is.
+        written = any(str(value).lstrip("-") in sql for value in stand_ins.values())
+        if not positions[self.names[0]] or written:
             raise ValueError(f"the values {self.names} must reach the SQL as parameters")
-        select = compiler.select
-        klass_info = compiler.klass_info
-        fields = klass_info["select_fields"]
+        columns = compiler.col_count
         return _Compiled(
             sql=sql,
             params=tuple(params),
             positions=positions,
             compiler=compiler,
-            converters=compiler.get_converters([column for column, _sql, _alias in select]),
-            model=klass_info["model"],
-            init_list=[column[0].target.attname for column in select[fields[0] : fields[-1] + 1]],
-            fields=slice(fields[0], fields[-1] + 1),
-            populators=get_related_populators(klass_info, select, using),
-            annotations=dict(compiler.annotation_col_map),
+            converters=compiler.get_converters(
+                [c for c, _sql, _alias in compiler.select][:columns]
+            ),
+            columns=columns,
+            make=_maker(queryset, compiler, using),
         )
+
+
+def _maker(queryset: QuerySet, compiler, using: str) -> Callable:
+    """What makes a converted row into what ``queryset`` yields for it, as its iterable
+    class does."""
+    kind = queryset._iterable_class
+    if kind is ModelIterable:
+        klass_info, select = compiler.klass_info, compiler.select
+        fields = klass_info["select_fields"]
+        own = slice(fields[0], fields[-1] + 1)
+        init_list = [column[0].target.attname for column in select[own]]
+        populators = get_related_populators(klass_info, select, using)
+        annotations = dict(compiler.annotation_col_map)
+        model = klass_info["model"]
+
+        def make(row):
+            instance = model.from_db(using, init_list, row[own])
+            for populator in populators:
+                populator.populate(row, instance)
+            for name, position in annotations.items():
+                setattr(instance, name, row[position])
+            return instance
+
+        return make
+    if kind is ValuesIterable:
+        query = queryset.query
+        names = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
+        return lambda row: dict(zip(names, row, strict=False))
+    if kind is ValuesListIterable:
+        return tuple
+    if kind is FlatValuesListIterable:
+        return lambda row: row[0]
+    raise TypeError(f"a prepared read cannot yield what {kind.__name__} yields")

@@ -13,7 +13,7 @@ no event, and for recovery.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -36,7 +36,7 @@ from assessments.models import (
 from coordinators import events as coordinator_events
 from coordinators.events import DomainEvent
 from coordinators.models import CoordinatorProfile, Organization, Team
-from coordinators.prepared import PreparedGet
+from coordinators.prepared import Prepared
 from coordinators.school_years import SchoolYear
 from dashboards import flags as flag_rules
 from dashboards import overview_counts
@@ -45,7 +45,7 @@ from dashboards.models import CoordinatorCycleRow, CycleSummary, DashboardVersio
 from growth import events as growth_events
 from growth.cadence import CheckInClock
 from growth.models import CareerPosition, CareerStage, MentoringMatch, Support, SupportKind
-from growth.selectors import check_in_clocks
+from growth.selectors import check_in_query, clocks_from
 from rubrics.events import RubricPublished
 from rubrics.models import Category, CategoryKey, Level, Rubric, RubricVersion
 from rubrics.vocabulary import DEFAULT_NAMES, MAX_LEVEL, MIN_LEVEL, Names
@@ -298,15 +298,23 @@ def assessment_infos(queryset: QuerySet[Assessment]) -> list[AssessmentInfo]:
 def assessment_infos_with_scores(queryset: QuerySet[Assessment]) -> list[AssessmentInfo]:
     """The same in two queries, which is faster than the join for many coordinators when
     ``queryset`` carries a window function."""
-    infos = {
-        values[0]: AssessmentInfo(*values)
-        for values in queryset.annotate(principal_site=PRINCIPAL_SITE).values_list(
-            *ASSESSMENT_COLUMNS
-        )
-    }
-    for assessment_id, key, own, supervisor in CategoryScore.objects.filter(
-        assessment__in=queryset.values("pk")
-    ).values_list("assessment_id", *SCORE_COLUMNS):
+    return infos_from(infos_query(queryset), scores_query(queryset))
+
+
+def infos_query(queryset: QuerySet[Assessment]) -> QuerySet:
+    return queryset.annotate(principal_site=PRINCIPAL_SITE).values_list(*ASSESSMENT_COLUMNS)
+
+
+def scores_query(queryset: QuerySet[Assessment]) -> QuerySet:
+    return CategoryScore.objects.filter(assessment__in=queryset.values("pk")).values_list(
+        "assessment_id", *SCORE_COLUMNS
+    )
+
+
+def infos_from(rows, score_rows) -> list[AssessmentInfo]:
+    """``AssessmentInfo``s from the rows of ``infos_query`` and ``scores_query``."""
+    infos = {values[0]: AssessmentInfo(*values) for values in rows}
+    for assessment_id, key, own, supervisor in score_rows:
         info = infos.get(assessment_id)
         if info is not None:
             info.scores[key] = (own, supervisor)
@@ -420,6 +428,35 @@ def people_and_schools(
     profiles: QuerySet[CoordinatorProfile], ids: QuerySet, *, with_schools: bool = True
 ) -> tuple[list[Person], dict[int, list[Ref]]]:
     """The coordinators of ``profiles`` and each one's school sites by name (two queries)."""
+    people = list(people_query(profiles))
+    return people_from(people, schools_query(ids) if people and with_schools else ())
+
+
+def people_query(profiles: QuerySet[CoordinatorProfile]) -> QuerySet:
+    return profiles.values_list(
+        "pk",
+        "user__first_name",
+        "user__last_name",
+        "user__email",
+        "team_id",
+        "team__name",
+        "career_position__stage_id",
+        "career_position__stage__title",
+        "role_start_date",
+    )
+
+
+def schools_query(ids: QuerySet) -> QuerySet:
+    return (
+        CoordinatorProfile.schools.through.objects.filter(coordinatorprofile__in=ids)
+        .order_by("school__name", "school_id")
+        .values_list("coordinatorprofile_id", "school_id", "school__name")
+    )
+
+
+def people_from(rows, school_rows) -> tuple[list[Person], dict[int, list[Ref]]]:
+    """``Person``s and their school sites from the rows of ``people_query`` and
+    ``schools_query``."""
     refs: dict[tuple[str, int], Ref] = {}  # one Ref per team and school, shared by the rows
 
     def ref(kind: str, pk: int, name: str) -> Ref:
@@ -436,28 +473,11 @@ def people_and_schools(
             career_stage_title=stage_title or "",
             role_start_date=started,
         )
-        for pk, first, last, email, team_id, team_name, stage_id, stage_title, started in (
-            profiles.values_list(
-                "pk",
-                "user__first_name",
-                "user__last_name",
-                "user__email",
-                "team_id",
-                "team__name",
-                "career_position__stage_id",
-                "career_position__stage__title",
-                "role_start_date",
-            )
-        )
+        for pk, first, last, email, team_id, team_name, stage_id, stage_title, started in rows
     ]
     schools: dict[int, list[Ref]] = defaultdict(list)
-    if people and with_schools:
-        for profile_id, school_id, name in (
-            CoordinatorProfile.schools.through.objects.filter(coordinatorprofile__in=ids)
-            .order_by("school__name", "school_id")
-            .values_list("coordinatorprofile_id", "school_id", "school__name")
-        ):
-            schools[profile_id].append(ref("school", school_id, name))
+    for profile_id, school_id, name in school_rows:
+        schools[profile_id].append(ref("school", school_id, name))
     return people, schools
 
 
@@ -522,7 +542,7 @@ def held(*organization_ids: int):
 
 
 # The organization with its flag thresholds and review settings, read on every move.
-_with_settings = PreparedGet(
+_with_settings = Prepared(
     lambda _shape, pk: Organization.objects.filter(pk=pk).select_related(
         "flag_thresholds", "review_settings"
     ),
@@ -532,26 +552,93 @@ _with_settings = PreparedGet(
 FEW_PEOPLE = 50  # a refresh of this many coordinators reads only their school sites' agreements
 
 
+# A refresh's reads. Those of the organization, and on every move (one coordinator's rows)
+# those of the coordinator, run SQL built once per connection: through the ORM, building
+# them took longer than the database took to answer them.
+_cycles = Prepared(
+    lambda _shape, organization: AssessmentCycle.objects.filter(organization_id=organization),
+    "organization",
+)
+_stages = Prepared(
+    lambda _shape, organization: CareerStage.objects.filter(organization_id=organization).order_by(
+        "order"
+    ),
+    "organization",
+)
+
+
+class _Reads:
+    """The reads of the coordinators of ``profiles``, each written once as a function of the
+    profiles and their ids (``ids``): of one coordinator, ``coordinator_id``, through
+    ``Prepared`` reads made from the same functions."""
+
+    def __init__(self, organization_id: int, profiles, coordinator_id: int | None = None):
+        self.organization_id = organization_id
+        self.profiles = profiles
+        self.ids = profiles.order_by().values("pk")
+        self.coordinator_id = coordinator_id
+
+    def rows(self, read: Prepared, build: Callable) -> list:
+        if self.coordinator_id is not None:
+            return read.all(coordinator=self.coordinator_id, organization=self.organization_id)
+        return list(build(self.profiles, self.ids))
+
+
+def _one_coordinator(build: Callable) -> tuple[Prepared, Callable]:
+    """``build(profiles, ids)`` and its ``Prepared`` read for one coordinator, whose profiles
+    are those ``coordinators_refresh`` reads for them."""
+
+    def built(_shape, coordinator: int, organization: int):
+        profiles = CoordinatorProfile.objects.filter(organization_id=organization).filter(
+            pk__in=[coordinator]
+        )
+        return build(profiles, profiles.order_by().values("pk"))
+
+    return Prepared(built, "coordinator", "organization"), build
+
+
+_PEOPLE = _one_coordinator(lambda profiles, ids: people_query(profiles))
+_SCHOOLS = _one_coordinator(lambda profiles, ids: schools_query(ids))
+_INFOS = _one_coordinator(
+    lambda profiles, ids: infos_query(Assessment.objects.filter(coordinator__in=ids))
+)
+_SCORES = _one_coordinator(
+    lambda profiles, ids: scores_query(Assessment.objects.filter(coordinator__in=ids))
+)
+_CLOCKS = _one_coordinator(lambda profiles, ids: check_in_query(ids))
+
+
+# Read only once the coordinator's assessment of the refreshed cycle is finalized.
+_RATINGS = _one_coordinator(lambda profiles, ids: finalized_ratings_query(ids))
+_TEAMS = _one_coordinator(lambda profiles, ids: review_teams_query(ids))
+_SUPPORTS = _one_coordinator(lambda profiles, ids: SupportsHad.supports_query(ids))
+_MATCHES = _one_coordinator(lambda profiles, ids: SupportsHad.matches_query(ids))
+
+
 def _rows_for(
-    organization_id: int, profiles, cycle_ids: Collection[int] | None = None
+    organization_id: int,
+    profiles,
+    cycle_ids: Collection[int] | None = None,
+    coordinator_id: int | None = None,
 ) -> list[CoordinatorCycleRow]:
     """The read-model rows of ``profiles`` (a queryset of one organization's profiles) for
     every cycle of the organization (of ``cycle_ids`` when given), computed in a fixed
-    number of queries."""
-    cycles = list(AssessmentCycle.objects.filter(organization_id=organization_id))
+    number of queries. ``coordinator_id``: ``profiles`` is that one coordinator's."""
+    cycles = _cycles.all(organization=organization_id)
     shown_cycles = [c for c in cycles if cycle_ids is None or c.pk in cycle_ids]
     if not shown_cycles:
         return []
-    ids = profiles.order_by().values("pk")
-    people, schools = people_and_schools(profiles, ids)
+    reads = _Reads(organization_id, profiles, coordinator_id)
+    people = reads.rows(*_PEOPLE)
     if not people:
         return []
+    people, schools = people_from(people, reads.rows(*_SCHOOLS))
     # The organization with its flag thresholds and review settings, one row each at most.
-    organization = _with_settings.get(pk=organization_id)
+    organization = _with_settings.first(pk=organization_id)
     if organization is None:
         raise Organization.DoesNotExist(organization_id)
     thresholds = flag_rules.Thresholds.from_row(_settings(organization, "flag_thresholds"))
-    stages = list(CareerStage.objects.filter(organization_id=organization_id).order_by("order"))
+    stages = _stages.all(organization=organization_id)
     # A move refreshes one coordinator: the agreements of their sites, not the organization's.
     signed = signed_agreements(
         organization_id,
@@ -567,7 +654,7 @@ def _rows_for(
     )
     window = max(thresholds.stalled_cycles, 2)
     by_coordinator: dict[int, list[AssessmentInfo]] = defaultdict(list)
-    for info in assessment_infos_with_scores(Assessment.objects.filter(coordinator__in=ids)):
+    for info in infos_from(reads.rows(*_INFOS), reads.rows(*_SCORES)):
         by_coordinator[info.coordinator_id].append(info)
     # A row reads its ratings' counts, its review's team and the supports had after it only
     # when its own cycle's assessment is finalized: a submit or a return has none to read.
@@ -576,10 +663,12 @@ def _rows_for(
         for infos in by_coordinator.values()
         for info in infos
     ):
-        ratings, teams, had = finalized_ratings(ids), review_teams(ids), SupportsHad.of(ids)
+        ratings = {pk: (total, bare) for pk, total, bare in reads.rows(*_RATINGS)}
+        teams = {pk: (team, director) for pk, team, director in reads.rows(*_TEAMS)}
+        had = SupportsHad.from_rows(reads.rows(*_SUPPORTS), reads.rows(*_MATCHES))
     else:
         ratings, teams, had = {}, {}, SupportsHad({}, {})
-    clocks = check_in_clocks(ids)
+    clocks = clocks_from(reads.rows(*_CLOCKS))
     # The flags' starts and words do not depend on the day, so one set of page facts per
     # cycle serves every row (``as_of`` is left at the cycle's close).
     names = version_names(organization_id)
@@ -662,25 +751,22 @@ def _settings(organization: Organization, name: str):
         return None
 
 
-def finalized_ratings(profile_ids) -> dict[int, tuple[int, int]]:
+def finalized_ratings_query(profile_ids) -> QuerySet:
     """Per finalized assessment of these profiles: its ratings, and those with neither
     evidence from the coordinator nor a note from the supervisor (one query)."""
-    return {
-        assessment_id: (total, bare)
-        for assessment_id, total, bare in Rating.objects.filter(
-            assessment__coordinator__in=profile_ids, assessment__state=FINALIZED
-        )
+    return (
+        Rating.objects.filter(assessment__coordinator__in=profile_ids, assessment__state=FINALIZED)
         .values_list("assessment_id")
         .annotate(
             total=Count("pk"), bare=Count("pk", filter=Q(self_evidence="", supervisor_note=""))
         )
         .order_by()
-    }
+    )
 
 
 def reviewed_columns(mine: AssessmentInfo | None, ratings: dict) -> dict:
     """A row's columns of its cycle's assessment once finalized (calibration reads them):
-    the supervisor and self level per category, the counts of ``finalized_ratings`` and how
+    the supervisor and self level per category, the counts of ``finalized_ratings_query`` and how
     long its review took."""
     reviewed = mine is not None and mine.finalized
     total, bare = ratings.get(mine.pk, (0, 0)) if reviewed else (0, 0)
@@ -695,15 +781,12 @@ def reviewed_columns(mine: AssessmentInfo | None, ratings: dict) -> dict:
     return columns
 
 
-def review_teams(profile_ids) -> dict[int, tuple[int | None, int | None]]:
+def review_teams_query(profile_ids) -> QuerySet:
     """Per finalized assessment of these profiles: its team and that team's director (one
     query); calibration groups the rows by them."""
-    return {
-        pk: (team_id, director_id)
-        for pk, team_id, director_id in Assessment.objects.filter(
-            coordinator__in=profile_ids, state=FINALIZED
-        ).values_list("pk", "team_id", "team__director_id")
-    }
+    return Assessment.objects.filter(coordinator__in=profile_ids, state=FINALIZED).values_list(
+        "pk", "team_id", "team__director_id"
+    )
 
 
 @dataclass
@@ -717,22 +800,30 @@ class SupportsHad:
     supports: dict[int, list[tuple[date, tuple[str, ...]]]]
     matches: dict[int, list[tuple[date, date | None]]]
 
-    @classmethod
-    def of(cls, profile_ids) -> SupportsHad:
-        """Two queries."""
-        supports: dict[int, list] = defaultdict(list)
-        for coordinator_id, kind, entry_id, starts_on, created_at in (
+    @staticmethod
+    def supports_query(profile_ids) -> QuerySet:
+        return (
             Support.objects.filter(coordinator__in=profile_ids)
             .exclude(kind=SupportKind.MENTORING)
             .values_list("coordinator_id", "kind", "catalog_entry_id", "starts_on", "created_at")
-        ):
+        )
+
+    @staticmethod
+    def matches_query(profile_ids) -> QuerySet:
+        return MentoringMatch.objects.filter(mentee__in=profile_ids).values_list(
+            "mentee_id", "starts_on", "ends_on"
+        )
+
+    @classmethod
+    def from_rows(cls, support_rows, match_rows) -> SupportsHad:
+        """From the rows of ``supports_query`` and ``matches_query``."""
+        supports: dict[int, list] = defaultdict(list)
+        for coordinator_id, kind, entry_id, starts_on, created_at in support_rows:
             day = starts_on or created_at.astimezone(UTC).date()
             groups = (f"kind:{kind}",) + ((f"entry:{entry_id}",) if entry_id else ())
             supports[coordinator_id].append((day, groups))
         matches: dict[int, list] = defaultdict(list)
-        for mentee_id, starts_on, ends_on in MentoringMatch.objects.filter(
-            mentee__in=profile_ids
-        ).values_list("mentee_id", "starts_on", "ends_on"):
+        for mentee_id, starts_on, ends_on in match_rows:
             matches[mentee_id].append((starts_on, ends_on))
         return cls(supports, matches)
 
@@ -751,6 +842,37 @@ class SupportsHad:
         ):
             had.add(f"kind:{SupportKind.MENTORING}")
         return f",{','.join(sorted(had))}," if had else ""
+
+
+def _stored_query(organization_id, coordinator_ids, cycle_ids) -> QuerySet:
+    stored = CoordinatorCycleRow.objects.filter(organization_id=organization_id)
+    if coordinator_ids is not None:
+        stored = stored.filter(coordinator_id__in=list(coordinator_ids))
+    if cycle_ids is not None:
+        stored = stored.filter(cycle_id__in=list(cycle_ids))
+    return stored.values_list("pk", *FIELDS)
+
+
+# A move's stored rows: one coordinator's, of every cycle or of one.
+_stored_of_one = Prepared(
+    lambda one_cycle, coordinator, organization, cycle: _stored_query(
+        organization, [coordinator], [cycle] if one_cycle else None
+    ),
+    "coordinator",
+    "organization",
+    "cycle",
+)
+
+
+def _stored(organization_id, coordinator_ids, cycle_ids, one: int | None) -> list[tuple]:
+    """The stored rows to compare (``pk`` and ``FIELDS``); of the coordinator ``one`` through
+    the ``Prepared`` read."""
+    if one is None or (cycle_ids is not None and len(cycle_ids) != 1):
+        return list(_stored_query(organization_id, coordinator_ids, cycle_ids))
+    cycle = next(iter(cycle_ids)) if cycle_ids is not None else 0
+    return _stored_of_one.all(
+        cycle_ids is not None, coordinator=one, organization=organization_id, cycle=cycle
+    )
 
 
 @transaction.atomic
@@ -796,19 +918,16 @@ def coordinators_refresh(
         waiting.add(organization_id)
         return 0
     profiles = CoordinatorProfile.objects.filter(organization_id=organization_id)
-    stored = CoordinatorCycleRow.objects.filter(organization_id=organization_id)
     if coordinator_ids is not None:
         profiles = profiles.filter(pk__in=list(coordinator_ids))
-        stored = stored.filter(coordinator_id__in=list(coordinator_ids))
-    if cycle_ids is not None:
-        stored = stored.filter(cycle_id__in=list(cycle_ids))
+    one = next(iter(coordinator_ids)) if coordinator_ids and len(coordinator_ids) == 1 else None
     computed = {
         (row.coordinator_id, row.cycle_id): row
-        for row in _rows_for(organization_id, profiles, cycle_ids)
+        for row in _rows_for(organization_id, profiles, cycle_ids, coordinator_id=one)
     }
     stale, replaced = [], []
     changed_cycles: set[int] = set()
-    for pk, *values in stored.values_list("pk", *FIELDS):
+    for pk, *values in _stored(organization_id, coordinator_ids, cycle_ids, one):
         row = computed.get((values[0], values[1]))
         if row is not None and tuple(getattr(row, name) for name in FIELDS) == tuple(values):
             del computed[(values[0], values[1])]  # already stored as computed

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 
 from coordinators.change_history import ChangeHistory, change_history
@@ -23,7 +23,11 @@ GOALS = Goal._meta.db_table
 def check_in_clocks(profile_ids) -> dict[int, CheckInClock]:
     """The check-in cadence of each coordinator of ``profile_ids`` whose team has one, with
     their last check-in (one query); those without a cadence are left out."""
-    rows = (
+    return clocks_from(check_in_query(profile_ids))
+
+
+def check_in_query(profile_ids) -> QuerySet:
+    return (
         CoordinatorProfile.objects.filter(pk__in=profile_ids, team__check_in_cadence__isnull=False)
         .annotate(last=Max("check_ins__held_on"))
         .values_list(
@@ -35,6 +39,10 @@ def check_in_clocks(profile_ids) -> dict[int, CheckInClock]:
         )
         .order_by()
     )
+
+
+def clocks_from(rows) -> dict[int, CheckInClock]:
+    """``CheckInClock``s by profile from the rows of ``check_in_query``."""
     return {
         pk: CheckInClock.of(
             every_days=every, cadence_since=since, role_start_date=started, last_check_in=last

@@ -10,7 +10,7 @@ class ModelBackend(backends.ModelBackend):
 
     def get_user(self, user_id):
         try:
-            user = request_user.get(pk=user_id)
+            user = request_user.first(pk=user_id)
         except (TypeError, ValueError):
             return None
         return user if user is not None and self.user_can_authenticate(user) else None

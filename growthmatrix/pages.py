@@ -5,20 +5,20 @@ from assessments.models import Assessment, AssessmentCycle
 from assessments.selectors import team_status
 from coordinators.access import profiles_directed_by, role_required
 from coordinators.models import CoordinatorProfile, Role, School
-from coordinators.prepared import PreparedGet
+from coordinators.prepared import Prepared
 from dashboards.selectors.attention import admin_attention
 from dashboards.selectors.growth_panel import assessment_infos, with_scores
 from growthmatrix.roster.importing import roster_imports_with_errors
 
 # The coordinator's own profile and the organization's open cycle, on every My growth page
 # (the page coordinators come back to most): their SQL is built once per connection.
-_own_profile = PreparedGet(
+_own_profile = Prepared(
     lambda _shape, user: CoordinatorProfile.objects.filter(user_id=user).select_related(
         "team", "team__director", "role_family", "career_position__stage"
     ),
     "user",
 )
-_open_cycle = PreparedGet(
+_open_cycle = Prepared(
     lambda _shape, organization: AssessmentCycle.objects.filter(
         organization_id=organization, state="open"
     ).order_by("-opens_on"),
@@ -28,7 +28,7 @@ _open_cycle = PreparedGet(
 
 @role_required(Role.COORDINATOR)
 def my_growth(request):
-    profile = _own_profile.get(user=request.user.pk)
+    profile = _own_profile.first(user=request.user.pk)
     if profile is not None:
         prefetch_related_objects([profile], "schools")
     assessments = []
@@ -37,7 +37,7 @@ def my_growth(request):
         assessments = list(
             with_scores(Assessment.objects.filter(coordinator=profile)).order_by("-cycle__opens_on")
         )
-    open_cycle = _open_cycle.get(organization=request.user.organization_id)
+    open_cycle = _open_cycle.first(organization=request.user.organization_id)
     current = next((a for a in assessments if open_cycle and a.cycle_id == open_cycle.pk), None)
     return render(
         request,

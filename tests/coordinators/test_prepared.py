@@ -13,7 +13,7 @@ from assessments.access import ASSESSMENT_RELATIONS, assessments_visible_to, get
 from assessments.models import AssessmentCycle
 from coordinators.access import request_user, user_roles, users_with_roles
 from coordinators.models import Membership, Role, User
-from coordinators.prepared import PreparedGet
+from coordinators.prepared import Prepared
 from growthmatrix.backends import ModelBackend
 from tests.factories import (
     AssessmentFactory,
@@ -72,7 +72,7 @@ def test_a_change_to_the_user_shows_at_their_next_request(client):
 def test_no_such_user_or_a_malformed_id_is_nobody():
     assert ModelBackend().get_user(2**40) is None
     assert ModelBackend().get_user("not a number") is None
-    assert request_user.get(pk=2**40) is None
+    assert request_user.first(pk=2**40) is None
 
 
 def test_the_assessment_lookup_reaches_what_the_scoped_queryset_reaches(
@@ -120,9 +120,9 @@ def test_the_assessment_lookup_reaches_what_the_scoped_queryset_reaches(
 
 
 def test_a_value_written_into_the_sql_is_refused():
-    inlined = PreparedGet(lambda _shape, pk: User.objects.extra(where=[f"id = {pk}"]), "pk")
+    inlined = Prepared(lambda _shape, pk: User.objects.extra(where=[f"id = {pk}"]), "pk")
     with pytest.raises(ValueError, match="must reach the SQL as parameters"):
-        inlined.get(pk=1)
+        inlined.first(pk=1)
 
 
 def test_the_first_row_in_the_order_the_build_asks_for():
@@ -132,14 +132,14 @@ def test_the_first_row_in_the_order_the_build_asks_for():
         organization=earlier.organization, opens_on=earlier.opens_on + timedelta(days=1)
     )
     CycleFactory(organization=earlier.organization, state="closed")
-    latest_open = PreparedGet(
+    latest_open = Prepared(
         lambda _shape, organization: AssessmentCycle.objects.filter(
             organization_id=organization, state="open"
         ).order_by("-opens_on"),
         "organization",
     )
-    assert latest_open.get(organization=earlier.organization_id) == later
+    assert latest_open.first(organization=earlier.organization_id) == later
     later.delete()
-    assert latest_open.get(organization=earlier.organization_id) == earlier
+    assert latest_open.first(organization=earlier.organization_id) == earlier
     earlier.delete()
-    assert latest_open.get(organization=earlier.organization_id) is None
+    assert latest_open.first(organization=earlier.organization_id) is None
