@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user
-from django.db.models import Model
+from django.db.models import Count, Model
 from django.http import Http404
+from django.utils import timezone
 
 from assessments.access import ASSESSMENT_RELATIONS, assessments_visible_to, get_assessment_for_user
 from assessments.models import AssessmentCycle
@@ -143,3 +144,35 @@ def test_the_first_row_in_the_order_the_build_asks_for():
     assert latest_open.first(organization=earlier.organization_id) == earlier
     earlier.delete()
     assert latest_open.first(organization=earlier.organization_id) is None
+
+
+@pytest.mark.parametrize(
+    "finish",
+    [
+        lambda q: q,
+        lambda q: q.values("pk", "name", "opens_on"),
+        lambda q: q.values_list("name", "closes_on", "organization__name"),
+        lambda q: q.values_list("opens_on", flat=True),
+        lambda q: q.annotate(n=Count("assessments")).values_list("pk", "n"),
+    ],
+    ids=["models", "values", "values_list", "flat", "annotated"],
+)
+def test_every_row_as_the_queryset_yields_it(finish):
+    """``all``: models in the model's own order, dicts, tuples and flat values, with dates
+    converted as the ORM converts them."""
+    first = CycleFactory(opens_on=timezone.localdate() - timedelta(days=400))
+    organization = first.organization
+    CycleFactory(organization=organization)
+    CycleFactory()  # another organization's
+    AssessmentFactory(cycle=first, coordinator=ProfileFactory(organization=organization))
+
+    def cycles(_shape, organization):
+        return finish(AssessmentCycle.objects.filter(organization_id=organization))
+
+    expected = list(cycles(None, organization.pk))
+    got = Prepared(cycles, "organization").all(organization=organization.pk)
+    assert got == expected and len(got) == 2
+    assert [type(row) for row in got] == [type(row) for row in expected]
+    if isinstance(expected[0], AssessmentCycle):
+        for mine, theirs in zip(got, expected, strict=True):
+            same_row(mine, theirs)
