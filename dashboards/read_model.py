@@ -283,10 +283,20 @@ def version_names(organization: Organization | int) -> dict[int, Names]:
 def assessment_infos(queryset: QuerySet[Assessment]) -> list[AssessmentInfo]:
     """The assessments of ``queryset`` with their category scores, in one query (a left join:
     an assessment without scores yet still comes back). For a few coordinators."""
-    infos: dict[int, AssessmentInfo] = {}
+    return joined_infos_from(joined_infos_query(queryset))
+
+
+def joined_infos_query(queryset: QuerySet[Assessment]) -> QuerySet:
     score_columns = [f"category_scores__{column}" for column in SCORE_COLUMNS]
-    queryset = queryset.annotate(principal_site=PRINCIPAL_SITE)
-    for *columns, key, own, supervisor in queryset.values_list(*ASSESSMENT_COLUMNS, *score_columns):
+    return queryset.annotate(principal_site=PRINCIPAL_SITE).values_list(
+        *ASSESSMENT_COLUMNS, *score_columns
+    )
+
+
+def joined_infos_from(rows) -> list[AssessmentInfo]:
+    """``AssessmentInfo``s from the rows of ``joined_infos_query``."""
+    infos: dict[int, AssessmentInfo] = {}
+    for *columns, key, own, supervisor in rows:
         info = infos.get(columns[0])
         if info is None:
             info = infos[columns[0]] = AssessmentInfo(*columns)
@@ -599,11 +609,15 @@ def _one_coordinator(build: Callable) -> tuple[Prepared, Callable]:
 
 _PEOPLE = _one_coordinator(lambda profiles, ids: people_query(profiles))
 _SCHOOLS = _one_coordinator(lambda profiles, ids: schools_query(ids))
+# Many coordinators' assessments and scores in two queries; one coordinator's (a move) in one.
 _INFOS = _one_coordinator(
     lambda profiles, ids: infos_query(Assessment.objects.filter(coordinator__in=ids))
 )
 _SCORES = _one_coordinator(
     lambda profiles, ids: scores_query(Assessment.objects.filter(coordinator__in=ids))
+)
+_JOINED_INFOS = _one_coordinator(
+    lambda profiles, ids: joined_infos_query(Assessment.objects.filter(coordinator__in=ids))
 )
 _CLOCKS = _one_coordinator(lambda profiles, ids: check_in_query(ids))
 
@@ -654,7 +668,11 @@ def _rows_for(
     )
     window = max(thresholds.stalled_cycles, 2)
     by_coordinator: dict[int, list[AssessmentInfo]] = defaultdict(list)
-    for info in infos_from(reads.rows(*_INFOS), reads.rows(*_SCORES)):
+    if coordinator_id is not None:
+        infos = joined_infos_from(reads.rows(*_JOINED_INFOS))
+    else:
+        infos = infos_from(reads.rows(*_INFOS), reads.rows(*_SCORES))
+    for info in infos:
         by_coordinator[info.coordinator_id].append(info)
     # A row reads its ratings' counts, its review's team and the supports had after it only
     # when its own cycle's assessment is finalized: a submit or a return has none to read.
