@@ -25,6 +25,8 @@ from django.db.models.query import (
     get_related_populators,
 )
 
+# The ids a column can hold (a 64-bit integer).
+ID_RANGE = (-(2**63), 2**63 - 1)
 # Stand-in values, each unlike any id a row has, so each is found once among the parameters.
 _STAND_INS = count(-7_340_021_000, -1)
 
@@ -69,8 +71,11 @@ class Prepared:
             compiled = compiled_by_key[key] = self._compile(key, using)
         params = list(compiled.params)
         for name, positions in compiled.positions.items():
+            value = int(values[name])
+            if not ID_RANGE[0] <= value <= ID_RANGE[1]:
+                return []  # as the ORM answers an id no column can hold: no row
             for position in positions:
-                params[position] = int(values[name])
+                params[position] = value
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()

@@ -74,6 +74,8 @@ def test_no_such_user_or_a_malformed_id_is_nobody():
     assert ModelBackend().get_user(2**40) is None
     assert ModelBackend().get_user("not a number") is None
     assert request_user.first(pk=2**40) is None
+    # An id no column can hold, as a URL or a tampered session may carry: no row, no error.
+    assert request_user.first(pk=10**25) is None and request_user.all(pk=-(10**25)) == []
 
 
 def test_the_assessment_lookup_reaches_what_the_scoped_queryset_reaches(
