@@ -1,8 +1,9 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import F, Q
+from simple_history import utils as history_utils
 from simple_history.models import HistoricalRecords
 
 from coordinators.models import CoordinatorProfile, Organization, School, Team
@@ -52,6 +53,32 @@ class AssessmentCycle(Versioned, models.Model):
         return self.name
 
 
+class HistoryWithLinks(HistoricalRecords):
+    """simple_history's records, but a history row's copy of the object's many-to-many links
+    (an assessment's school sites, as they were) is one ``INSERT … SELECT``: the library reads
+    the links with their objects joined and inserts them back, two round trips and a join on
+    every move of an assessment. The same rows, without the library's signals around them
+    (nothing here listens to those)."""
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        connection = connections[history_instance._state.db or DEFAULT_DB_ALIAS]
+        quote = connection.ops.quote_name
+        for field in history_instance._history_m2m_fields:
+            copies = self.m2m_models[field]._meta
+            through = getattr(instance, field.name).through._meta
+            fields = through.concrete_fields
+            owner = through.get_field(history_utils.get_m2m_field_name(field)).column
+            targets = [quote(copies.get_field(f.name).column) for f in fields]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"INSERT INTO {quote(copies.db_table)} "
+                    f"({', '.join(targets)}, {quote(copies.get_field('history').column)}) "
+                    f"SELECT {', '.join(quote(f.column) for f in fields)}, %s "
+                    f"FROM {quote(through.db_table)} WHERE {quote(owner)} = %s",
+                    [history_instance.pk, instance.pk],
+                )
+
+
 class Assessment(models.Model):
     """One coordinator's matrix in one cycle, made against one pinned rubric version."""
 
@@ -91,7 +118,7 @@ class Assessment(models.Model):
     acknowledgement_response = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(m2m_fields=[schools])
+    history = HistoryWithLinks(m2m_fields=[schools])
 
     class Meta:
         ordering = ["-cycle__opens_on", "coordinator"]

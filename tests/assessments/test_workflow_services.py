@@ -540,3 +540,27 @@ def test_a_save_writes_each_rating_its_own_level_and_words(profile, coordinator)
         untouched.self_level,
         untouched.self_evidence,
     )
+
+
+def test_each_history_row_keeps_the_school_sites_the_assessment_had(profile):
+    """The copy of an assessment's school sites with each history row (one INSERT … SELECT,
+    assessments/models.py HistoryWithLinks): a later change of sites leaves the earlier rows
+    as they were."""
+    two = [SchoolFactory(organization=profile.organization) for _ in range(2)]
+    assessment = make_assessment(profile, ratings=2)
+    assessment.schools.set(two)
+    moved = services.assessment_submit(
+        assessment=assessment, actor=profile.user, expected_version=assessment.version
+    )
+    assessment.schools.set(two[:1])
+    services.assessment_recall(assessment=moved, actor=profile.user, expected_version=moved.version)
+
+    def sites(record):
+        return sorted(record.schools.values_list("school_id", flat=True))
+
+    rows = list(Assessment.history.filter(id=assessment.pk).order_by("history_id"))
+    submit_row = next(row for row in rows if row.state == "submitted")
+    recall_row = rows[-1]
+    assert recall_row.state == "draft" and recall_row.history_user == profile.user
+    assert sites(submit_row) == sorted(s.pk for s in two)
+    assert sites(recall_row) == [two[0].pk]
