@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, date, timedelta
+from functools import cached_property
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection, transaction
@@ -551,14 +552,6 @@ def held(*organization_ids: int):
             version_bump(organization_id=organization_id)
 
 
-# The organization with its flag thresholds and review settings, read on every move.
-_with_settings = Prepared(
-    lambda _shape, pk: Organization.objects.filter(pk=pk).select_related(
-        "flag_thresholds", "review_settings"
-    ),
-    "pk",
-)
-
 FEW_PEOPLE = 50  # a refresh of this many coordinators reads only their school sites' agreements
 
 
@@ -569,6 +562,13 @@ _cycles = Prepared(
     lambda _shape, organization: AssessmentCycle.objects.filter(organization_id=organization),
     "organization",
 )
+# The organization with its flag thresholds and review settings.
+_with_settings = Prepared(
+    lambda _shape, pk: Organization.objects.filter(pk=pk).select_related(
+        "flag_thresholds", "review_settings"
+    ),
+    "pk",
+)
 _stages = Prepared(
     lambda _shape, organization: CareerStage.objects.filter(organization_id=organization).order_by(
         "order"
@@ -578,55 +578,63 @@ _stages = Prepared(
 
 
 class _Reads:
-    """The reads of the coordinators of ``profiles``, each written once as a function of the
-    profiles and their ids (``ids``): of one coordinator, ``coordinator_id``, through
-    ``Prepared`` reads made from the same functions."""
+    """Where ``_rows_for`` reads the coordinators of ``profiles``: through the ORM, or for one
+    coordinator, ``coordinator_id``, through the ``Prepared`` reads."""
 
     def __init__(self, organization_id: int, profiles, coordinator_id: int | None = None):
         self.organization_id = organization_id
         self.profiles = profiles
-        self.ids = profiles.order_by().values("pk")
         self.coordinator_id = coordinator_id
 
-    def rows(self, read: Prepared, build: Callable) -> list:
+    @cached_property
+    def ids(self) -> QuerySet:
+        return self.profiles.order_by().values("pk")
+
+    def rows(self, read: _CoordinatorsRead) -> list:
         if self.coordinator_id is not None:
-            return read.all(coordinator=self.coordinator_id, organization=self.organization_id)
-        return list(build(self.profiles, self.ids))
+            return read.prepared.all(
+                coordinator=self.coordinator_id, organization=self.organization_id
+            )
+        return list(read.build(self.profiles, self.ids))
 
 
-def _one_coordinator(build: Callable) -> tuple[Prepared, Callable]:
-    """``build(profiles, ids)`` and its ``Prepared`` read for one coordinator, whose profiles
-    are those ``coordinators_refresh`` reads for them."""
+class _CoordinatorsRead:
+    """A read of some coordinators, written once as ``build(profiles, ids)``, with its
+    ``Prepared`` twin for one coordinator, whose profiles are those ``coordinators_refresh``
+    reads for them."""
 
-    def built(_shape, coordinator: int, organization: int):
-        profiles = CoordinatorProfile.objects.filter(organization_id=organization).filter(
-            pk__in=[coordinator]
-        )
-        return build(profiles, profiles.order_by().values("pk"))
+    def __init__(self, build: Callable):
+        self.build = build
 
-    return Prepared(built, "coordinator", "organization"), build
+        def built(_shape, coordinator: int, organization: int):
+            profiles = CoordinatorProfile.objects.filter(organization_id=organization).filter(
+                pk__in=[coordinator]
+            )
+            return build(profiles, profiles.order_by().values("pk"))
+
+        self.prepared = Prepared(built, "coordinator", "organization")
 
 
-_PEOPLE = _one_coordinator(lambda profiles, ids: people_query(profiles))
-_SCHOOLS = _one_coordinator(lambda profiles, ids: schools_query(ids))
+_PEOPLE = _CoordinatorsRead(lambda profiles, ids: people_query(profiles))
+_SCHOOLS = _CoordinatorsRead(lambda profiles, ids: schools_query(ids))
 # Many coordinators' assessments and scores in two queries; one coordinator's (a move) in one.
-_INFOS = _one_coordinator(
+_INFOS = _CoordinatorsRead(
     lambda profiles, ids: infos_query(Assessment.objects.filter(coordinator__in=ids))
 )
-_SCORES = _one_coordinator(
+_SCORES = _CoordinatorsRead(
     lambda profiles, ids: scores_query(Assessment.objects.filter(coordinator__in=ids))
 )
-_JOINED_INFOS = _one_coordinator(
+_JOINED_INFOS = _CoordinatorsRead(
     lambda profiles, ids: joined_infos_query(Assessment.objects.filter(coordinator__in=ids))
 )
-_CLOCKS = _one_coordinator(lambda profiles, ids: check_in_query(ids))
+_CLOCKS = _CoordinatorsRead(lambda profiles, ids: check_in_query(ids))
 
 
 # Read only once the coordinator's assessment of the refreshed cycle is finalized.
-_RATINGS = _one_coordinator(lambda profiles, ids: finalized_ratings_query(ids))
-_TEAMS = _one_coordinator(lambda profiles, ids: review_teams_query(ids))
-_SUPPORTS = _one_coordinator(lambda profiles, ids: SupportsHad.supports_query(ids))
-_MATCHES = _one_coordinator(lambda profiles, ids: SupportsHad.matches_query(ids))
+_RATINGS = _CoordinatorsRead(lambda profiles, ids: finalized_ratings_query(ids))
+_TEAMS = _CoordinatorsRead(lambda profiles, ids: review_teams_query(ids))
+_SUPPORTS = _CoordinatorsRead(lambda profiles, ids: SupportsHad.supports_query(ids))
+_MATCHES = _CoordinatorsRead(lambda profiles, ids: SupportsHad.matches_query(ids))
 
 
 def _rows_for(
@@ -643,10 +651,10 @@ def _rows_for(
     if not shown_cycles:
         return []
     reads = _Reads(organization_id, profiles, coordinator_id)
-    people = reads.rows(*_PEOPLE)
+    people = reads.rows(_PEOPLE)
     if not people:
         return []
-    people, schools = people_from(people, reads.rows(*_SCHOOLS))
+    people, schools = people_from(people, reads.rows(_SCHOOLS))
     # The organization with its flag thresholds and review settings, one row each at most.
     organization = _with_settings.first(pk=organization_id)
     if organization is None:
@@ -669,9 +677,9 @@ def _rows_for(
     window = max(thresholds.stalled_cycles, 2)
     by_coordinator: dict[int, list[AssessmentInfo]] = defaultdict(list)
     if coordinator_id is not None:
-        infos = joined_infos_from(reads.rows(*_JOINED_INFOS))
+        infos = joined_infos_from(reads.rows(_JOINED_INFOS))
     else:
-        infos = infos_from(reads.rows(*_INFOS), reads.rows(*_SCORES))
+        infos = infos_from(reads.rows(_INFOS), reads.rows(_SCORES))
     for info in infos:
         by_coordinator[info.coordinator_id].append(info)
     # A row reads its ratings' counts, its review's team and the supports had after it only
@@ -681,12 +689,12 @@ def _rows_for(
         for infos in by_coordinator.values()
         for info in infos
     ):
-        ratings = {pk: (total, bare) for pk, total, bare in reads.rows(*_RATINGS)}
-        teams = {pk: (team, director) for pk, team, director in reads.rows(*_TEAMS)}
-        had = SupportsHad.from_rows(reads.rows(*_SUPPORTS), reads.rows(*_MATCHES))
+        ratings = {pk: (total, bare) for pk, total, bare in reads.rows(_RATINGS)}
+        teams = {pk: (team, director) for pk, team, director in reads.rows(_TEAMS)}
+        had = SupportsHad.from_rows(reads.rows(_SUPPORTS), reads.rows(_MATCHES))
     else:
         ratings, teams, had = {}, {}, SupportsHad({}, {})
-    clocks = clocks_from(reads.rows(*_CLOCKS))
+    clocks = clocks_from(reads.rows(_CLOCKS))
     # The flags' starts and words do not depend on the day, so one set of page facts per
     # cycle serves every row (``as_of`` is left at the cycle's close).
     names = version_names(organization_id)

@@ -29,10 +29,9 @@ _open_cycle = Prepared(
 @role_required(Role.COORDINATOR)
 def my_growth(request):
     profile = _own_profile.first(user=request.user.pk)
-    if profile is not None:
-        prefetch_related_objects([profile], "schools")
     assessments = []
     if profile is not None:
+        prefetch_related_objects([profile], "schools")
         # With their category levels: the growth panel below reads its history from them.
         assessments = list(
             with_scores(Assessment.objects.filter(coordinator=profile)).order_by("-cycle__opens_on")
