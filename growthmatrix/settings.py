@@ -106,6 +106,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The reads made on every request run as statements prepared once per PostgreSQL session
+# (coordinators/prepared.py); off behind a pooler that shares sessions between clients.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "coordinators.User"

@@ -6,8 +6,10 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user
+from django.db import connection, transaction
 from django.db.models import Count, Model
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.access import ASSESSMENT_RELATIONS, assessments_visible_to, get_assessment_for_user
@@ -178,3 +180,80 @@ def test_every_row_as_the_queryset_yields_it(finish):
     if isinstance(expected[0], AssessmentCycle):
         for mine, theirs in zip(got, expected, strict=True):
             same_row(mine, theirs)
+
+
+ON_POSTGRESQL = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="statements prepared on the server are PostgreSQL's (.ci/run's second pass)",
+)
+
+
+def _open_cycles():
+    return Prepared(
+        lambda _shape, organization: AssessmentCycle.objects.filter(
+            organization_id=organization, state="open"
+        ),
+        "organization",
+    )
+
+
+def _server_statements() -> dict[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name, statement FROM pg_prepared_statements")
+        return dict(cursor.fetchall())
+
+
+@ON_POSTGRESQL
+def test_on_postgresql_the_read_is_prepared_once_per_session(django_assert_num_queries):
+    """Planned once by the server, then executed with each request's ids; a new session (a
+    reconnection) prepares it again."""
+    one, two = CycleFactory(), CycleFactory()
+    read = _open_cycles()
+    with django_assert_num_queries(1):  # preparing is the session's setup, not a query
+        assert read.all(organization=one.organization_id) == [one]
+    with django_assert_num_queries(1) as second:
+        assert read.all(organization=two.organization_id) == [two]
+    assert second.captured_queries[0]["sql"].startswith("EXECUTE growthmatrix_read_")
+    name = second.captured_queries[0]["sql"].split()[1].split("(")[0]
+    assert 'organization_id" = $1' in _server_statements()[name]
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db(transaction=True)
+def test_a_new_session_prepares_again_and_a_rollback_keeps_the_statement():
+    cycle = CycleFactory()
+    read = _open_cycles()
+    assert read.all(organization=cycle.organization_id) == [cycle]
+    connection.close()  # the session ends with its statements; the next one has none
+    assert not _server_statements()
+    with transaction.atomic():
+        assert read.all(organization=cycle.organization_id) == [cycle]
+        transaction.set_rollback(True)
+    assert len(_server_statements()) == 1
+    assert read.all(organization=cycle.organization_id) == [cycle]
+
+
+@ON_POSTGRESQL
+def test_sql_the_server_will_not_prepare_runs_as_it_is_and_the_transaction_goes_on():
+    """PostgreSQL cannot type ``$1 + $2`` without a row to read them from: refused once,
+    the read runs as plain SQL, in the same transaction, from then on."""
+    user = UserFactory()
+    untyped = Prepared(
+        lambda _shape, pk: User.objects.filter(pk=pk).extra(where=["%s + %s > 0"], params=[1, 2]),
+        "pk",
+    )
+    with transaction.atomic(), CaptureQueriesContext(connection) as ran:
+        assert untyped.first(pk=user.pk) == user
+        assert untyped.first(pk=user.pk) == user
+        assert User.objects.filter(pk=user.pk).exists()
+    assert [q["sql"].split()[0] for q in ran.captured_queries] == ["SELECT"] * 3
+    assert all("$1 + $2" not in sql for sql in _server_statements().values())
+
+
+@ON_POSTGRESQL
+def test_prepared_statements_can_be_turned_off(settings, django_assert_num_queries):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    cycle = CycleFactory()
+    with django_assert_num_queries(1) as plain:
+        assert _open_cycles().all(organization=cycle.organization_id) == [cycle]
+    assert plain.captured_queries[0]["sql"].startswith("SELECT")
