@@ -18,12 +18,16 @@ hands one session's statements to another (PgBouncer in transaction mode), set
 DATABASE_PREPARED_STATEMENTS=false.
 """
 
+import json
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
 from itertools import count
 
 from django.conf import settings
+from django.core.exceptions import FieldError
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import (
@@ -54,6 +58,17 @@ class _Compiled:
     columns: int  # what a row holds before the columns only the ordering reads
     make: Callable  # a converted row → what the queryset yields for it
     name: str  # its statement's name when prepared on the server
+    # Per column, how its JSON value becomes what the driver gives (``together``); None
+    # when a column's type is not one it knows.
+    decoders: tuple | None
+
+    def results(self, rows: list) -> list:
+        """The database's rows as the queryset yields them."""
+        if rows and len(rows[0]) > self.columns:
+            rows = [row[: self.columns] for row in rows]
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        return [self.make(row) for row in rows]
 
 
 def _server_sql(sql: str) -> str:
@@ -62,32 +77,32 @@ def _server_sql(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
 
 
-def _prepared_on_server(connection, compiled: _Compiled) -> bool:
-    """Whether ``compiled`` runs as a statement prepared in this connection's session, which
+def _prepared_on_server(connection, name: str, sql: str) -> bool:
+    """Whether ``sql`` runs as a statement prepared in this connection's session, which
     it prepares the first time. False on another database, when turned off, or when the
     server refused to prepare it (it then runs as plain SQL in this session). Preparing is
     the session's setup, as Django's own (its time zone) is: not among the queries logged."""
-    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+    if not settings.DATABASE_PREPARED_STATEMENTS:
         return False
     session = connection.connection
     known = connection.__dict__.get("_prepared_statements")
     if known is None or known[0] is not session:
         known = connection.__dict__["_prepared_statements"] = (session, {})
     statements = known[1]
-    if compiled.name not in statements:
-        statements[compiled.name] = _prepare(session, compiled, connection.Database.Error)
-    return statements[compiled.name]
+    if name not in statements:
+        statements[name] = _prepare(session, name, sql, connection.Database.Error)
+    return statements[name]
 
 
-def _prepare(session, compiled: _Compiled, error: type[Exception]) -> bool:
-    """PREPARE ``compiled`` in ``session`` (a psycopg2 connection); in a transaction, inside a
-    savepoint, so that a refusal does not abort it. Whether the server took it."""
+def _prepare(session, name: str, sql: str, error: type[Exception]) -> bool:
+    """PREPARE ``sql`` as ``name`` in ``session`` (a psycopg2 connection); in a transaction,
+    inside a savepoint, so that a refusal does not abort it. Whether the server took it."""
     in_transaction = not session.autocommit
     with session.cursor() as cursor:
         if in_transaction:
             cursor.execute("SAVEPOINT growthmatrix_prepare")
         try:
-            cursor.execute(f"PREPARE {compiled.name} AS {_server_sql(compiled.sql)}")
+            cursor.execute(f"PREPARE {name} AS {_server_sql(sql)}")
         except error:
             if not in_transaction:
                 return False
@@ -97,6 +112,44 @@ def _prepare(session, compiled: _Compiled, error: type[Exception]) -> bool:
         if in_transaction:
             cursor.execute("RELEASE SAVEPOINT growthmatrix_prepare")
     return True
+
+
+def _params(compiled: _Compiled, values: dict) -> list | None:
+    """The compiled read's parameters with ``values`` in place of the stand-ins; None for an
+    id no column can hold."""
+    params = list(compiled.params)
+    for name, positions in compiled.positions.items():
+        value = int(values[name])
+        if not ID_RANGE[0] <= value <= ID_RANGE[1]:
+            return None
+        for position in positions:
+            params[position] = value
+    return params
+
+
+def _execute(cursor, connection, name: str, sql: str, params: list) -> None:
+    """Run ``sql``: on PostgreSQL as the statement ``name``, prepared in this session the first
+    time (``_as_prepared``, which the query log sees as ``sql``)."""
+    if connection.vendor == "postgresql" and settings.DATABASE_PREPARED_STATEMENTS:
+        connection.__dict__.setdefault("_statement_names", {})[sql] = name
+        if _as_prepared not in connection.execute_wrappers:
+            connection.execute_wrappers.insert(0, _as_prepared)
+    cursor.execute(sql, params)
+
+
+def _as_prepared(execute, sql, params, many, context):
+    """Django's query wrapper on a PostgreSQL connection: a read of ``_execute`` runs as its
+    prepared statement. While queries are logged (DEBUG, tests), the statement carries its
+    SQL as a comment, so that the log says what ran."""
+    connection = context["connection"]
+    name = connection.__dict__.get("_statement_names", {}).get(sql)
+    if name is None or many or not _prepared_on_server(connection, name, sql):
+        return execute(sql, params, many, context)
+    arguments = ", ".join(["%s"] * len(params))
+    statement = f"EXECUTE {name}" + (f"({arguments})" if params else "")
+    if connection.queries_logged:
+        statement += " /* " + sql.replace("*/", "* /").replace("%", "%%") + " */"
+    return execute(statement, params, many, context)
 
 
 class Prepared:
@@ -121,33 +174,26 @@ class Prepared:
     def all(self, shape: Hashable = None, using: str = "default", **values: int) -> list:
         return self._run(("all", shape), using, values)
 
+    def call(self, first: bool = False, shape: Hashable = None, **values: int) -> "Call":
+        """This read with these values, to run with others in one round trip (``together``)."""
+        return Call(self, ("first" if first else "all", shape), values)
+
     def _run(self, key, using: str, values: dict) -> list:
         connection = connections[using]
+        compiled = self._compiled(connection, key)
+        params = _params(compiled, values)
+        if params is None:
+            return []  # as the ORM answers an id no column can hold: no row
+        with connection.cursor() as cursor:
+            _execute(cursor, connection, compiled.name, compiled.sql, params)
+            return compiled.results(cursor.fetchall())
+
+    def _compiled(self, connection, key) -> _Compiled:
         compiled_by_key = connection.__dict__.setdefault(self.attribute, {})
         compiled = compiled_by_key.get(key)
         if compiled is None:
-            compiled = compiled_by_key[key] = self._compile(key, using)
-        params = list(compiled.params)
-        for name, positions in compiled.positions.items():
-            value = int(values[name])
-            if not ID_RANGE[0] <= value <= ID_RANGE[1]:
-                return []  # as the ORM answers an id no column can hold: no row
-            for position in positions:
-                params[position] = value
-        with connection.cursor() as cursor:
-            if _prepared_on_server(connection, compiled):
-                arguments = ", ".join(["%s"] * len(params))
-                cursor.execute(
-                    f"EXECUTE {compiled.name}" + (f"({arguments})" if params else ""), params
-                )
-            else:
-                cursor.execute(compiled.sql, params)
-            rows = cursor.fetchall()
-        if rows and len(rows[0]) > compiled.columns:
-            rows = [row[: compiled.columns] for row in rows]
-        if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
-        return [compiled.make(row) for row in rows]
+            compiled = compiled_by_key[key] = self._compile(key, connection.alias)
+        return compiled
 
     def _compile(self, key, using: str) -> _Compiled:
         mode, shape = key
@@ -180,6 +226,7 @@ class Prepared:
             columns=columns,
             make=_maker(queryset, compiler, using),
             name=f"growthmatrix_read_{next(_NAMES)}",
+            decoders=_decoders(compiler, columns),
         )
 
 
@@ -218,3 +265,129 @@ def _maker(queryset: QuerySet, compiler, using: str) -> Callable:
     if kind is FlatValuesListIterable:
         return lambda row: row[0]
     raise TypeError(f"a prepared read cannot yield what {kind.__name__} yields")
+
+
+# Reads together ------------------------------------------------------------------------
+
+# How a column's JSON value becomes what psycopg2 would have given: dates and times from
+# their ISO text, numbers and text as they are; JSON and decimals are read as SQL text.
+_AS_SQL_TEXT = {"JSONField": str, "DecimalField": Decimal}
+_FROM_JSON = {
+    "DateField": date.fromisoformat,
+    "DateTimeField": datetime.fromisoformat,
+    "FloatField": float,
+    **dict.fromkeys(
+        (
+            "AutoField",
+            "BigAutoField",
+            "SmallAutoField",
+            "IntegerField",
+            "BigIntegerField",
+            "SmallIntegerField",
+            "PositiveIntegerField",
+            "PositiveSmallIntegerField",
+            "PositiveBigIntegerField",
+            "BooleanField",
+            "CharField",
+            "TextField",
+            "SlugField",
+            "EmailField",
+            "URLField",
+            "ForeignKey",
+            "OneToOneField",
+        )
+    ),
+    **_AS_SQL_TEXT,
+}
+_MOST_ARGUMENTS = 100  # a PostgreSQL function's
+
+
+def _decoders(compiler, columns: int) -> tuple | None:
+    decoders = []
+    for expression, _sql, _alias in compiler.select[:columns]:
+        try:
+            kind = expression.output_field.get_internal_type()
+        except (AttributeError, FieldError):
+            return None
+        if kind not in _FROM_JSON:
+            return None
+        decoders.append(_FROM_JSON[kind])
+    return tuple(decoders)
+
+
+@dataclass(frozen=True)
+class Call:
+    """A prepared read with its values (``Prepared.call``), to run ``together`` with others."""
+
+    read: Prepared
+    key: tuple
+    values: dict
+
+    def alone(self, using: str):
+        rows = self.read._run(self.key, using, self.values)
+        return (rows[0] if rows else None) if self.key[0] == "first" else rows
+
+
+def together(*calls: Call, using: str = "default") -> list:
+    """What each call returns (``first``: a row or None; otherwise every row), read in one
+    round trip on PostgreSQL: one statement whose columns hold each read's rows as JSON,
+    prepared once per session as the reads are. Elsewhere, or when a read has a column of a
+    type read back otherwise, or an id no column holds, one after another."""
+    connection = connections[using]
+    compiled = [call.read._compiled(connection, call.key) for call in calls]
+    params = [_params(c, call.values) for c, call in zip(compiled, calls, strict=True)]
+    if (
+        connection.vendor != "postgresql"
+        or any(p is None for p in params)
+        or any(c.decoders is None for c in compiled)
+    ):
+        return [call.alone(using) for call in calls]
+    batches = connection.__dict__.setdefault("_prepared_batches", {})
+    key = tuple((call.read.attribute, call.key) for call in calls)
+    if key not in batches:
+        batches[key] = (f"growthmatrix_reads_{next(_NAMES)}", _together_sql(compiled))
+    name, sql = batches[key]
+    with connection.cursor() as cursor:
+        _execute(cursor, connection, name, sql, [p for part in params for p in part])
+        columns = cursor.fetchone()
+    results = []
+    for call, part, text in zip(calls, compiled, columns, strict=True):
+        rows = [
+            tuple(
+                value if decode is None or value is None else decode(value)
+                for decode, value in zip(part.decoders, _flat(row, part), strict=True)
+            )
+            for row in (json.loads(text) if text else ())
+        ]
+        got = part.results(rows)
+        results.append((got[0] if got else None) if call.key[0] == "first" else got)
+    return results
+
+
+def _together_sql(compiled: list[_Compiled]) -> str:
+    """One row: per read, its rows as a JSON array of arrays (in chunks of at most 100
+    values, a function's most arguments), in the order its SQL gives them."""
+    parts = []
+    for c in compiled:
+        names = [f"c{i}" for i in range(c.columns)]
+        values = [
+            f"t.{name}::text" if decode in _AS_SQL_TEXT.values() else f"t.{name}"
+            for name, decode in zip(names, c.decoders, strict=True)
+        ]
+        chunks = [values[i : i + _MOST_ARGUMENTS] for i in range(0, len(values), _MOST_ARGUMENTS)]
+        row = (
+            f"json_build_array({', '.join(chunks[0])})"
+            if len(chunks) == 1
+            else "json_build_array("
+            + ", ".join(f"json_build_array({', '.join(chunk)})" for chunk in chunks)
+            + ")"
+        )
+        parts.append(f"(SELECT json_agg({row})::text FROM ({c.sql}) AS t({', '.join(names)}))")
+    return "SELECT " + ", ".join(parts)
+
+
+def _flat(row: list, compiled: _Compiled) -> list:
+    """A row of ``_together_sql``: its values, out of their chunks when there are several."""
+    if compiled.columns <= _MOST_ARGUMENTS:
+        return row
+    return [value for chunk in row for value in chunk]

@@ -109,6 +109,12 @@ DATABASES = {
 # The reads made on every request run as statements prepared once per PostgreSQL session
 # (coordinators/prepared.py); off behind a pooler that shares sessions between clients.
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", default=True)
+if DATABASE_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Those statements look rows up by id: planned once, for any id, from their first run
+    # (PostgreSQL otherwise plans each of a session's first five runs again). Only prepared
+    # statements have a plan to keep, so no other query is planned differently.
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "coordinators.User"

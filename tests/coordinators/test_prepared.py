@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from assessments.access import ASSESSMENT_RELATIONS, assessments_visible_to, get_assessment_for_user
-from assessments.models import AssessmentCycle
+from assessments.models import Assessment, AssessmentCycle
 from coordinators.access import request_user, user_roles, users_with_roles
 from coordinators.models import Membership, Role, User
-from coordinators.prepared import Prepared
+from coordinators.prepared import Prepared, together
 from growthmatrix.backends import ModelBackend
 from tests.factories import (
     AssessmentFactory,
@@ -203,19 +203,31 @@ def _server_statements() -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
+def _plans() -> dict[str, tuple[str, int, int]]:
+    """Per statement prepared in this session: its SQL, and how many runs used the plan made
+    for any value and how many a plan of their own."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, statement, generic_plans, custom_plans FROM pg_prepared_statements"
+        )
+        return {name: (sql, generic, custom) for name, sql, generic, custom in cursor.fetchall()}
+
+
 @ON_POSTGRESQL
 def test_on_postgresql_the_read_is_prepared_once_per_session(django_assert_num_queries):
-    """Planned once by the server, then executed with each request's ids; a new session (a
-    reconnection) prepares it again."""
+    """Planned once by the server, for any id, then run with each request's ids; the query
+    log still shows the SQL."""
     one, two = CycleFactory(), CycleFactory()
     read = _open_cycles()
-    with django_assert_num_queries(1):  # preparing is the session's setup, not a query
+    with django_assert_num_queries(1):  # preparing is the session's setup
         assert read.all(organization=one.organization_id) == [one]
     with django_assert_num_queries(1) as second:
         assert read.all(organization=two.organization_id) == [two]
-    assert second.captured_queries[0]["sql"].startswith("EXECUTE growthmatrix_read_")
-    name = second.captured_queries[0]["sql"].split()[1].split("(")[0]
-    assert 'organization_id" = $1' in _server_statements()[name]
+    logged = second.captured_queries[0]["sql"]
+    assert logged.startswith("EXECUTE growthmatrix_read_") and '"state" = %s' in logged
+    sql, generic, custom = _plans()[logged.split()[1].split("(")[0]]
+    assert '"organization_id" = $1' in sql and '"state" = $2' in sql
+    assert (generic, custom) == (2, 0)
 
 
 @ON_POSTGRESQL
@@ -251,9 +263,57 @@ def test_sql_the_server_will_not_prepare_runs_as_it_is_and_the_transaction_goes_
 
 
 @ON_POSTGRESQL
-def test_prepared_statements_can_be_turned_off(settings, django_assert_num_queries):
+@pytest.mark.django_db(transaction=True)
+def test_prepared_statements_can_be_turned_off(settings):
     settings.DATABASE_PREPARED_STATEMENTS = False
+    connection.close()  # a new session, with no statement prepared in it
     cycle = CycleFactory()
-    with django_assert_num_queries(1) as plain:
-        assert _open_cycles().all(organization=cycle.organization_id) == [cycle]
-    assert plain.captured_queries[0]["sql"].startswith("SELECT")
+    assert _open_cycles().all(organization=cycle.organization_id) == [cycle]
+    assert together(_open_cycles().call(organization=cycle.organization_id)) == [[cycle]]
+    assert _server_statements() == {}
+
+
+def test_reads_together_return_what_each_returns_alone(django_assert_num_queries):
+    """Models with their related objects and annotations, dates, times, JSON, flat values,
+    a first row and an empty read, in one round trip on PostgreSQL."""
+    from dashboards.models import CoordinatorCycleRow
+    from dashboards.read_model import rebuild
+
+    assessment = AssessmentFactory(state="submitted", submitted_at=timezone.now())
+    organization = assessment.coordinator.organization
+    CycleFactory(organization=organization, state="closed")
+    rebuild(organization_id=organization.pk)
+    user = assessment.coordinator.user
+    cycles = Prepared(
+        lambda _shape, organization: AssessmentCycle.objects.filter(
+            organization_id=organization
+        ).order_by("-opens_on"),
+        "organization",
+    )
+    rows = Prepared(
+        lambda _shape, organization: CoordinatorCycleRow.objects.filter(
+            organization_id=organization
+        ).values_list("coordinator_id", "status", "flag_words", "role_start_date"),
+        "organization",
+    )
+    submitted = Prepared(
+        lambda _shape, pk: Assessment.objects.filter(pk=pk).values_list("submitted_at", flat=True),
+        "pk",
+    )
+    calls = [
+        request_user.call(first=True, pk=user.pk),
+        cycles.call(organization=organization.pk),
+        cycles.call(first=True, organization=organization.pk),
+        rows.call(organization=organization.pk),
+        submitted.call(pk=assessment.pk),
+        cycles.call(organization=2**40),
+    ]
+    alone = [call.alone("default") for call in calls]
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else len(calls)):
+        got = together(*calls)
+    same_row(got[0], alone[0], ("organization",))
+    assert got[1:] == alone[1:]
+    assert [len(got[1]), len(got[3]), got[5]] == [2, 2, []]
+    assert got[3][0][2] == alone[3][0][2] and isinstance(got[3][0][2], dict)
+    assert got[4][0] == assessment.submitted_at
+    assert [type(value) for value in got[3][0]] == [type(value) for value in alone[3][0]]
