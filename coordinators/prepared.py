@@ -143,7 +143,10 @@ def _as_prepared(execute, sql, params, many, context):
     SQL as a comment, so that the log says what ran."""
     connection = context["connection"]
     name = connection.__dict__.get("_statement_names", {}).get(sql)
-    if name is None or many or not _prepared_on_server(connection, name, sql):
+    # The same SQL read by a queryset's iterator() goes through a cursor of the server's
+    # (DECLARE … FOR), which cannot name a prepared statement.
+    server_cursor = getattr(context["cursor"].cursor, "name", None)
+    if name is None or many or server_cursor or not _prepared_on_server(connection, name, sql):
         return execute(sql, params, many, context)
     arguments = ", ".join(["%s"] * len(params))
     statement = f"EXECUTE {name}" + (f"({arguments})" if params else "")

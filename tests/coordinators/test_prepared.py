@@ -317,3 +317,13 @@ def test_reads_together_return_what_each_returns_alone(django_assert_num_queries
     assert got[3][0][2] == alone[3][0][2] and isinstance(got[3][0][2], dict)
     assert got[4][0] == assessment.submitted_at
     assert [type(value) for value in got[3][0]] == [type(value) for value in alone[3][0]]
+
+
+@ON_POSTGRESQL
+def test_the_same_sql_read_through_a_querysets_iterator_runs_as_it_is():
+    """iterator() reads through a cursor of the server's (DECLARE … FOR), which cannot name a
+    prepared statement: a page that iterates what a prepared read also reads still works."""
+    cycle = CycleFactory()
+    _open_cycles().all(organization=cycle.organization_id)
+    iterated = AssessmentCycle.objects.filter(organization_id=cycle.organization_id, state="open")
+    assert list(iterated.iterator(chunk_size=10)) == [cycle]
