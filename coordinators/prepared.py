@@ -1,14 +1,14 @@
-"""Reads made on nearly every request or move, with their SQL built once per connection.
+"""Reads made on nearly every request or move, with their SQL built once per process.
 
 Building a query through the ORM (resolving its lookups, annotations and joins, then writing
 its SQL) took ten times as long as PostgreSQL took to answer the request's user lookup, and
 it was the same SQL every time with another id. A ``Prepared`` read builds its queryset once
-per database connection with stand-in values, remembers where they went among the
-parameters, and from then on runs that SQL with the caller's values, returning what the
-queryset would have returned: model objects (with their ``select_related`` objects and
-annotations), ``values()`` dicts, ``values_list()`` tuples or flat values, through the same
-converters. Only for plain integer values (ids), whose SQL does not change with the value;
-a list of ids, whose SQL changes with its length, is not one.
+per process (for every thread and connection) with stand-in values, remembers where they
+went among the parameters, and from then on runs that SQL with the caller's values,
+returning what the queryset would have returned: model objects (with their
+``select_related`` objects and annotations), ``values()`` dicts, ``values_list()`` tuples or
+flat values, through the same converters. Only for plain integer values (ids), whose SQL
+does not change with the value; a list of ids, whose SQL changes with its length, is not one.
 
 On PostgreSQL the SQL is also prepared on the server (PREPARE, then EXECUTE), once per
 session: planning these joins took PostgreSQL two to five times as long as running them,
@@ -160,13 +160,17 @@ class Prepared:
     first row with these values (None when there is none), ``all(shape, **values)`` every
     row, as the queryset yields them. The first of ``names`` must always reach the SQL (the
     others may not, in some shape). ``shape`` names what else the SQL depends on (a user's
-    roles, say): each shape is built once per connection."""
+    roles, say): each shape is built once per process and database alias."""
 
     def __init__(self, build: Callable[..., QuerySet], *names: str):
         self.build = build
         self.names = names
         # A number, not id(self): a read made and dropped (in a test) may leave its id to another.
-        self.attribute = f"_prepared_{next(_NAMES)}"
+        self.number = next(_NAMES)
+        # Shared by the threads: a move is rare on each of them, and building its reads cost
+        # each thread's first one 8 ms. The SQL and the converters are the same for every
+        # connection to one database; a race builds the same twice, harmlessly.
+        self._compiled_by_key: dict[tuple, _Compiled] = {}
 
     def first(self, shape: Hashable = None, using: str = "default", **values: int):
         """The first row: in the order the build asks for, or any one when it asks for none
@@ -192,10 +196,10 @@ class Prepared:
             return compiled.results(cursor.fetchall())
 
     def _compiled(self, connection, key) -> _Compiled:
-        compiled_by_key = connection.__dict__.setdefault(self.attribute, {})
-        compiled = compiled_by_key.get(key)
+        compiled = self._compiled_by_key.get((connection.alias, key))
         if compiled is None:
-            compiled = compiled_by_key[key] = self._compile(key, connection.alias)
+            compiled = self._compile(key, connection.alias)
+            self._compiled_by_key[connection.alias, key] = compiled
         return compiled
 
     def _compile(self, key, using: str) -> _Compiled:
@@ -331,6 +335,10 @@ class Call:
         return (rows[0] if rows else None) if self.key[0] == "first" else rows
 
 
+# Each combination of reads run together, with its statement's name and SQL (per process).
+_BATCHES: dict[tuple, tuple[str, str]] = {}
+
+
 def together(*calls: Call, using: str = "default") -> list:
     """What each call returns (``first``: a row or None; otherwise every row), read in one
     round trip on PostgreSQL: one statement whose columns hold each read's rows as JSON,
@@ -345,8 +353,8 @@ def together(*calls: Call, using: str = "default") -> list:
         or any(c.decoders is None for c in compiled)
     ):
         return [call.alone(using) for call in calls]
-    batches = connection.__dict__.setdefault("_prepared_batches", {})
-    key = tuple((call.read.attribute, call.key) for call in calls)
+    batches = _BATCHES
+    key = (using, *((call.read.number, call.key) for call in calls))
     if key not in batches:
         batches[key] = (f"growthmatrix_reads_{next(_NAMES)}", _together_sql(compiled))
     name, sql = batches[key]
