@@ -37,7 +37,7 @@ from assessments.models import (
 from coordinators import events as coordinator_events
 from coordinators.events import DomainEvent
 from coordinators.models import CoordinatorProfile, Organization, Team
-from coordinators.prepared import Prepared, together
+from coordinators.prepared import Call, Prepared, together
 from coordinators.school_years import SchoolYear
 from dashboards import flags as flag_rules
 from dashboards import overview_counts
@@ -497,7 +497,6 @@ def signed_agreements(
 ) -> dict[int, frozenset[int]]:
     """School year → the schools of the organization with a signed agreement for it (one
     query); of the one school year ``year``, or of the schools ``school_ids``, when given."""
-    years: dict[int, set[int]] = defaultdict(set)
     agreements = PartnershipAgreement.objects.filter(
         school__organization_id=organization_id, state=AgreementState.SIGNED
     ).order_by()
@@ -505,9 +504,30 @@ def signed_agreements(
         agreements = agreements.filter(school_year=year)
     if school_ids is not None:
         agreements = agreements.filter(school_id__in=list(school_ids))
-    for school_id, year in agreements.values_list("school_id", "school_year"):
+    return signed_from(agreements.values_list("school_id", "school_year"))
+
+
+def signed_from(rows) -> dict[int, frozenset[int]]:
+    """School year → schools, from rows of (school, school year)."""
+    years: dict[int, set[int]] = defaultdict(set)
+    for school_id, year in rows:
         years[year].add(school_id)
     return {year: frozenset(ids) for year, ids in years.items()}
+
+
+def sites_signed_query(profiles, ids) -> QuerySet:
+    """The signed agreements (school, school year) of these profiles' school sites."""
+    return (
+        PartnershipAgreement.objects.filter(
+            state=AgreementState.SIGNED,
+            school__organization_id__in=profiles.order_by().values("organization_id"),
+            school_id__in=CoordinatorProfile.schools.through.objects.filter(
+                coordinatorprofile__in=ids
+            ).values("school_id"),
+        )
+        .order_by()
+        .values_list("school_id", "school_year")
+    )
 
 
 def agreements_since(organization_id: int) -> int | None:
@@ -569,6 +589,17 @@ _with_settings = Prepared(
     ),
     "pk",
 )
+# The organization's first school year with an agreement (None: no agreement yet).
+_since = Prepared(
+    lambda _shape, organization: (
+        PartnershipAgreement.objects.filter(school__organization_id=organization)
+        .values("school__organization_id")
+        .annotate(first=Min("school_year"))
+        .values_list("first", flat=True)
+        .order_by()
+    ),
+    "organization",
+)
 _stages = Prepared(
     lambda _shape, organization: CareerStage.objects.filter(organization_id=organization).order_by(
         "order"
@@ -582,7 +613,13 @@ class _Reads:
     coordinator, ``coordinator_id``, through the ``Prepared`` reads, all of them (the
     organization's too) in one round trip."""
 
-    def __init__(self, organization_id: int, profiles, coordinator_id: int | None = None):
+    def __init__(
+        self,
+        organization_id: int,
+        profiles,
+        coordinator_id: int | None = None,
+        stored: Call | None = None,
+    ):
         self.organization_id = organization_id
         self.profiles = profiles
         self.coordinator_id = coordinator_id
@@ -596,9 +633,29 @@ class _Reads:
                 _cycles.call(organization=organization_id),
                 _with_settings.call(first=True, pk=organization_id),
                 _stages.call(organization=organization_id),
+                _since.call(first=True, organization=organization_id),
                 *(read.prepared.call(**values) for read in theirs),
+                *([stored] if stored else []),
             )
-            self.read = {"organization": tuple(got[:3]), **dict(zip(theirs, got[3:], strict=True))}
+            self.read = {
+                "organization": tuple(got[:3]),
+                "since": got[3],
+                **dict(zip(theirs, got[4:], strict=False)),
+                "stored": got[-1] if stored else None,
+            }
+
+    def agreements(self, people: list, schools: dict) -> tuple[dict, int | None]:
+        """The signed agreements of the people's school sites by school year (of the whole
+        organization's for many people), and the organization's first school year with any."""
+        if "since" in self.read:
+            return signed_from(self.read[_SIGNED]), self.read["since"]
+        signed = signed_agreements(
+            self.organization_id,
+            school_ids={ref.pk for refs in schools.values() for ref in refs}
+            if len(people) <= FEW_PEOPLE
+            else None,
+        )
+        return signed, agreements_since(self.organization_id)
 
     @cached_property
     def ids(self) -> QuerySet:
@@ -651,6 +708,7 @@ _JOINED_INFOS = _CoordinatorsRead(
     lambda profiles, ids: joined_infos_query(Assessment.objects.filter(coordinator__in=ids))
 )
 _CLOCKS = _CoordinatorsRead(lambda profiles, ids: check_in_query(ids))
+_SIGNED = _CoordinatorsRead(sites_signed_query)
 
 
 # Read only once the coordinator's assessment of the refreshed cycle is finalized.
@@ -668,6 +726,7 @@ _COORDINATOR_READS = (
     _SUPPORTS,
     _MATCHES,
     _CLOCKS,
+    _SIGNED,
 )
 
 
@@ -676,11 +735,13 @@ def _rows_for(
     profiles,
     cycle_ids: Collection[int] | None = None,
     coordinator_id: int | None = None,
+    reads: _Reads | None = None,
 ) -> list[CoordinatorCycleRow]:
     """The read-model rows of ``profiles`` (a queryset of one organization's profiles) for
     every cycle of the organization (of ``cycle_ids`` when given), computed in a fixed
-    number of queries. ``coordinator_id``: ``profiles`` is that one coordinator's."""
-    reads = _Reads(organization_id, profiles, coordinator_id)
+    number of queries. ``coordinator_id``: ``profiles`` is that one coordinator's; ``reads``:
+    where they are read (made here when not given)."""
+    reads = reads or _Reads(organization_id, profiles, coordinator_id)
     cycles, organization, stages = reads.organization()
     shown_cycles = [c for c in cycles if cycle_ids is None or c.pk in cycle_ids]
     if not shown_cycles:
@@ -694,13 +755,7 @@ def _rows_for(
         raise Organization.DoesNotExist(organization_id)
     thresholds = flag_rules.Thresholds.from_row(_settings(organization, "flag_thresholds"))
     # A move refreshes one coordinator: the agreements of their sites, not the organization's.
-    signed = signed_agreements(
-        organization_id,
-        school_ids={ref.pk for refs in schools.values() for ref in refs}
-        if len(people) <= FEW_PEOPLE
-        else None,
-    )
-    since = agreements_since(organization_id)
+    signed, since = reads.agreements(people, schools)
     review = _settings(organization, "review_settings")
     days = acknowledgement_days(
         review.acknowledgement_on if review else None,
@@ -922,14 +977,14 @@ _stored_of_one = Prepared(
 )
 
 
-def _stored(organization_id, coordinator_ids, cycle_ids, one: int | None) -> list[tuple]:
-    """The stored rows to compare (``pk`` and ``FIELDS``); of the coordinator ``one`` through
-    the ``Prepared`` read."""
-    if one is None or (cycle_ids is not None and len(cycle_ids) != 1):
-        return list(_stored_query(organization_id, coordinator_ids, cycle_ids))
+def _stored_of(organization_id, cycle_ids, one: int) -> Call | None:
+    """The read of the coordinator ``one``'s stored rows (``pk`` and ``FIELDS``) of every
+    cycle or of one; None for several cycles."""
+    if cycle_ids is not None and len(cycle_ids) != 1:
+        return None
     cycle = next(iter(cycle_ids)) if cycle_ids is not None else 0
-    return _stored_of_one.all(
-        cycle_ids is not None, coordinator=one, organization=organization_id, cycle=cycle
+    return _stored_of_one.call(
+        shape=cycle_ids is not None, coordinator=one, organization=organization_id, cycle=cycle
     )
 
 
@@ -979,13 +1034,22 @@ def coordinators_refresh(
     if coordinator_ids is not None:
         profiles = profiles.filter(pk__in=list(coordinator_ids))
     one = next(iter(coordinator_ids)) if coordinator_ids and len(coordinator_ids) == 1 else None
+    # A move's: read with the rest of its coordinator's rows, in one round trip.
+    stored = _stored_of(organization_id, cycle_ids, one) if one is not None else None
+    reads = _Reads(organization_id, profiles, one, stored=stored)
     computed = {
         (row.coordinator_id, row.cycle_id): row
-        for row in _rows_for(organization_id, profiles, cycle_ids, coordinator_id=one)
+        for row in _rows_for(organization_id, profiles, cycle_ids, coordinator_id=one, reads=reads)
     }
+    if stored is None:
+        stored_rows = list(_stored_query(organization_id, coordinator_ids, cycle_ids))
+    elif "stored" in reads.read:
+        stored_rows = reads.read["stored"]
+    else:
+        stored_rows = stored.alone("default")
     stale, replaced = [], []
     changed_cycles: set[int] = set()
-    for pk, *values in _stored(organization_id, coordinator_ids, cycle_ids, one):
+    for pk, *values in stored_rows:
         row = computed.get((values[0], values[1]))
         if row is not None and tuple(getattr(row, name) for name in FIELDS) == tuple(values):
             del computed[(values[0], values[1])]  # already stored as computed
