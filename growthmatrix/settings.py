@@ -102,7 +102,9 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        # Ten minutes: every new connection is a new PostgreSQL process, which reads its
+        # catalogues and prepares its statements again (12–16 ms more on the next move).
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 600),
         conn_health_checks=True,
     )
 }
