@@ -600,6 +600,23 @@ _since = Prepared(
     ),
     "organization",
 )
+# The words of the organization's rubric versions, as ``version_names`` reads them.
+_category_names = Prepared(
+    lambda _shape, organization: (
+        Category.objects.filter(version__rubric__organization_id=organization)
+        .order_by("version_id", "order")
+        .values_list("version_id", "key", "order", "name")
+    ),
+    "organization",
+)
+_level_names = Prepared(
+    lambda _shape, organization: (
+        Level.objects.filter(version__rubric__organization_id=organization)
+        .order_by("version_id", "value")
+        .values_list("version_id", "value", "name")
+    ),
+    "organization",
+)
 _stages = Prepared(
     lambda _shape, organization: CareerStage.objects.filter(organization_id=organization).order_by(
         "order"
@@ -634,15 +651,27 @@ class _Reads:
                 _with_settings.call(first=True, pk=organization_id),
                 _stages.call(organization=organization_id),
                 _since.call(first=True, organization=organization_id),
+                _category_names.call(organization=organization_id),
+                _level_names.call(organization=organization_id),
                 *(read.prepared.call(**values) for read in theirs),
                 *([stored] if stored else []),
             )
             self.read = {
                 "organization": tuple(got[:3]),
                 "since": got[3],
-                **dict(zip(theirs, got[4:], strict=False)),
+                "names": names_from(
+                    [(0, version, key, order, name) for version, key, order, name in got[4]]
+                    + [(1, version, None, value, name) for version, value, name in got[5]]
+                ),
+                **dict(zip(theirs, got[6:], strict=False)),
                 "stored": got[-1] if stored else None,
             }
+
+    def names(self) -> dict[int, Names]:
+        """The category and level names of the organization's rubric versions."""
+        if "names" in self.read:
+            return self.read["names"]
+        return version_names(self.organization_id)
 
     def agreements(self, people: list, schools: dict) -> tuple[dict, int | None]:
         """The signed agreements of the people's school sites by school year (of the whole
@@ -784,7 +813,7 @@ def _rows_for(
     clocks = clocks_from(reads.rows(_CLOCKS))
     # The flags' starts and words do not depend on the day, so one set of page facts per
     # cycle serves every row (``as_of`` is left at the cycle's close).
-    names = version_names(organization_id)
+    names = reads.names()
     contexts = [
         PageFacts(
             cycle=cycle,

@@ -1007,3 +1007,23 @@ def test_a_review_left_unacknowledged_is_flagged_until_acknowledged_or_no_longer
     assert flags.NOT_ACKNOWLEDGED not in row.flag_words
     assert read_model.version_of(org.pk) > before
     assert stored(org.pk) == rebuilt(org.pk)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="the reads run together in one statement on PostgreSQL (.ci/run's second pass)",
+)
+@pytest.mark.django_db
+def test_a_moves_refresh_reads_everything_in_one_round_trip(org, team):
+    """Under load every round trip waits for the interpreter lock again: a move's refresh
+    reads the organization and its coordinator in one statement, then only writes (the
+    trend's counts are read locked, to be moved)."""
+    past = past_cycles(org, 2)
+    current = open_cycle(org)
+    person = ProfileFactory(team=team)
+    assess(person, past[0], (3, 1, 2, 2))
+    queries = refresh_queries(org, person, current)
+    reads = [sql for sql in queries if not sql.startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(reads) == 1 and reads[0].startswith("EXECUTE growthmatrix_reads_")
+    assert 'FROM "dashboards_coordinatorcyclerow"' in reads[0]
+    assert 'FROM "schoolsites_partnershipagreement"' in reads[0]
