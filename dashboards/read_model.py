@@ -1083,12 +1083,21 @@ def coordinators_refresh(
         if row is not None and tuple(getattr(row, name) for name in FIELDS) == tuple(values):
             del computed[(values[0], values[1])]  # already stored as computed
         else:
-            stale.append(pk)
+            if row is None:
+                stale.append(pk)  # no longer computed: deleted; a changed row is written over
             replaced.append(dict(zip(FIELDS, values, strict=True)))
             changed_cycles.add(values[1])
     for start in range(0, len(stale), BATCH):
         CoordinatorCycleRow.objects.filter(pk__in=stale[start : start + BATCH]).delete()
-    CoordinatorCycleRow.objects.bulk_create(computed.values(), batch_size=BATCH)
+    # One statement writes the new rows and writes over the changed ones (a move: one round
+    # trip where deleting then inserting took two).
+    CoordinatorCycleRow.objects.bulk_create(
+        computed.values(),
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["coordinator", "cycle"],
+        update_fields=[*FIELDS[2:], "written_at"],
+    )
     changed_cycles.update(cycle_id for _coordinator_id, cycle_id in computed)
     if changed_cycles and coordinator_ids is None:
         summaries_refresh(organization_id=organization_id, cycle_ids=changed_cycles)
