@@ -78,9 +78,9 @@ def _server_sql(sql: str) -> str:
 
 
 def _prepared_on_server(connection, name: str, sql: str) -> bool:
-    """Whether ``sql`` runs as a statement prepared in this connection's session, which
-    it prepares the first time. False on another database, when turned off, or when the
-    server refused to prepare it (it then runs as plain SQL in this session). Preparing is
+    """Whether ``sql`` runs as a statement prepared in this PostgreSQL connection's session,
+    which it prepares the first time. False when turned off, or when the server refused to
+    prepare it (it then runs as plain SQL in this session). Preparing is
     the session's setup, as Django's own (its time zone) is: not among the queries logged."""
     if not settings.DATABASE_PREPARED_STATEMENTS:
         return False
@@ -331,7 +331,10 @@ class Call:
     values: dict
 
     def alone(self, using: str):
-        rows = self.read._run(self.key, using, self.values)
+        return self.answer(self.read._run(self.key, using, self.values))
+
+    def answer(self, rows: list):
+        """What the read returns for ``rows``: the first or None, or every one."""
         return (rows[0] if rows else None) if self.key[0] == "first" else rows
 
 
@@ -353,11 +356,10 @@ def together(*calls: Call, using: str = "default") -> list:
         or any(c.decoders is None for c in compiled)
     ):
         return [call.alone(using) for call in calls]
-    batches = _BATCHES
     key = (using, *((call.read.number, call.key) for call in calls))
-    if key not in batches:
-        batches[key] = (f"growthmatrix_reads_{next(_NAMES)}", _together_sql(compiled))
-    name, sql = batches[key]
+    if key not in _BATCHES:
+        _BATCHES[key] = (f"growthmatrix_reads_{next(_NAMES)}", _together_sql(compiled))
+    name, sql = _BATCHES[key]
     with connection.cursor() as cursor:
         _execute(cursor, connection, name, sql, [p for part in params for p in part])
         columns = cursor.fetchone()
@@ -370,8 +372,7 @@ def together(*calls: Call, using: str = "default") -> list:
             )
             for row in (json.loads(text) if text else ())
         ]
-        got = part.results(rows)
-        results.append((got[0] if got else None) if call.key[0] == "first" else got)
+        results.append(call.answer(part.results(rows)))
     return results
 
 

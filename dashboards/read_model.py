@@ -644,7 +644,7 @@ class _Reads:
         if coordinator_id is not None:
             # Those of a finalized assessment too: for one coordinator, reading them with the
             # rest costs less than another round trip when they are needed.
-            theirs = [*_COORDINATOR_READS]
+            theirs = _COORDINATOR_READS
             values = {"coordinator": coordinator_id, "organization": organization_id}
             got = together(
                 _cycles.call(organization=organization_id),
@@ -1072,10 +1072,8 @@ def coordinators_refresh(
     }
     if stored is None:
         stored_rows = list(_stored_query(organization_id, coordinator_ids, cycle_ids))
-    elif "stored" in reads.read:
-        stored_rows = reads.read["stored"]
     else:
-        stored_rows = stored.alone("default")
+        stored_rows = reads.read["stored"]  # read with the rest (``_Reads``)
     stale, replaced = [], []
     changed_cycles: set[int] = set()
     for pk, *values in stored_rows:
