@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import count
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import FieldError
@@ -283,6 +284,7 @@ _FROM_JSON = {
     "DateField": date.fromisoformat,
     "DateTimeField": datetime.fromisoformat,
     "FloatField": float,
+    "UUIDField": UUID,  # as psycopg2 gives it (Django registers its adapter)
     **dict.fromkeys(
         (
             "AutoField",
@@ -403,3 +405,16 @@ def _flat(row: list, compiled: _Compiled) -> list:
     if compiled.columns <= _MOST_ARGUMENTS:
         return row
     return [value for chunk in row for value in chunk]
+
+
+def attach(instances, name: str, related: dict) -> None:
+    """Give each of ``instances`` the objects of its relation ``name`` (a many-to-many field or
+    a reverse foreign key, cached under its own name) from ``related`` (by the instance's pk,
+    in order), as ``prefetch_related(name)`` would have: ``instance.<name>.all()`` then
+    answers them without a query. For a prepared read's objects, whose relations came in the
+    same round trip as they did."""
+    for instance in instances:
+        queryset = getattr(instance, name).get_queryset()
+        queryset._result_cache = list(related.get(instance.pk, ()))
+        queryset._prefetch_done = True
+        instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset

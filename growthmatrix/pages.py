@@ -1,21 +1,26 @@
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.shortcuts import render
 
-from assessments.models import Assessment, AssessmentCycle
+from assessments.models import AssessmentCycle
 from assessments.selectors import team_status
 from coordinators.access import profiles_directed_by, role_required
 from coordinators.models import CoordinatorProfile, Role, School
-from coordinators.prepared import Prepared
+from coordinators.prepared import Prepared, attach, together
 from dashboards.selectors.attention import admin_attention
-from dashboards.selectors.growth_panel import assessment_infos, with_scores
+from dashboards.selectors.growth_panel import assessment_infos, own_growth, own_growth_calls
 from growthmatrix.roster.importing import roster_imports_with_errors
 
-# The coordinator's own profile and the organization's open cycle, on every My growth page
-# (the page coordinators come back to most): their SQL is built once per connection.
+# The coordinator's own profile, its school sites and the organization's open cycle, on every
+# My growth page (the page coordinators come back to most), read with the page's history and
+# growth panel in one round trip.
 _own_profile = Prepared(
     lambda _shape, user: CoordinatorProfile.objects.filter(user_id=user).select_related(
         "team", "team__director", "role_family", "career_position__stage"
     ),
+    "user",
+)
+_own_schools = Prepared(
+    lambda _shape, user: School.objects.filter(profiles__user_id=user),
     "user",
 )
 _open_cycle = Prepared(
@@ -28,15 +33,17 @@ _open_cycle = Prepared(
 
 @role_required(Role.COORDINATOR)
 def my_growth(request):
-    profile = _own_profile.first(user=request.user.pk)
-    assessments = []
+    user, organization = request.user.pk, request.user.organization_id
+    profile, schools, open_cycle, *growth = together(
+        _own_profile.call(first=True, user=user),
+        _own_schools.call(user=user),
+        _open_cycle.call(first=True, organization=organization),
+        *own_growth_calls(user_id=user, organization_id=organization),
+    )
+    # With their category levels: the growth panel below reads its history from them.
+    assessments, panel_reads = own_growth(growth)
     if profile is not None:
-        prefetch_related_objects([profile], "schools")
-        # With their category levels: the growth panel below reads its history from them.
-        assessments = list(
-            with_scores(Assessment.objects.filter(coordinator=profile)).order_by("-cycle__opens_on")
-        )
-    open_cycle = _open_cycle.first(organization=request.user.organization_id)
+        attach([profile], "schools", {profile.pk: schools})
     current = next((a for a in assessments if open_cycle and a.cycle_id == open_cycle.pk), None)
     return render(
         request,
@@ -47,6 +54,7 @@ def my_growth(request):
             "current": current,
             "past": [a for a in assessments if a is not current],
             "history": assessment_infos(assessments),
+            "panel_reads": panel_reads,
         },
     )
 

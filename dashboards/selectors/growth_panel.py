@@ -3,6 +3,7 @@ trajectory, and the supports the catalogue suggests for their flags."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,7 @@ from django.utils import timezone
 from assessments.models import Assessment, CategoryScore
 from coordinators.access import can_direct
 from coordinators.models import CoordinatorProfile
+from coordinators.prepared import Call, Prepared, attach
 from coordinators.tenure import day_words
 from dashboards import flags as flag_rules
 from dashboards.models import FlagThresholds
@@ -162,6 +164,105 @@ def assessment_infos(assessments: Iterable[Assessment]) -> list[AssessmentInfo]:
     ]
 
 
+@dataclass(frozen=True)
+class PanelReads:
+    """What the growth panel reads of one coordinator besides the catalogue, when the page
+    has read it in its own round trip (``own_growth_calls``)."""
+
+    stages: list[CareerStage]
+    thresholds: flag_rules.Thresholds
+    goals: list[Goal]  # with their supports
+    supports: list[Support]
+
+
+# A coordinator's own growth page (the page coordinators come back to most) reads its
+# history and its panel by the user's id, with the profile, in one round trip.
+_OWN_ASSESSMENTS = Prepared(
+    lambda _shape, user: (
+        Assessment.objects.filter(coordinator__user_id=user)
+        .select_related("cycle")
+        .annotate(principal_site=PRINCIPAL_SITE)
+        .order_by("-cycle__opens_on")
+    ),
+    "user",
+)
+_OWN_SCORES = Prepared(
+    lambda _shape, user: CategoryScore.objects.filter(assessment__coordinator__user_id=user),
+    "user",
+)
+_STAGES = Prepared(
+    lambda _shape, organization: CareerStage.objects.filter(organization_id=organization),
+    "organization",
+)
+_THRESHOLDS = Prepared(
+    lambda _shape, organization: FlagThresholds.objects.filter(organization_id=organization),
+    "organization",
+)
+_OWN_GOALS = Prepared(
+    lambda _shape, user: (
+        Goal.objects.filter(coordinator__user_id=user)
+        .select_related("indicator")
+        .order_by("target_date", "pk")
+    ),
+    "user",
+)
+_OWN_GOAL_SUPPORTS = Prepared(
+    lambda _shape, user: (
+        Goal.supports.through.objects.filter(goal__coordinator__user_id=user)
+        .select_related("support")
+        .order_by("support__title", "support_id")
+    ),
+    "user",
+)
+_OWN_SUPPORTS = Prepared(
+    lambda _shape, user: (
+        Support.objects.filter(coordinator__user_id=user)
+        .select_related("mentor", "catalog_entry")
+        .order_by("-starts_on", "-created_at")
+    ),
+    "user",
+)
+
+
+def own_growth_calls(*, user_id: int, organization_id: int) -> list[Call]:
+    """The reads of a coordinator's own growth page besides the profile: their assessments
+    newest first (as ``with_scores`` reads them) and the growth panel's (``own_growth``
+    takes their answers, in this order)."""
+    return [
+        _OWN_ASSESSMENTS.call(user=user_id),
+        _OWN_SCORES.call(user=user_id),
+        _STAGES.call(organization=organization_id),
+        _THRESHOLDS.call(first=True, organization=organization_id),
+        _OWN_GOALS.call(user=user_id),
+        _OWN_GOAL_SUPPORTS.call(user=user_id),
+        _OWN_SUPPORTS.call(user=user_id),
+    ]
+
+
+def own_growth(answers: list) -> tuple[list[Assessment], PanelReads]:
+    """The answers of ``own_growth_calls``: the assessments with their category levels, and
+    the panel's reads (for ``growth_panel``'s ``reads``)."""
+    assessments, scores, stages, thresholds, goals, goal_supports, supports = answers
+    attach(assessments, "category_scores", _grouped(scores, "assessment_id"))
+    supports_of = defaultdict(list)
+    for link in goal_supports:
+        supports_of[link.goal_id].append(link.support)
+    attach(goals, "supports", supports_of)
+    return assessments, PanelReads(
+        stages=stages,
+        thresholds=flag_rules.Thresholds.from_row(thresholds),
+        goals=goals,
+        supports=supports,
+    )
+
+
+def _grouped(rows: list, key: str) -> dict[int, list]:
+    grouped = defaultdict(list)
+    for row in rows:
+        grouped[getattr(row, key)].append(row)
+    return grouped
+
+
 def _finalized_infos(profile: CoordinatorProfile, window: int) -> list[AssessmentInfo]:
     """The coordinator's last ``window`` finalized assessments with their category scores,
     oldest first (two queries)."""
@@ -191,14 +292,20 @@ def _panel_names(
     )
 
 
-def _goal_rows(profile: CoordinatorProfile, names: Names, today: date) -> list[GoalRow]:
-    """Every goal of the coordinator with its supports, soonest first (two queries)."""
-    goals = list(
-        Goal.objects.filter(coordinator=profile)
-        .select_related("indicator")
-        .prefetch_related(Prefetch("supports", queryset=Support.objects.order_by("title")))
-        .order_by("target_date", "pk")
-    )
+def _goal_rows(
+    profile: CoordinatorProfile, names: Names, today: date, goals: list[Goal] | None
+) -> list[GoalRow]:
+    """Every goal of the coordinator with its supports, soonest first (two queries, unless
+    ``goals`` were read with them)."""
+    if goals is None:
+        goals = list(
+            Goal.objects.filter(coordinator=profile)
+            .select_related("indicator")
+            .prefetch_related(
+                Prefetch("supports", queryset=Support.objects.order_by("title", "pk"))
+            )
+            .order_by("target_date", "pk")
+        )
     return [
         GoalRow(
             goal=g,
@@ -242,6 +349,7 @@ def growth_panel(
     thresholds: flag_rules.Thresholds | None = None,
     finalized: list[AssessmentInfo] | None = None,
     names_by_version: dict[int, Names] | None = None,
+    reads: PanelReads | None = None,
 ) -> GrowthPanel:
     """Everything the growth panel shows for one coordinator, in at most nine queries whatever
     the number of goals, supports, assessments or catalogue entries (seven once the latest
@@ -253,9 +361,12 @@ def growth_panel(
     from the finalized history); ``stages``: the organization's career stages; ``thresholds``:
     its flag thresholds; ``finalized``: the coordinator's assessments with their category
     scores, oldest first (only the finalized ones count); ``names_by_version``: the category
-    and level names of the organization's rubric versions.
+    and level names of the organization's rubric versions; ``reads``: the stages, thresholds,
+    goals and supports, read by the page (``own_growth``), leaving only the catalogue's query.
     """
     today = today or timezone.localdate()
+    if reads is not None:
+        stages, thresholds = reads.stages, reads.thresholds
     stages, position = _stages_and_position(profile, stages)
     stage = next((s for s in stages if s.pk == position.stage_id), None)
     upcoming = next_stage(stages, stage) if stages else None
@@ -293,11 +404,15 @@ def growth_panel(
         based_on=f"the {latest.cycle_name} review" if latest else None,
     )
 
-    rows = _goal_rows(profile, names, today)
-    supports = list(
-        Support.objects.filter(coordinator=profile)
-        .select_related("mentor", "catalog_entry")
-        .order_by("-starts_on", "-created_at")
+    rows = _goal_rows(profile, names, today, reads.goals if reads else None)
+    supports = (
+        reads.supports
+        if reads is not None
+        else list(
+            Support.objects.filter(coordinator=profile)
+            .select_related("mentor", "catalog_entry")
+            .order_by("-starts_on", "-created_at")
+        )
     )
     open_rows = [r for r in rows if r.goal.status == Goal.Status.OPEN]
     suggestions = _suggestions(

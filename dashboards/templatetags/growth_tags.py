@@ -7,7 +7,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("dashboards/includes/growth_panel.html", takes_context=True)
-def growth_panel(context, profile, flags=None, page=None, finalized=None):
+def growth_panel(context, profile, flags=None, page=None, finalized=None, reads=None):
     """Goals, supports, career stage and suggested supports for one coordinator's page.
 
     ``{% growth_panel profile %}`` loads everything itself (at most nine queries). A page that
@@ -16,6 +16,8 @@ def growth_panel(context, profile, flags=None, page=None, finalized=None):
     names) and ``finalized`` (the coordinator's assessments with category scores, oldest
     first), as the coordinator page does:
     ``{% growth_panel profile flags=row.flags page=page_context finalized=history.finalized %}``.
+    ``reads`` (a PanelReads: stages, thresholds, goals and supports) leaves only the
+    catalogue to read, as on the coordinator's own growth page.
     """
     request = context.get("request")
     if profile is None or request is None:
@@ -28,6 +30,7 @@ def growth_panel(context, profile, flags=None, page=None, finalized=None):
         thresholds=page.thresholds if page is not None else None,
         names_by_version=page.names_by_version if page is not None else None,
         finalized=finalized,
+        reads=reads,
     )
     return {"panel": panel, "request": request, "here": request.get_full_path()}
 

@@ -16,7 +16,7 @@ from assessments.access import ASSESSMENT_RELATIONS, assessments_visible_to, get
 from assessments.models import Assessment, AssessmentCycle
 from coordinators.access import request_user, user_roles, users_with_roles
 from coordinators.models import Membership, Role, User
-from coordinators.prepared import Prepared, together
+from coordinators.prepared import Prepared, attach, together
 from growthmatrix.backends import ModelBackend
 from tests.factories import (
     AssessmentFactory,
@@ -317,6 +317,48 @@ def test_reads_together_return_what_each_returns_alone(django_assert_num_queries
     assert got[3][0][2] == alone[3][0][2] and isinstance(got[3][0][2], dict)
     assert got[4][0] == assessment.submitted_at
     assert [type(value) for value in got[3][0]] == [type(value) for value in alone[3][0]]
+
+
+def test_a_uuid_column_read_together_is_what_the_driver_gives_alone(django_assert_num_queries):
+    """An indicator's key (a UUID) comes back as a UUID, in the shared round trip."""
+    from rubrics.models import Indicator
+
+    assessment = AssessmentFactory()
+    indicators = Prepared(
+        lambda _shape, version: Indicator.objects.filter(category__version_id=version).order_by(
+            "pk"
+        ),
+        "version",
+    )
+    cycles = _open_cycles()
+    calls = [
+        indicators.call(version=assessment.rubric_version_id),
+        cycles.call(organization=assessment.cycle.organization_id),
+    ]
+    alone = [call.alone("default") for call in calls]
+    with django_assert_num_queries(1 if connection.vendor == "postgresql" else len(calls)):
+        got = together(*calls)
+    assert got[0] and len(got[0]) == len(alone[0])
+    for mine, theirs in zip(got[0], alone[0], strict=True):
+        same_row(mine, theirs)
+    assert got[1] == alone[1]
+
+
+def test_attached_relations_answer_without_a_query_as_a_prefetch_would(
+    django_assert_num_queries,
+):
+    """``attach`` gives objects read together the relations read with them: a many-to-many
+    and a reverse foreign key, empty where the instance has none."""
+    first, second = AssessmentFactory(), AssessmentFactory()
+    profiles = [first.coordinator, second.coordinator]
+    ratings = list(first.ratings.order_by("pk"))
+    attach(profiles, "schools", {first.coordinator.pk: ["a school"]})
+    attach([first, second], "ratings", {first.pk: ratings})
+    with django_assert_num_queries(0):
+        assert list(profiles[0].schools.all()) == ["a school"]
+        assert list(profiles[1].schools.all()) == []
+        assert list(first.ratings.all()) == ratings and ratings
+        assert list(second.ratings.all()) == []
 
 
 @ON_POSTGRESQL
