@@ -26,6 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from itertools import count
 from uuid import UUID
+from weakref import WeakSet
 
 from django.conf import settings
 from django.core.exceptions import FieldError
@@ -45,6 +46,8 @@ ID_RANGE = (-(2**63), 2**63 - 1)
 _STAND_INS = count(-7_340_021_000, -1)
 # Each compiled read's statement name on the server, unique in the process.
 _NAMES = count(1)
+# Every read of the process, for ``compile_every`` (weakly: a test's reads come and go).
+_EVERY: WeakSet = WeakSet()
 # The ORM's placeholders and escaped percent signs, as psycopg2 reads them.
 _PLACEHOLDER = re.compile(r"%[s%]")
 
@@ -161,11 +164,16 @@ class Prepared:
     first row with these values (None when there is none), ``all(shape, **values)`` every
     row, as the queryset yields them. The first of ``names`` must always reach the SQL (the
     others may not, in some shape). ``shape`` names what else the SQL depends on (a user's
-    roles, say): each shape is built once per process and database alias."""
+    roles, say): each shape is built once per process and database alias. ``shapes`` lists
+    every shape there is, for ``compile_every`` (the default: none but None)."""
 
-    def __init__(self, build: Callable[..., QuerySet], *names: str):
+    def __init__(
+        self, build: Callable[..., QuerySet], *names: str, shapes: tuple[Hashable, ...] = (None,)
+    ):
         self.build = build
         self.names = names
+        self.shapes = shapes
+        _EVERY.add(self)
         # A number, not id(self): a read made and dropped (in a test) may leave its id to another.
         self.number = next(_NAMES)
         # Shared by the threads: a move is rare on each of them, and building its reads cost
@@ -236,6 +244,21 @@ class Prepared:
             name=f"growthmatrix_read_{next(_NAMES)}",
             decoders=_decoders(compiler, columns),
         )
+
+
+def compile_every(using: str = "default") -> int:
+    """Build the SQL of every read of the process, in each of its shapes, for a first row
+    and for every row: a worker does it as it starts (growthmatrix/gunicorn_conf.py), so
+    that no request waits for it. The reads are those of the modules imported so far (the
+    URLs' views, the event handlers). Returns how many were built."""
+    connection = connections[using]
+    built = 0
+    for read in list(_EVERY):
+        for shape in read.shapes:
+            for mode in ("first", "all"):
+                read._compiled(connection, (mode, shape))
+                built += 1
+    return built
 
 
 def _maker(queryset: QuerySet, compiler, using: str) -> Callable:

@@ -1003,6 +1003,7 @@ _stored_of_one = Prepared(
     "coordinator",
     "organization",
     "cycle",
+    shapes=(False, True),
 )
 
 

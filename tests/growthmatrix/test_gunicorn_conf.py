@@ -1,8 +1,14 @@
-"""The production worker settings: templates are compiled before the first request."""
+"""The production worker settings: templates and the prepared reads' SQL are compiled before
+the first request."""
 
+import pytest
 from django.template import engines
+from django.urls import get_resolver, reverse
 
+from coordinators.prepared import Prepared, compile_every
 from growthmatrix.gunicorn_conf import compile_templates
+from tests.assessments.workflow_helpers import review_post, self_post
+from tests.factories import AssessmentFactory
 
 
 def cached_names():
@@ -31,3 +37,40 @@ def test_a_worker_starts_without_errors_for_the_pages_of_library_features_not_in
     with caplog.at_level("ERROR"):
         compile_templates()
     assert [record.getMessage() for record in caplog.records] == []
+
+
+@pytest.mark.django_db
+def test_after_a_workers_start_no_page_or_move_builds_a_reads_sql(
+    client_for, profile, director, monkeypatch
+):
+    """A coordinator's pages and submit, and the director's review and finalize, with every
+    prepared read built as the worker started (compile_every), build none of their own."""
+    assessment = AssessmentFactory(coordinator=profile)
+    get_resolver().url_patterns  # noqa: B018 (the views' modules, as a worker imports them)
+    assert compile_every() > 0
+
+    def build_in_a_request(*_args):
+        raise AssertionError("a request built a prepared read's SQL")
+
+    monkeypatch.setattr(Prepared, "_compile", build_in_a_request)
+    client = client_for(profile.user)
+    assert client.get(reverse("pages:my-growth")).status_code == 200
+    page = reverse("assessments:assessment-detail", args=[assessment.pk])
+    assert client.get(page).status_code == 200
+    submitted = client.post(
+        reverse("assessments:assessment-submit", args=[assessment.pk]),
+        self_post(assessment, level=2),
+    )
+    assert submitted.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.state == "submitted"
+    client = client_for(director)
+    review = reverse("assessments:assessment-review", args=[assessment.pk])
+    assert client.get(review).status_code == 200
+    finalized = client.post(
+        reverse("assessments:assessment-finalize", args=[assessment.pk]),
+        review_post(assessment, level=2),
+    )
+    assert finalized.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.state == "finalized"
