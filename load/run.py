@@ -27,13 +27,21 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from load.harness import Session, Stats, database  # noqa: E402
-from load.scenarios import PASSWORD, background_tasks, coordinator_accounts, verify  # noqa: E402
+from load.scenarios import (  # noqa: E402
+    PASSWORD,
+    background_tasks,
+    coordinator_accounts,
+    rehearse_coordinator,
+    rehearse_director,
+    verify,
+)
 
 PORTS = (8101, 8102)
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/growthmatrix_load"
@@ -147,9 +155,20 @@ WARM_PAGES = {
 }
 
 
-def warm(bases: list[str], rounds: int = 4):
+# People rehearsing the saves and moves at once on each server before the window: more than a
+# server's threads (2 workers × 4), so that every thread's database connection takes part.
+REHEARSING = 8
+# The first director who is none of the window's (they are 1 to 3).
+FIRST_REHEARSING_DIRECTOR = 4
+
+
+def warm(bases: list[str], users: int, seeded: int, rounds: int = 4):
     """Every page of every kind of person, ``rounds`` times on each server (each server's
-    workers and threads take requests in turn), outside the measured window."""
+    workers and threads take requests in turn), then the saves and moves, rehearsed by
+    people who are none of the window's (the last coordinators seeded, directors from the
+    fourth), several at once: the first of each on a connection plans its statements in
+    PostgreSQL (15–20 ms for a move), which a server in use has long done. Outside the
+    measured window."""
     for base in bases:
         for email, pages in WARM_PAGES.items():
             session = Session([base], Stats())
@@ -157,6 +176,16 @@ def warm(bases: list[str], rounds: int = 4):
             for _ in range(rounds):
                 for page in (*pages, "/healthz"):
                     session.request("warm-up", page)
+    first_own = coordinator_accounts(users)
+    coordinators = [n for n in range(seeded, first_own, -1)][: REHEARSING * len(bases)]
+    jobs = []
+    for i, coordinator in enumerate(coordinators):
+        base = bases[i % len(bases)]
+        jobs.append((rehearse_coordinator, coordinator, base))
+        jobs.append((rehearse_director, FIRST_REHEARSING_DIRECTOR + i, base))
+    with ThreadPoolExecutor(max_workers=len(jobs) or 1) as pool:
+        done = sum(pool.map(lambda job: job[0](job[1], Session([job[2]], Stats())), jobs))
+    print(f"Rehearsed {done} saves and moves of {len(jobs)} people before the window", flush=True)
 
 
 def write_samples(path: str, samples: list):
@@ -282,7 +311,7 @@ def main():
             wait_healthy(port)
         bases = [f"http://127.0.0.1:{port}" for port in PORTS]
         print("Warming each server …", flush=True)
-        warm(bases)
+        warm(bases, users, max(size, coordinator_accounts(users)))
         print(f"{users} people for {seconds} s on ports {PORTS} …", flush=True)
         locust_code = run_locust(bases, users, seconds, str(report_path))
     finally:

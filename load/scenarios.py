@@ -25,6 +25,7 @@ REVIEW_LINK = re.compile(r'href="(/assessments/\d+/review/)"')
 MATRIX_FORM = 'id="matrix-form"'
 EXPORT_FORM = 'method="post"'
 DOWNLOAD_LINK = re.compile(r'href="(/exports/\d+/download/)"')
+WARM_UP = "warm-up"  # the label of the requests made before the window
 # Every pause multiplied by this (LOAD_PAUSE_SCALE): 0.1 plays a person's minute in six seconds.
 PAUSE_SCALE = float(os.environ.get("LOAD_PAUSE_SCALE", "1"))
 
@@ -46,6 +47,31 @@ def matrix_fields(page: str, prefix: str, text_prefix: str) -> tuple[int | None,
         {int(n.rsplit("_", 1)[1]) for n in LEVEL_NAMES.findall(page) if n.startswith(prefix)}
     )
     return (int(version.group(1)) if version else None), ids
+
+
+def self_data(session: Session, version: int, ids: list[int], token: str) -> tuple[dict, dict]:
+    """What the matrix page posts (a level and evidence naming ``token`` for every indicator),
+    and the levels chosen."""
+    levels = {i: random.randint(1, 3) for i in ids}
+    data = {"csrfmiddlewaretoken": session.cookie("csrftoken"), "version": version}
+    data.update({f"level_{i}": level for i, level in levels.items()})
+    data.update({f"evidence_{i}": f"{token} evidence for indicator {i}" for i in ids})
+    return data, levels
+
+
+def review_data(session: Session, version: int, ids: list[int]) -> dict:
+    """What the review page posts: levels and notes, the coaching notes and one next step."""
+    data = {
+        "csrfmiddlewaretoken": session.cookie("csrftoken"),
+        "version": version,
+        "coaching_notes": "Talked through the school site data.",
+        "step-TOTAL_FORMS": "1",
+        "step-INITIAL_FORMS": "0",
+        "step-0-text": "Monthly check-in with the principal.",
+    }
+    data.update({f"supervisor_level_{i}": random.randint(1, 3) for i in ids})
+    data.update({f"note_{i}": "Seen in practice." for i in ids})
+    return data
 
 
 def coordinator(number: int, session: Session, start, ledger: dict):
@@ -83,10 +109,7 @@ def coordinator(number: int, session: Session, start, ledger: dict):
                 break
         saves += 1
         token = f"load-{number}-{saves}"
-        levels = {i: random.randint(1, 3) for i in ids}
-        data = {"csrfmiddlewaretoken": session.cookie("csrftoken"), "version": version}
-        data.update({f"level_{i}": level for i, level in levels.items()})
-        data.update({f"evidence_{i}": f"{token} evidence for indicator {i}" for i in ids})
+        data, levels = self_data(session, version, ids, token)
         if saves % 5 == 0:
             status, _, _ = session.request("save draft (button)", url, data)
             saved, version = status == 302, None  # the page reloads after the redirect
@@ -133,16 +156,7 @@ def director(index: int, session: Session, start, ledger: dict):
         if not think(deadline):
             break
         if version and ids and random.random() < 0.5:
-            data = {
-                "csrfmiddlewaretoken": session.cookie("csrftoken"),
-                "version": version,
-                "coaching_notes": "Talked through the school site data.",
-                "step-TOTAL_FORMS": "1",
-                "step-INITIAL_FORMS": "0",
-                "step-0-text": "Monthly check-in with the principal.",
-            }
-            data.update({f"supervisor_level_{i}": random.randint(1, 3) for i in ids})
-            data.update({f"note_{i}": "Seen in practice." for i in ids})
+            data = review_data(session, version, ids)
             # Another tab or a coordinator's recall may have moved it first: then the page
             # says so, listing the typed text (409), instead of finalizing (302); both are
             # correct answers.
@@ -197,6 +211,47 @@ def export_organization(session: Session, deadline: float) -> bool:
             return True
         if status != 200 or "Your export failed" in page:
             return True
+
+
+def rehearse_coordinator(number: int, session: Session) -> bool:
+    """Before the window (load/run.py warms the servers): coordinator ``number``, who is none
+    of the window's people, saves their current matrix in the background, with the button,
+    and submits it, at once. Whether they submitted."""
+    if not session.login(f"demo-coordinator-{number}@example.org", PASSWORD):
+        return False
+    links = ASSESSMENT_LINK.findall(session.request(WARM_UP, "/me/")[1])
+    if not links:
+        return False
+    url = f"/assessments/{links[0]}/"
+    version, ids = matrix_fields(session.request(WARM_UP, url)[1], "level_", "evidence_")
+    if not version or not ids:
+        return False  # submitted already: no longer theirs to change
+    data, _ = self_data(session, version, ids, f"warm-up-{number}")
+    status, body, _ = session.request(WARM_UP, f"{url}autosave/", data)
+    if status != 200:
+        return False
+    data["version"] = json.loads(body)["version"]
+    if session.request(WARM_UP, url, data)[0] != 302:
+        return False
+    data["version"], _ = matrix_fields(session.request(WARM_UP, url)[1], "level_", "evidence_")
+    return session.request(WARM_UP, f"{url}submit/", data)[0] == 302
+
+
+def rehearse_director(number: int, session: Session) -> bool:
+    """Before the window: director ``number``, none of the window's, opens their dashboard and
+    team and finalizes the first review they may. Whether they finalized one."""
+    if not session.login(f"demo-director-{number}@example.org", PASSWORD):
+        return False
+    session.request(WARM_UP, "/dashboard/")
+    for review in REVIEW_LINK.findall(session.request(WARM_UP, "/team/")[1]):
+        version, ids = matrix_fields(
+            session.request(WARM_UP, review)[1], "supervisor_level_", "note_"
+        )
+        if version and ids:
+            finalize = review.replace("/review/", "/finalize/")
+            data = review_data(session, version, ids)
+            return session.request(WARM_UP, finalize, data)[0] == 302
+    return False
 
 
 # 50 people: 36 coordinators, 8 director sessions, 6 admin sessions.

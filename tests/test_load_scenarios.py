@@ -210,3 +210,30 @@ def test_a_slow_all_pages_p95_misses_even_when_each_page_is_within_its_own_targe
         stats.record("team dashboard", 0.08, True)
     assert stats.missed_targets(50) == ["all pages: p95 8.0× /healthz (target ≤ 5×)"]
     assert Stats().missed_targets(50) == ["no /healthz baseline was measured"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_warm_up_rehearses_saves_a_submit_and_a_finalize(live_server):
+    """Before the window, people who are none of its own save, submit and finalize once each
+    (load/run.py), so that no server meets a move for the first time in the window."""
+    call_command("seed_demo", "--force", "--coordinators", "4", "--cycles", "1", verbosity=0)
+    current = Assessment.objects.filter(cycle__state="open").select_related("coordinator__user")
+    editable = {
+        int(a.coordinator.user.email.split("-")[2].split("@")[0]): a.pk
+        for a in current.filter(state__in=["draft", "returned"])
+    }
+    in_review = set(current.filter(state="submitted").values_list("pk", flat=True))
+    assert editable and in_review, "the demo has matrices in both states"
+
+    number, pk = next(iter(editable.items()))
+    assert scenarios.rehearse_coordinator(number, Session([live_server.url], Stats()))
+    submitted = Assessment.objects.get(pk=pk)
+    assert submitted.state == Assessment.State.SUBMITTED
+    assert submitted.ratings.filter(self_evidence__startswith=f"warm-up-{number} ").exists()
+
+    finalized = [
+        scenarios.rehearse_director(n, Session([live_server.url], Stats())) for n in (1, 2, 3)
+    ]
+    assert any(finalized)
+    now_finalized = set(current.filter(state="finalized").values_list("pk", flat=True))
+    assert now_finalized & (in_review | {pk})
