@@ -26,7 +26,7 @@ from coordinators.access import (
     user_standing_in,
 )
 from coordinators.models import Role
-from coordinators.prepared import Prepared
+from coordinators.prepared import Call, Prepared
 
 OWNER_ONLY = "Only the coordinator changes their own self-assessment."
 REVIEWER_ONLY = "Only the director of this coordinator's team or an org admin reviews it."
@@ -222,21 +222,35 @@ def check_can_share_coaching_notes(user, assessment: Assessment) -> None:
         raise PermissionDenied(SHARER_ONLY)
 
 
+_may_ask = Prepared(
+    lambda _shape, organization: PrincipalFeedbackSettings.objects.filter(
+        organization_id=organization, coordinators_may_send=True
+    ).values_list("pk", flat=True),
+    "organization",
+)
+
+
+def coordinators_may_ask_call(organization_id: int) -> Call:
+    """The read of ``coordinators_may_ask_principals``, for a page's round trip: a row or None."""
+    return _may_ask.call(first=True, organization=organization_id)
+
+
 def coordinators_may_ask_principals(organization_id: int) -> bool:
     """The organization's setting: coordinators send their own principal feedback requests."""
-    return PrincipalFeedbackSettings.objects.filter(
-        organization_id=organization_id, coordinators_may_send=True
-    ).exists()
+    return coordinators_may_ask_call(organization_id).alone("default") is not None
 
 
-def can_ask_principal(user, assessment: Assessment) -> bool:
+def can_ask_principal(user, assessment: Assessment, *, may_ask: bool | None = None) -> bool:
     """Who sends, resends and revokes principal feedback requests of an assessment: whoever
-    reviews it, and the coordinator themself when the organization allows it."""
+    reviews it, and the coordinator themself when the organization allows it (``may_ask``,
+    when the page read it already)."""
     if can_review(user, assessment):
         return True
-    return is_owner(user, assessment) and coordinators_may_ask_principals(
-        assessment.coordinator.organization_id
-    )
+    if not is_owner(user, assessment):
+        return False
+    if may_ask is None:
+        may_ask = coordinators_may_ask_principals(assessment.coordinator.organization_id)
+    return may_ask
 
 
 def can_see_principal_feedback(user, assessment: Assessment) -> bool:

@@ -7,6 +7,7 @@ from simple_history import utils as history_utils
 from simple_history.models import HistoricalRecords
 
 from coordinators.models import CoordinatorProfile, Organization, School, Team
+from coordinators.prepared import Call, Prepared
 from coordinators.versioning import Versioned
 from rubrics.models import CategoryKey, Indicator, RubricVersion
 from rubrics.vocabulary import LEVEL_IN_RANGE
@@ -184,10 +185,26 @@ class ReviewSettings(Versioned, models.Model):
         return (self.evidence_quota_mb or settings.EVIDENCE_ORG_QUOTA_MB) * 1024 * 1024
 
 
+_review_settings = Prepared(
+    lambda _shape, organization: ReviewSettings.objects.filter(organization_id=organization),
+    "organization",
+)
+
+
+def review_settings_call(organization_id: int) -> Call:
+    """The read of ``review_settings_of``, for a page's round trip (``review_settings_from``
+    takes its answer)."""
+    return _review_settings.call(first=True, organization=organization_id)
+
+
+def review_settings_from(found: ReviewSettings | None, organization_id: int) -> ReviewSettings:
+    return found or ReviewSettings(organization_id=organization_id)
+
+
 def review_settings_of(organization_id: int) -> ReviewSettings:
     """The organization's settings, or the defaults (unsaved) when it never changed them."""
-    found = ReviewSettings.objects.filter(organization_id=organization_id).first()
-    return found or ReviewSettings(organization_id=organization_id)
+    found = review_settings_call(organization_id).alone("default")
+    return review_settings_from(found, organization_id)
 
 
 def _levels_empty_or_in_range(

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from assessments.access import (
     can_edit_self,
@@ -15,8 +15,15 @@ from assessments.access import (
     can_review,
     can_see_self_side,
 )
-from assessments.models import Assessment, EvidenceKind, review_settings_of
+from assessments.models import (
+    Assessment,
+    EvidenceKind,
+    review_settings_call,
+    review_settings_from,
+    review_settings_of,
+)
 from assessments.services import cycle_accepts_changes
+from coordinators.prepared import Prepared, together
 from evidence import files
 from evidence.models import Attachment
 from evidence.services import bytes_used
@@ -42,8 +49,8 @@ class EvidenceOnPage:
 
 
 def evidence_on_page(*, assessment: Assessment, user) -> EvidenceOnPage:
-    """One query for the attachments (and one for the organization's accepted kinds when the
-    person may add some)."""
+    """The attachments, and the organization's accepted kinds when the person may add some,
+    in one round trip on PostgreSQL."""
     show_self = can_see_self_side(user, assessment)
     show_review = can_read_coaching_notes(user, assessment)
     page = EvidenceOnPage(
@@ -55,24 +62,42 @@ def evidence_on_page(*, assessment: Assessment, user) -> EvidenceOnPage:
         file_max_mb=settings.EVIDENCE_FILE_MAX_MB,
         assessment_max_mb=settings.EVIDENCE_ASSESSMENT_MAX_MB,
     )
-    wanted = Q(pk__in=[])
-    if show_self:
-        wanted |= Q(rating__assessment=assessment)
-    if show_review:
-        wanted |= Q(review=assessment)
+    organization_id = assessment.coordinator.organization_id
+    calls = []
+    if show_self or show_review:
+        calls.append(_attachments.call(shape=(show_self, show_review), assessment=assessment.pk))
+    if page.can_add:
+        calls.append(review_settings_call(organization_id))
+    answers = together(*calls)
     if show_self or show_review:
         by_indicator = defaultdict(list)
-        rows = Attachment.objects.filter(wanted).select_related("added_by", "rating")
-        for attachment in rows:
+        for attachment in answers.pop(0):
             if attachment.rating_id:
                 by_indicator[attachment.rating.indicator_id].append(attachment)
             else:
                 page.review.append(attachment)
         page.by_indicator = dict(by_indicator)
     if page.can_add:
-        kinds = review_settings_of(assessment.coordinator.organization_id).evidence_kinds
+        kinds = review_settings_from(answers.pop(0), organization_id).evidence_kinds
         page.accepted = ", ".join(str(EvidenceKind(kind).label) for kind in kinds)
     return page
+
+
+def _attachments_of(shown: tuple[bool, bool], assessment: int) -> QuerySet[Attachment]:
+    """The attachments of ``assessment``'s ratings (``shown[0]``) and of its review
+    (``shown[1]``)."""
+    show_self, show_review = shown
+    wanted = Q(pk__in=[])
+    if show_self:
+        wanted |= Q(rating__assessment_id=assessment)
+    if show_review:
+        wanted |= Q(review_id=assessment)
+    return Attachment.objects.filter(wanted).select_related("added_by", "rating")
+
+
+_attachments = Prepared(
+    _attachments_of, "assessment", shapes=((True, False), (False, True), (True, True))
+)
 
 
 @dataclass

@@ -1,11 +1,13 @@
 """The sheet of one assessment, its rubric words with its ratings, in a fixed number of
 queries, and the rows the coordinator's and the director's pages show of it."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import Subquery
 
 from assessments.models import RATINGS_READ, Assessment, CategoryScore, Rating
+from coordinators.prepared import Call, Prepared, together
 from rubrics.models import Category, Indicator, Level
 from rubrics.text import pinned_rubric_text, rubric_text
 
@@ -36,6 +38,10 @@ class AssessmentSheet:
     rubric_name: str
     levels: list[Level]
     categories: list[SheetCategory]
+    # The agreed levels of the last cycle by indicator (``previous_agreed_levels``), when read.
+    references: dict | None = None
+    # The answers of the page's other reads, made in the same round trip (``also``).
+    also: list = field(default_factory=list)
     level_names: dict[int, str] = field(init=False)
 
     def __post_init__(self):
@@ -49,15 +55,38 @@ class AssessmentSheet:
         return self.level_names.get(value, str(value))
 
 
-def assessment_sheet(*, assessment: Assessment, scores: bool = True) -> AssessmentSheet:
-    """The pinned version's words with this assessment's ratings and stored category levels:
-    two queries when the version's words are cached, seven when they are not. A background
-    save, which shows nothing, leaves the category levels out (``scores=False``)."""
+_RATINGS = Prepared(
+    lambda _shape, assessment: Rating.objects.filter(assessment_id=assessment).order_by(),
+    "assessment",
+)
+_SCORES = Prepared(
+    lambda _shape, assessment: CategoryScore.objects.filter(assessment_id=assessment),
+    "assessment",
+)
+
+
+def assessment_sheet(
+    *,
+    assessment: Assessment,
+    scores: bool = True,
+    references: bool = False,
+    also: Sequence[Call] = (),
+) -> AssessmentSheet:
+    """The pinned version's words with this assessment's ratings and stored category levels,
+    in one round trip on PostgreSQL (seven more when the version's words are not cached). A
+    background save, which shows nothing, leaves the category levels out (``scores=False``);
+    the coordinator's form adds last cycle's agreed levels (``references``); ``also`` are
+    other reads of the page, whose answers are the sheet's ``also``."""
     text = rubric_text(assessment.rubric_version)
-    read = list(Rating.objects.filter(assessment=assessment).order_by())
+    calls = [_RATINGS.call(assessment=assessment.pk)]
+    if scores:
+        calls.append(_SCORES.call(assessment=assessment.pk))
+    if references:
+        calls.append(_AGREED.call(assessment=assessment.pk))
+    answers = together(*calls, *also)
+    read, stored = answers[0], answers[1] if scores else ()
     setattr(assessment, RATINGS_READ, (assessment.version, read))
     ratings = {rating.indicator_id: rating for rating in read}
-    stored = CategoryScore.objects.filter(assessment=assessment) if scores else ()
     score_of = {score.category_key: score for score in stored}
     return AssessmentSheet(
         rubric_name=text.name,
@@ -77,6 +106,8 @@ def assessment_sheet(*, assessment: Assessment, scores: bool = True) -> Assessme
             )
             for category, indicators in text.categories
         ],
+        references=_agreed(assessment, answers[len(calls) - 1]) if references else None,
+        also=answers[len(calls) :],
     )
 
 
@@ -93,25 +124,27 @@ class AgreedReference:
     level_name: str
 
 
-def previous_agreed_levels(*, assessment: Assessment) -> dict[int, AgreedReference]:
-    """Per indicator of ``assessment`` (by pk), the supervisor's level in the coordinator's
-    latest finalized assessment of an earlier cycle, where that indicator is the same one: the
-    indicators are matched by the key a rubric version's copies carry over, so an indicator
-    added since, or of another rubric, has no reference. One query, plus the earlier
-    version's words when they are not cached."""
-    previous = (
+def _previous_finalized(assessment: int):
+    """The coordinator's finalized assessments of cycles before the one of ``assessment`` (an
+    id), latest first."""
+    this = Assessment.objects.filter(pk=assessment)
+    return (
         Assessment.objects.filter(
-            coordinator_id=assessment.coordinator_id,
+            coordinator_id=Subquery(this.values("coordinator_id")),
             state=Assessment.State.FINALIZED,
-            cycle__opens_on__lt=assessment.cycle.opens_on,
+            cycle__opens_on__lt=Subquery(this.values("cycle__opens_on")),
         )
-        .exclude(pk=assessment.pk)
+        .exclude(pk=assessment)
         .order_by("-cycle__opens_on", "-pk")
     )
-    # The latest one's agreed levels, its cycle's name and its version in one query.
-    rows = list(
+
+
+# The latest one's agreed levels, its cycle's name and its version.
+_AGREED = Prepared(
+    lambda _shape, assessment: (
         Rating.objects.filter(
-            assessment=Subquery(previous.values("pk")[:1]), supervisor_level__isnull=False
+            assessment=Subquery(_previous_finalized(assessment).values("pk")[:1]),
+            supervisor_level__isnull=False,
         )
         .order_by()
         .values_list(
@@ -120,7 +153,22 @@ def previous_agreed_levels(*, assessment: Assessment) -> dict[int, AgreedReferen
             "assessment__cycle__name",
             "assessment__rubric_version_id",
         )
-    )
+    ),
+    "assessment",
+)
+
+
+def previous_agreed_levels(*, assessment: Assessment) -> dict[int, AgreedReference]:
+    """Per indicator of ``assessment`` (by pk), the supervisor's level in the coordinator's
+    latest finalized assessment of an earlier cycle, where that indicator is the same one: the
+    indicators are matched by the key a rubric version's copies carry over, so an indicator
+    added since, or of another rubric, has no reference. One query (none more when read with
+    the sheet: ``assessment_sheet(references=True)``), plus the earlier version's words when
+    they are not cached."""
+    return _agreed(assessment, _AGREED.all(assessment=assessment.pk))
+
+
+def _agreed(assessment: Assessment, rows: list) -> dict[int, AgreedReference]:
     if not rows:
         return {}
     agreed = {key: level for key, level, _, _ in rows}

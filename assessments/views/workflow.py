@@ -21,6 +21,7 @@ from assessments.access import (
     can_share_coaching_notes,
     check_can_acknowledge,
     check_can_edit_self,
+    coordinators_may_ask_call,
     get_assessment_for_user,
     get_cycle_for_user,
     is_owner,
@@ -75,13 +76,21 @@ def _self_form(assessment: Assessment, sheet: AssessmentSheet, data=None) -> Sel
 
 def _render_sheet(request, assessment, sheet, form=None, *, status=200, **extra):
     editable = form is not None
+    references = None
+    if editable:
+        references = (
+            sheet.references
+            if sheet.references is not None
+            else previous_agreed_levels(assessment=assessment)
+        )
     categories = sheet_rows(
         sheet,
         form,
         missing=extra.get("missing", ()),
         conflicts=extra.get("conflicts"),
-        references=previous_agreed_levels(assessment=assessment) if editable else None,
+        references=references,
     )
+    may_ask = sheet.also[0] is not None if extra.get("may_ask_read") else None
     return render(
         request,
         "assessments/assessment_detail.html"
@@ -97,7 +106,7 @@ def _render_sheet(request, assessment, sheet, form=None, *, status=200, **extra)
             "site_views": site_views(categories, principal_columns(assessment=assessment))
             if not editable and can_see_principal_feedback(request.user, assessment)
             else None,
-            "can_ask_principal": can_ask_principal(request.user, assessment),
+            "can_ask_principal": can_ask_principal(request.user, assessment, may_ask=may_ask),
             "show_coaching_notes": can_read_coaching_notes(request.user, assessment),
             "sharing": sharing_of(request.user, assessment),
             "can_recall": assessment.state == Assessment.State.SUBMITTED
@@ -261,9 +270,16 @@ def assessment_detail(request, pk):
         # Their director may look, on the review page, but never save the self-assessment.
         return redirect("assessments:assessment-review", pk=assessment.pk)
     check_can_edit_self(request.user, assessment)
-    sheet = assessment_sheet(assessment=assessment)
     editable = assessment.is_editable_by_coordinator and services.cycle_accepts_changes(
         assessment.cycle
+    )
+    showing = request.method == "GET"
+    # The page's reads in one round trip: the sheet, last cycle's agreed levels beside the
+    # form, and whether the coordinator may ask their principal themself.
+    sheet = assessment_sheet(
+        assessment=assessment,
+        references=showing and editable,
+        also=[coordinators_may_ask_call(assessment.coordinator.organization_id)] if showing else (),
     )
     if request.method == "POST":
         if not editable:
@@ -277,7 +293,7 @@ def assessment_detail(request, pk):
         messages.success(request, f"Draft saved at {saved_at(saved)}.")
         return redirect("assessments:assessment-detail", pk=assessment.pk)
     form = _self_form(assessment, sheet) if editable else None
-    return _render_sheet(request, assessment, sheet, form)
+    return _render_sheet(request, assessment, sheet, form, may_ask_read=True)
 
 
 def autosave_answer(request, assessment, form, save, *, reviewing: bool, save_label: str):
