@@ -1,9 +1,11 @@
-from django.db.models import Prefetch
+from collections import defaultdict
+
 from django.shortcuts import render
 
 from assessments.models import AssessmentCycle
 from assessments.selectors import team_status
-from coordinators.access import profiles_directed_by, role_required
+from assessments.selectors.team import with_current
+from coordinators.access import role_required
 from coordinators.models import CoordinatorProfile, Role, School
 from coordinators.prepared import Prepared, attach, together
 from dashboards.selectors.attention import admin_attention
@@ -59,16 +61,47 @@ def my_growth(request):
     )
 
 
+def _team_profiles(open_cycle: bool, user: int, organization: int, cycle: int):
+    """The coordinators on the teams ``user`` directs (an admin may direct one too), with their
+    assessment of the open cycle ``cycle`` when one is open."""
+    profiles = CoordinatorProfile.objects.filter(
+        organization_id=organization, team__director_id=user
+    ).select_related("user", "team", "career_position__stage")
+    if open_cycle:
+        return with_current(profiles, cycle)
+    return profiles.order_by("team__name", "user__last_name", "user__first_name")
+
+
+_team_profiles_read = Prepared(
+    _team_profiles, "user", "organization", "cycle", shapes=(False, True)
+)
+# Their school sites, by name.
+_team_schools = Prepared(
+    lambda _shape, user, organization: (
+        CoordinatorProfile.schools.through.objects.filter(
+            coordinatorprofile__organization_id=organization,
+            coordinatorprofile__team__director_id=user,
+        )
+        .select_related("school")
+        .order_by("school__name", "school_id")
+    ),
+    "user",
+    "organization",
+)
+
+
 @role_required(Role.DIRECTOR, Role.ADMIN)
 def my_team(request):
-    profiles = (
-        profiles_directed_by(request.user)
-        .filter(team__director=request.user)
-        .select_related("user", "team", "career_position__stage")
-        .prefetch_related(Prefetch("schools", queryset=School.objects.order_by("name")))
-        .order_by("team__name", "user__last_name", "user__first_name")
+    user = request.user
+    status = team_status(
+        user=user,
+        profiles=_team_profiles_read,
+        also=[_team_schools.call(user=user.pk, organization=user.organization_id)],
     )
-    status = team_status(user=request.user, profiles=profiles)
+    schools = defaultdict(list)
+    for link in status.also[0]:
+        schools[link.coordinatorprofile_id].append(link.school)
+    attach(status.profiles, "schools", schools)
     return render(
         request,
         "pages/my_team.html",
