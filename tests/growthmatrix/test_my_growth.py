@@ -79,4 +79,3 @@ def test_the_reads_are_the_same_few_whatever_the_goals_supports_and_cycles(
         # user; the profile, its sites, history and growth panel together; the support
         # catalogue's suggestions.
         assert many <= 4
-
