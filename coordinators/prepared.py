@@ -19,6 +19,7 @@ DATABASE_PREPARED_STATEMENTS=false.
 """
 
 import json
+import logging
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -250,13 +251,18 @@ def compile_every(using: str = "default") -> int:
     """Build the SQL of every read of the process, in each of its shapes, for a first row
     and for every row: a worker does it as it starts (growthmatrix/gunicorn_conf.py), so
     that no request waits for it. The reads are those of the modules imported so far (the
-    URLs' views, the event handlers). Returns how many were built."""
+    URLs' views, the event handlers). A read that cannot be built is logged and left to fail
+    on its own page, as a template that does not compile is. Returns how many were built."""
     connection = connections[using]
     built = 0
     for read in list(_EVERY):
         for shape in read.shapes:
             for mode in ("first", "all"):
-                read._compiled(connection, (mode, shape))
+                try:
+                    read._compiled(connection, (mode, shape))
+                except Exception:
+                    logging.getLogger(__name__).exception("Prepared read %s", read.build)
+                    continue
                 built += 1
     return built
 

@@ -74,3 +74,15 @@ def test_after_a_workers_start_no_page_or_move_builds_a_reads_sql(
     assert finalized.status_code == 302
     assessment.refresh_from_db()
     assert assessment.state == "finalized"
+
+
+@pytest.mark.django_db
+def test_a_read_that_cannot_be_built_is_logged_and_the_others_are_built(caplog):
+    def broken(_shape, pk):
+        raise ValueError("no such field")
+
+    read = Prepared(broken, "pk")
+    with caplog.at_level("ERROR"):
+        built = compile_every()
+    assert built > 0
+    assert [r.getMessage() for r in caplog.records] == [f"Prepared read {read.build}"] * 2
