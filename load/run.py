@@ -2,7 +2,8 @@
 
 Prints a CPU check, builds a fresh database (growthmatrix_load by default) with the demo
 organization at 1,000 coordinators × 10 cycles, starts two application servers and a task
-worker on 127.0.0.1, warms each server, then runs Locust headless (load/locustfile.py), which
+worker on 127.0.0.1, warms each server (its pages, then saves and moves by people who are
+none of the window's), then runs Locust headless (load/locustfile.py), which
 spreads every person's requests over both and prints each page's p95 as a multiple of the
 /healthz p95 of the same window. At the end it checks in the database that every save a
 person was told succeeded is there and how the background tasks ended, and exits 1 when a
