@@ -55,25 +55,19 @@ def test_after_a_workers_start_no_page_or_move_builds_a_reads_sql(
     monkeypatch.setattr(Prepared, "_compile", build_in_a_request)
     client = client_for(profile.user)
     assert client.get(reverse("pages:my-growth")).status_code == 200
-    page = reverse("assessments:assessment-detail", args=[assessment.pk])
-    assert client.get(page).status_code == 200
-    submitted = client.post(
-        reverse("assessments:assessment-submit", args=[assessment.pk]),
-        self_post(assessment, level=2),
-    )
-    assert submitted.status_code == 302
-    assessment.refresh_from_db()
-    assert assessment.state == "submitted"
+    assert opened_then_moved(client, "detail", "submit", assessment, self_post) == "submitted"
     client = client_for(director)
-    review = reverse("assessments:assessment-review", args=[assessment.pk])
-    assert client.get(review).status_code == 200
-    finalized = client.post(
-        reverse("assessments:assessment-finalize", args=[assessment.pk]),
-        review_post(assessment, level=2),
-    )
-    assert finalized.status_code == 302
+    assert opened_then_moved(client, "review", "finalize", assessment, review_post) == "finalized"
+
+
+def opened_then_moved(client, page: str, move: str, assessment, post) -> str:
+    """Open the assessment's ``page``, make the ``move`` with every level chosen; its state."""
+    opened = client.get(reverse(f"assessments:assessment-{page}", args=[assessment.pk]))
+    assert opened.status_code == 200
+    url = reverse(f"assessments:assessment-{move}", args=[assessment.pk])
+    assert client.post(url, post(assessment, level=2)).status_code == 302
     assessment.refresh_from_db()
-    assert assessment.state == "finalized"
+    return assessment.state
 
 
 @pytest.mark.django_db
