@@ -21,6 +21,7 @@ DATABASE_PREPARED_STATEMENTS=false.
 import json
 import logging
 import re
+from collections import defaultdict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -434,6 +435,15 @@ def _flat(row: list, compiled: _Compiled) -> list:
     if compiled.columns <= _MOST_ARGUMENTS:
         return row
     return [value for chunk in row for value in chunk]
+
+
+def grouped(rows, key: str, take: str | None = None) -> dict:
+    """``rows`` by their ``key`` attribute (an owner's id), in order, for ``attach``: each row,
+    or its ``take`` attribute (the related object of a many-to-many link's row)."""
+    by_key = defaultdict(list)
+    for row in rows:
+        by_key[getattr(row, key)].append(getattr(row, take) if take else row)
+    return by_key
 
 
 def attach(instances, name: str, related: dict) -> None:

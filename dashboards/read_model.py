@@ -617,7 +617,8 @@ _level_names = Prepared(
     ),
     "organization",
 )
-_stages = Prepared(
+# The organization's career stages in order (the growth panel reads them too).
+stages_read = Prepared(
     lambda _shape, organization: CareerStage.objects.filter(organization_id=organization).order_by(
         "order"
     ),
@@ -649,7 +650,7 @@ class _Reads:
             got = together(
                 _cycles.call(organization=organization_id),
                 _with_settings.call(first=True, pk=organization_id),
-                _stages.call(organization=organization_id),
+                stages_read.call(organization=organization_id),
                 _since.call(first=True, organization=organization_id),
                 _category_names.call(organization=organization_id),
                 _level_names.call(organization=organization_id),
@@ -698,7 +699,7 @@ class _Reads:
         return (
             _cycles.all(organization=organization_id),
             _with_settings.first(pk=organization_id),
-            _stages.all(organization=organization_id),
+            stages_read.all(organization=organization_id),
         )
 
     def rows(self, read: _CoordinatorsRead) -> list:

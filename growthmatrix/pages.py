@@ -1,13 +1,10 @@
-from collections import defaultdict
-
 from django.shortcuts import render
 
-from assessments.models import AssessmentCycle
 from assessments.selectors import team_status
-from assessments.selectors.team import with_current
+from assessments.selectors.team import open_cycle_call, with_current
 from coordinators.access import role_required
 from coordinators.models import CoordinatorProfile, Role, School
-from coordinators.prepared import Prepared, attach, together
+from coordinators.prepared import Prepared, attach, grouped, together
 from dashboards.selectors.attention import admin_attention
 from dashboards.selectors.growth_panel import assessment_infos, own_growth, own_growth_calls
 from growthmatrix.roster.importing import roster_imports_with_errors
@@ -25,12 +22,6 @@ _own_schools = Prepared(
     lambda _shape, user: School.objects.filter(profiles__user_id=user),
     "user",
 )
-_open_cycle = Prepared(
-    lambda _shape, organization: AssessmentCycle.objects.filter(
-        organization_id=organization, state="open"
-    ).order_by("-opens_on"),
-    "organization",
-)
 
 
 @role_required(Role.COORDINATOR)
@@ -39,7 +30,7 @@ def my_growth(request):
     profile, schools, open_cycle, *growth = together(
         _own_profile.call(first=True, user=user),
         _own_schools.call(user=user),
-        _open_cycle.call(first=True, organization=organization),
+        open_cycle_call(organization),
         *own_growth_calls(user_id=user, organization_id=organization),
     )
     # With their category levels: the growth panel below reads its history from them.
@@ -98,10 +89,7 @@ def my_team(request):
         profiles=_team_profiles_read,
         also=[_team_schools.call(user=user.pk, organization=user.organization_id)],
     )
-    schools = defaultdict(list)
-    for link in status.also[0]:
-        schools[link.coordinatorprofile_id].append(link.school)
-    attach(status.profiles, "schools", schools)
+    attach(status.profiles, "schools", grouped(status.also[0], "coordinatorprofile_id", "school"))
     return render(
         request,
         "pages/my_team.html",

@@ -178,7 +178,7 @@ def warm(bases: list[str], users: int, seeded: int, rounds: int = 4):
                 for page in (*pages, "/healthz"):
                     session.request("warm-up", page)
     first_own = coordinator_accounts(users)
-    coordinators = [n for n in range(seeded, first_own, -1)][: REHEARSING * len(bases)]
+    coordinators = list(range(seeded, first_own, -1))[: REHEARSING * len(bases)]
     jobs = []
     for i, coordinator in enumerate(coordinators):
         base = bases[i % len(bases)]

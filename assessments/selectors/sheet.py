@@ -83,8 +83,10 @@ def assessment_sheet(
         calls.append(_SCORES.call(assessment=assessment.pk))
     if references:
         calls.append(_AGREED.call(assessment=assessment.pk))
-    answers = together(*calls, *also)
-    read, stored = answers[0], answers[1] if scores else ()
+    answers = iter(together(*calls, *also))
+    read = next(answers)
+    stored = next(answers) if scores else ()
+    agreed = next(answers) if references else None
     setattr(assessment, RATINGS_READ, (assessment.version, read))
     ratings = {rating.indicator_id: rating for rating in read}
     score_of = {score.category_key: score for score in stored}
@@ -106,8 +108,8 @@ def assessment_sheet(
             )
             for category, indicators in text.categories
         ],
-        references=_agreed(assessment, answers[len(calls) - 1]) if references else None,
-        also=answers[len(calls) :],
+        references=_agreed(assessment, agreed) if references else None,
+        also=list(answers),
     )
 
 

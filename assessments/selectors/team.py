@@ -25,8 +25,13 @@ _open_cycle = Prepared(
 )
 
 
+def open_cycle_call(organization_id: int) -> Call:
+    """The read of ``open_cycle_of``, for a page's round trip: the cycle or None."""
+    return _open_cycle.call(first=True, organization=organization_id)
+
+
 def open_cycle_of(organization_id) -> AssessmentCycle | None:
-    return _open_cycle.first(organization=organization_id)
+    return open_cycle_call(organization_id).alone("default")
 
 
 def with_current(profiles: QuerySet[CoordinatorProfile], cycle) -> QuerySet[CoordinatorProfile]:

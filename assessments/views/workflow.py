@@ -90,7 +90,6 @@ def _render_sheet(request, assessment, sheet, form=None, *, status=200, **extra)
         conflicts=extra.get("conflicts"),
         references=references,
     )
-    may_ask = sheet.also[0] is not None if extra.get("may_ask_read") else None
     return render(
         request,
         "assessments/assessment_detail.html"
@@ -106,7 +105,9 @@ def _render_sheet(request, assessment, sheet, form=None, *, status=200, **extra)
             "site_views": site_views(categories, principal_columns(assessment=assessment))
             if not editable and can_see_principal_feedback(request.user, assessment)
             else None,
-            "can_ask_principal": can_ask_principal(request.user, assessment, may_ask=may_ask),
+            "can_ask_principal": can_ask_principal(
+                request.user, assessment, may_ask=extra.get("may_ask")
+            ),
             "show_coaching_notes": can_read_coaching_notes(request.user, assessment),
             "sharing": sharing_of(request.user, assessment),
             "can_recall": assessment.state == Assessment.State.SUBMITTED
@@ -293,7 +294,7 @@ def assessment_detail(request, pk):
         messages.success(request, f"Draft saved at {saved_at(saved)}.")
         return redirect("assessments:assessment-detail", pk=assessment.pk)
     form = _self_form(assessment, sheet) if editable else None
-    return _render_sheet(request, assessment, sheet, form, may_ask_read=True)
+    return _render_sheet(request, assessment, sheet, form, may_ask=sheet.also[0] is not None)
 
 
 def autosave_answer(request, assessment, form, save, *, reviewing: bool, save_label: str):

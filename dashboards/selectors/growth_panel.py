@@ -3,7 +3,6 @@ trajectory, and the supports the catalogue suggests for their flags."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,11 +13,11 @@ from django.utils import timezone
 from assessments.models import Assessment, CategoryScore
 from coordinators.access import can_direct
 from coordinators.models import CoordinatorProfile
-from coordinators.prepared import Call, Prepared, attach
+from coordinators.prepared import Call, Prepared, attach, grouped
 from coordinators.tenure import day_words
 from dashboards import flags as flag_rules
 from dashboards.models import FlagThresholds
-from dashboards.read_model import PRINCIPAL_SITE
+from dashboards.read_model import PRINCIPAL_SITE, stages_read
 from dashboards.selectors.common import AssessmentInfo
 from growth.access import can_edit_growth
 from growth.careers import (
@@ -190,10 +189,6 @@ _OWN_SCORES = Prepared(
     lambda _shape, user: CategoryScore.objects.filter(assessment__coordinator__user_id=user),
     "user",
 )
-_STAGES = Prepared(
-    lambda _shape, organization: CareerStage.objects.filter(organization_id=organization),
-    "organization",
-)
 _THRESHOLDS = Prepared(
     lambda _shape, organization: FlagThresholds.objects.filter(organization_id=organization),
     "organization",
@@ -231,7 +226,7 @@ def own_growth_calls(*, user_id: int, organization_id: int) -> list[Call]:
     return [
         _OWN_ASSESSMENTS.call(user=user_id),
         _OWN_SCORES.call(user=user_id),
-        _STAGES.call(organization=organization_id),
+        stages_read.call(organization=organization_id),
         _THRESHOLDS.call(first=True, organization=organization_id),
         _OWN_GOALS.call(user=user_id),
         _OWN_GOAL_SUPPORTS.call(user=user_id),
@@ -243,24 +238,14 @@ def own_growth(answers: list) -> tuple[list[Assessment], PanelReads]:
     """The answers of ``own_growth_calls``: the assessments with their category levels, and
     the panel's reads (for ``growth_panel``'s ``reads``)."""
     assessments, scores, stages, thresholds, goals, goal_supports, supports = answers
-    attach(assessments, "category_scores", _grouped(scores, "assessment_id"))
-    supports_of = defaultdict(list)
-    for link in goal_supports:
-        supports_of[link.goal_id].append(link.support)
-    attach(goals, "supports", supports_of)
+    attach(assessments, "category_scores", grouped(scores, "assessment_id"))
+    attach(goals, "supports", grouped(goal_supports, "goal_id", "support"))
     return assessments, PanelReads(
         stages=stages,
         thresholds=flag_rules.Thresholds.from_row(thresholds),
         goals=goals,
         supports=supports,
     )
-
-
-def _grouped(rows: list, key: str) -> dict[int, list]:
-    grouped = defaultdict(list)
-    for row in rows:
-        grouped[getattr(row, key)].append(row)
-    return grouped
 
 
 def _finalized_infos(profile: CoordinatorProfile, window: int) -> list[AssessmentInfo]:
