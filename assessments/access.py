@@ -4,8 +4,6 @@ The rules are written once here: the views check them before reading a form, the
 check them again before writing, so a caller that skips the view is refused the same way.
 """
 
-from itertools import combinations
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
@@ -17,6 +15,7 @@ from assessments.models import (
     PrincipalFeedbackSettings,
 )
 from coordinators.access import (
+    ROLE_SHAPES,
     can_direct,
     get_in_scope_or_404,
     has_role,
@@ -78,11 +77,7 @@ _assessment_in_reach = Prepared(
     "pk",
     "user",
     "organization",
-    shapes=tuple(
-        frozenset(roles)
-        for size in range(1, len(Role.values) + 1)
-        for roles in combinations(Role.values, size)
-    ),
+    shapes=ROLE_SHAPES,
 )
 
 

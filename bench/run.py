@@ -96,7 +96,7 @@ def child(size: str, database_url: str, rounds: int) -> dict:
     coordinators, cycles = SIZES[size]
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
-    if seeded_copy(size):
+    if os.environ.get("BENCH_SEEDED_COPY"):
         # A copy of a database seeded earlier at this size (see parent): migrated above, its
         # read model computed again by this code.
         call_command("rebuild_read_model", stdout=open(os.devnull, "w"))
@@ -240,7 +240,8 @@ def measure_all(rounds: int) -> list[dict]:
 
 
 def databases(size: str):
-    """A fresh database URL for one size, and how to drop it afterwards."""
+    """A fresh database URL for one size, and how to drop it afterwards (on PostgreSQL with
+    BENCH_KEEP, keeping a copy first)."""
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         import psycopg2
@@ -257,10 +258,20 @@ def databases(size: str):
             finally:
                 server.close()
 
-        server_run(f'DROP DATABASE IF EXISTS "{name}"', f'CREATE DATABASE "{name}"')
+        template = seeded_copy(size)
+        server_run(
+            f'DROP DATABASE IF EXISTS "{name}"',
+            f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""),
+        )
         parts = urlsplit(url)
+        keep = kept_name(size)
 
         def drop():
+            if keep and not template:
+                server_run(
+                    f'DROP DATABASE IF EXISTS "{keep}"',
+                    f'CREATE DATABASE "{keep}" TEMPLATE "{name}"',
+                )
             server_run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
         return urlunsplit(parts._replace(path=f"/{name}")), drop
@@ -272,15 +283,42 @@ def databases(size: str):
     return f"sqlite:///{directory}/bench.sqlite3", lambda: shutil.rmtree(directory, True)
 
 
+def on_postgresql() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def kept_name(size: str) -> str | None:
+    """On PostgreSQL, BENCH_KEEP names a prefix (letters, digits, underscores): a freshly
+    seeded database is kept as ``<prefix>_<size>`` on the same server."""
+    prefix = os.environ.get("BENCH_KEEP", "")
+    if not prefix or not on_postgresql():
+        return None
+    if not prefix.replace("_", "").isalnum():
+        sys.exit("On PostgreSQL, BENCH_KEEP is a database name prefix: letters, digits, _")
+    return f"{prefix}_{size}"
+
+
 def seeded_copy(size: str) -> str | None:
-    """BENCH_SEEDED names a directory of SQLite files seeded earlier, one per size
-    (``<size>.sqlite3``): the run takes a copy of the one for ``size`` instead of seeding again,
-    which takes minutes at 1,000 × 10. For measuring changes one after another; a file made with
-    ``BENCH_KEEP=<directory>`` by an earlier run. The copy is migrated and its read model rebuilt,
-    so it measures this code."""
-    directory = os.environ.get("BENCH_SEEDED", "")
-    path = os.path.join(directory, f"{size}.sqlite3")
-    return path if directory and os.path.exists(path) else None
+    """BENCH_SEEDED names what an earlier run kept with ``BENCH_KEEP``, one per size: a
+    directory of SQLite files (``<size>.sqlite3``), or on PostgreSQL a database name prefix
+    (``<prefix>_<size>``, copied as a template). The run takes a copy instead of seeding
+    again, which takes minutes at 1,000 × 10: for measuring changes one after another. The
+    copy is migrated and its read model rebuilt, so it measures this code."""
+    found = os.environ.get("BENCH_SEEDED", "")
+    if not found:
+        return None
+    if on_postgresql():
+        import psycopg2
+
+        server = psycopg2.connect(os.environ["DATABASE_URL"])
+        try:
+            with server.cursor() as cursor:
+                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [f"{found}_{size}"])
+                return f"{found}_{size}" if cursor.fetchone() else None
+        finally:
+            server.close()
+    path = os.path.join(found, f"{size}.sqlite3")
+    return path if os.path.exists(path) else None
 
 
 def run_size(size: str, rounds: int) -> dict:
@@ -291,6 +329,7 @@ def run_size(size: str, rounds: int) -> dict:
             capture_output=True,
             text=True,
             cwd=ROOT,
+            env={**os.environ, "BENCH_SEEDED_COPY": "1" if seeded_copy(size) else ""},
         )
     finally:
         drop()

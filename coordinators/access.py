@@ -7,6 +7,7 @@ predicates (``can_direct`` here), each written once.
 """
 
 from functools import wraps
+from itertools import combinations
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
@@ -62,6 +63,14 @@ def user_roles(user) -> frozenset[str]:
             cached = frozenset(user.memberships.values_list("role", flat=True))
         user._growthmatrix_roles = cached
     return cached
+
+
+# Every set of roles someone may hold: the shapes of a ``Prepared`` read scoped by roles.
+ROLE_SHAPES = tuple(
+    frozenset(roles)
+    for size in range(1, len(Role.values) + 1)
+    for roles in combinations(Role.values, size)
+)
 
 
 def user_standing_in(pk: int, organization_id: int, roles: frozenset[str]) -> User:

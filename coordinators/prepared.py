@@ -26,12 +26,12 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from itertools import count
+from itertools import count, cycle
 from uuid import UUID
 from weakref import WeakSet
 
 from django.conf import settings
-from django.core.exceptions import FieldError
+from django.core.exceptions import EmptyResultSet, FieldError
 from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.query import (
@@ -46,6 +46,9 @@ from django.db.models.query import (
 ID_RANGE = (-(2**63), 2**63 - 1)
 # Stand-in values, each unlike any id a row has, so each is found once among the parameters.
 _STAND_INS = count(-7_340_021_000, -1)
+# For a read whose values go into small columns (a school year), where the ORM answers a value
+# out of the column's range with no SQL at all: positive, and beyond most such values.
+_SMALL_STAND_INS = cycle(range(32_700, 31_700, -1))
 # Each compiled read's statement name on the server, unique in the process.
 _NAMES = count(1)
 # Every read of the process, for ``compile_every`` (weakly: a test's reads come and go).
@@ -67,6 +70,8 @@ class _Compiled:
     # Per column, how its JSON value becomes what the driver gives (``together``); None
     # when a column's type is not one it knows.
     decoders: tuple | None
+    # Values put after the others, in this order (a slice's LIMIT and OFFSET).
+    tail: tuple[str, ...] = ()
 
     def results(self, rows: list) -> list:
         """The database's rows as the queryset yields them."""
@@ -77,13 +82,28 @@ class _Compiled:
         return [self.make(row) for row in rows]
 
 
-def _server_sql(sql: str) -> str:
-    """``sql`` with the numbered parameters of PREPARE instead of psycopg2's placeholders."""
+def _server_sql(sql: str, params=()) -> str:
+    """``sql`` with the numbered parameters of PREPARE instead of psycopg2's placeholders,
+    typed where a value is a boolean, a whole number or a day: PREPARE infers a parameter's
+    type from where it stands, and one that stands alone (an annotation's constant, such as
+    ``False AS directed``) would be text, read back as the string "false"."""
     numbers = count(1)
-    return _PLACEHOLDER.sub(lambda m: "%" if m.group() == "%%" else f"${next(numbers)}", sql)
+
+    def number(match) -> str:
+        if match.group() == "%%":
+            return "%"
+        n = next(numbers)
+        value = params[n - 1] if n <= len(params) else None
+        return f"${n}" + next((cast for kind, cast in _CASTS if isinstance(value, kind)), "")
+
+    return _PLACEHOLDER.sub(number, sql)
 
 
-def _prepared_on_server(connection, name: str, sql: str) -> bool:
+# Python types whose parameters PREPARE is told the type of (bool before int: it is one).
+_CASTS = ((bool, "::boolean"), (int, "::bigint"), (datetime, ""), (date, "::date"))
+
+
+def _prepared_on_server(connection, name: str, sql: str, params) -> bool:
     """Whether ``sql`` runs as a statement prepared in this PostgreSQL connection's session,
     which it prepares the first time. False when turned off, or when the server refused to
     prepare it (it then runs as plain SQL in this session). Preparing is
@@ -96,11 +116,11 @@ def _prepared_on_server(connection, name: str, sql: str) -> bool:
         known = connection.__dict__["_prepared_statements"] = (session, {})
     statements = known[1]
     if name not in statements:
-        statements[name] = _prepare(session, name, sql, connection.Database.Error)
+        statements[name] = _prepare(session, name, sql, params, connection.Database.Error)
     return statements[name]
 
 
-def _prepare(session, name: str, sql: str, error: type[Exception]) -> bool:
+def _prepare(session, name: str, sql: str, params, error: type[Exception]) -> bool:
     """PREPARE ``sql`` as ``name`` in ``session`` (a psycopg2 connection); in a transaction,
     inside a savepoint, so that a refusal does not abort it. Whether the server took it."""
     in_transaction = not session.autocommit
@@ -108,7 +128,7 @@ def _prepare(session, name: str, sql: str, error: type[Exception]) -> bool:
         if in_transaction:
             cursor.execute("SAVEPOINT growthmatrix_prepare")
         try:
-            cursor.execute(f"PREPARE {name} AS {_server_sql(sql)}")
+            cursor.execute(f"PREPARE {name} AS {_server_sql(sql, params)}")
         except error:
             if not in_transaction:
                 return False
@@ -130,7 +150,7 @@ def _params(compiled: _Compiled, values: dict) -> list | None:
             return None
         for position in positions:
             params[position] = value
-    return params
+    return params + [int(values[name]) for name in compiled.tail]
 
 
 def _execute(cursor, connection, name: str, sql: str, params: list) -> None:
@@ -143,6 +163,44 @@ def _execute(cursor, connection, name: str, sql: str, params: list) -> None:
     cursor.execute(sql, params)
 
 
+# Hand-written reads ----------------------------------------------------------------------
+
+# Each hand-written read's statement name, by its SQL (per process). A read's SQL must not
+# change with its values (``ids_in`` keeps a list of ids out of it); past this many, a new
+# one runs unprepared, so SQL that does change cannot fill the server's memory.
+_SQL_NAMES: dict[str, str] = {}
+_MOST_SQL_NAMES = 500
+
+
+def read_sql(cursor, sql: str, params) -> None:
+    """Run a read written in SQL on ``cursor`` (Django's): on PostgreSQL as a statement
+    prepared once per session, as a ``Prepared`` read is, since planning a dashboard's joins
+    took PostgreSQL longer than running them. Its rows are then fetched from the cursor as
+    usual. ``sql`` must be the same text for every value: a list of ids goes in through
+    ``ids_in``."""
+    connection = cursor.db
+    name = _SQL_NAMES.get(sql)
+    if name is None and len(_SQL_NAMES) < _MOST_SQL_NAMES:
+        name = _SQL_NAMES.setdefault(sql, f"growthmatrix_sql_{next(_NAMES)}")
+    if name is None:
+        cursor.execute(sql, params)
+    else:
+        _execute(cursor, connection, name, sql, list(params))
+
+
+def ids_in(column: str, ids, connection=None) -> tuple[str, list]:
+    """The condition that ``column`` is one of ``ids``, and its parameters, in SQL whose text
+    does not change with how many there are where the database takes an array (PostgreSQL:
+    ``= ANY``), for ``read_sql``; elsewhere an ``IN`` list (never empty: an empty list
+    matches nothing)."""
+    ids = list(ids)
+    if (connection or connections["default"]).vendor == "postgresql":
+        return f"{column} = ANY(%s)", [ids]
+    if not ids:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(ids))})", ids
+
+
 def _as_prepared(execute, sql, params, many, context):
     """Django's query wrapper on a PostgreSQL connection: a read of ``_execute`` runs as its
     prepared statement. While queries are logged (DEBUG, tests), the statement carries its
@@ -152,7 +210,12 @@ def _as_prepared(execute, sql, params, many, context):
     # The same SQL read by a queryset's iterator() goes through a cursor of the server's
     # (DECLARE … FOR), which cannot name a prepared statement.
     server_cursor = getattr(context["cursor"].cursor, "name", None)
-    if name is None or many or server_cursor or not _prepared_on_server(connection, name, sql):
+    if (
+        name is None
+        or many
+        or server_cursor
+        or not _prepared_on_server(connection, name, sql, params)
+    ):
         return execute(sql, params, many, context)
     arguments = ", ".join(["%s"] * len(params))
     statement = f"EXECUTE {name}" + (f"({arguments})" if params else "")
@@ -170,11 +233,17 @@ class Prepared:
     every shape there is, for ``compile_every`` (the default: none but None)."""
 
     def __init__(
-        self, build: Callable[..., QuerySet], *names: str, shapes: tuple[Hashable, ...] = (None,)
+        self,
+        build: Callable[..., QuerySet],
+        *names: str,
+        shapes: tuple[Hashable, ...] = (None,),
+        paged: bool = False,
     ):
         self.build = build
         self.names = names
         self.shapes = shapes
+        # A paged read is also counted and sliced (``PagedRows``): compile_every builds those.
+        self.modes = ("count", "slice") if paged else ()
         _EVERY.add(self)
         # A number, not id(self): a read made and dropped (in a test) may leave its id to another.
         self.number = next(_NAMES)
@@ -195,6 +264,15 @@ class Prepared:
     def call(self, first: bool = False, shape: Hashable = None, **values: int) -> "Call":
         """This read with these values, to run with others in one round trip (``together``)."""
         return Call(self, ("first" if first else "all", shape), values)
+
+    def count_call(self, shape: Hashable = None, **values: int) -> "Call":
+        """How many rows the read has with these values (``SELECT COUNT(*)`` over its SQL)."""
+        return Call(self, ("count", shape), values)
+
+    def slice_call(self, start: int, stop: int, shape: Hashable = None, **values: int) -> "Call":
+        """The rows ``start`` to ``stop`` in the read's order: its SQL with a LIMIT and an
+        OFFSET that are parameters, so that every page of a list runs the same statement."""
+        return Call(self, ("slice", shape), {**values, "_limit": stop - start, "_offset": start})
 
     def _run(self, key, using: str, values: dict) -> list:
         connection = connections[using]
@@ -217,12 +295,19 @@ class Prepared:
         mode, shape = key
         stand_ins = {name: next(_STAND_INS) for name in self.names}
         queryset = self.build(shape, **stand_ins)
+        try:
+            str(queryset.query)
+        except EmptyResultSet:  # a stand-in out of a small column's range
+            stand_ins = {name: next(_SMALL_STAND_INS) for name in self.names}
+            queryset = self.build(shape, **stand_ins)
         if mode == "first":
             if not queryset.query.order_by:
                 queryset = queryset.order_by()
             queryset = queryset[:1]
+        if mode == "count":
+            queryset = queryset.order_by()
         compiler = queryset.query.get_compiler(using=using)
-        sql, params = compiler.as_sql()
+        sql, params = compiler.as_sql(with_limits=mode != "slice")
         positions = {
             name: [i for i, param in enumerate(params) if param == value]
             for name, value in stand_ins.items()
@@ -232,6 +317,21 @@ class Prepared:
         written = any(str(value).lstrip("-") in sql for value in stand_ins.values())
         if not positions[self.names[0]] or written:
             raise ValueError(f"the values {self.names} must reach the SQL as parameters")
+        name = f"growthmatrix_read_{next(_NAMES)}"
+        if mode == "count":
+            return _Compiled(
+                sql=f"SELECT COUNT(*) FROM ({sql}) counted",
+                params=tuple(params),
+                positions=positions,
+                compiler=compiler,
+                converters={},
+                columns=1,
+                make=lambda row: row[0],
+                name=name,
+                decoders=(None,),
+            )
+        if mode == "slice":
+            sql += " LIMIT %s OFFSET %s"
         columns = compiler.col_count
         return _Compiled(
             sql=sql,
@@ -243,8 +343,9 @@ class Prepared:
             ),
             columns=columns,
             make=_maker(queryset, compiler, using),
-            name=f"growthmatrix_read_{next(_NAMES)}",
+            name=name,
             decoders=_decoders(compiler, columns),
+            tail=("_limit", "_offset") if mode == "slice" else (),
         )
 
 
@@ -258,7 +359,7 @@ def compile_every(using: str = "default") -> int:
     built = 0
     for read in list(_EVERY):
         for shape in read.shapes:
-            for mode in ("first", "all"):
+            for mode in ("first", "all", *read.modes):
                 try:
                     read._compiled(connection, (mode, shape))
                 except Exception:
@@ -366,8 +467,62 @@ class Call:
         return self.answer(self.read._run(self.key, using, self.values))
 
     def answer(self, rows: list):
-        """What the read returns for ``rows``: the first or None, or every one."""
-        return (rows[0] if rows else None) if self.key[0] == "first" else rows
+        """What the read returns for ``rows``: the first or None, the count, or every one."""
+        if self.key[0] in ("first", "count"):
+            return rows[0] if rows else None
+        return rows
+
+
+class PagedRows:
+    """A prepared read (made with ``paged=True``) as a paginator's list: counted and sliced in
+    SQL built once. ``ahead`` gives the calls that read the count and the page a request asks
+    for, to run ``together`` with the page's other reads; ``took`` keeps their answers, and the
+    paginator then reads nothing more unless the number was past the last page."""
+
+    def __init__(self, read: Prepared, shape: Hashable = None, **values: int):
+        self.read, self.shape, self.values = read, shape, values
+        self._count: int | None = None
+        self._known: tuple[int, int, list] | None = None  # (start, stop asked, rows)
+
+    def ahead(self, number, per_page: int) -> list[Call]:
+        """The count, and the rows of page ``number`` (the query's value: the first page when
+        it is not a whole number above zero; the paginator gives the last for one out of
+        range, which ``__getitem__`` then reads)."""
+        page = int(number) if str(number).isdigit() and int(number) > 0 else 1
+        start = (page - 1) * per_page
+        return [
+            self.read.count_call(self.shape, **self.values),
+            self.read.slice_call(start, start + per_page, self.shape, **self.values),
+        ]
+
+    def took(self, calls: list[Call], answers: list) -> None:
+        count, rows = answers
+        self._count = count or 0
+        self._known = (
+            calls[1].values["_offset"],
+            calls[1].values["_offset"] + calls[1].values["_limit"],
+            rows,
+        )
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = self.read.count_call(self.shape, **self.values).alone("default") or 0
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        start = index.start or 0
+        stop = self.count() if index.stop is None else index.stop
+        if self._known is not None:
+            known_start, known_stop, rows = self._known
+            # The rows read ahead hold this slice: inside them, or to their end when they
+            # reached the list's end.
+            ends = known_start + len(rows)
+            if known_start <= start and (stop <= ends or len(rows) < known_stop - known_start):
+                return rows[start - known_start : stop - known_start]
+        return self.read.slice_call(start, stop, self.shape, **self.values).alone("default")
 
 
 # Each combination of reads run together, with its statement's name and SQL (per process).

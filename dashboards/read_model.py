@@ -37,7 +37,7 @@ from assessments.models import (
 from coordinators import events as coordinator_events
 from coordinators.events import DomainEvent
 from coordinators.models import CoordinatorProfile, Organization, Team
-from coordinators.prepared import Call, Prepared, together
+from coordinators.prepared import Call, Prepared, read_sql, together
 from coordinators.school_years import SchoolYear
 from dashboards import flags as flag_rules
 from dashboards import overview_counts
@@ -277,7 +277,7 @@ def version_names(organization: Organization | int) -> dict[int, Names]:
     written as SQL: through the ORM, building the two queries took ten times running them)."""
     organization_id = getattr(organization, "pk", organization)
     with connection.cursor() as cursor:
-        cursor.execute(f"{version_names_sql()} ORDER BY 1, 2, 4", [organization_id] * 2)
+        read_sql(cursor, f"{version_names_sql()} ORDER BY 1, 2, 4", [organization_id] * 2)
         return names_from(cursor.fetchall())
 
 
@@ -1277,7 +1277,8 @@ def version_of(organization_id: int) -> int:
     dashboard request, cache hits included, where building it through the ORM cost more than
     the rest of the hit's queries)."""
     with connection.cursor() as cursor:
-        cursor.execute(
+        read_sql(
+            cursor,
             f"SELECT {connection.ops.quote_name('version')} "
             f"FROM {DashboardVersion._meta.db_table} WHERE organization_id = %s",
             [organization_id],

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from coordinators.change_history import ChangeHistory, change_history
 from coordinators.models import CoordinatorProfile
+from coordinators.prepared import ids_in, read_sql
 from growth.cadence import CheckInClock
 from growth.models import CareerPosition, CheckIn, Goal, MentoringMatch, Support
 from rubrics.vocabulary import DEFAULT_LEVEL_NAMES
@@ -72,16 +73,17 @@ def goal_deadlines(*, profile_ids, today: date | None = None) -> dict[int, dict[
     if not ids:
         return {}
     day = connection.ops.adapt_datefield_value
+    among, among_params = ids_in("coordinator_id", ids)
     with connection.cursor() as cursor:
-        cursor.execute(
+        read_sql(
+            cursor,
             "SELECT coordinator_id, COUNT(CASE WHEN target_date < %s THEN 1 END), "
             f"COUNT(CASE WHEN target_date >= %s THEN 1 END) FROM {GOALS} "
-            f"WHERE coordinator_id IN ({', '.join(['%s'] * len(ids))}) AND status = %s "
-            "AND target_date <= %s GROUP BY coordinator_id",
+            f"WHERE {among} AND status = %s AND target_date <= %s GROUP BY coordinator_id",
             [
                 day(today),
                 day(today),
-                *ids,
+                *among_params,
                 Goal.Status.OPEN.value,
                 day(today + timedelta(days=DUE_SOON_DAYS)),
             ],

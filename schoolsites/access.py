@@ -11,9 +11,17 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
-from coordinators.access import get_in_scope_or_404, profiles_directed_by, user_roles
+from coordinators.access import (
+    ROLE_SHAPES,
+    get_in_scope_or_404,
+    profiles_directed_by,
+    user_roles,
+    user_standing_in,
+)
 from coordinators.models import CoordinatorProfile, Role, School
+from coordinators.prepared import Prepared
 from schoolsites.models import PartnershipAgreement
 
 
@@ -51,12 +59,39 @@ def can_direct_school(user, school: School) -> bool:
     return schools_directed_by(user).filter(pk=school.pk).exists()
 
 
+def _reach_of(user) -> QuerySet[School]:
+    """The schools in the user's reach, each with ``directed``: whether they run its contacts
+    and agreements too (:func:`can_direct_school`), and its organization."""
+    directed = schools_directed_by(user).filter(pk=OuterRef("pk"))
+    return schools_in_reach(user).select_related("organization").annotate(directed=Exists(directed))
+
+
+# The lookup of every school page and agreement form: its SQL built once per shape of reach.
+_school_in_reach = Prepared(
+    lambda roles, pk, user, organization: _reach_of(
+        user_standing_in(user, organization, roles)
+    ).filter(pk=pk),
+    "pk",
+    "user",
+    "organization",
+    shapes=ROLE_SHAPES,
+)
+
+
 def get_school_in_reach(request, pk) -> School:
-    """A school the user may read (404 outside their reach), with ``directed``: whether
-    they run its contacts and agreements too (:func:`can_direct_school`), in the same query."""
-    directed = schools_directed_by(request.user).filter(pk=OuterRef("pk"))
-    schools = schools_in_reach(request.user).select_related("organization")
-    return get_in_scope_or_404(schools.annotate(directed=Exists(directed)), pk, label="school")
+    """A school the user may read (404 outside their reach, or a malformed id), with
+    ``directed``: whether they run its contacts and agreements too."""
+    user = request.user
+    roles = user_roles(user)
+    try:
+        school = roles and _school_in_reach.first(
+            roles, pk=pk, user=user.pk, organization=user.organization_id
+        )
+    except (TypeError, ValueError):
+        school = None
+    if not school:
+        raise Http404("No such school.")
+    return school
 
 
 def get_school_to_direct(request, pk) -> School:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentCycle
 from coordinators.models import Organization
+from coordinators.prepared import read_sql
 from dashboards import flags as flag_rules
 from dashboards.models import FlagThresholds
 
@@ -91,7 +92,8 @@ def organization_rows(model, organization: Organization | int, *, order_by: str)
     name = connection.ops.quote_name
     direction = "DESC" if order_by.startswith("-") else "ASC"
     with connection.cursor() as cursor:
-        cursor.execute(
+        read_sql(
+            cursor,
             f"SELECT {', '.join(name(field.column) for field in fields)} FROM {table} "
             f"WHERE organization_id = %s ORDER BY {name(order_by.lstrip('-'))} {direction}",
             [getattr(organization, "pk", organization)],
@@ -132,7 +134,7 @@ def flags_as_of(cycle: AssessmentCycle | None, today: date | None = None) -> dat
     return min(today, cycle.closes_on) if cycle is not None else today
 
 
-def stored_rows_facts(organization: Organization | int, cycle: AssessmentCycle) -> PageFacts:
+def stored_rows_facts(organization: Organization | int, cycle: AssessmentCycle | None) -> PageFacts:
     """What a page that shows the read model's stored rows reads of ``page_facts``: the
     cycle, the day flags are judged on, the names per rubric version and the career stages
     (three queries). The rules' inputs (thresholds, agreements, acknowledgement) are not

@@ -4,38 +4,47 @@ partnership agreements and the flags raised there.
 
 Each level comes from a series of views of the School site category: the coordinator's
 (self), the supervisor's (once finalized) and the principal's of that school (from their
-answer to a feedback request). A series is one entry of ``SERIES`` and a function of the
-assessments' ids and the school that returns their levels; the chart and the table follow.
+answer to a feedback request). A series is one entry of ``SERIES`` and a column of the
+assessments read at the school (``_levels_here``); the chart and the table follow.
+
+A school's page reads through prepared reads (coordinators/prepared.py), its lists' counts
+and first pages together: building its dozen queries through the ORM cost several times
+what PostgreSQL took to answer them.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentCycle, CategoryScore, FeedbackRequest
 from coordinators.models import CoordinatorProfile, Organization, School, User
+from coordinators.prepared import PagedRows, Prepared, read_sql, together
 from coordinators.school_years import SchoolYear
 from dashboards import charts
 from dashboards import flags as flag_rules
-from dashboards.models import CoordinatorCycleRow
 from dashboards.selectors.common import (
     DashboardRow,
     PageFacts,
     default_cycle,
     organization_cycles,
-    page_facts,
+    stored_rows_facts,
     version_names,
 )
-from dashboards.selectors.team import STARTS, STORED_COLUMNS, stored_rows
+from dashboards.selectors.team import (
+    ROWS,
+    STARTS,
+    STORED_JOINS,
+    STORED_SQL,
+    decoded,
+    stored_rows,
+)
 from rubrics.vocabulary import DEFAULT_NAMES, MAX_LEVEL, SITE, Names
 from schoolsites.models import AgreementState, PartnershipAgreement, PrincipalContact
 from schoolsites.selectors import review_words
@@ -71,61 +80,7 @@ SUPERVISOR = Series("supervisor", "Supervisor", "chart-series-supervisor")
 PRINCIPAL = Series("principal", "Principal", "chart-series-principal")
 
 
-def _self_supervisor_and_principal(
-    assessment_ids: Sequence[int], school_id: int | None = None
-) -> dict[int, dict[str, int | None]]:
-    """The self and (finalized) supervisor School site levels of these assessments, and the
-    level the principal of ``school_id`` gave where they answered (one query)."""
-    # One request per assessment and school: no order to sort by (the model's default order
-    # would join the school inside the subquery).
-    principal = (
-        FeedbackRequest.objects.filter(
-            assessment=OuterRef("assessment_id"), school_id=school_id, site_level__isnull=False
-        )
-        .order_by()
-        .values("site_level")[:1]
-    )
-    levels: dict[int, dict[str, int | None]] = {}
-    for pk, state, own, supervisor, theirs in (
-        CategoryScore.objects.filter(assessment_id__in=assessment_ids, category_key=SITE)
-        .annotate(principal=Subquery(principal))
-        .values_list(
-            "assessment_id", "assessment__state", "self_level", "supervisor_level", "principal"
-        )
-    ):
-        levels[pk] = {
-            "self": own,
-            "supervisor": supervisor if state == FINALIZED else None,
-            "principal": theirs,
-        }
-    return levels
-
-
-# Each source gives levels for some of the series, by assessment id.
 SERIES: tuple[Series, ...] = (SELF, SUPERVISOR, PRINCIPAL)
-SOURCES: tuple[Callable[..., dict[int, dict[str, int | None]]], ...] = (
-    _self_supervisor_and_principal,
-)
-
-
-def site_levels(
-    assessment_ids: Sequence[int], school_id: int | None = None
-) -> dict[int, dict[str, int | None]]:
-    """Assessment id → series key → School site level at one school, from every source."""
-    merged: dict[int, dict[str, int | None]] = defaultdict(dict)
-    for source in SOURCES:
-        for pk, levels in source(assessment_ids, school_id).items():
-            merged[pk].update(levels)
-    return merged
-
-
-def agreed_level(levels: dict[str, int | None]) -> int | None:
-    """The level that counts for a school in the schools view: the supervisor's once
-    finalized, else the self level."""
-    for key in (SUPERVISOR.key, SELF.key):
-        if levels.get(key) is not None:
-            return levels[key]
-    return None
 
 
 # One school's page ------------------------------------------------------------------------
@@ -191,26 +146,28 @@ class SchoolPageNumbers:
     agreements: str | None = None
 
 
+# Everyone placed at a school now, for the SQL of its flagged rows.
+PLACED_HERE = (
+    f"SELECT placed.coordinatorprofile_id FROM {PLACEMENTS} placed"
+    f" INNER JOIN {PROFILES} here ON here.id = placed.coordinatorprofile_id"
+    " WHERE placed.school_id = %s AND here.active"
+)
+
+
 def _flagged_rows(school: School, facts: PageFacts) -> list[DashboardRow]:
     """The rows with a flag of the coordinators placed at the school, as of the page's cycle
     and day, read from the read model (the flags' start days and words stored there, as the
     team dashboard reads them; two queries), by name."""
-    raised = Q()
-    for start in STARTS:
-        raised |= Q(**{f"{start}__lte": facts.as_of})
-    values = list(
-        CoordinatorCycleRow.objects.filter(
-            raised,
-            cycle=facts.cycle,
-            coordinator__in=CoordinatorProfile.objects.filter(schools=school, active=True),
+    raised = " OR ".join(f"r.{start} <= %s" for start in STARTS)
+    with connection.cursor() as cursor:
+        read_sql(
+            cursor,
+            f"SELECT {STORED_SQL} FROM {ROWS} r {STORED_JOINS} WHERE r.cycle_id = %s"
+            f" AND ({raised}) AND r.coordinator_id IN ({PLACED_HERE})"
+            " ORDER BY LOWER(u.last_name), LOWER(u.first_name), r.coordinator_id",
+            [facts.cycle.pk, *[facts.as_of] * len(STARTS), school.pk],
         )
-        .order_by(
-            Lower("coordinator__user__last_name"),
-            Lower("coordinator__user__first_name"),
-            "coordinator_id",
-        )
-        .values_list(*STORED_COLUMNS)
-    )
+        values = [decoded(columns) for columns in cursor.fetchall()]
     return stored_rows(values, context=facts, cycle_names={}) if values else []
 
 
@@ -222,34 +179,62 @@ def _person(first: str, last: str, email: str) -> str:
     return f"{first} {last}".strip() or email
 
 
-def _level_rows(
-    school: School, number: str | None, names: dict[int, Names]
-) -> tuple[Page, charts.BarChart | None]:
-    """A page of the assessments made at the school with their School site levels and their
-    chart, oldest first: the first page the latest ones, the next the ones before (three
-    queries)."""
-    page = Paginator(
+def _levels_here(_shape, school) -> QuerySet:
+    """The assessments made at the school, latest first, with their School site levels: the
+    coordinator's, the supervisor's (once finalized) and the answer of the principal of this
+    school to a feedback request."""
+
+    def score(column):
+        return Subquery(
+            CategoryScore.objects.filter(assessment=OuterRef("pk"), category_key=SITE)
+            .order_by()
+            .values(column)[:1]
+        )
+
+    principal = (
+        FeedbackRequest.objects.filter(
+            assessment=OuterRef("pk"), school_id=school, site_level__isnull=False
+        )
+        .order_by()
+        .values("site_level")[:1]
+    )
+    return (
         Assessment.objects.filter(schools=school)
+        .annotate(
+            own=score("self_level"),
+            supervisor=score("supervisor_level"),
+            principal=Subquery(principal),
+        )
         .order_by("-cycle__opens_on", "-pk")
         .values_list(
-            "pk",
             "cycle__name",
             "cycle__opens_on",
             "coordinator__user__first_name",
             "coordinator__user__last_name",
             "coordinator__user__email",
             "rubric_version_id",
-        ),
-        LEVEL_ROWS_PER_PAGE,
-    ).get_page(number)
-    assessments = list(reversed(page.object_list))
-    levels = site_levels([row[0] for row in assessments], school.pk) if assessments else {}
+            "state",
+            "own",
+            "supervisor",
+            "principal",
+        )
+    )
+
+
+_LEVELS_HERE = Prepared(_levels_here, "school", paged=True)
+
+
+def _level_rows(page: Page, school: School, names: dict[int, Names]) -> charts.BarChart | None:
+    """The page of the assessments made at the school (``_LEVELS_HERE``, latest first) as
+    level rows, oldest first, and their chart: the first page the latest ones, the next the
+    ones before."""
     organization = school.organization
     level_rows, columns = [], []
-    for pk, cycle, opens_on, first, last, email, version in assessments:
+    for cycle, opens_on, first, last, email, version, state, own, supervisor, principal in reversed(
+        page.object_list
+    ):
         words = _names_of(version, names)
-        mine = levels.get(pk, {})
-        values = tuple(mine.get(series.key) for series in SERIES)
+        values = (own, supervisor if state == FINALIZED else None, principal)
         level_rows.append(
             LevelRow(
                 organization.school_year_of(opens_on),
@@ -270,10 +255,9 @@ def _level_rows(
             )
         )
     page.object_list = level_rows
-    chart = None
-    if columns:
-        chart = charts.level_bars(columns, series_css=[s.css for s in SERIES], top=MAX_LEVEL)
-    return page, chart
+    if not columns:
+        return None
+    return charts.level_bars(columns, series_css=[s.css for s in SERIES], top=MAX_LEVEL)
 
 
 def _day(value) -> date | None:
@@ -286,21 +270,37 @@ class SqlRows:
     each slice is the query with its LIMIT and OFFSET, its rows made by ``build``."""
 
     def __init__(self, sql: str, params: list, *, count: Callable[[], int], build: Callable):
-        self.sql, self.params, self.count, self.build = sql, params, count, build
+        self.sql, self.params, self._count, self.build = sql, params, count, build
+
+    def count(self) -> int:
+        return self._count()
 
     def __getitem__(self, page: slice) -> list:
         offset = page.start or 0
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"{self.sql} LIMIT %s OFFSET %s", [*self.params, page.stop - offset, offset]
+            read_sql(
+                cursor,
+                f"{self.sql} LIMIT %s OFFSET %s",
+                [*self.params, page.stop - offset, offset],
             )
             return self.build(cursor.fetchall())
 
 
-def _tenures(school: School, number: str | None) -> Page:
-    """A page of the people who coordinated at the school, assessed there or placed there
-    now: those placed but never assessed first, then the latest assessed there first, each
-    with the first and last cycle assessed there (two queries)."""
+# Who coordinated at a school: assessed there, or placed there now.
+_PEOPLE_HERE = Prepared(
+    lambda _shape, school: CoordinatorProfile.objects.filter(
+        Q(pk__in=Assessment.objects.filter(schools=school).values("coordinator_id"))
+        | Q(pk__in=CoordinatorProfile.objects.filter(schools=school, active=True).values("pk"))
+    ).values_list("pk"),
+    "school",
+    paged=True,
+)
+
+
+def _tenures(school: School, number: str | None, count: int) -> Page:
+    """A page of the ``count`` people who coordinated at the school, assessed there or
+    placed there now: those placed but never assessed first, then the latest assessed there
+    first, each with the first and last cycle assessed there (one query)."""
     here = (
         f"SELECT a.coordinator_id AS person, c.opens_on, c.name, a.id FROM {ASSESSMENTS} a"
         f" INNER JOIN {ASSESSMENT_SCHOOLS} links ON links.assessment_id = a.id"
@@ -333,14 +333,10 @@ def _tenures(school: School, number: str | None) -> Page:
         " ORDER BY CASE WHEN spans.last_on IS NULL THEN 0 ELSE 1 END, spans.last_on DESC,"
         " named.name DESC, named.id DESC"
     )
-    everyone = CoordinatorProfile.objects.filter(
-        Q(pk__in=Assessment.objects.filter(schools=school).values("coordinator_id"))
-        | Q(pk__in=CoordinatorProfile.objects.filter(schools=school, active=True).values("pk"))
-    )
     rows = SqlRows(
         sql,
         [school.pk, school.pk],
-        count=everyone.count,
+        count=lambda: count,
         build=lambda found: [
             Tenure(pk, name, _day(first_on), _day(last_on), first or "", last or "", bool(now))
             for pk, name, first_on, last_on, first, last, now in found
@@ -349,19 +345,37 @@ def _tenures(school: School, number: str | None) -> Page:
     return Paginator(rows, TENURES_PER_PAGE).get_page(number)
 
 
-def _agreements(school: School, number: str | None) -> Page:
-    """A page of the school's agreements, newest first, each with its school year and where
-    its review stands (two queries)."""
-    organization = school.organization
-    page = Paginator(
+# A school's agreements, newest first, with how many goals each has and how many are reviewed.
+_AGREEMENTS_HERE = Prepared(
+    lambda _shape, school: (
         PartnershipAgreement.objects.filter(school=school)
         .select_related("coordinator__user")
         .annotate(
             goal_count=Count("goals"), reviewed_count=Count("goals", filter=~Q(goals__result=""))
         )
-        .order_by("-school_year"),
-        AGREEMENTS_PER_PAGE,
-    ).get_page(number)
+        .order_by("-school_year")
+    ),
+    "school",
+    paged=True,
+)
+_AGREEMENT_OF_YEAR = Prepared(
+    lambda _shape, school, year: PartnershipAgreement.objects.filter(
+        school=school, school_year=year
+    ),
+    "school",
+    "year",
+)
+_PRINCIPAL_OF_YEAR = Prepared(
+    lambda _shape, school, year: PrincipalContact.objects.filter(school=school, school_year=year),
+    "school",
+    "year",
+)
+
+
+def _agreements(page: Page, school: School) -> Page:
+    """The page of the school's agreements (``_AGREEMENTS_HERE``), each with its school
+    year and where its review stands."""
+    organization = school.organization
     page.object_list = [
         (
             agreement,
@@ -382,28 +396,43 @@ def school_page(
 ) -> SchoolPage:
     """What the school's page shows, each list that grows with the years or the people a
     page at a time, in a fixed number of queries whatever the number of assessments,
-    coordinators, agreements and years."""
+    coordinators, agreements and years: the lists' counts and first pages, this year's
+    agreement and principal in one round trip on PostgreSQL."""
     pages = pages or SchoolPageNumbers()
     today = today or timezone.localdate()
     organization: Organization = school.organization
     year = organization.school_year_of(today)
     flags_cycle = default_cycle(organization_cycles(organization))
-    facts = page_facts(organization, flags_cycle, signed_schools=False)
-    level_rows, chart = _level_rows(school, pages.levels, facts.names_by_version)
+    facts = stored_rows_facts(organization, flags_cycle)
+    levels = PagedRows(_LEVELS_HERE, school=school.pk)
+    agreements = PagedRows(_AGREEMENTS_HERE, school=school.pk)
+    ahead = [
+        levels.ahead(pages.levels, LEVEL_ROWS_PER_PAGE),
+        agreements.ahead(pages.agreements, AGREEMENTS_PER_PAGE),
+    ]
+    answers = together(
+        *ahead[0],
+        *ahead[1],
+        _PEOPLE_HERE.count_call(school=school.pk),
+        _AGREEMENT_OF_YEAR.call(first=True, school=school.pk, year=year.start_year),
+        _PRINCIPAL_OF_YEAR.call(first=True, school=school.pk, year=year.start_year),
+    )
+    levels.took(ahead[0], answers[0:2])
+    agreements.took(ahead[1], answers[2:4])
+    level_page = Paginator(levels, LEVEL_ROWS_PER_PAGE).get_page(pages.levels)
+    chart = _level_rows(level_page, school, facts.names_by_version)
     return SchoolPage(
         school=school,
         school_year=year,
         series=SERIES,
-        tenures=_tenures(school, pages.coordinators),
-        level_rows=level_rows,
+        tenures=_tenures(school, pages.coordinators, answers[4] or 0),
+        level_rows=level_page,
         chart=chart,
-        agreements=_agreements(school, pages.agreements),
-        this_year_agreement=PartnershipAgreement.objects.filter(
-            school=school, school_year=year.start_year
-        ).first(),
-        principal=PrincipalContact.objects.filter(
-            school=school, school_year=year.start_year
-        ).first(),
+        agreements=_agreements(
+            Paginator(agreements, AGREEMENTS_PER_PAGE).get_page(pages.agreements), school
+        ),
+        this_year_agreement=answers[5],
+        principal=answers[6],
         flag_rows=_flagged_rows(school, facts) if flags_cycle is not None else [],
         flags_cycle_name=flags_cycle.name if flags_cycle else "",
     )

@@ -24,6 +24,7 @@ from assessments.models import Assessment, AssessmentCycle
 from coordinators.access import has_role, profiles_directed_by
 from coordinators.form_helpers import int_or_none
 from coordinators.models import CoordinatorProfile, Role, School, Team, User
+from coordinators.prepared import ids_in, read_sql
 from dashboards import flags as flag_rules
 from dashboards.models import CoordinatorCycleRow
 from dashboards.read_model import people_and_schools, row_facts
@@ -181,8 +182,10 @@ class DashboardReach:
         if not self.everyone:
             return len(self.teams)
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT COUNT(*) FROM {TEAMS} WHERE organization_id = %s", [self.organization_id]
+            read_sql(
+                cursor,
+                f"SELECT COUNT(*) FROM {TEAMS} WHERE organization_id = %s",
+                [self.organization_id],
             )
             return cursor.fetchone()[0]
 
@@ -270,13 +273,14 @@ def _school_names(profile_ids: list[int]) -> list[tuple[int, int, str]]:
     the query."""
     if not profile_ids:
         return []
+    among, params = ids_in("ps.coordinatorprofile_id", profile_ids)
     with connection.cursor() as cursor:
-        cursor.execute(
+        read_sql(
+            cursor,
             f"SELECT ps.coordinatorprofile_id, ps.school_id, s.name FROM {PROFILE_SCHOOLS} ps "
-            f"INNER JOIN {SCHOOLS} s ON s.id = ps.school_id "
-            f"WHERE ps.coordinatorprofile_id IN ({', '.join(['%s'] * len(profile_ids))}) "
+            f"INNER JOIN {SCHOOLS} s ON s.id = ps.school_id WHERE {among} "
             "ORDER BY s.name, ps.school_id",
-            profile_ids,
+            params,
         )
         return cursor.fetchall()
 
@@ -406,7 +410,7 @@ STORED_JOINS = (
 WORDS = STORED_COLUMNS.index("flag_words")
 
 
-def _decoded(columns) -> tuple:
+def decoded(columns) -> tuple:
     """A row of ``STORED_SQL`` with its flags' words, given as JSON text, decoded. The
     database gives the dates and booleans as such (SQLite converts its declared types)."""
     columns = list(columns)
@@ -422,13 +426,14 @@ def _stored_values(row_ids: list[int]) -> dict[int, tuple]:
     with connection.cursor() as cursor:
         for start in range(0, len(row_ids), IDS_PER_QUERY):
             chunk = row_ids[start : start + IDS_PER_QUERY]
-            cursor.execute(
-                f"SELECT r.id, {STORED_SQL} FROM {ROWS} r {STORED_JOINS} "
-                f"WHERE r.id IN ({', '.join(['%s'] * len(chunk))})",
-                chunk,
+            among, params = ids_in("r.id", chunk)
+            read_sql(
+                cursor,
+                f"SELECT r.id, {STORED_SQL} FROM {ROWS} r {STORED_JOINS} WHERE {among}",
+                params,
             )
             for row_id, *columns in cursor.fetchall():
-                by_id[row_id] = _decoded(columns)
+                by_id[row_id] = decoded(columns)
     return by_id
 
 
@@ -470,7 +475,8 @@ class OrganizationRowsSQL:
         any_level = " OR ".join(f"r.level_{key} IS NOT NULL" for key in CATEGORY_KEYS)
         shown = f"COUNT(CASE WHEN {self.condition} THEN 1 END)" if self.condition else "COUNT(*)"
         with connection.cursor() as cursor:
-            cursor.execute(
+            read_sql(
+                cursor,
                 f"SELECT COUNT(*), {shown}, "
                 f"COUNT(CASE WHEN r.levels_reviewed = %s AND ({any_level}) THEN 1 END) "
                 f"FROM {self.joins} WHERE {self.where}",
@@ -517,7 +523,8 @@ class OrganizationRowsSQL:
             joins += f" LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id"
         where = f"{self.where} AND {self.condition}" if self.condition else self.where
         with connection.cursor() as cursor:
-            cursor.execute(
+            read_sql(
+                cursor,
                 f"SELECT {STORED_SQL} FROM (SELECT r.id FROM {joins} WHERE {where} "
                 f"ORDER BY {order_by} LIMIT %s OFFSET %s) page "
                 f"INNER JOIN {ROWS} r ON r.id = page.id {STORED_JOINS} ORDER BY {order_by}",
@@ -530,7 +537,7 @@ class OrganizationRowsSQL:
                     *order_params,
                 ],
             )
-            return [_decoded(columns) for columns in cursor.fetchall()]
+            return [decoded(columns) for columns in cursor.fetchall()]
 
 
 class ReadModelRows:

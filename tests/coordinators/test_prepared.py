@@ -6,8 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user
+from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.db.models import Count, Model
+from django.db.models import Count, Model, Value
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -16,7 +17,7 @@ from assessments.access import ASSESSMENT_RELATIONS, assessments_visible_to, get
 from assessments.models import Assessment, AssessmentCycle
 from coordinators.access import request_user, user_roles, users_with_roles
 from coordinators.models import Membership, Role, User
-from coordinators.prepared import Prepared, attach, together
+from coordinators.prepared import PagedRows, Prepared, attach, ids_in, read_sql, together
 from growthmatrix.backends import ModelBackend
 from tests.factories import (
     AssessmentFactory,
@@ -226,7 +227,7 @@ def test_on_postgresql_the_read_is_prepared_once_per_session(django_assert_num_q
     logged = second.captured_queries[0]["sql"]
     assert logged.startswith("EXECUTE growthmatrix_read_") and '"state" = %s' in logged
     sql, generic, custom = _plans()[logged.split()[1].split("(")[0]]
-    assert '"organization_id" = $1' in sql and '"state" = $2' in sql
+    assert '"organization_id" = $1::bigint' in sql and '"state" = $2' in sql
     assert (generic, custom) == (2, 0)
 
 
@@ -247,11 +248,13 @@ def test_a_new_session_prepares_again_and_a_rollback_keeps_the_statement():
 
 @ON_POSTGRESQL
 def test_sql_the_server_will_not_prepare_runs_as_it_is_and_the_transaction_goes_on():
-    """PostgreSQL cannot type ``$1 + $2`` without a row to read them from: refused once,
-    the read runs as plain SQL, in the same transaction, from then on."""
+    """PostgreSQL cannot type a text's ``$2 IS NOT NULL`` without a column to read it from:
+    refused once, the read runs as plain SQL, in the same transaction, from then on."""
     user = UserFactory()
     untyped = Prepared(
-        lambda _shape, pk: User.objects.filter(pk=pk).extra(where=["%s + %s > 0"], params=[1, 2]),
+        lambda _shape, pk: User.objects.filter(pk=pk).extra(
+            where=["%s IS NOT NULL"], params=["text"]
+        ),
         "pk",
     )
     with transaction.atomic(), CaptureQueriesContext(connection) as ran:
@@ -259,7 +262,7 @@ def test_sql_the_server_will_not_prepare_runs_as_it_is_and_the_transaction_goes_
         assert untyped.first(pk=user.pk) == user
         assert User.objects.filter(pk=user.pk).exists()
     assert [q["sql"].split()[0] for q in ran.captured_queries] == ["SELECT"] * 3
-    assert all("$1 + $2" not in sql for sql in _server_statements().values())
+    assert all("IS NOT NULL" not in sql for sql in _server_statements().values())
 
 
 @ON_POSTGRESQL
@@ -369,3 +372,122 @@ def test_the_same_sql_read_through_a_querysets_iterator_runs_as_it_is():
     _open_cycles().all(organization=cycle.organization_id)
     iterated = AssessmentCycle.objects.filter(organization_id=cycle.organization_id, state="open")
     assert list(iterated.iterator(chunk_size=10)) == [cycle]
+
+
+def _cycles_newest_first():
+    return Prepared(
+        lambda _shape, organization: AssessmentCycle.objects.filter(
+            organization_id=organization
+        ).order_by("-opens_on", "-pk"),
+        "organization",
+        paged=True,
+    )
+
+
+@pytest.mark.parametrize("number", [None, "1", "2", "3", "9", "0", "-1", "x"])
+def test_a_paged_read_gives_the_paginators_pages(number, django_assert_num_queries):
+    """Counted and sliced in SQL built once (LIMIT and OFFSET are parameters), a paged read
+    gives the pages the paginator gives over its queryset (a number that is not one the
+    first, one out of range the last); the count and the page asked for come in one round
+    trip on PostgreSQL, and nothing more is read unless the number was out of range."""
+    first = CycleFactory()
+    for days in range(1, 5):
+        CycleFactory(
+            organization=first.organization, opens_on=first.opens_on - timedelta(days=365 * days)
+        )
+    organization = first.organization_id
+    expected = Paginator(
+        AssessmentCycle.objects.filter(organization_id=organization).order_by("-opens_on", "-pk"),
+        2,
+    ).get_page(number)
+    rows = PagedRows(_cycles_newest_first(), organization=organization)
+    calls = rows.ahead(number, 2)
+    beyond = number in ("9", "0", "-1")  # past either end: the paginator gives the last page
+    together_queries = 1 if connection.vendor == "postgresql" else 2
+    with django_assert_num_queries(together_queries + (1 if beyond else 0)):
+        rows.took(calls, together(*calls))
+        page = Paginator(rows, 2).get_page(number)
+        got = list(page.object_list)
+    assert got == list(expected.object_list) and got
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+        expected.number,
+        5,
+        3,
+    )
+
+
+def test_a_paged_read_alone_counts_then_reads_its_page(django_assert_num_queries):
+    cycle = CycleFactory()
+    rows = PagedRows(_cycles_newest_first(), organization=cycle.organization_id)
+    with django_assert_num_queries(2):
+        assert list(Paginator(rows, 10).get_page(1).object_list) == [cycle]
+    empty = PagedRows(_cycles_newest_first(), organization=2**40)
+    assert list(Paginator(empty, 10).get_page(1).object_list) == []
+
+
+def test_a_read_of_a_small_column_is_built_with_stand_ins_it_can_hold():
+    """A school year is a small column: the ORM answers a value it cannot hold with no SQL at
+    all, so such a read is built with small stand-ins and still takes the real values."""
+    from schoolsites.models import PrincipalContact
+    from tests.factories import SchoolFactory
+
+    school = SchoolFactory()
+    contact = PrincipalContact.objects.create(
+        school=school, school_year=2026, name="Dana Principal", email="dana@example.org"
+    )
+    read = Prepared(
+        lambda _shape, school, year: PrincipalContact.objects.filter(
+            school=school, school_year=year
+        ),
+        "school",
+        "year",
+    )
+    assert read.first(school=school.pk, year=2026) == contact
+    assert read.first(school=school.pk, year=2025) is None
+    assert together(read.call(first=True, school=school.pk, year=2026)) == [contact]
+
+
+def test_a_constant_the_read_returns_keeps_its_type():
+    """A constant in the SELECT list (a reach's ``directed`` for someone who directs
+    nothing) comes back as the ORM gives it: prepared on PostgreSQL, its parameter is typed,
+    not read back as text."""
+    cycle = CycleFactory()
+    read = Prepared(
+        lambda _shape, organization: AssessmentCycle.objects.filter(
+            organization_id=organization
+        ).annotate(directed=Value(False), weight=Value(3)),
+        "organization",
+    )
+    for _ in range(2):  # the second run is the prepared statement's
+        got = read.first(organization=cycle.organization_id)
+        assert (got.directed, got.weight) == (False, 3)
+        assert type(got.directed) is bool and type(got.weight) is int
+    (again,) = together(read.call(first=True, organization=cycle.organization_id))
+    assert (again.directed, again.weight) == (False, 3)
+
+
+def test_hand_written_sql_reads_the_same_rows_with_any_number_of_ids(django_assert_num_queries):
+    """``read_sql`` runs a hand-written read (prepared once per session on PostgreSQL, where
+    ``ids_in`` keeps the number of ids out of its text); no id matches nothing."""
+    cycles = [CycleFactory() for _ in range(3)]
+    sql_for = {}
+
+    def names(ids) -> list[str]:
+        among, params = ids_in("id", ids)
+        sql_for[len(ids)] = among
+        with connection.cursor() as cursor:
+            read_sql(
+                cursor,
+                f"SELECT name FROM {AssessmentCycle._meta.db_table} WHERE {among} ORDER BY id",
+                params,
+            )
+            return [name for (name,) in cursor.fetchall()]
+
+    for size in (3, 1, 0, 2):
+        chosen = cycles[:size]
+        with django_assert_num_queries(1 if size or connection.vendor == "postgresql" else 1):
+            assert names([c.pk for c in chosen]) == [c.name for c in chosen]
+    if connection.vendor == "postgresql":
+        assert len(set(sql_for.values())) == 1
+        statements = [s for s in _server_statements().values() if "WHERE id = ANY($1)" in s]
+        assert len(statements) == 1
