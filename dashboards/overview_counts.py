@@ -32,6 +32,7 @@ from django.utils import timezone
 from assessments.models import AssessmentCycle
 from coordinators import events as coordinator_events
 from coordinators.models import CoordinatorProfile, School, Team
+from coordinators.prepared import read_sql
 from dashboards import flags as flag_rules
 from dashboards.models import CoordinatorCycleRow, CycleOverviewCounts
 from rubrics.models import CategoryKey
@@ -149,7 +150,8 @@ def count_cycle(*, cycle_id: int, as_of: date, schools: int | None = None) -> Cy
     )
     next_starts = []
     with connection.cursor() as cursor:
-        cursor.execute(
+        read_sql(
+            cursor,
             f"SELECT p.team_id, t.name, r.status, COUNT(*), {', '.join(flagged + levels + starts)} "
             f"FROM {rows} LEFT OUTER JOIN {TEAMS} t ON p.team_id = t.id WHERE {where} "
             "GROUP BY p.team_id, t.name, r.status",
@@ -173,7 +175,8 @@ def count_cycle(*, cycle_id: int, as_of: date, schools: int | None = None) -> Cy
                     counts.levels[key][value] = counts.levels[key].get(value, 0) + n
         # Only the rows with a flag can count at a school site: the others are left out
         # before the join, and a site none of whose coordinators has a flag is not listed.
-        cursor.execute(
+        read_sql(
+            cursor,
             f"SELECT s.school_id, sc.name, {', '.join(flagged)} FROM {rows} "
             f"INNER JOIN {PROFILE_SCHOOLS} s ON s.coordinatorprofile_id = p.id "
             f"INNER JOIN {SCHOOLS} sc ON sc.id = s.school_id WHERE {where} AND ("
@@ -227,8 +230,10 @@ def kept_counts(cycle: AssessmentCycle, as_of: date) -> CycleCounts:
     building the query cost more than reading the row) when they hold on that day, else
     counted and kept again."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT counted_on, changes_on, counts FROM {KEPT} WHERE cycle_id = %s", [cycle.pk]
+        read_sql(
+            cursor,
+            f"SELECT counted_on, changes_on, counts FROM {KEPT} WHERE cycle_id = %s",
+            [cycle.pk],
         )
         kept = cursor.fetchone()
     if kept is not None:

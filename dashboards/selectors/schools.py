@@ -165,7 +165,11 @@ def _flagged_rows(school: School, facts: PageFacts) -> list[DashboardRow]:
             f"SELECT {STORED_SQL} FROM {ROWS} r {STORED_JOINS} WHERE r.cycle_id = %s"
             f" AND ({raised}) AND r.coordinator_id IN ({PLACED_HERE})"
             " ORDER BY LOWER(u.last_name), LOWER(u.first_name), r.coordinator_id",
-            [facts.cycle.pk, *[facts.as_of] * len(STARTS), school.pk],
+            [
+                facts.cycle.pk,
+                *[connection.ops.adapt_datefield_value(facts.as_of)] * len(STARTS),
+                school.pk,
+            ],
         )
         values = [decoded(columns) for columns in cursor.fetchall()]
     return stored_rows(values, context=facts, cycle_names={}) if values else []

@@ -14,6 +14,7 @@ from django.db import connection
 
 from assessments.models import Assessment, AssessmentCycle
 from coordinators.models import Organization, RoleFamily
+from coordinators.prepared import ids_in, read_sql
 from dashboards.charts import BarChart, Column, Segment, stacked_bars
 from dashboards.models import CycleSummary
 from dashboards.read_model import names_from, version_names_sql
@@ -65,12 +66,9 @@ def _summaries(cycle_ids: list[int]) -> list[tuple[int, dict]]:
     """The kept trend counts (``CycleSummary``) of these cycles, read as SQL."""
     if not cycle_ids:
         return []
+    among, params = ids_in("cycle_id", cycle_ids)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT cycle_id, counts FROM {SUMMARIES} WHERE cycle_id IN "
-            f"({', '.join(['%s'] * len(cycle_ids))})",
-            cycle_ids,
-        )
+        read_sql(cursor, f"SELECT cycle_id, counts FROM {SUMMARIES} WHERE {among}", params)
         rows = cursor.fetchall()
     return [
         (cycle_id, counts if isinstance(counts, dict) else json.loads(counts))
@@ -212,7 +210,8 @@ def rubric_words(organization: Organization | int) -> RubricWords:
     cost more than running them)."""
     organization_id = getattr(organization, "pk", organization)
     with connection.cursor() as cursor:
-        cursor.execute(
+        read_sql(
+            cursor,
             f"{version_names_sql()} UNION ALL SELECT 2, v.id, NULL, v.number, f.name FROM "
             f"{VERSIONS} v INNER JOIN {RUBRICS} r ON v.rubric_id = r.id "
             f"INNER JOIN {FAMILIES} f ON r.role_family_id = f.id WHERE r.organization_id = %s "
