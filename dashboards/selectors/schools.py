@@ -41,9 +41,8 @@ from dashboards.selectors.team import (
     ROWS,
     STARTS,
     STORED_JOINS,
-    STORED_SQL,
-    decoded,
     stored_rows,
+    stored_select,
 )
 from rubrics.vocabulary import DEFAULT_NAMES, MAX_LEVEL, SITE, Names
 from schoolsites.models import AgreementState, PartnershipAgreement, PrincipalContact
@@ -159,19 +158,21 @@ def _flagged_rows(school: School, facts: PageFacts) -> list[DashboardRow]:
     and day, read from the read model (the flags' start days and words stored there, as the
     team dashboard reads them; two queries), by name."""
     raised = " OR ".join(f"r.{start} <= %s" for start in STARTS)
+    select, select_params = stored_select(facts.as_of)
     with connection.cursor() as cursor:
         read_sql(
             cursor,
-            f"SELECT {STORED_SQL} FROM {ROWS} r {STORED_JOINS} WHERE r.cycle_id = %s"
+            f"SELECT {select} FROM {ROWS} r {STORED_JOINS} WHERE r.cycle_id = %s"
             f" AND ({raised}) AND r.coordinator_id IN ({PLACED_HERE})"
             " ORDER BY LOWER(u.last_name), LOWER(u.first_name), r.coordinator_id",
             [
+                *select_params,
                 facts.cycle.pk,
                 *[connection.ops.adapt_datefield_value(facts.as_of)] * len(STARTS),
                 school.pk,
             ],
         )
-        values = [decoded(columns) for columns in cursor.fetchall()]
+        values = cursor.fetchall()
     return stored_rows(values, context=facts, cycle_names={}) if values else []
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.core.paginator import Page, Paginator
@@ -243,34 +244,49 @@ class TeamDashboard:
 
 
 STARTS = [f"{code}_from" for code in flag_rules.FLAG_LABELS]
-STORED_COLUMNS = (
-    "coordinator_id",
-    "coordinator__user__first_name",
-    "coordinator__user__last_name",
-    "coordinator__user__email",
-    "coordinator__team_id",
-    "coordinator__team__name",
-    "career_stage_id",
-    "role_start_date",
-    "status",
-    "assessment_id",
-    "levels_cycle_id",
-    "levels_version_id",
-    "levels_reviewed",
-    "flag_words",
-    *(f"level_{key}" for key in CATEGORY_KEYS),
-    *STARTS,
-)
 
-
+ROWS = CoordinatorCycleRow._meta.db_table
+PROFILES = CoordinatorProfile._meta.db_table
+USERS = User._meta.db_table
+TEAMS = Team._meta.db_table
 PROFILE_SCHOOLS = CoordinatorProfile.schools.through._meta.db_table
 SCHOOLS = School._meta.db_table
+IDS_PER_QUERY = 500
+
+# What a stored row is made from, over the read model's row (r), its profile (p), user (u) and
+# team (t): the columns up to the flags' words and levels; ``stored_select`` adds which flags
+# are raised.
+STORED_SQL = ", ".join(
+    [
+        "r.coordinator_id",
+        "u.first_name",
+        "u.last_name",
+        "u.email",
+        "p.team_id",
+        "t.name",
+        "r.career_stage_id",
+        "r.role_start_date",
+        "r.status",
+        "r.assessment_id",
+        "r.levels_cycle_id",
+        "r.levels_version_id",
+        "r.levels_reviewed",
+        "r.flag_words",
+        *(f"r.level_{key}" for key in CATEGORY_KEYS),
+    ]
+)
+WORDS = STORED_SQL.split(", ").index("r.flag_words")
+STORED_JOINS = (
+    f"INNER JOIN {PROFILES} p ON p.id = r.coordinator_id "
+    f"INNER JOIN {USERS} u ON u.id = p.user_id "
+    f"LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id"
+)
 
 
 def _school_names(profile_ids: list[int]) -> list[tuple[int, int, str]]:
     """(profile, school, school's name) for each school site of ``profile_ids``, by name (one
-    query). Written in SQL: through the ORM, the list of a page's hundred ids cost four times
-    the query."""
+    query). Its own round trip: read in the page's query, a subquery a row, the sites cost
+    PostgreSQL more than this query does."""
     if not profile_ids:
         return []
     among, params = ids_in("ps.coordinatorprofile_id", profile_ids)
@@ -285,10 +301,22 @@ def _school_names(profile_ids: list[int]) -> list[tuple[int, int, str]]:
         return cursor.fetchall()
 
 
+def stored_select(as_of: date) -> tuple[str, list]:
+    """The SELECT list of stored rows (``stored_rows`` reads them) and its parameters:
+    ``STORED_SQL``, then which flags are raised as of ``as_of``, a bit per code in the order
+    of FLAG_LABELS (their start days compared with the day in SQL, where thirteen days a row
+    cost more to send and convert than the comparison)."""
+    day = connection.ops.adapt_datefield_value(as_of)
+    raised = " + ".join(
+        f"CASE WHEN r.{start} <= %s THEN {1 << bit} ELSE 0 END" for bit, start in enumerate(STARTS)
+    )
+    return f"{STORED_SQL}, {raised}", [day] * len(STARTS)
+
+
 def stored_rows(
     values: list[tuple], *, context: PageFacts, cycle_names: dict[int, str]
 ) -> list[DashboardRow]:
-    """Heatmap rows from the read model's columns (``STORED_COLUMNS``, one tuple per
+    """Heatmap rows from the read model's columns (``stored_select``, one tuple per
     coordinator): the same rows as ``dashboard_rows`` computes from the assessments, with
     only the flags' counts of days and years worked out as of the page's day, and each
     coordinator's school sites (one query)."""
@@ -302,9 +330,10 @@ def stored_rows(
     titles = {stage.pk: stage.title for stage in context.stages}
     cycle_id = context.cycle.pk if context.cycle else None
     as_of = context.as_of
-    codes = list(flag_rules.FLAG_LABELS)
+    codes = list(enumerate(flag_rules.FLAG_LABELS))
     shared_cells: dict[tuple, list[Cell]] = {}
     shared_cell: dict[tuple, Cell] = {}
+    levels_end = WORDS + 1 + len(CATEGORY_KEYS)
 
     def _cell(version_id, key, value, submitted_only, from_cycle) -> Cell:
         names = context.names(version_id)
@@ -318,23 +347,25 @@ def stored_rows(
         )
 
     rows = []
-    for (
-        pk,
-        first,
-        last,
-        email,
-        team_id,
-        team_name,
-        stage_id,
-        started,
-        status,
-        assessment_id,
-        levels_cycle_id,
-        version_id,
-        reviewed,
-        words,
-        *levels_and_starts,
-    ) in values:
+    for value in values:
+        (
+            pk,
+            first,
+            last,
+            email,
+            team_id,
+            team_name,
+            stage_id,
+            started,
+            status,
+            assessment_id,
+            levels_cycle_id,
+            version_id,
+            reviewed,
+            words,
+        ) = value[: WORDS + 1]
+        levels = tuple(value[WORDS + 1 : levels_end])
+        raised = value[levels_end]
         team = None
         if team_id is not None:
             team = refs.get(("team", team_id)) or refs.setdefault(
@@ -344,7 +375,6 @@ def stored_rows(
         from_cycle = ""
         if cycle_id is not None and levels_cycle_id not in (None, cycle_id):
             from_cycle = cycle_names.get(levels_cycle_id, "")
-        levels, starts = tuple(levels_and_starts[:4]), levels_and_starts[4:]
         # Rows with the same levels of the same rubric version share their (frozen) cells,
         # and lists of cells share the cells they have in common.
         cells_key = (version_id, levels, submitted_only, from_cycle)
@@ -353,9 +383,18 @@ def stored_rows(
             cells = shared_cells[cells_key] = [
                 shared_cell.get(cell_key) or shared_cell.setdefault(cell_key, _cell(*cell_key))
                 for cell_key in (
-                    (version_id, key, value, submitted_only, from_cycle)
-                    for key, value in zip(CATEGORY_KEYS, levels, strict=True)
+                    (version_id, key, level, submitted_only, from_cycle)
+                    for key, level in zip(CATEGORY_KEYS, levels, strict=True)
                 )
+            ]
+        flags = []
+        if raised:
+            # The words of the flags raised only: the database gives them as JSON text.
+            words = json.loads(words) if isinstance(words, str) else words
+            flags = [
+                flag_rules.stored_flag(code, words[code], as_of)
+                for bit, code in codes
+                if raised & (1 << bit)
             ]
         rows.append(
             DashboardRow(
@@ -373,67 +412,27 @@ def stored_rows(
                 cells=cells,
                 status=status,
                 assessment_id=assessment_id,
-                flags=[
-                    flag_rules.stored_flag(code, words[code], as_of)
-                    for code, start in zip(codes, starts, strict=True)
-                    if start is not None and start <= as_of
-                ],
+                flags=flags,
             )
         )
     return rows
 
 
-ROWS = CoordinatorCycleRow._meta.db_table
-PROFILES = CoordinatorProfile._meta.db_table
-USERS = User._meta.db_table
-TEAMS = Team._meta.db_table
-# ``STORED_COLUMNS`` as SQL, over the row (r), its profile (p), user (u) and team (t).
-STORED_SQL = ", ".join(
-    {
-        "coordinator__user__first_name": "u.first_name",
-        "coordinator__user__last_name": "u.last_name",
-        "coordinator__user__email": "u.email",
-        "coordinator__team_id": "p.team_id",
-        "coordinator__team__name": "t.name",
-    }.get(column, f"r.{column}")
-    for column in STORED_COLUMNS
-)
-IDS_PER_QUERY = 500
-
-
-# The joins of ``STORED_SQL``'s row (r): its profile (p), user (u) and team (t).
-STORED_JOINS = (
-    f"INNER JOIN {PROFILES} p ON p.id = r.coordinator_id "
-    f"INNER JOIN {USERS} u ON u.id = p.user_id "
-    f"LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id"
-)
-WORDS = STORED_COLUMNS.index("flag_words")
-
-
-def decoded(columns) -> tuple:
-    """A row of ``STORED_SQL`` with its flags' words, given as JSON text, decoded. The
-    database gives the dates and booleans as such (SQLite converts its declared types)."""
-    columns = list(columns)
-    columns[WORDS] = json.loads(columns[WORDS])
-    return tuple(columns)
-
-
-def _stored_values(row_ids: list[int]) -> dict[int, tuple]:
-    """The ``STORED_COLUMNS`` of the read model's rows ``row_ids``, by row id (one query per
-    five hundred rows; one for a page). Written in SQL: through the ORM, converting a page's
-    hundred rows of some thirty columns cost more than reading them."""
+def _stored_values(row_ids: list[int], context: PageFacts) -> dict[int, tuple]:
+    """The ``stored_select`` columns of the read model's rows ``row_ids``, by row id (one
+    query per five hundred rows; one for a page)."""
+    select, params = stored_select(context.as_of)
     by_id: dict[int, tuple] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(row_ids), IDS_PER_QUERY):
-            chunk = row_ids[start : start + IDS_PER_QUERY]
-            among, params = ids_in("r.id", chunk)
+            among, among_params = ids_in("r.id", row_ids[start : start + IDS_PER_QUERY])
             read_sql(
                 cursor,
-                f"SELECT r.id, {STORED_SQL} FROM {ROWS} r {STORED_JOINS} WHERE {among}",
-                params,
+                f"SELECT r.id, {select} FROM {ROWS} r {STORED_JOINS} WHERE {among}",
+                [*params, *among_params],
             )
             for row_id, *columns in cursor.fetchall():
-                by_id[row_id] = decoded(columns)
+                by_id[row_id] = tuple(columns)
     return by_id
 
 
@@ -445,6 +444,7 @@ class RowCounts:
     total: int
     shown: int
     any_reviewed: bool
+    teams: int | None = None  # the organization's teams, when counted with the rows
 
 
 ANY_LEVEL = ~Q(
@@ -458,6 +458,8 @@ class OrganizationRowsSQL:
     expressions as ``ReadModelRows._ordering``)."""
 
     def __init__(self, *, organization_id: int, context: PageFacts, flag: str, status: str):
+        self.day = context.as_of
+        self.organization_id = organization_id
         self.as_of = connection.ops.adapt_datefield_value(context.as_of)
         self.joins = f"{ROWS} r INNER JOIN {PROFILES} p ON p.id = r.coordinator_id"
         self.where = "r.cycle_id = %s AND p.organization_id = %s AND p.active = %s"
@@ -472,18 +474,21 @@ class OrganizationRowsSQL:
         self.condition = " AND ".join(conditions)
 
     def counts(self) -> RowCounts:
+        """The rows' counts, and the organization's teams (the dashboard shows the team
+        column when there is more than one), in one query."""
         any_level = " OR ".join(f"r.level_{key} IS NOT NULL" for key in CATEGORY_KEYS)
         shown = f"COUNT(CASE WHEN {self.condition} THEN 1 END)" if self.condition else "COUNT(*)"
         with connection.cursor() as cursor:
             read_sql(
                 cursor,
                 f"SELECT COUNT(*), {shown}, "
-                f"COUNT(CASE WHEN r.levels_reviewed = %s AND ({any_level}) THEN 1 END) "
+                f"COUNT(CASE WHEN r.levels_reviewed = %s AND ({any_level}) THEN 1 END), "
+                f"(SELECT COUNT(*) FROM {TEAMS} WHERE organization_id = %s) "
                 f"FROM {self.joins} WHERE {self.where}",
-                [*self.condition_params, True, *self.params],
+                [*self.condition_params, True, self.organization_id, *self.params],
             )
-            total, shown_count, reviewed = cursor.fetchone()
-        return RowCounts(total, shown_count, reviewed > 0)
+            total, shown_count, reviewed, teams = cursor.fetchone()
+        return RowCounts(total, shown_count, reviewed > 0, teams)
 
     def _ordering(self, sort: str) -> tuple[list[str], list]:
         """The ORDER BY terms and their parameters."""
@@ -511,9 +516,10 @@ class OrganizationRowsSQL:
         return [*(f"{term} {direction}" for term in primary), *(f"{t} ASC" for t in name)], params
 
     def values(self, sort: str, *, offset: int, limit: int) -> list[tuple]:
-        """The ``STORED_COLUMNS`` of the rows ``offset`` to ``offset + limit`` in the order
-        ``sort`` asks, in one query: the page's ids are chosen over the narrow columns, then
-        only its rows are read whole (their flags' words are most of a row), in that order."""
+        """The ``stored_select`` columns of the rows ``offset`` to ``offset + limit`` in the
+        order ``sort`` asks, in one query: the page's ids are chosen over the narrow columns,
+        then only its rows are read whole (their flags' words are most of a row), in that
+        order."""
         if limit <= 0:
             return []
         order, order_params = self._ordering(sort)
@@ -522,13 +528,15 @@ class OrganizationRowsSQL:
         if sort.lstrip("-") == "team":
             joins += f" LEFT OUTER JOIN {TEAMS} t ON t.id = p.team_id"
         where = f"{self.where} AND {self.condition}" if self.condition else self.where
+        select, select_params = stored_select(self.day)
         with connection.cursor() as cursor:
             read_sql(
                 cursor,
-                f"SELECT {STORED_SQL} FROM (SELECT r.id FROM {joins} WHERE {where} "
+                f"SELECT {select} FROM (SELECT r.id FROM {joins} WHERE {where} "
                 f"ORDER BY {order_by} LIMIT %s OFFSET %s) page "
                 f"INNER JOIN {ROWS} r ON r.id = page.id {STORED_JOINS} ORDER BY {order_by}",
                 [
+                    *select_params,
                     *self.params,
                     *self.condition_params,
                     *order_params,
@@ -537,7 +545,7 @@ class OrganizationRowsSQL:
                     *order_params,
                 ],
             )
-            return [decoded(columns) for columns in cursor.fetchall()]
+            return cursor.fetchall()
 
 
 class ReadModelRows:
@@ -669,7 +677,7 @@ class ReadModelRows:
             # The page's ids are chosen by sorting the narrow rows of the ids alone; only the
             # page's rows are read whole (their flag words are most of a row), then in order.
             ids = list(self.rows.order_by(*self._ordering()).values_list("pk", flat=True)[index])
-            by_id = _stored_values(ids) if ids else {}
+            by_id = _stored_values(ids, self.context) if ids else {}
             values = [by_id[pk] for pk in ids if pk in by_id]
         if not values:
             return []
@@ -721,7 +729,7 @@ def team_dashboard_for(
         cycles=reach.cycles,
         cycle=cycle,
         teams=reach.teams,
-        team_count=reach.team_count(),
+        team_count=reach.team_count() if counts.teams is None else counts.teams,
         team=team,
         rows=rows,
         total=counts.total,

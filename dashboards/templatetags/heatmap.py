@@ -15,8 +15,12 @@ from functools import cache
 from html import escape
 
 from django import template
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+
+from dashboards.flags import FLAG_HELP, FLAG_LABELS
 
 register = template.Library()
 
@@ -161,4 +165,22 @@ def heatmap_rows(rows_and_deadlines, team_count) -> str:
             )
             for row, deadline in rows_and_deadlines
         )
+    )
+
+
+@register.simple_tag
+def heatmap_legend() -> str:
+    """How to read the heatmap (dashboards/includes/heatmap_legend.html): the same for every
+    page and person, so drawn once per process (every time while developing, DEBUG on, so
+    that an edit to it shows)."""
+    if settings.DEBUG:
+        _legend.cache_clear()
+    return _legend()
+
+
+@cache
+def _legend() -> str:
+    return render_to_string(
+        "dashboards/includes/heatmap_legend.html",
+        {"flag_help": [(FLAG_LABELS[code], text) for code, text in FLAG_HELP.items()]},
     )

@@ -11,7 +11,7 @@ from coordinators.access import check_role, get_profile_for_user, has_role, role
 from coordinators.models import Role, Team
 from dashboards import exports, fragments
 from dashboards.filters import DashboardFilterSet, sort_links
-from dashboards.flags import FLAG_HELP, FLAG_LABELS
+from dashboards.flags import FLAG_LABELS
 from dashboards.overview_counts import SCHOOLS_KEPT
 from dashboards.selectors.common import (
     CATEGORY_KEYS,
@@ -118,7 +118,6 @@ def team_dashboard(request):
             ),
             "fragment_timeout": fragments.TIMEOUT,
             "export_query": export_query.urlencode(),
-            "flag_help": [(FLAG_LABELS[code], text) for code, text in FLAG_HELP.items()],
             "filtered": any(request.GET.get(name) for name in NARROWING_FILTERS),
         },
     )

@@ -599,19 +599,29 @@ def assert_pages_read_back_as_computed(org, days=(0, 400, 4000)):
     explanation) is what the rows computed from the assessments say, for every cycle and on
     days when the tenure flags come and the overdue counts grow."""
     from dashboards.selectors.common import organization_cycles, page_facts
-    from dashboards.selectors.team import STORED_COLUMNS, dashboard_rows, stored_rows
+    from dashboards.selectors.team import (
+        ROWS,
+        STORED_JOINS,
+        dashboard_rows,
+        stored_rows,
+        stored_select,
+    )
 
     cycles = organization_cycles(org)
     profiles = CoordinatorProfile.objects.filter(organization=org)
     for cycle in cycles:
-        values = list(
-            CoordinatorCycleRow.objects.filter(cycle=cycle)
-            .order_by("coordinator_id")
-            .values_list(*STORED_COLUMNS)
-        )
         for days_later in days:
-            context = page_facts(org, cycle, timezone.localdate() + timedelta(days=days_later))
-            context = replace(context, as_of=timezone.localdate() + timedelta(days=days_later))
+            as_of = timezone.localdate() + timedelta(days=days_later)
+            select, params = stored_select(as_of)  # which flags are raised, judged in SQL
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {select} FROM {ROWS} r {STORED_JOINS} WHERE r.cycle_id = %s "
+                    "ORDER BY r.coordinator_id",
+                    [*params, cycle.pk],
+                )
+                values = cursor.fetchall()
+            context = page_facts(org, cycle, as_of)
+            context = replace(context, as_of=as_of)
             computed = sorted(
                 dashboard_rows(profiles=profiles, context=context), key=lambda row: row.person.pk
             )
