@@ -42,8 +42,12 @@ from django.db.models.query import (
     get_related_populators,
 )
 
+from coordinators.form_helpers import int_or_none
+
 # The ids a column can hold (a 64-bit integer).
 ID_RANGE = (-(2**63), 2**63 - 1)
+# The last page number a paged read reads ahead (its offset fits any integer column).
+MAX_PAGE = 2**31
 # Stand-in values, each unlike any id a row has, so each is found once among the parameters.
 _STAND_INS = count(-7_340_021_000, -1)
 # For a read whose values go into small columns (a school year), where the ORM answers a value
@@ -488,8 +492,10 @@ class PagedRows:
         """The count, and the rows of page ``number`` (the query's value: the first page when
         it is not a whole number above zero; the paginator gives the last for one out of
         range, which ``__getitem__`` then reads)."""
-        page = int(number) if str(number).isdigit() and int(number) > 0 else 1
-        start = (page - 1) * per_page
+        page = int_or_none(str(number)) or 1
+        # Past any list's end, with an offset that might not fit a 64-bit integer: the
+        # paginator gives the last page, read then.
+        start = (page - 1) * per_page if page <= MAX_PAGE else 0
         return [
             self.read.count_call(self.shape, **self.values),
             self.read.slice_call(start, start + per_page, self.shape, **self.values),

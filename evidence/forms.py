@@ -4,7 +4,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from assessments.models import EvidenceKind, ReviewSettings
-from coordinators.form_helpers import VersionedFormMixin
+from coordinators.form_helpers import VersionedFormMixin, int_or_none
 from evidence.services import TITLE_MAX_CHARS, EvidenceOwner
 
 REVIEW_OWNER = "review"
@@ -48,8 +48,9 @@ class AttachmentForm(CheckInAttachmentForm):
         owner = self.cleaned_data["owner"]
         if owner == REVIEW_OWNER:
             return EvidenceOwner()
-        if owner.isascii() and owner.isdigit() and len(owner) < 12:
-            return EvidenceOwner(indicator_id=int(owner))
+        indicator = int_or_none(owner)
+        if indicator is not None:
+            return EvidenceOwner(indicator_id=indicator)
         raise forms.ValidationError("The form arrived incomplete; reload the page.")
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.db.models import Subquery
 
 from assessments.models import RATINGS_READ, Assessment, CategoryScore, Rating
+from coordinators.form_helpers import int_or_none
 from coordinators.prepared import Call, Prepared, together
 from rubrics.models import Category, Indicator, Level
 from rubrics.text import pinned_rubric_text, rubric_text
@@ -335,7 +336,7 @@ def unsaved_rows(sheet: AssessmentSheet, form, *, level_field: str, text_field: 
     rows = []
     for item in sheet.indicators:
         raw_level = form.data.get(form.level_name(item.pk), "")
-        typed_level = int(raw_level) if str(raw_level).isdigit() else None
+        typed_level = int_or_none(str(raw_level))
         typed_text = str(form.data.get(form.text_name(item.pk), "")).strip()
         stored_level = getattr(item.rating, level_field, None)
         stored_text = getattr(item.rating, text_field, "") or ""

@@ -34,6 +34,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Mod
 from django.utils import timezone
 
+from coordinators.form_helpers import int_or_none
 from coordinators.models import CoordinatorProfile, Organization, SchoolLevel, SchoolSetting
 from coordinators.school_years import SchoolYear
 from coordinators.tenure import add_years
@@ -330,12 +331,13 @@ class RetentionReport:
             label = f"{self.year_labels[row.year_start]}{', ' + row.split if row.split else ''}"
             if which == "start":
                 return f"In the role on the first day of {label}", self._people(row, 0)
-            if which.isdigit() and 1 <= int(which) <= len(row.cells):
-                cell = row.cells[int(which) - 1]
+            later = int_or_none(which)
+            if later is not None and 1 <= later <= len(row.cells):
+                cell = row.cells[later - 1]
                 if cell.still is not None:
                     return (
-                        f"{label}: still in the role {which} year(s) later",
-                        self._people(row, int(which)),
+                        f"{label}: still in the role {later} year(s) later",
+                        self._people(row, later),
                     )
         for row in self.promotions:
             if f"{row.key}|promoted" == key and not row.hidden:
