@@ -25,7 +25,7 @@ from assessments.services import StaleAssessmentError, WorkflowError
 from assessments.views.workflow import save_rate_limited, saved_at
 from coordinators import events
 from coordinators.access import RoleRequiredMixin
-from coordinators.form_helpers import StaleEditMixin
+from coordinators.form_helpers import StaleEditMixin, int_or_none
 from coordinators.models import Role
 from coordinators.versioning import StaleEdit
 from evidence import services
@@ -197,10 +197,7 @@ def check_in_attachment_add(request, pk):
 
 
 def _version_posted(request) -> int | None:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return None
+    return int_or_none(request.POST.get("version"))
 
 
 def _check_in_attachment_remove(request, attachment: Attachment):

@@ -447,6 +447,6 @@ def test_numbers_typed_into_a_request_are_read_one_way():
         path.relative_to(root).as_posix()
         for app in APPS
         for path in (root / app).rglob("*.py")
-        if re.search(r"\.is(digit|decimal|numeric)\(", path.read_text())
+        if re.search(r"\.is(digit|decimal|numeric)\(|\bint\(request\.", path.read_text())
     }
     assert readers <= READ_DIGITS_ELSEWHERE.keys(), f"read with int_or_none: {readers}"

@@ -41,6 +41,7 @@ from assessments.selectors.feedback import principal_columns, site_views
 from assessments.services import IncompleteAssessmentError, StaleAssessmentError, WorkflowError
 from assessments.views import moved_on
 from coordinators.access import role_required
+from coordinators.form_helpers import int_or_none
 from coordinators.models import CoordinatorProfile, Role
 from coordinators.ratelimits import rate_limited
 
@@ -51,10 +52,7 @@ STALE_ELSEWHERE = (
 
 
 def _posted_version(request) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
+    return int_or_none(request.POST.get("version"))
 
 
 def saved_at(assessment: Assessment) -> str:
