@@ -4,7 +4,9 @@ For each size (the demo, 1,000 coordinators × 10 cycles, and with BENCH_5000=1 
 10) a child process builds a fresh database in a private temporary directory (SQLite) or a
 fresh database on the server DATABASE_URL names (PostgreSQL, dropped afterwards), seeds it
 with ``seed_demo`` (bulk paths, read model rebuilt once), and times each page through
-Django's test client with production settings, interleaved with the login page (page, login,
+Django's test client with production settings, in a process readied as a server's worker is
+(``growthmatrix.gunicorn_conf.ready_worker``: templates and reads compiled, what is loaded
+frozen out of the garbage collector's walks), interleaved with the login page (page, login,
 page, login …) over several rounds. A page's ratio is the median of its times over the median
 of the login times of the same rounds, so a busy machine slows both alike. "Uncached" moves the
 organization's dashboard version on before each request (as a write does), so the fragment
@@ -20,6 +22,7 @@ checks the targets and exits 1 when one is missed.
     BENCH_ROUNDS=15 make bench          # more interleaved rounds per page (default 9)
     BENCH_SIZES=demo make bench         # some sizes only (demo, 1000, 5000), a quick look
     BENCH_PAGES="Schools view,School page" make bench   # some pages only (labels' beginnings)
+    BENCH_UNREADY=1 make bench          # time a process not readied as a worker is (a comparison)
 """
 
 from __future__ import annotations
@@ -114,6 +117,10 @@ def child(size: str, database_url: str, rounds: int) -> dict:
             shutil.copyfile(database_url.removeprefix("sqlite:///"), f"{keep}/{size}.sqlite3")
     settle()
     seeded = time.perf_counter() - started
+    if os.environ.get("BENCH_UNREADY") != "1":
+        from growthmatrix.gunicorn_conf import ready_worker
+
+        ready_worker()  # as a server's worker starts: templates, reads, the garbage collector
     return {"size": size, "seconds_to_build": seeded, "pages": measure_all(rounds)}
 
 
