@@ -34,9 +34,17 @@ def scope_of(*, is_admin: bool, team_ids) -> str:
 
 
 def fragment_key(
-    *, page: str, organization_id: int, cycle_id: int | None, scope: str, query
+    *,
+    page: str,
+    organization_id: int,
+    cycle_id: int | None,
+    scope: str,
+    query,
+    version: int | None = None,
 ) -> str:
-    """The cache key of one page's fragment (one query: the organization's version)."""
+    """The cache key of one page's fragment: ``version`` is the organization's dashboard
+    version when the request read it already (with its cycles), else it is read (one
+    query)."""
     items = sorted((name, value) for name in query for value in query.getlist(name))
     digest = hashlib.sha256(repr((scope, items)).encode()).hexdigest()[:32]
     return ":".join(
@@ -46,7 +54,7 @@ def fragment_key(
             str(organization_id),
             str(cycle_id or 0),
             timezone.localdate().isoformat(),
-            str(version_of(organization_id)),
+            str(version_of(organization_id) if version is None else version),
             digest,
         ]
     )

@@ -42,7 +42,7 @@ from dashboards.selectors.common import (
     Ref,
     assessment_infos_with_scores,
     chosen_cycle,
-    organization_cycles,
+    cycles_and_version,
     page_facts,
     stored_rows_facts,
 )
@@ -177,6 +177,7 @@ class DashboardReach:
     profiles: QuerySet[CoordinatorProfile]  # not yet read: the filters narrow it first
     cycles: list[AssessmentCycle]
     everyone: bool = False  # an org admin's: ``profiles`` are every active coordinator
+    version: int = 0  # the organization's dashboard version, read with the cycles
 
     def team_count(self) -> int:
         """How many teams are in reach: an org admin's counted, not read."""
@@ -211,19 +212,22 @@ class TeamOutOfReach(LookupError):
 
 
 def dashboard_reach(*, user) -> DashboardReach:
-    """The teams, coordinators and cycles of ``user``'s dashboard (two queries)."""
+    """The teams, coordinators and cycles of ``user``'s dashboard, and the organization's
+    dashboard version (two queries)."""
     organization = user.organization_id
     teams = Team.objects.filter(organization=organization).order_by("name")
     everyone = has_role(user, Role.ADMIN)
     if not everyone:
         teams = teams.filter(director=user)
+    cycles, version = cycles_and_version(organization)
     return DashboardReach(
         organization_id=organization,
         teams=SimpleLazyObject(lambda: list(teams)),
         team_queryset=teams,
         profiles=profiles_directed_by(user).filter(active=True),
-        cycles=organization_cycles(organization),
+        cycles=cycles,
         everyone=everyone,
+        version=version,
     )
 
 

@@ -17,7 +17,7 @@ from dashboards.selectors.common import (
     CATEGORY_KEYS,
     STATUS_LABELS,
     chosen_cycle,
-    organization_cycles,
+    cycles_and_version,
 )
 from dashboards.selectors.coordinator import CoordinatorPage, coordinator_page
 from dashboards.selectors.overview import overview_page
@@ -115,6 +115,7 @@ def team_dashboard(request):
                     is_admin=is_admin, team_ids=() if is_admin else [t.pk for t in reach.teams]
                 ),
                 query=request.GET,
+                version=reach.version,
             ),
             "fragment_timeout": fragments.TIMEOUT,
             "export_query": export_query.urlencode(),
@@ -132,7 +133,7 @@ def org_overview(request):
     """Rendered from the fragment cache when the same view of the same data was rendered
     before; the counts are read only on a miss."""
     organization_id = request.user.organization_id
-    cycles = organization_cycles(organization_id)
+    cycles, version = cycles_and_version(organization_id)
     cycle = chosen_cycle(cycles, request.GET.get("cycle", ""))
     every_school = request.GET.get("schools") == "all"
 
@@ -172,6 +173,7 @@ def org_overview(request):
                 cycle_id=cycle.pk if cycle else None,
                 scope=fragments.scope_of(is_admin=True, team_ids=()),
                 query=request.GET,
+                version=version,
             ),
             "fragment_timeout": fragments.TIMEOUT,
             "cycles": cycles,

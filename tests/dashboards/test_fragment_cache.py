@@ -6,6 +6,8 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,6 +52,21 @@ def test_a_second_view_is_served_from_the_cache(client_for, director, admin_user
         assert without_tokens(first.text) == without_tokens(second.text)
         assert cached < uncached
         assert cached <= 8
+
+
+def test_a_cache_hit_reads_the_cycles_and_the_version_in_one_query(
+    client_for, director, admin_user, world
+):
+    """Every request of these pages reads the organization's cycles (to name the cycle) and
+    its dashboard version (the key), cache hits included: one round trip for both."""
+    for user, url in [(director, TEAM), (admin_user, OVERVIEW)]:
+        client = client_for(user)
+        client.get(url)
+        with CaptureQueriesContext(connection) as hit:
+            assert client.get(url).status_code == 200
+        reads = [q["sql"] for q in hit if "dashboards_dashboardversion" in q["sql"]]
+        assert len(reads) == 1
+        assert "assessments_assessmentcycle" in reads[0]
 
 
 def without_tokens(html: str) -> str:

@@ -13,6 +13,7 @@ from dashboards.models import FlagThresholds
 from dashboards.selectors.common import (
     NOT_STARTED,
     Ref,
+    cycles_and_version,
     default_cycle,
     organization_cycles,
     page_facts,
@@ -342,6 +343,24 @@ def test_a_dashboard_reads_cycles_and_career_stages_as_the_orm_does(org, other_o
     assert any(cycle.updated_at.tzinfo is not None for cycle in cycles)
     stages = CareerStage.objects.filter(organization=org).order_by("order")
     assert_read_as_the_orm_reads(stored_rows_facts(org, current).stages, list(stages))
+
+
+def test_the_cycles_come_with_the_dashboard_version_even_before_the_first_cycle(org, other_org):
+    """The team dashboard and the overview read the cycles and the version their fragment
+    cache keys on in one query: an organization without cycles still has its version, and
+    each organization its own."""
+    read_model.version_bump(organization_id=org.pk)
+    read_model.version_bump(organization_id=org.pk)
+    version = read_model.version_of(org.pk)
+    assert version > 0
+    assert cycles_and_version(org) == ([], version)
+    past_cycles(org, 2)
+    past_cycles(other_org, 1)
+    cycles, same = cycles_and_version(org.pk)
+    assert_read_as_the_orm_reads(cycles, organization_cycles(org))
+    assert len(cycles) == 2
+    assert same == version
+    assert cycles_and_version(other_org)[1] == read_model.version_of(other_org.pk)
 
 
 def test_the_overview_page_is_as_of_the_cycle_asked_for_else_the_latest_opened(org, profile):
