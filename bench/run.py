@@ -361,10 +361,10 @@ def check(results: dict[str, dict]) -> list[str]:
             continue
         for label, page in pages.items():
             if label.endswith("cache hit") and page["ratio"] > CACHE_HIT:
-                missed.append(f"{label} at {size}: {page['ratio']:.1f}× login > {CACHE_HIT}×")
+                missed.append(f"{label} at {size}: {page['ratio']:.2f}× login > {CACHE_HIT}×")
         team = pages.get("Team dashboard", {"ratio": 0})
         if team["ratio"] > TEAM_UNCACHED:
-            missed.append(f"Team dashboard at {size}: {team['ratio']:.1f}× > {TEAM_UNCACHED}×")
+            missed.append(f"Team dashboard at {size}: {team['ratio']:.2f}× > {TEAM_UNCACHED}×")
     if "1000" in results:
         thousand = by_label(results["1000"])
         for labels, target in (
@@ -375,7 +375,7 @@ def check(results: dict[str, dict]) -> list[str]:
             for label in labels:
                 if label in thousand and thousand[label]["ratio"] > target:
                     missed.append(
-                        f"{label} at 1000: {thousand[label]['ratio']:.1f}× login > {target}×"
+                        f"{label} at 1000: {thousand[label]['ratio']:.2f}× login > {target}×"
                     )
         if "5000" in results:
             five = by_label(results["5000"])

@@ -26,7 +26,7 @@ def test_only_the_pages_timed_are_checked_and_the_school_pages_against_their_tar
     assert check({"1000": _result(**within)}) == []
     over = {"Schools view": SCHOOLS_AT_1000 + 0.5, "School page": 6.0}
     missed = check({"1000": _result(**over)})
-    assert missed == [f"Schools view at 1000: {SCHOOLS_AT_1000 + 0.5:.1f}× login > 10.0×"]
+    assert missed == [f"Schools view at 1000: {SCHOOLS_AT_1000 + 0.5:.2f}× login > 10.0×"]
 
 
 def test_the_forms_at_5000_are_checked_against_their_demo_size_time():
