@@ -74,7 +74,7 @@ class RequestedDashboard:
         """The same for two requests exactly when their files would hold the same: the same
         reach, filters and format, on the same day (flags start with the date), with no write
         to the organization's dashboards between them (the version the fragment cache keys
-        on; one query)."""
+        on, read with the reach's cycles)."""
         reach = self.reach
         return fragments.fragment_key(
             page=f"export-{fmt}",
@@ -85,6 +85,7 @@ class RequestedDashboard:
                 team_ids=() if reach.everyone else [team.pk for team in reach.teams],
             ),
             query=_as_query(export_query(query)),
+            version=reach.version,
         )
 
 

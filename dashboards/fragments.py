@@ -21,8 +21,6 @@ from collections.abc import Callable
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from dashboards.read_model import version_of
-
 TIMEOUT = 24 * 60 * 60  # a day: the key changes with the day anyway
 
 
@@ -40,11 +38,10 @@ def fragment_key(
     cycle_id: int | None,
     scope: str,
     query,
-    version: int | None = None,
+    version: int,
 ) -> str:
     """The cache key of one page's fragment: ``version`` is the organization's dashboard
-    version when the request read it already (with its cycles), else it is read (one
-    query)."""
+    version, which the request read with its cycles (``cycles_and_version``)."""
     items = sorted((name, value) for name in query for value in query.getlist(name))
     digest = hashlib.sha256(repr((scope, items)).encode()).hexdigest()[:32]
     return ":".join(
@@ -54,7 +51,7 @@ def fragment_key(
             str(organization_id),
             str(cycle_id or 0),
             timezone.localdate().isoformat(),
-            str(version_of(organization_id) if version is None else version),
+            str(version),
             digest,
         ]
     )

@@ -176,8 +176,8 @@ class DashboardReach:
     team_queryset: QuerySet[Team]  # the same teams, not read (the team filter's scope)
     profiles: QuerySet[CoordinatorProfile]  # not yet read: the filters narrow it first
     cycles: list[AssessmentCycle]
+    version: int  # the organization's dashboard version, read with the cycles
     everyone: bool = False  # an org admin's: ``profiles`` are every active coordinator
-    version: int = 0  # the organization's dashboard version, read with the cycles
 
     def team_count(self) -> int:
         """How many teams are in reach: an org admin's counted, not read."""

@@ -264,8 +264,8 @@ def test_sql_the_server_will_not_prepare_runs_as_it_is_and_the_transaction_goes_
         assert untyped.first(pk=user.pk) == user
         assert User.objects.filter(pk=user.pk).exists()
     assert [q["sql"].split()[0] for q in ran.captured_queries] == ["SELECT"] * 3
-    added = _server_statements().keys() - before.keys()
-    assert all("IS NOT NULL" not in _server_statements()[name] for name in added)
+    after = _server_statements()
+    assert all("IS NOT NULL" not in after[name] for name in after.keys() - before.keys())
 
 
 @ON_POSTGRESQL
