@@ -224,6 +224,7 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # seen by every other). Without Redis each server caches only what never changes (a published
 # rubric's words) and sessions are read from the database.
 REDIS_URL = env_str("REDIS_URL", "")
+SESSION_ENGINE = "growthmatrix.sessions"  # the database's, read with SQL written once
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "growthmatrix.cache.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

@@ -19,13 +19,13 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import cached_property
 
 from assessments.models import Assessment, AssessmentCycle
 from coordinators.access import has_role, profiles_directed_by
 from coordinators.form_helpers import int_or_none
 from coordinators.models import CoordinatorProfile, Role, School, Team, User
-from coordinators.prepared import ids_in, read_sql
+from coordinators.prepared import Prepared, ids_in, read_sql
 from dashboards import flags as flag_rules
 from dashboards.models import CoordinatorCycleRow
 from dashboards.read_model import people_and_schools, row_facts
@@ -165,19 +165,49 @@ def rows_filtered_and_sorted(
 # The page --------------------------------------------------------------------------------
 
 
+# The teams in a dashboard's reach, by name: every team of the organization (an org admin's
+# reach, shape True), or those the user directs (False). Read on every request of a director's
+# dashboard, cache hits included: building the query through the ORM cost more than reading it.
+TEAMS_IN_REACH = Prepared(
+    lambda everyone, organization, director: Team.objects.filter(
+        organization=organization, **({} if everyone else {"director": director})
+    ).order_by("name"),
+    "organization",
+    "director",
+    shapes=(True, False),
+)
+
+
 @dataclass(frozen=True)
 class DashboardReach:
     """What one user's team dashboard may show: the teams in their reach (every team for an
     org admin, the teams they direct for a director), those teams' active coordinators, and
-    the organization's cycles."""
+    the organization's cycles. The teams and coordinators are built when first used: a cache
+    hit reads only a director's teams (the fragment's scope), and no queryset is built."""
 
     organization_id: int
-    teams: list[Team]  # read when first used: a cache hit of an org admin's page never reads it
-    team_queryset: QuerySet[Team]  # the same teams, not read (the team filter's scope)
-    profiles: QuerySet[CoordinatorProfile]  # not yet read: the filters narrow it first
+    user: User
     cycles: list[AssessmentCycle]
     version: int  # the organization's dashboard version, read with the cycles
     everyone: bool = False  # an org admin's: ``profiles`` are every active coordinator
+
+    @cached_property
+    def teams(self) -> list[Team]:
+        """The teams in reach, by name (one query)."""
+        return TEAMS_IN_REACH.all(
+            self.everyone, organization=self.organization_id, director=self.user.pk
+        )
+
+    @cached_property
+    def team_queryset(self) -> QuerySet[Team]:
+        """The same teams, not read (the team filter's scope)."""
+        teams = Team.objects.filter(organization=self.organization_id).order_by("name")
+        return teams if self.everyone else teams.filter(director=self.user)
+
+    @cached_property
+    def profiles(self) -> QuerySet[CoordinatorProfile]:
+        """The active coordinators in reach, not read: the filters narrow them first."""
+        return profiles_directed_by(self.user).filter(active=True)
 
     def team_count(self) -> int:
         """How many teams are in reach: an org admin's counted, not read."""
@@ -213,20 +243,15 @@ class TeamOutOfReach(LookupError):
 
 def dashboard_reach(*, user) -> DashboardReach:
     """The teams, coordinators and cycles of ``user``'s dashboard, and the organization's
-    dashboard version (two queries)."""
+    dashboard version (one query: the cycles with the version; the teams are read when first
+    used)."""
     organization = user.organization_id
-    teams = Team.objects.filter(organization=organization).order_by("name")
-    everyone = has_role(user, Role.ADMIN)
-    if not everyone:
-        teams = teams.filter(director=user)
     cycles, version = cycles_and_version(organization)
     return DashboardReach(
         organization_id=organization,
-        teams=SimpleLazyObject(lambda: list(teams)),
-        team_queryset=teams,
-        profiles=profiles_directed_by(user).filter(active=True),
+        user=user,
         cycles=cycles,
-        everyone=everyone,
+        everyone=has_role(user, Role.ADMIN),
         version=version,
     )
 
@@ -335,6 +360,7 @@ def stored_rows(
     cycle_id = context.cycle.pk if context.cycle else None
     as_of = context.as_of
     codes = list(enumerate(flag_rules.FLAG_LABELS))
+    counts: dict[tuple, str] = {}  # the words of the flags' counts of days and years
     shared_cells: dict[tuple, list[Cell]] = {}
     shared_cell: dict[tuple, Cell] = {}
     levels_end = WORDS + 1 + len(CATEGORY_KEYS)
@@ -396,7 +422,7 @@ def stored_rows(
             # The words of the flags raised only: the database gives them as JSON text.
             words = json.loads(words) if isinstance(words, str) else words
             flags = [
-                flag_rules.stored_flag(code, words[code], as_of)
+                flag_rules.stored_flag(code, words[code], as_of, counts)
                 for bit, code in codes
                 if raised & (1 << bit)
             ]

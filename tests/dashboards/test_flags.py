@@ -1188,5 +1188,9 @@ def test_a_stored_flag_reads_back_as_the_rules_give_it():
     words = flags.flag_words(_every_date_flag(), Thresholds())
     site = flags.FlagWords.of(flags.site_gap(matrix(coordinator=3, site=1), DEFAULTS))
     for day in (date(2027, 1, 15), date(2030, 6, 1)):
+        counts: dict = {}  # as a page keeps them: the words of each count, for one day
         for code, stored in [*words.items(), (flags.SITE_GAP, site)]:
             assert flags.stored_flag(code, stored.as_json(), day) == stored.on(day)
+            for _ in range(2):  # worked out, then read back
+                assert flags.stored_flag(code, stored.as_json(), day, counts) == stored.on(day)
+        assert counts

@@ -69,6 +69,31 @@ def test_a_cache_hit_reads_the_cycles_and_the_version_in_one_query(
         assert "assessments_assessmentcycle" in reads[0]
 
 
+def test_a_cache_hit_builds_no_query_through_the_orm(
+    client_for, director, admin_user, world, monkeypatch
+):
+    """A hit is read as often as the pages are drawn: the person's session, their user, the
+    cycles with the version and a director's teams (the entry's scope) are read with SQL
+    written once, and no queryset is built for the rows or the filters it does not draw."""
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from coordinators.prepared import compile_every
+
+    compile_every()
+    for user, url in [(director, TEAM), (admin_user, TEAM), (admin_user, OVERVIEW)]:
+        client = client_for(user)
+        first = client.get(url)
+        with monkeypatch.context() as built:
+
+            def build(*_args, **_kwargs):
+                raise AssertionError("a cache hit built a query through the ORM")
+
+            built.setattr(SQLCompiler, "as_sql", build)
+            second = client.get(url)
+        assert second.status_code == 200
+        assert without_tokens(second.text) == without_tokens(first.text)
+
+
 def without_tokens(html: str) -> str:
     """The page without its per-request CSRF tokens (the logout form, outside the fragment)."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
