@@ -19,7 +19,7 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
-from django.utils.functional import cached_property
+from django.utils.functional import SimpleLazyObject, cached_property
 
 from assessments.models import Assessment, AssessmentCycle
 from coordinators.access import has_role, profiles_directed_by
@@ -193,9 +193,12 @@ class DashboardReach:
 
     @cached_property
     def teams(self) -> list[Team]:
-        """The teams in reach, by name (one query)."""
-        return TEAMS_IN_REACH.all(
-            self.everyone, organization=self.organization_id, director=self.user.pk
+        """The teams in reach, by name: read when first used (one query), which a page of the
+        whole organization's rows, counting its teams with them, never does."""
+        return SimpleLazyObject(
+            lambda: TEAMS_IN_REACH.all(
+                self.everyone, organization=self.organization_id, director=self.user.pk
+            )
         )
 
     @cached_property
