@@ -303,19 +303,18 @@ def stored_flag(code: str, data: dict, today: date, counts: dict | None = None) 
     if len(words) == 1 and isinstance(words[0], str):  # pragma: no mutate
         text = words[0]
     else:
+        counts = {} if counts is None else counts
         text = "".join(
             part if isinstance(part, str) else _count_words(part, today, counts) for part in words
         )
     return Flag(code, text, tuple(data["categories"]))
 
 
-def _count_words(part: dict, today: date, counts: dict | None) -> str:
-    if counts is None:
-        return _since(part).words(today)
-    ((unit, day),) = part.items()
-    words = counts.get((unit, day))
+def _count_words(part: dict, today: date, counts: dict) -> str:
+    (key,) = part.items()  # (unit, day): the one count a part holds
+    words = counts.get(key)
     if words is None:
-        words = counts[unit, day] = Since(unit, date.fromisoformat(day)).words(today)
+        words = counts[key] = _since(part).words(today)
     return words
 
 

@@ -204,8 +204,9 @@ class DashboardReach:
     @cached_property
     def team_queryset(self) -> QuerySet[Team]:
         """The same teams, not read (the team filter's scope)."""
-        teams = Team.objects.filter(organization=self.organization_id).order_by("name")
-        return teams if self.everyone else teams.filter(director=self.user)
+        return TEAMS_IN_REACH.build(
+            self.everyone, organization=self.organization_id, director=self.user.pk
+        )
 
     @cached_property
     def profiles(self) -> QuerySet[CoordinatorProfile]:
